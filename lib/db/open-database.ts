@@ -1,0 +1,118 @@
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { lockEmbeddedDatabase } from "@/lib/db/embedded-lock";
+import { applyMigrations, type SqlSession } from "@/lib/db/migrate";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+
+export type DatabaseTarget =
+  | { kind: "embedded"; dataDir: string }
+  | { kind: "memory" }
+  | { kind: "postgres"; url: string; poolSize?: number };
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: DatabaseTarget["kind"];
+  /** Human-readable location without credentials, for logs and errors. */
+  description: string;
+  /** Raw SQL outside Prisma (migrations, health checks). */
+  sql: SqlSession;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnreachableError extends Error {
+  constructor(description: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Cannot reach the PostgreSQL server in DATABASE_URL (${description}): ${reason}`);
+    this.name = "DatabaseUnreachableError";
+  }
+}
+
+/** postgres://user:secret@host:5432/db → host:5432/db */
+export function describePostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}${parsed.port ? `:${parsed.port}` : ""}${parsed.pathname}`;
+  } catch {
+    return "unparseable URL";
+  }
+}
+
+function pgliteSession(client: PGlite): SqlSession {
+  return {
+    shared: false,
+    exec: async (sql) => {
+      await client.exec(sql);
+    },
+    query: async <Row>(sql: string, params?: unknown[]) => (await client.query<Row>(sql, params)).rows,
+  };
+}
+
+function pgSession(client: pg.Client): SqlSession {
+  return {
+    shared: true,
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+    query: async <Row>(sql: string, params?: unknown[]) =>
+      (await client.query(sql, params as unknown[] | undefined)).rows as Row[],
+  };
+}
+
+export async function openDatabase(target: DatabaseTarget, options: { migrate?: boolean } = {}): Promise<Database> {
+  const migrate = options.migrate ?? true;
+  if (target.kind === "postgres") return openPostgres(target.url, target.poolSize ?? 10, migrate);
+
+  const release = target.kind === "embedded" ? lockEmbeddedDatabase(target.dataDir) : () => undefined;
+  try {
+    const client =
+      target.kind === "embedded" ? new PGlite(path.join(target.dataDir, "pgdata")) : new PGlite("memory://");
+    await client.waitReady;
+    const sql = pgliteSession(client);
+    if (migrate) await applyMigrations(sql);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+    return {
+      prisma,
+      kind: target.kind,
+      description: target.kind === "embedded" ? `embedded database in ${target.dataDir}` : "in-memory database",
+      sql,
+      close: async () => {
+        await prisma.$disconnect();
+        await client.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function openPostgres(url: string, poolSize: number, migrate: boolean): Promise<Database> {
+  const description = describePostgresUrl(url);
+  // A dedicated connection for migrations and raw SQL: the advisory lock is held per session.
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new DatabaseUnreachableError(description, error);
+  }
+  client.on("error", () => undefined);
+  const sql = pgSession(client);
+  if (migrate) await applyMigrations(sql);
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }),
+  });
+  return {
+    prisma,
+    kind: "postgres",
+    description,
+    sql,
+    close: async () => {
+      await prisma.$disconnect();
+      await client.end();
+    },
+  };
+}

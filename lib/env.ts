@@ -1,0 +1,103 @@
+import path from "node:path";
+import { z } from "zod";
+
+// Every operator setting Flagpost reads, validated once. Code reads configuration through `env()`,
+// never through scattered `process.env` lookups.
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 0) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === "" ? undefined : value))
+    .refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
+      message: "must start with postgres:// or postgresql:// (leave it unset for the embedded database)",
+    }),
+  FLAGPOST_DATA_DIR: z.string().default(".data"),
+  PORT: positiveInt(3000),
+  FLAGPOST_PUBLIC_URL: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === "" || /^https?:\/\/[^/]+/.test(value), {
+      message: "must be an absolute http(s) URL such as https://flagpost.example.com",
+    }),
+  FLAGPOST_SECRET_KEY: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === "" || value.length >= 32, {
+      message: "must be at least 32 characters (generate one with `openssl rand -base64 32`)",
+    }),
+  GITLAB_ALLOW_PRIVATE_NETWORK: booleanFlag,
+  FLAGPOST_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Run the background job worker inside the web server (default). Turn off when an external
+  // scheduler calls POST /api/internal/jobs/run instead.
+  FLAGPOST_WORKER: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((value) => value !== "false" && value !== "0"),
+  FLAGPOST_JOB_DEBOUNCE_MS: positiveInt(2000),
+  FLAGPOST_INTERNAL_SECRET: z.string().optional(),
+  // Lets end-to-end tests move the server's clock forward; never set it in production.
+  FLAGPOST_TEST_CLOCK: booleanFlag,
+});
+
+export type Env = Omit<z.infer<typeof envSchema>, "FLAGPOST_PUBLIC_URL"> & {
+  FLAGPOST_PUBLIC_URL: string;
+  /** Absolute path of the data directory (embedded database, generated secrets). */
+  dataDir: string;
+};
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  - ${line}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`),
+    );
+  }
+  const parsed = result.data;
+  const publicUrl = (parsed.FLAGPOST_PUBLIC_URL || `http://localhost:${parsed.PORT}`).replace(/\/+$/, "");
+  return {
+    ...parsed,
+    FLAGPOST_PUBLIC_URL: publicUrl,
+    dataDir: path.resolve(parsed.FLAGPOST_DATA_DIR),
+  };
+}
+
+const cache = globalThis as unknown as { __flagpostEnv?: Env };
+
+/** The validated configuration; throws EnvError with one line per bad value. */
+export function env(): Env {
+  cache.__flagpostEnv ??= parseEnv(process.env);
+  return cache.__flagpostEnv;
+}
+
+/** Forget the cached configuration (tests change process.env between cases). */
+export function resetEnvForTests(): void {
+  cache.__flagpostEnv = undefined;
+}

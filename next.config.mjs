@@ -1,0 +1,11 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // The API contract answers every path with and without a trailing slash, directly: GitLab does
+  // not follow redirects when it delivers webhooks.
+  skipTrailingSlashRedirect: true,
+  // These load WASM, data files or native-looking modules at run time; keep them out of the bundle.
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
