@@ -11,7 +11,7 @@ import { MIGRATIONS_DIR } from "@/lib/db/migrate";
 // migration history. Never imported by the running application.
 
 type SchemaEngineModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
-type MigrationList = Parameters<InstanceType<SchemaEngineModule["SchemaEngine"]>["applyMigrations"]>[0]["migrationsList"];
+type MigrationList = import("@prisma/schema-engine-wasm/schema_engine_bg").MigrationList;
 
 export const SCHEMA_PATH = path.join(process.cwd(), "prisma", "schema.prisma");
 const filters = { externalTables: [], externalEnums: [] };

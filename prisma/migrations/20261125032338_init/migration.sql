@@ -72,6 +72,7 @@ CREATE TABLE "projects" (
     "id" SERIAL NOT NULL,
     "organisation_id" INTEGER NOT NULL,
     "name" TEXT NOT NULL,
+    "stale_flag_threshold_days" INTEGER NOT NULL DEFAULT 14,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "projects_pkey" PRIMARY KEY ("id")
@@ -107,6 +108,8 @@ CREATE TABLE "features" (
     "default_enabled" BOOLEAN NOT NULL DEFAULT false,
     "value_type" "ValueType" NOT NULL DEFAULT 'STRING',
     "initial_value" TEXT,
+    "is_permanent" BOOLEAN NOT NULL DEFAULT false,
+    "archived_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -224,6 +227,9 @@ CREATE UNIQUE INDEX "environments_api_key_key" ON "environments"("api_key");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "environments_project_id_name_key" ON "environments"("project_id", "name");
+
+-- CreateIndex
+CREATE INDEX "features_project_id_archived_at_idx" ON "features"("project_id", "archived_at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "features_project_id_name_key" ON "features"("project_id", "name");

@@ -1,0 +1,103 @@
+import { ZodError } from "zod";
+import { logger } from "@/lib/logger";
+
+// One error type for everything an API caller can be told, with a closed code → status table and
+// one envelope: { "error": { "code", "message", "details"? } }. Anything else becomes a generic 500.
+
+export const errorStatus = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable_entity: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  bad_gateway: 502,
+  service_unavailable: 503,
+} as const;
+
+export type ApiErrorCode = keyof typeof errorStatus;
+
+export class ApiError extends Error {
+  constructor(
+    public readonly code: ApiErrorCode,
+    message: string,
+    public readonly details?: unknown,
+    public readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export const notFound = (what: string) => new ApiError("not_found", `${what} not found`);
+export const forbidden = (message = "You do not have permission to do this") => new ApiError("forbidden", message);
+
+export interface FieldIssue {
+  field: string;
+  issue: string;
+}
+
+export function zodIssues(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ field: issue.path.join(".") || "(root)", issue: issue.message }));
+}
+
+interface PrismaLikeError {
+  code?: string;
+  meta?: {
+    target?: string[] | string;
+    modelName?: string;
+    driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } };
+  };
+}
+
+function isPrismaKnownError(error: unknown): error is Error & PrismaLikeError {
+  return error instanceof Error && error.name === "PrismaClientKnownRequestError";
+}
+
+/** The columns of a unique constraint that a P2002 error names, whatever the driver adapter. */
+export function uniqueViolationFields(error: unknown): string[] | null {
+  if (!isPrismaKnownError(error) || error.code !== "P2002") return null;
+  const target = error.meta?.target;
+  if (Array.isArray(target)) return target;
+  if (typeof target === "string") return [target];
+  return error.meta?.driverAdapterError?.cause?.constraint?.fields?.map((field) => field.replace(/"/g, "")) ?? [];
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) {
+    const issues = zodIssues(error);
+    return new ApiError(
+      "unprocessable_entity",
+      `Invalid input: ${issues.map((issue) => `${issue.field}: ${issue.issue}`).join("; ")}`,
+      issues,
+    );
+  }
+  const fields = uniqueViolationFields(error);
+  if (fields) {
+    const named = fields.filter((field) => !field.endsWith("_id") && field !== "id");
+    const label = (named.length ? named : fields).join(", ") || "value";
+    return new ApiError("conflict", `Another record already uses this ${label}`, { fields });
+  }
+  if (isPrismaKnownError(error) && error.code === "P2025") return new ApiError("not_found", "Record not found");
+  logger.error("Unhandled error in request", { error });
+  return new ApiError("internal_error", "Something went wrong on our side. The error was logged.");
+}
+
+export function errorResponse(error: unknown): Response {
+  const apiError = toApiError(error);
+  const body: { error: { code: ApiErrorCode; message: string; details?: unknown } } = {
+    error: { code: apiError.code, message: apiError.message },
+  };
+  if (apiError.details !== undefined) body.error.details = apiError.details;
+  return Response.json(body, { status: apiError.status, headers: apiError.headers });
+}

@@ -1,0 +1,57 @@
+import { getToken } from "next-auth/jwt";
+import { ApiError } from "@/lib/api/errors";
+import { findActiveApiKey } from "@/lib/auth/api-keys";
+import { sessionSecret, usesSecureCookies } from "@/lib/auth/auth-options";
+import { prisma } from "@/lib/db/client";
+
+// Who is calling: a signed-in person (session cookie) or an organisation API key
+// (`Authorization: Api-Key <key>`), which acts as an organisation admin.
+
+export type Actor =
+  | { kind: "user"; userId: number; email: string; label: string; viaCookie: true }
+  | { kind: "apiKey"; apiKeyId: number; organisationId: number; label: string; viaCookie: false };
+
+export function parseCookies(header: string | null): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const index = part.indexOf("=");
+    if (index < 0) continue;
+    const name = part.slice(0, index).trim();
+    if (!name) continue;
+    try {
+      cookies.set(name, decodeURIComponent(part.slice(index + 1).trim()));
+    } catch {
+      cookies.set(name, part.slice(index + 1).trim());
+    }
+  }
+  return cookies;
+}
+
+/** The signed-in user id from a request's session cookie, or null. */
+export async function sessionUserId(headers: Headers): Promise<number | null> {
+  const token = await getToken({
+    req: { cookies: parseCookies(headers.get("cookie")), headers: Object.fromEntries(headers) } as never,
+    secret: sessionSecret(),
+    secureCookie: usesSecureCookies(),
+  }).catch(() => null);
+  const id = Number(token?.sub);
+  return Number.isInteger(id) && id > 0 ? id : null;
+}
+
+/** Resolves the caller; throws 401 when a credential is present but invalid or missing. */
+export async function resolveActor(headers: Headers): Promise<Actor> {
+  const authorization = headers.get("authorization");
+  if (authorization) {
+    const match = /^Api-Key\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new ApiError("unauthorized", "Unsupported Authorization header; use `Api-Key <key>`");
+    const key = await findActiveApiKey(match[1]!);
+    if (!key) throw new ApiError("unauthorized", "Invalid or revoked API key");
+    return { kind: "apiKey", apiKeyId: key.id, organisationId: key.organisationId, label: `API key ${key.name}`, viaCookie: false };
+  }
+  const userId = await sessionUserId(headers);
+  if (userId) {
+    const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+    if (user) return { kind: "user", userId: user.id, email: user.email, label: user.email, viaCookie: true };
+  }
+  throw new ApiError("unauthorized", "Sign in or send an `Authorization: Api-Key <key>` header");
+}
