@@ -27,14 +27,14 @@ export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
 const PRISMA_ADVISORY_LOCK_KEY = 72707369;
 
 export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
-  if (!fs.existsSync(dir)) throw new Error(`Migrations folder not found: ${dir}`);
+  if (!fs.existsSync(/* turbopackIgnore: true */ dir)) throw new Error(`Migrations folder not found: ${dir}`);
   return fs
-    .readdirSync(dir, { withFileTypes: true })
+    .readdirSync(/* turbopackIgnore: true */ dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort((a, b) => a.localeCompare(b))
     .map((name) => {
-      const bytes = fs.readFileSync(path.join(dir, name, "migration.sql"));
+      const bytes = fs.readFileSync(/* turbopackIgnore: true */ path.join(dir, name, "migration.sql"));
       return { name, script: bytes.toString("utf8"), checksum: createHash("sha256").update(bytes).digest("hex") };
     });
 }

@@ -1,0 +1,22 @@
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { sessionUserId } from "@/lib/auth/actor";
+import { hasAnyUser } from "@/lib/auth/accounts";
+import { ensureDatabase, prisma } from "@/lib/db/client";
+
+// Session lookups for server components and server actions. Pages call `requirePageUser()`
+// themselves; nothing relies on middleware alone.
+
+export async function currentUser() {
+  await ensureDatabase();
+  const userId = await sessionUserId(await headers());
+  if (!userId) return null;
+  return prisma.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
+}
+
+/** The signed-in user, or a redirect to first-run setup (no users yet) or to the sign-in page. */
+export async function requirePageUser() {
+  const user = await currentUser();
+  if (user) return user;
+  redirect((await hasAnyUser()) ? "/login" : "/setup");
+}

@@ -1,0 +1,30 @@
+import { ensureDatabase } from "@/lib/db/client";
+import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
+import { DatabaseUnreachableError } from "@/lib/db/open-database";
+import { env, EnvError } from "@/lib/env";
+import { logger } from "@/lib/logger";
+
+// Server start-up (called from instrumentation.ts): validate configuration, open the database and
+// apply pending migrations before the first request. Problems end the process with one clear line.
+
+function fail(message: string): never {
+  process.stderr.write(`flagpost: ${message}\n`);
+  process.exit(1);
+}
+
+export async function bootServer(): Promise<void> {
+  try {
+    env();
+  } catch (error) {
+    if (error instanceof EnvError) fail(error.message);
+    throw error;
+  }
+  process.env.NEXTAUTH_URL ??= env().FLAGPOST_PUBLIC_URL;
+  try {
+    const db = await ensureDatabase();
+    logger.info("Flagpost is ready", { database: db.description, url: env().FLAGPOST_PUBLIC_URL });
+  } catch (error) {
+    if (error instanceof DatabaseUnreachableError || error instanceof EmbeddedDatabaseBusyError) fail(error.message);
+    fail(`could not open the database: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
