@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 
 type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const sink = globalThis as unknown as { __flagpostLogToStderr?: boolean };
 const SECRET_KEY = /(token|secret|password|passwd|authorization|cookie|api[-_]?key|private[-_]?key)/i;
 
 export function redact(value: unknown, depth = 0): unknown {
@@ -29,7 +30,7 @@ function currentLevel(): Level {
 function write(level: Level, message: string, fields?: Record<string, unknown>) {
   if (order[level] < order[currentLevel()]) return;
   const safe = fields ? (redact(fields) as Record<string, unknown>) : undefined;
-  const stream = level === "error" || level === "warn" ? process.stderr : process.stdout;
+  const stream = level === "error" || level === "warn" || sink.__flagpostLogToStderr ? process.stderr : process.stdout;
   if (process.env.NODE_ENV === "production") {
     stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...safe })}\n`);
   } else {
@@ -44,3 +45,8 @@ export const logger = {
   warn: (message: string, fields?: Record<string, unknown>) => write("warn", message, fields),
   error: (message: string, fields?: Record<string, unknown>) => write("error", message, fields),
 };
+
+/** Command-line tools keep stdout for their result (e.g. a new API key) and log to stderr. */
+export function logToStderr(): void {
+  sink.__flagpostLogToStderr = true;
+}

@@ -1,0 +1,97 @@
+// Flagpost operations CLI: npm run flagpost -- <command> [options]
+//   migrate                                   apply pending database migrations
+//   create-admin --email <e> --password <p> [--name <n>] [--organisation-name <o>]
+//   create-api-key --name <n> [--organisation <id>]   prints the new key alone on stdout
+// Every command applies pending migrations first. On the embedded database only one process may
+// hold the data directory: while the server runs, commands refuse with one clear line.
+import { parseArgs } from "node:util";
+import { ApiError } from "@/lib/api/errors";
+import { createAdmin } from "@/lib/auth/accounts";
+import { createApiKey } from "@/lib/auth/api-keys";
+import { closeDatabase, ensureDatabase, prisma } from "@/lib/db/client";
+import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
+import { DatabaseUnreachableError } from "@/lib/db/open-database";
+import { EnvError } from "@/lib/env";
+import { logToStderr } from "@/lib/logger";
+import { firstRunSetupBody } from "@/lib/validations/core";
+
+class UsageError extends Error {}
+
+const USAGE = `Usage: npm run flagpost -- <command>
+  migrate
+  create-admin --email <email> --password <password> [--name <name>] [--organisation-name <name>]
+  create-api-key --name <name> [--organisation <id>]`;
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      email: { type: "string" },
+      password: { type: "string" },
+      name: { type: "string" },
+      "organisation-name": { type: "string" },
+      organisation: { type: "string" },
+    },
+    strict: true,
+  });
+  switch (command) {
+    case "migrate": {
+      const db = await ensureDatabase();
+      process.stderr.write(`Migrations are up to date (${db.description}).\n`);
+      return;
+    }
+    case "create-admin": {
+      const input = firstRunSetupBody.safeParse({
+        email: values.email,
+        password: values.password,
+        name: values.name,
+        organisation_name: values["organisation-name"],
+      });
+      if (!input.success) throw new UsageError(input.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+      await ensureDatabase();
+      const { user, organisation } = await createAdmin(
+        { email: input.data.email, password: input.data.password, name: input.data.name, organisationName: input.data.organisation_name },
+        { onlyIfFirst: false },
+      );
+      process.stderr.write(`Created administrator ${user.email} of organisation "${organisation.name}".\n`);
+      return;
+    }
+    case "create-api-key": {
+      if (!values.name?.trim()) throw new UsageError("--name is required");
+      await ensureDatabase();
+      const organisations = await prisma.organisation.findMany({ orderBy: { id: "asc" } });
+      if (organisations.length === 0) throw new UsageError("No organisation yet: run create-admin first.");
+      let organisationId = organisations[0]!.id;
+      if (values.organisation) {
+        organisationId = Number(values.organisation);
+        if (!organisations.some((org) => org.id === organisationId)) throw new UsageError(`No organisation with id ${values.organisation}`);
+      } else if (organisations.length > 1) {
+        throw new UsageError(`Several organisations exist; pass --organisation <id> (${organisations.map((o) => `${o.id}: ${o.name}`).join(", ")})`);
+      }
+      const { key } = await createApiKey(organisationId, values.name.trim());
+      process.stdout.write(`${key}\n`);
+      return;
+    }
+    default:
+      throw new UsageError(command ? `Unknown command "${command}"\n${USAGE}` : USAGE);
+  }
+}
+
+logToStderr();
+run(process.argv.slice(2))
+  .then(async () => {
+    await closeDatabase();
+  })
+  .catch(async (error: unknown) => {
+    await closeDatabase().catch(() => undefined);
+    const known =
+      error instanceof UsageError ||
+      error instanceof ApiError ||
+      error instanceof EnvError ||
+      error instanceof EmbeddedDatabaseBusyError ||
+      error instanceof DatabaseUnreachableError ||
+      (error instanceof Error && error.name === "TypeError" && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"));
+    process.stderr.write(`flagpost: ${known ? (error as Error).message : `unexpected error: ${String(error instanceof Error ? error.stack : error)}`}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  });

@@ -1,0 +1,63 @@
+// npm test: every test Flagpost has, in order of speed:
+//   1. unit tests                       (vitest project "unit")
+//   2. integration tests, embedded      (vitest project "integration" on in-process PGlite)
+//   3. integration tests, PostgreSQL    (the same suite on a temporary PostgreSQL server)
+//   4. production build + end-to-end    (Playwright in system Chromium against `next start`)
+// All stages run even when one fails; the exit code is non-zero if any failed.
+// FLAGPOST_TEST_SKIP_POSTGRES=1 or FLAGPOST_TEST_SKIP_E2E=1 skip a stage explicitly.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import { startTempPostgres } from "./lib/temp-postgres.mjs";
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const results = [];
+
+function stage(name, command, args, extraEnv = {}) {
+  const started = Date.now();
+  process.stdout.write(`\n━━ ${name} ━━\n`);
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+  const ok = result.status === 0;
+  results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+  return ok;
+}
+
+function skip(name, reason) {
+  process.stdout.write(`\n━━ ${name}: skipped (${reason}) ━━\n`);
+  results.push({ name, ok: true, skipped: reason, seconds: 0 });
+}
+
+const overall = Date.now();
+stage("Unit tests", "npx", ["vitest", "run", "--project", "unit"]);
+stage("Integration tests (embedded PGlite)", "npx", ["vitest", "run", "--project", "integration"]);
+
+if (process.env.FLAGPOST_TEST_SKIP_POSTGRES === "1") {
+  skip("Integration tests (PostgreSQL)", "FLAGPOST_TEST_SKIP_POSTGRES=1");
+} else {
+  let server;
+  try {
+    server = await startTempPostgres();
+  } catch (error) {
+    process.stdout.write(`\nCannot start PostgreSQL: ${error.message}\n`);
+    results.push({ name: "Integration tests (PostgreSQL)", ok: false, seconds: 0 });
+  }
+  if (server) {
+    stage("Integration tests (PostgreSQL)", "npx", ["vitest", "run", "--project", "integration"], { TEST_DATABASE_URL: server.url });
+    server.stop();
+  }
+}
+
+if (process.env.FLAGPOST_TEST_SKIP_E2E === "1") {
+  skip("End-to-end tests", "FLAGPOST_TEST_SKIP_E2E=1");
+} else if (!fs.existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) {
+  process.stdout.write("\nChromium not found at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)\n");
+  results.push({ name: "End-to-end tests", ok: false, seconds: 0 });
+} else if (stage("Production build", "npx", ["next", "build"])) {
+  stage("End-to-end tests (Playwright, Chromium)", "npx", ["playwright", "test"]);
+}
+
+process.stdout.write("\n━━ Summary ━━\n");
+for (const { name, ok, skipped, seconds } of results) {
+  process.stdout.write(`${skipped ? "SKIP" : ok ? "PASS" : "FAIL"}  ${name}${seconds ? `  (${seconds.toFixed(0)} s)` : ""}\n`);
+}
+process.stdout.write(`Total ${((Date.now() - overall) / 1000 / 60).toFixed(1)} min\n`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
