@@ -204,7 +204,7 @@ export function labelEntity(store: SimStore, label: Label, opts: { withCounts?: 
 }
 
 function labelsField(store: SimStore, ids: number[], withDetails: boolean) {
-  const labels = store.labelsByIds(ids);
+  const labels = store.labelsByIds(ids).sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   if (!withDetails) return labels.map((l) => l.title);
   return labels.map((l) => ({
     id: l.id,
