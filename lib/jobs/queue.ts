@@ -1,0 +1,214 @@
+import type { Db } from "@/lib/db/types";
+import { prisma } from "@/lib/db/client";
+import { env } from "@/lib/env";
+
+// A durable job queue in the application database (an outbox). Work is enqueued in the same
+// transaction as the change it follows, so a committed change always has its job and a rolled-back
+// one never does. Workers claim due jobs with `FOR UPDATE SKIP LOCKED` and a lease, so several app
+// instances sharing one PostgreSQL never run a job twice at once, and a crashed worker's jobs are
+// picked up again when the lease runs out.
+
+export type JobPayload = Record<string, string | number | boolean | null>;
+
+export interface EnqueueOptions {
+  kind: string;
+  /** Ids only: never tokens or other secrets. */
+  payload: JobPayload;
+  projectId?: number | null;
+  /** Jobs of an integration whose token GitLab rejected wait until the token is rotated. */
+  integrationId?: number | null;
+  /**
+   * Jobs with the same key never run concurrently. With `coalesce`, enqueueing while a job with
+   * this key is still pending merges into it (burst coalescing) instead of adding another.
+   */
+  concurrencyKey?: string | null;
+  coalesce?: boolean;
+  /** Run no earlier than this many milliseconds from now (default: at once, or the debounce). */
+  delayMs?: number;
+  maxAttempts?: number;
+}
+
+/** How long coalesced jobs wait for more changes, and the longest a burst can postpone them. */
+export function debounceWindow() {
+  const debounceMs = env().FLAGPOST_JOB_DEBOUNCE_MS;
+  return { debounceMs, maxWaitMs: Math.max(debounceMs * 10, 10_000) };
+}
+
+export async function enqueueJob(db: Db, options: EnqueueOptions): Promise<void> {
+  const { debounceMs, maxWaitMs } = debounceWindow();
+  const delayMs = options.delayMs ?? (options.coalesce ? debounceMs : 0);
+  const pendingKey = options.coalesce && options.concurrencyKey ? options.concurrencyKey : null;
+  const payload = JSON.stringify(options.payload);
+  // A repeat within the window pushes the run time back (trailing debounce), but never past
+  // maxWait after the first enqueue, so a flag toggled continuously still gets its update.
+  await db.$executeRaw`
+    INSERT INTO jobs (kind, payload, project_id, integration_id, pending_key, concurrency_key, run_at,
+                      first_queued_at, max_attempts, updated_at)
+    VALUES (${options.kind}, ${payload}::jsonb, ${options.projectId ?? null}, ${options.integrationId ?? null},
+            ${pendingKey}, ${options.concurrencyKey ?? null},
+            now() + make_interval(secs => ${delayMs / 1000}), now(), ${options.maxAttempts ?? 8}, now())
+    ON CONFLICT (pending_key) DO UPDATE SET
+      run_at = LEAST(GREATEST(jobs.run_at, EXCLUDED.run_at),
+                     jobs.first_queued_at + make_interval(secs => ${maxWaitMs / 1000})),
+      payload = EXCLUDED.payload,
+      updated_at = now()`;
+}
+
+export interface ClaimedJob {
+  id: bigint;
+  kind: string;
+  payload: JobPayload;
+  projectId: number | null;
+  integrationId: number | null;
+  concurrencyKey: string | null;
+  attempts: number;
+  maxAttempts: number;
+  coalesces: boolean;
+}
+
+interface ClaimedRow {
+  id: bigint;
+  kind: string;
+  payload: JobPayload;
+  project_id: number | null;
+  integration_id: number | null;
+  concurrency_key: string | null;
+  attempts: number;
+  max_attempts: number;
+  was_pending_key: string | null;
+}
+
+/**
+ * Claims up to `limit` due jobs for `workerId`. Due means pending with run_at reached, or running
+ * under a lease that expired (its worker died). Skips jobs of paused integrations and jobs whose
+ * concurrency key is held by another live lease.
+ */
+export async function claimJobs(workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+  const rows = await prisma.$queryRaw<ClaimedRow[]>`
+    WITH candidate AS (
+      SELECT j.id, j.pending_key
+      FROM jobs j
+      WHERE ((j.status = 'PENDING' AND j.run_at <= now())
+             OR (j.status = 'RUNNING' AND j.locked_until < now()))
+        AND (j.integration_id IS NULL OR NOT EXISTS (
+              SELECT 1 FROM gitlab_integrations g
+              WHERE g.id = j.integration_id AND (g.token_status = 'INVALID' OR g.deleted_at IS NOT NULL)))
+        AND (j.concurrency_key IS NULL OR NOT EXISTS (
+              SELECT 1 FROM jobs r
+              WHERE r.concurrency_key = j.concurrency_key AND r.id <> j.id
+                AND r.status = 'RUNNING' AND r.locked_until >= now()))
+      ORDER BY j.run_at, j.id
+      LIMIT ${limit}
+      FOR UPDATE OF j SKIP LOCKED
+    )
+    UPDATE jobs SET status = 'RUNNING', locked_by = ${workerId},
+                    locked_until = now() + make_interval(secs => ${leaseMs / 1000}),
+                    attempts = jobs.attempts + 1, pending_key = NULL, updated_at = now()
+    FROM candidate
+    WHERE jobs.id = candidate.id
+    RETURNING jobs.id, jobs.kind, jobs.payload, jobs.project_id, jobs.integration_id, jobs.concurrency_key,
+              jobs.attempts, jobs.max_attempts, candidate.pending_key AS was_pending_key`;
+  // Two due jobs sharing a concurrency key can land in one batch (the check above sees only other
+  // workers' leases): keep the oldest, hand the rest back.
+  const seen = new Set<string>();
+  const claimed: ClaimedJob[] = [];
+  for (const row of rows.sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (row.concurrency_key && seen.has(row.concurrency_key)) {
+      await releaseJob(row.id, workerId, { countAttempt: false, pendingKey: row.was_pending_key });
+      continue;
+    }
+    if (row.concurrency_key) seen.add(row.concurrency_key);
+    claimed.push({
+      id: row.id,
+      kind: row.kind,
+      payload: row.payload,
+      projectId: row.project_id,
+      integrationId: row.integration_id,
+      concurrencyKey: row.concurrency_key,
+      attempts: row.attempts,
+      maxAttempts: row.max_attempts,
+      coalesces: row.was_pending_key !== null,
+    });
+  }
+  return claimed;
+}
+
+export async function completeJob(id: bigint, workerId: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE jobs SET status = 'SUCCEEDED', finished_at = now(), locked_by = NULL, locked_until = NULL,
+                    last_error = NULL, updated_at = now()
+    WHERE id = ${id} AND locked_by = ${workerId} AND status = 'RUNNING'`;
+}
+
+export async function failJob(id: bigint, workerId: string, error: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE jobs SET status = 'FAILED', finished_at = now(), locked_by = NULL, locked_until = NULL,
+                    last_error = ${error.slice(0, 2000)}, updated_at = now()
+    WHERE id = ${id} AND locked_by = ${workerId} AND status = 'RUNNING'`;
+}
+
+/**
+ * Puts a claimed job back to pending, to run after `delayMs`. A coalescing job takes its key back
+ * unless a newer job with that key was queued meanwhile; that newer job does the same work with
+ * fresher data, so this one is finished as superseded.
+ */
+export async function releaseJob(
+  id: bigint,
+  workerId: string,
+  options: { delayMs?: number; error?: string; countAttempt?: boolean; pendingKey?: string | null },
+): Promise<"rescheduled" | "superseded"> {
+  const delaySeconds = (options.delayMs ?? 0) / 1000;
+  const uncount = options.countAttempt === false ? 1 : 0;
+  const error = options.error?.slice(0, 2000) ?? null;
+  return prisma.$transaction(async (tx) => {
+    if (options.pendingKey) {
+      const newer = await tx.job.findUnique({ where: { pendingKey: options.pendingKey }, select: { id: true } });
+      if (newer) {
+        await tx.$executeRaw`
+          UPDATE jobs SET status = 'SUCCEEDED', finished_at = now(), locked_by = NULL, locked_until = NULL,
+                          last_error = ${`superseded by job ${newer.id}`}, updated_at = now()
+          WHERE id = ${id} AND locked_by = ${workerId}`;
+        return "superseded" as const;
+      }
+    }
+    await tx.$executeRaw`
+      UPDATE jobs SET status = 'PENDING', locked_by = NULL, locked_until = NULL,
+                      run_at = now() + make_interval(secs => ${delaySeconds}),
+                      attempts = GREATEST(0, attempts - ${uncount}), pending_key = ${options.pendingKey ?? null},
+                      last_error = COALESCE(${error}, last_error), updated_at = now()
+      WHERE id = ${id} AND locked_by = ${workerId}`;
+    return "rescheduled" as const;
+  });
+}
+
+/** Makes a failed job due again (the "Retry" button). */
+export async function retryFailedJob(id: bigint): Promise<boolean> {
+  const updated = await prisma.$executeRaw`
+    UPDATE jobs SET status = 'PENDING', attempts = 0, run_at = now(), finished_at = NULL, updated_at = now()
+    WHERE id = ${id} AND status = 'FAILED'`;
+  return updated > 0;
+}
+
+/** Deletes finished jobs: successes after a week, failures after a month. */
+export async function pruneJobs(now: Date = new Date()): Promise<number> {
+  const week = new Date(now.getTime() - 7 * 24 * 3600_000);
+  const month = new Date(now.getTime() - 30 * 24 * 3600_000);
+  const { count } = await prisma.job.deleteMany({
+    where: {
+      OR: [
+        { status: "SUCCEEDED", finishedAt: { lt: week } },
+        { status: "FAILED", finishedAt: { lt: month } },
+      ],
+    },
+  });
+  return count;
+}
+
+/** Milliseconds until the next pending job is due (null when none is queued). */
+export async function msUntilNextDueJob(): Promise<number | null> {
+  const rows = await prisma.$queryRaw<{ wait_ms: number | null }[]>`
+    SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(run_at) - now())) * 1000)::float8 AS wait_ms
+    FROM jobs WHERE status = 'PENDING'`;
+  const wait = rows[0]?.wait_ms;
+  return wait === null || wait === undefined ? null : Math.ceil(wait);
+}

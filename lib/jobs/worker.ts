@@ -1,0 +1,88 @@
+import os from "node:os";
+import { randomBytes } from "node:crypto";
+import { prisma } from "@/lib/db/client";
+import { logger } from "@/lib/logger";
+import { claimJobs, completeJob, failJob, releaseJob, type ClaimedJob } from "@/lib/jobs/queue";
+import { decideRetry, describeError } from "@/lib/jobs/retry-policy";
+
+// Drains due jobs: claim a batch, run each handler (a few at a time), then record success, a
+// scheduled retry, a paused integration or a failure. Safe to run in many processes at once.
+
+export type JobHandler = (job: ClaimedJob) => Promise<void>;
+export type JobHandlers = Record<string, JobHandler>;
+
+export const LEASE_MS = 120_000;
+
+export function newWorkerId(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+}
+
+export interface DrainOptions {
+  handlers: JobHandlers;
+  workerId?: string;
+  batchSize?: number;
+  /** Jobs run in parallel within a batch (GitLab calls overlap; database work is short). */
+  parallelism?: number;
+  /** Stop claiming new batches after this long. */
+  budgetMs?: number;
+  leaseMs?: number;
+}
+
+export interface DrainResult {
+  succeeded: number;
+  retried: number;
+  failed: number;
+  paused: number;
+}
+
+async function runOne(job: ClaimedJob, workerId: string, handlers: JobHandlers, result: DrainResult) {
+  const handler = handlers[job.kind];
+  if (!handler) {
+    await failJob(job.id, workerId, `No handler for job kind "${job.kind}"`);
+    result.failed++;
+    return;
+  }
+  try {
+    await handler(job);
+    await completeJob(job.id, workerId);
+    result.succeeded++;
+  } catch (error) {
+    const decision = decideRetry(error, job.attempts, job.maxAttempts);
+    const message = describeError(error);
+    const pendingKey = job.coalesces ? job.concurrencyKey : null;
+    if (decision.action === "fail") {
+      await failJob(job.id, workerId, message);
+      result.failed++;
+      logger.warn("Job failed", { job: Number(job.id), kind: job.kind, attempts: job.attempts, error: message });
+    } else if (decision.action === "pause-integration" && job.integrationId) {
+      await prisma.gitLabIntegration.update({
+        where: { id: job.integrationId },
+        data: { tokenStatus: "INVALID", tokenStatusReason: decision.reason, tokenCheckedAt: new Date() },
+      });
+      await releaseJob(job.id, workerId, { countAttempt: false, error: message, pendingKey });
+      result.paused++;
+      logger.warn("GitLab rejected the integration's token; its jobs are paused", { integration: job.integrationId });
+    } else {
+      const delayMs = decision.action === "retry" ? decision.delayMs : 60_000;
+      const countAttempt = decision.action === "retry" ? decision.countAttempt : true;
+      await releaseJob(job.id, workerId, { delayMs, error: message, countAttempt, pendingKey });
+      result.retried++;
+    }
+  }
+}
+
+export async function drainJobs(options: DrainOptions): Promise<DrainResult> {
+  const workerId = options.workerId ?? newWorkerId();
+  const deadline = Date.now() + (options.budgetMs ?? 25_000);
+  const result: DrainResult = { succeeded: 0, retried: 0, failed: 0, paused: 0 };
+  while (Date.now() < deadline) {
+    const batch = await claimJobs(workerId, options.batchSize ?? 20, options.leaseMs ?? LEASE_MS);
+    if (batch.length === 0) break;
+    const queue = [...batch];
+    const lanes = Array.from({ length: Math.min(options.parallelism ?? 4, queue.length) }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) await runOne(job, workerId, options.handlers, result);
+    });
+    await Promise.all(lanes);
+  }
+  return result;
+}
