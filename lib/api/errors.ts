@@ -55,12 +55,28 @@ interface PrismaLikeError {
   meta?: {
     target?: string[] | string;
     modelName?: string;
-    driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } };
+    driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string }; table?: string } };
   };
 }
 
 function isPrismaKnownError(error: unknown): error is Error & PrismaLikeError {
   return error instanceof Error && error.name === "PrismaClientKnownRequestError";
+}
+
+/**
+ * The columns of a unique index named the Prisma way, "<table>_<columns joined by _>_key". The names
+ * are joined ambiguously; foreign-key columns end in "_id", which is enough to tell every unique
+ * index of our schema apart (e.g. "tags_project_id_label_type_key" → project_id, label, type).
+ */
+export function columnsOfUniqueIndex(index: string, table: string): string[] {
+  if (!index.startsWith(`${table}_`) || !index.endsWith("_key")) return [];
+  const words = index.slice(table.length + 1, -"_key".length).split("_");
+  const columns: string[] = [];
+  for (const word of words) {
+    if (word === "id" && columns.length > 0) columns[columns.length - 1] += "_id";
+    else columns.push(word);
+  }
+  return columns;
 }
 
 /** The columns of a unique constraint that a P2002 error names, whatever the driver adapter. */
@@ -69,7 +85,11 @@ export function uniqueViolationFields(error: unknown): string[] | null {
   const target = error.meta?.target;
   if (Array.isArray(target)) return target;
   if (typeof target === "string") return [target];
-  return error.meta?.driverAdapterError?.cause?.constraint?.fields?.map((field) => field.replace(/"/g, "")) ?? [];
+  const cause = error.meta?.driverAdapterError?.cause;
+  // PGlite's adapter reports the columns; node-postgres's reports the index name instead.
+  if (cause?.constraint?.fields) return cause.constraint.fields.map((field) => field.replace(/"/g, ""));
+  if (cause?.constraint?.index && cause.table) return columnsOfUniqueIndex(cause.constraint.index, cause.table);
+  return [];
 }
 
 export function toApiError(error: unknown): ApiError {

@@ -112,3 +112,6 @@ export function withRoute<P extends Schema | undefined, Q extends Schema | undef
 
 /** Integer id from a path segment; anything else is a 404. */
 export const idParam = z.coerce.number().int().positive().max(2_147_483_647);
+
+/** An environment's api_key in a path (environments are addressed by it); anything else is a 404. */
+export const environmentKeyParam = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);

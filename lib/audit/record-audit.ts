@@ -19,6 +19,35 @@ export interface AuditEntry {
   changes?: Prisma.InputJsonValue;
 }
 
+type JsonField = Prisma.InputJsonValue | null;
+export type AuditChanges = Record<string, { from: JsonField; to: JsonField }>;
+
+/** JSON text with object keys sorted: jsonb columns do not keep the key order they were sent in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+/**
+ * The `changes` of an update: every field of `after` that was sent (not undefined) and differs
+ * from its value in `before`. Fields are compared as JSON, so arrays and objects work too.
+ */
+export function changedFields(
+  before: Record<string, JsonField>,
+  after: Record<string, JsonField | undefined>,
+): AuditChanges {
+  const changes: AuditChanges = {};
+  for (const [field, to] of Object.entries(after)) {
+    if (to === undefined) continue;
+    const from = before[field] ?? null;
+    if (canonicalJson(from) !== canonicalJson(to)) changes[field] = { from, to };
+  }
+  return changes;
+}
+
 export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry) {
   return db.auditLog.create({
     data: {

@@ -5,6 +5,8 @@ import { prisma } from "@/lib/db/client";
 // Creating people: the first administrator (first-run sign-up or `flagpost create-admin`) and
 // further users added by an organisation admin.
 
+const alreadySetUp = () => new ApiError("conflict", "Flagpost is already set up; sign in instead");
+
 export async function hasAnyUser(): Promise<boolean> {
   return (await prisma.user.count()) > 0;
 }
@@ -26,7 +28,7 @@ export async function createAdmin(input: FirstAdminInput, options: { onlyIfFirst
     // Serialises concurrent first-run sign-ups on PostgreSQL (a no-op cost on the embedded database).
     await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(7345001)");
     if (options.onlyIfFirst && (await tx.user.count()) > 0) {
-      throw new ApiError("conflict", "Flagpost is already set up; sign in instead");
+      throw alreadySetUp();
     }
     if (await tx.user.findUnique({ where: { email: input.email } })) {
       throw new ApiError("conflict", `A user with email ${input.email} already exists`);
@@ -50,4 +52,11 @@ export async function createAdmin(input: FirstAdminInput, options: { onlyIfFirst
     });
     return { user, organisation };
   });
+}
+
+/** First-run sign-up (POST /api/v1/setup/): the first administrator, refused once anyone exists. */
+export async function completeFirstRunSetup(input: FirstAdminInput) {
+  // Cheap early refusal, so a set-up instance does not hash passwords for anonymous callers.
+  if (await hasAnyUser()) throw alreadySetUp();
+  return createAdmin(input, { onlyIfFirst: true });
 }

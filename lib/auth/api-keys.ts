@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { prisma } from "@/lib/db/client";
+import type { Db } from "@/lib/db/types";
 
 // Organisation API keys: "fp_<random>", shown once. Only a SHA-256 of the key is stored (the key
 // has 256 bits of entropy, so a fast hash is enough) plus a short prefix for recognising it.
@@ -8,9 +9,10 @@ export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
-export async function createApiKey(organisationId: number, name: string) {
+/** Creates a key; pass a transaction to create it together with its audit row. */
+export async function createApiKey(organisationId: number, name: string, db: Db = prisma) {
   const key = `fp_${randomBytes(32).toString("base64url")}`;
-  const row = await prisma.apiKey.create({
+  const row = await db.apiKey.create({
     data: { organisationId, name, prefix: key.slice(0, 10), keyHash: hashApiKey(key) },
   });
   return { key, apiKey: row };

@@ -1,7 +1,7 @@
 import { ApiError, notFound } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
-import type { Prisma, ProjectRole } from "@/lib/generated/prisma/client";
+import type { Environment, Prisma, ProjectRole } from "@/lib/generated/prisma/client";
 
 // Authorization predicates, all in one place. Every route handler and server action calls one of
 // these itself; nothing relies on middleware. Organisation admins and API keys are admins of every
@@ -58,6 +58,23 @@ export async function requireProjectRole(actor: Actor, projectId: number, minimu
     throw new ApiError("forbidden", `This needs the ${minimum.toLowerCase()} role on the project; you are ${access.role.toLowerCase()}`);
   }
   return access;
+}
+
+/** An environment addressed by its api_key, with the actor's role on its project checked. */
+export async function requireEnvironmentRole(
+  actor: Actor,
+  environmentApiKey: string,
+  minimum: ProjectRole,
+): Promise<ProjectAccess & { environment: Environment }> {
+  const environment = await prisma.environment.findUnique({ where: { apiKey: environmentApiKey } });
+  if (!environment) throw notFound("Environment");
+  try {
+    return { ...(await requireProjectRole(actor, environment.projectId, minimum)), environment };
+  } catch (error) {
+    // A hidden project means the environment does not exist as far as this caller knows.
+    if (error instanceof ApiError && error.code === "not_found") throw notFound("Environment");
+    throw error;
+  }
 }
 
 export function hasProjectRole(access: ProjectAccess, minimum: ProjectRole): boolean {

@@ -14,6 +14,8 @@ export interface SqlSession {
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** True when the database is a PostgreSQL server shared with other processes. */
   readonly shared: boolean;
+  /** Runs `work` on one pinned connection (session-level locks need it); absent when there is only one. */
+  withConnection?<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
 }
 
 export interface MigrationFile {
@@ -62,6 +64,11 @@ export async function applyMigrations(
   session: SqlSession,
   migrations: MigrationFile[] = readMigrations(),
 ): Promise<string[]> {
+  if (session.withConnection) return session.withConnection((pinned) => applyMigrationsOn(pinned, migrations));
+  return applyMigrationsOn(session, migrations);
+}
+
+async function applyMigrationsOn(session: SqlSession, migrations: MigrationFile[]): Promise<string[]> {
   if (session.shared) await session.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK_KEY]);
   try {
     await session.exec(CREATE_MIGRATIONS_TABLE);

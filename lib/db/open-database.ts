@@ -50,7 +50,7 @@ function pgliteSession(client: PGlite): SqlSession {
   };
 }
 
-function pgSession(client: pg.Client): SqlSession {
+function pgSession(client: pg.Pool | pg.PoolClient): SqlSession {
   return {
     shared: true,
     exec: async (sql) => {
@@ -58,6 +58,17 @@ function pgSession(client: pg.Client): SqlSession {
     },
     query: async <Row>(sql: string, params?: unknown[]) =>
       (await client.query(sql, params as unknown[] | undefined)).rows as Row[],
+    withConnection:
+      client instanceof pg.Pool
+        ? async (work) => {
+            const connection = await client.connect();
+            try {
+              return await work(pgSession(connection));
+            } finally {
+              connection.release();
+            }
+          }
+        : undefined,
   };
 }
 
@@ -92,15 +103,17 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
 
 async function openPostgres(url: string, poolSize: number, migrate: boolean): Promise<Database> {
   const description = describePostgresUrl(url);
-  // A dedicated connection for migrations and raw SQL: the advisory lock is held per session.
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  // A small pool for raw SQL outside Prisma (migrations pin one connection for their lock; the
+  // health check reconnects after a database restart).
+  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000 });
+  pool.on("error", () => undefined);
   try {
-    await client.connect();
+    await pool.query("SELECT 1");
   } catch (error) {
+    await pool.end().catch(() => undefined);
     throw new DatabaseUnreachableError(description, error);
   }
-  client.on("error", () => undefined);
-  const sql = pgSession(client);
+  const sql = pgSession(pool);
   if (migrate) await applyMigrations(sql);
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }),
@@ -112,7 +125,7 @@ async function openPostgres(url: string, poolSize: number, migrate: boolean): Pr
     sql,
     close: async () => {
       await prisma.$disconnect();
-      await client.end();
+      await pool.end();
     },
   };
 }

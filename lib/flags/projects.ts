@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { requireOrganisationAdmin, requireProjectRole, visibleProjectsWhere } from "@/lib/auth/permissions";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
+import type { Db } from "@/lib/db/types";
 import type { Project } from "@/lib/generated/prisma/client";
 import type { createProjectBody, updateProjectBody } from "@/lib/validations/core";
 import type { z } from "zod";
@@ -21,6 +22,15 @@ export function serializeProject(project: Project) {
 
 export function newEnvironmentApiKey(): string {
   return randomBytes(16).toString("base64url");
+}
+
+/**
+ * Serialises creating features and environments in one project (call inside the transaction).
+ * Without it a feature and an environment created at the same moment would each miss the other,
+ * leaving the feature without a state there. NO KEY UPDATE leaves inserts of child rows unblocked.
+ */
+export async function lockProjectStructure(tx: Db, projectId: number): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId} FOR NO KEY UPDATE`;
 }
 
 export async function listProjects(actor: Actor, page: PaginationQuery, search?: string) {

@@ -24,6 +24,19 @@ export const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "Colour must look 
 
 export const searchQuery = z.string().trim().max(200).optional();
 
+const MAX_ID = 2_147_483_647;
+
+/** A database id in a JSON body (ids are 32-bit integers; larger numbers cannot name anything). */
+export const idField = z.number().int().positive().max(MAX_ID);
+
+/** A database id in a query string ("?project=12"). */
+export const idQuery = z
+  .string({ error: "Required" })
+  .trim()
+  .regex(/^[1-9][0-9]{0,9}$/, "must be an id")
+  .transform(Number)
+  .refine((id) => id <= MAX_ID, "must be an id");
+
 /** "1,2,3" → [1,2,3] for list filters in query strings. */
 export const idList = z
   .string()
@@ -31,7 +44,7 @@ export const idList = z
   .transform((value, ctx) => {
     if (!value) return [] as number[];
     const ids = value.split(",").map((part) => Number(part.trim()));
-    if (ids.some((id) => !Number.isInteger(id) || id <= 0)) {
+    if (ids.some((id) => !Number.isInteger(id) || id <= 0 || id > MAX_ID)) {
       ctx.addIssue({ code: "custom", message: "must be a comma-separated list of ids" });
       return z.NEVER;
     }

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { descriptionField, flagValue, hexColor, nameField } from "@/lib/validations/common";
+import { booleanQuery, descriptionField, flagValue, hexColor, idField, idList, idQuery, nameField, searchQuery } from "@/lib/validations/common";
 
-// Request bodies of the core API (projects, environments, features, states, segments, tags,
-// members). Route handlers parse with these; forms validate with the same schemas.
+// Request bodies and list filters of the core API (projects, environments, features, states,
+// segments, tags, members). Route handlers parse with these; forms validate with the same schemas.
 
 export const createProjectBody = z.object({
   name: nameField("Project name"),
-  organisation: z.number().int().positive().optional(),
+  organisation: idField.optional(),
   /** Also create "Development" and "Production" environments. */
   create_default_environments: z.boolean().optional(),
 });
@@ -17,7 +17,7 @@ export const updateProjectBody = z.object({
 
 export const createEnvironmentBody = z.object({
   name: nameField("Environment name", 100),
-  project: z.number().int().positive(),
+  project: idField,
 });
 export const updateEnvironmentBody = z.object({ name: nameField("Environment name", 100) });
 
@@ -31,14 +31,14 @@ export const createFeatureBody = z.object({
   description: descriptionField.optional(),
   default_enabled: z.boolean().optional(),
   initial_value: flagValue.optional(),
-  tags: z.array(z.number().int().positive()).max(50).optional(),
+  tags: z.array(idField).max(50).optional(),
 });
 export const updateFeatureBody = z.object({
   name: featureName.optional(),
   description: descriptionField.optional(),
   default_enabled: z.boolean().optional(),
   initial_value: flagValue.optional(),
-  tags: z.array(z.number().int().positive()).max(50).optional(),
+  tags: z.array(idField).max(50).optional(),
 });
 
 export const updateFeatureStateBody = z
@@ -56,8 +56,8 @@ export const createSegmentBody = z.object({
 export const updateSegmentBody = createSegmentBody.partial();
 
 export const createSegmentOverrideBody = z.object({
-  environment: z.number().int().positive(),
-  segment: z.number().int().positive(),
+  environment: idField,
+  segment: idField,
   enabled: z.boolean().optional(),
   feature_state_value: flagValue.optional(),
   priority: z.number().int().min(0).max(10_000).optional(),
@@ -78,11 +78,13 @@ export const createTagBody = z.object({
 export const updateTagBody = createTagBody.partial();
 
 export const projectRole = z.enum(["ADMIN", "EDITOR", "VIEWER"]);
-export const addProjectMemberBody = z.object({ user: z.number().int().positive(), role: projectRole });
+export const addProjectMemberBody = z.object({ user: idField, role: projectRole });
 export const updateProjectMemberBody = z.object({ role: projectRole });
 
 const password = z.string().min(10, "Use at least 10 characters").max(200);
 export const emailField = z.string().trim().toLowerCase().email("Enter a valid email address").max(254);
+
+export const organisationRole = z.enum(["ADMIN", "MEMBER"]);
 
 export const firstRunSetupBody = z.object({
   name: z.string().trim().max(100).optional(),
@@ -94,6 +96,37 @@ export const createUserBody = z.object({
   name: z.string().trim().max(100).optional(),
   email: emailField,
   password,
-  role: z.enum(["ADMIN", "MEMBER"]).default("MEMBER"),
+  role: organisationRole.default("MEMBER"),
 });
+export const updateOrganisationUserBody = z.object({ role: organisationRole });
 export const createApiKeyBody = z.object({ name: nameField("Key name", 100) });
+
+// Query-string filters of the core lists (paging is added by the route handlers).
+
+export const environmentListFilters = z.object({ project: idQuery });
+
+export const featureSort = z.enum(["name", "-name", "created_at", "-created_at"]);
+export const featureListFilters = z.object({
+  search: searchQuery,
+  /** Features having every one of these tags. */
+  tags: idList,
+  /** Adds each feature's `environment_state` in this environment. */
+  environment: idQuery.optional(),
+  sort: featureSort.default("name"),
+  /** true: archived features only; otherwise archived features are hidden. */
+  archived: booleanQuery,
+});
+export type FeatureListFilters = z.infer<typeof featureListFilters>;
+
+export const featureStateListFilters = z.object({ feature: idQuery.optional() });
+
+export const segmentListFilters = z.object({ search: searchQuery });
+
+export const segmentOverrideListFilters = z.object({ environment: idQuery.optional() });
+
+export const auditLogFilters = z.object({
+  feature: idQuery.optional(),
+  environment: idQuery.optional(),
+  search: searchQuery,
+});
+export type AuditLogFilters = z.infer<typeof auditLogFilters>;
