@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { codeSpanInTable, escapeInline, link } from "@/lib/vcs/markdown";
+import {
+  formatValue,
+  hasNoteMarker,
+  renderChangeNote,
+  renderFinalNote,
+  renderStatusNote,
+  type FeatureSnapshot,
+} from "@/lib/vcs/status-comment";
+
+const at = new Date("2026-11-25T10:31:07.123Z");
+const PUBLIC = "https://flags.example.com";
+
+function snapshot(overrides: Partial<FeatureSnapshot> = {}): FeatureSnapshot {
+  return {
+    featureId: 42,
+    projectId: 7,
+    name: "new-checkout",
+    description: "",
+    environments: [
+      { name: "Development", apiKey: "devkey", enabled: true, value: "blue", updatedAt: at },
+      { name: "Production", apiKey: "prodkey", enabled: false, value: null, updatedAt: at },
+    ],
+    segmentOverrides: [],
+    recentChanges: [],
+    ...overrides,
+  };
+}
+
+/** Cells of the Markdown table rows, split the way GFM does (on unescaped pipes). */
+function tableRows(markdown: string): string[][] {
+  return markdown
+    .split("\n")
+    .filter((line) => line.startsWith("| ") && !line.startsWith("| :---") && !line.startsWith("| Environment"))
+    .map((line) => line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim()));
+}
+
+describe("status note", () => {
+  it("has a marker, a linked title, one row per environment and a footer", () => {
+    const body = renderStatusNote(snapshot(), PUBLIC);
+    expect(hasNoteMarker(body, 42)).toBe(true);
+    expect(body).toContain(`[new\\-checkout](${PUBLIC}/projects/7/environments/devkey/features/42?tab=value)`);
+    expect(body).toContain("| Environment | Enabled | Value | Last updated (UTC) |");
+    expect(tableRows(body)).toEqual([
+      [`[Development](${PUBLIC}/projects/7/environments/devkey/features/42?tab=value)`, "✅ Enabled", "`blue`", "2026-11-25 10:31:07"],
+      [`[Production](${PUBLIC}/projects/7/environments/prodkey/features/42?tab=value)`, "❌ Disabled", "_no value_", "2026-11-25 10:31:07"],
+    ]);
+    expect(body).toMatch(/Maintained by Flagpost and edited automatically/);
+  });
+
+  it("shows false, 0 and the empty string as values, and quotes strings that look like other types", () => {
+    expect(formatValue(false)).toBe("`false`");
+    expect(formatValue(0)).toBe("`0`");
+    expect(formatValue("")).toBe('`""`');
+    expect(formatValue("false")).toBe('`"false"`');
+    expect(formatValue("42")).toBe('`"42"`');
+    expect(formatValue(" padded ")).toBe('`" padded "`');
+  });
+
+  it("keeps the table intact with pipes, backticks, newlines and HTML in names and values", () => {
+    const body = renderStatusNote(
+      snapshot({
+        environments: [{ name: "Prod | EU <b>", apiKey: "k", enabled: true, value: "a|b`c\nd<script>", updatedAt: at }],
+      }),
+      PUBLIC,
+    );
+    const [cells] = tableRows(body);
+    expect(cells).toHaveLength(4);
+    expect(cells![0]).toContain("Prod \\| EU &lt;b\\>");
+    expect(cells![2]).toBe("``a\\|b`c⏎d<script>``");
+    expect(body).not.toContain("<b>");
+  });
+
+  it("truncates long values visibly", () => {
+    const long = "x".repeat(500);
+    const cell = formatValue(long);
+    expect(cell).toContain("…");
+    expect(cell).toContain("(truncated, 500 characters)");
+    expect(cell.length).toBeLessThan(140);
+  });
+
+  it("renders one block per segment with its own rows linking to the overrides tab", () => {
+    const body = renderStatusNote(
+      snapshot({
+        segmentOverrides: [
+          { segmentName: "beta users", priority: 0, name: "Production", apiKey: "prodkey", enabled: true, value: 0, updatedAt: at },
+          { segmentName: "beta users", priority: 0, name: "Development", apiKey: "devkey", enabled: false, value: 1, updatedAt: at },
+          { segmentName: "staff", priority: 1, name: "Production", apiKey: "prodkey", enabled: true, value: null, updatedAt: at },
+        ],
+      }),
+      PUBLIC,
+    );
+    expect(body).toContain("**Segment `beta users`**");
+    expect(body).toContain("**Segment `staff`**");
+    expect(body).toContain("?tab=segment-overrides");
+    expect(tableRows(body)).toHaveLength(2 + 3);
+  });
+
+  it("lists at most five recent changes, escaped", () => {
+    const recentChanges = Array.from({ length: 7 }, (_, n) => ({ at, actor: "ada@example.com", summary: `Change ${n} *bold*` }));
+    const body = renderStatusNote(snapshot({ recentChanges }), PUBLIC);
+    expect(body.match(/^- 2026-11-25 10:31:07 UTC/gm)).toHaveLength(5);
+    expect(body).toContain("Change 0 \\*bold\\*");
+  });
+
+  it("never lets user text start a line with a quick action", () => {
+    const body = renderStatusNote(
+      snapshot({
+        name: "/close",
+        description: "/label ~bug\n/close\n/assign @me",
+        recentChanges: [{ at, actor: "/unassign", summary: "/close" }],
+        environments: [{ name: "/reopen", apiKey: "k", enabled: true, value: "/close", updatedAt: at }],
+      }),
+      PUBLIC,
+    );
+    for (const line of body.split("\n")) expect(line.trimStart().startsWith("/")).toBe(false);
+  });
+});
+
+describe("final and per-change notes", () => {
+  it("says the flag was unlinked or deleted, keeping the marker", () => {
+    const unlinked = renderFinalNote(42, "new-checkout", "unlinked", at);
+    expect(hasNoteMarker(unlinked, 42)).toBe(true);
+    expect(unlinked).toMatch(/was unlinked from this issue or merge request on 2026-11-25 10:31:07 UTC/);
+    expect(renderFinalNote(42, "new-checkout", "deleted", at)).toMatch(/was deleted on/);
+  });
+
+  it("names environment, segment and old → new", () => {
+    const line = renderChangeNote(42, "new-checkout", {
+      at,
+      actor: "ada@example.com",
+      environment: "Production",
+      segment: "beta",
+      enabled: { from: false, to: true },
+      value: { from: "a", to: "" },
+    });
+    expect(line).toContain("Feature flag **new\\-checkout** in **Production** for segment **beta**");
+    expect(line).toContain("❌ Disabled → ✅ Enabled");
+    expect(line).toContain('value `a` → `""`');
+  });
+});
+
+describe("markdown helpers", () => {
+  it("escape inline specials and HTML", () => {
+    expect(escapeInline("a_b*c [x](y) <i>&")).toBe("a\\_b\\*c \\[x\\]\\(y\\) &lt;i\\>&amp;");
+  });
+
+  it("pick a code fence longer than any backtick run", () => {
+    expect(codeSpanInTable("a``b")).toBe("```a``b```");
+    expect(codeSpanInTable("`x`")).toBe("`` `x` ``");
+  });
+
+  it("build links that cannot be closed early by the URL", () => {
+    expect(link("x", "https://h/p?a=(1)")).toBe("[x](https://h/p?a=%281%29)");
+  });
+});

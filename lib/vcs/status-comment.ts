@@ -1,0 +1,161 @@
+import type { FlagValue } from "@/lib/validations/common";
+import { codeSpanInTable, escapeInline, link, truncate } from "@/lib/vcs/markdown";
+
+// The Markdown Flagpost writes on linked GitLab issues and merge requests. In the default style one
+// status note per (feature, item) shows every environment's live state and is edited in place; the
+// "new comment for every change" style posts the full table once, then one line per change.
+
+export const MAX_VALUE_CHARS = 80;
+
+export interface EnvironmentState {
+  name: string;
+  apiKey: string;
+  enabled: boolean;
+  value: FlagValue;
+  updatedAt: Date;
+}
+
+export interface SegmentOverrideState extends EnvironmentState {
+  segmentName: string;
+  priority: number;
+}
+
+export interface RecentChange {
+  at: Date;
+  actor: string;
+  summary: string;
+}
+
+export interface FeatureSnapshot {
+  featureId: number;
+  projectId: number;
+  name: string;
+  description: string;
+  environments: EnvironmentState[];
+  segmentOverrides: SegmentOverrideState[];
+  recentChanges: RecentChange[];
+}
+
+/** Hidden marker identifying our note on an item, so a retry finds it instead of posting twice. */
+export function noteMarker(featureId: number): string {
+  return `<!-- flagpost:feature=${featureId} -->`;
+}
+
+export function hasNoteMarker(body: string, featureId: number): boolean {
+  return body.includes(noteMarker(featureId));
+}
+
+export function formatUtc(date: Date): string {
+  return date.toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** A value as shown in a table: code, with strings quoted when they would read as another type. */
+export function formatValue(value: FlagValue): string {
+  if (value === null) return "_no value_";
+  let text: string;
+  if (typeof value === "string") {
+    const ambiguous = value === "" || /^(true|false|null|-?\d+(\.\d+)?)$/i.test(value.trim()) || value.trim() !== value;
+    text = ambiguous ? JSON.stringify(value) : value;
+  } else {
+    text = String(value);
+  }
+  const { text: shown, truncated } = truncate(text, MAX_VALUE_CHARS);
+  return truncated ? `${codeSpanInTable(shown)} _(truncated, ${Array.from(text).length} characters)_` : codeSpanInTable(shown);
+}
+
+export function featureUrl(publicUrl: string, projectId: number, environmentApiKey: string, featureId: number, tab: "value" | "segment-overrides") {
+  return `${publicUrl}/projects/${projectId}/environments/${encodeURIComponent(environmentApiKey)}/features/${featureId}?tab=${tab}`;
+}
+
+const TABLE_HEADER = "| Environment | Enabled | Value | Last updated (UTC) |\n| :--- | :--- | :--- | :--- |";
+
+function row(state: EnvironmentState, url: string): string {
+  const enabled = state.enabled ? "✅ Enabled" : "❌ Disabled";
+  return `| ${link(state.name, url)} | ${enabled} | ${formatValue(state.value)} | ${formatUtc(state.updatedAt)} |`;
+}
+
+function environmentTable(snapshot: FeatureSnapshot, publicUrl: string): string {
+  if (snapshot.environments.length === 0) return "_This project has no environments yet._";
+  const rows = snapshot.environments.map((state) =>
+    row(state, featureUrl(publicUrl, snapshot.projectId, state.apiKey, snapshot.featureId, "value")),
+  );
+  return [TABLE_HEADER, ...rows].join("\n");
+}
+
+function segmentBlocks(snapshot: FeatureSnapshot, publicUrl: string): string[] {
+  const bySegment = new Map<string, SegmentOverrideState[]>();
+  for (const override of snapshot.segmentOverrides) {
+    bySegment.set(override.segmentName, [...(bySegment.get(override.segmentName) ?? []), override]);
+  }
+  return [...bySegment.entries()].map(([segment, overrides]) => {
+    const rows = overrides.map((state) =>
+      row(state, featureUrl(publicUrl, snapshot.projectId, state.apiKey, snapshot.featureId, "segment-overrides")),
+    );
+    return [`**Segment ${codeSpanInTable(segment)}**`, "", TABLE_HEADER, ...rows].join("\n");
+  });
+}
+
+function title(snapshot: FeatureSnapshot, publicUrl: string, environmentApiKey: string | undefined): string {
+  const name = environmentApiKey
+    ? link(snapshot.name, featureUrl(publicUrl, snapshot.projectId, environmentApiKey, snapshot.featureId, "value"))
+    : escapeInline(snapshot.name);
+  return `### 🚩 Feature flag ${name}`;
+}
+
+const FOOTER = "<sub>Maintained by Flagpost and edited automatically whenever this flag changes.</sub>";
+
+/** The status note: title, description, one row per environment, segment blocks, recent changes. */
+export function renderStatusNote(snapshot: FeatureSnapshot, publicUrl: string): string {
+  const parts = [noteMarker(snapshot.featureId), title(snapshot, publicUrl, snapshot.environments[0]?.apiKey)];
+  if (snapshot.description.trim()) parts.push(`> ${escapeInline(truncate(snapshot.description.trim(), 500).text)}`);
+  parts.push(environmentTable(snapshot, publicUrl));
+  parts.push(...segmentBlocks(snapshot, publicUrl));
+  if (snapshot.recentChanges.length > 0) {
+    const lines = snapshot.recentChanges
+      .slice(0, 5)
+      .map((change) => `- ${formatUtc(change.at)} UTC · ${escapeInline(change.actor)}: ${escapeInline(change.summary)}`);
+    parts.push(["**Recent changes**", "", ...lines].join("\n"));
+  }
+  parts.push(FOOTER);
+  return parts.join("\n\n");
+}
+
+export type FinalReason = "unlinked" | "deleted";
+
+/** The last edit of a status note once the link or the feature is gone. */
+export function renderFinalNote(featureId: number, featureName: string, reason: FinalReason, at: Date): string {
+  const what =
+    reason === "unlinked"
+      ? `was unlinked from this ${"issue or merge request"} on ${formatUtc(at)} UTC`
+      : `was deleted on ${formatUtc(at)} UTC`;
+  return [
+    noteMarker(featureId),
+    `### 🚩 Feature flag ${escapeInline(featureName)}`,
+    `This feature flag ${what}. Flagpost no longer updates this comment.`,
+    FOOTER,
+  ].join("\n\n");
+}
+
+export interface ChangeLine {
+  at: Date;
+  actor: string;
+  /** Environment name, plus the segment for an override change. */
+  environment: string;
+  segment?: string | null;
+  enabled?: { from: boolean; to: boolean };
+  value?: { from: FlagValue; to: FlagValue };
+  deleted?: boolean;
+}
+
+/** One note per change (the "new comment for every change" style). */
+export function renderChangeNote(featureId: number, featureName: string, change: ChangeLine): string {
+  const scope = `in **${escapeInline(change.environment)}**${change.segment ? ` for segment **${escapeInline(change.segment)}**` : ""}`;
+  const details: string[] = [];
+  if (change.deleted) details.push("override deleted");
+  if (change.enabled) details.push(`${change.enabled.from ? "✅ Enabled" : "❌ Disabled"} → ${change.enabled.to ? "✅ Enabled" : "❌ Disabled"}`);
+  if (change.value) details.push(`value ${formatValue(change.value.from)} → ${formatValue(change.value.to)}`);
+  return [
+    `<!-- flagpost:change feature=${featureId} -->`,
+    `Feature flag **${escapeInline(featureName)}** ${scope}: ${details.join(", ") || "updated"} · ${escapeInline(change.actor)}, ${formatUtc(change.at)} UTC`,
+  ].join("\n");
+}
