@@ -1,3 +1,6 @@
+import { redirect } from "next/navigation";
+
+// The product starts at the project list; /projects itself sends visitors to sign-in or setup.
 export default function Home() {
-  return <main>Flagpost</main>;
+  redirect("/projects");
 }

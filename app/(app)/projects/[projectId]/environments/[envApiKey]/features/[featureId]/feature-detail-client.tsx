@@ -1,0 +1,45 @@
+"use client";
+
+import { useSearchParams } from "next/navigation";
+import { FeatureHeader } from "@/components/features/feature-header";
+import { visibleFeatureTabs, type FeatureTabContext } from "@/components/features/feature-tabs";
+import { ErrorState } from "@/components/ui/error-state";
+import { BlockSkeleton } from "@/components/ui/skeleton";
+import { TabLinks, TabPanel } from "@/components/ui/tab-links";
+import type { Environment } from "@/lib/queries/types";
+import { useEnvironment } from "@/lib/queries/use-environment";
+import { useFeature } from "@/lib/queries/use-feature";
+import { useProjectPermissions } from "@/lib/queries/use-permissions";
+import { routes } from "@/lib/routes";
+
+interface FeatureDetailClientProps {
+  projectId: number;
+  featureId: number;
+  initialEnvironment: Environment;
+}
+
+export function FeatureDetailClient({ projectId, featureId, initialEnvironment }: FeatureDetailClientProps) {
+  const searchParams = useSearchParams();
+  const environment = useEnvironment(initialEnvironment.api_key, initialEnvironment).data ?? initialEnvironment;
+  const feature = useFeature(projectId, featureId);
+  const permissions = useProjectPermissions(projectId);
+
+  if (feature.isPending) return <BlockSkeleton lines={6} label="Loading feature…" />;
+  if (feature.isError) return <ErrorState title="Could not load this feature" error={feature.error} onRetry={() => void feature.refetch()} />;
+
+  const context: FeatureTabContext = { projectId, feature: feature.data, environment, permissions };
+  const tabs = visibleFeatureTabs(context);
+  const active = tabs.find((tab) => tab.id === searchParams.get("tab")) ?? tabs[0]!;
+
+  return (
+    <>
+      <FeatureHeader feature={feature.data} environment={environment} canEdit={permissions.canEdit} />
+      <TabLinks
+        label={`${feature.data.name} sections`}
+        activeId={active.id}
+        tabs={tabs.map((tab) => ({ id: tab.id, label: tab.label, href: routes.feature(projectId, environment.api_key, featureId, tab.id) }))}
+      />
+      <TabPanel id={active.id}>{active.render(context)}</TabPanel>
+    </>
+  );
+}

@@ -1,0 +1,12 @@
+import type { Metadata } from "next";
+import { requirePageUser } from "@/lib/auth/session";
+import { requireProjectPage } from "@/lib/server/page-access";
+import { EnvironmentsClient } from "./environments-client";
+
+export const metadata: Metadata = { title: "Environments" };
+
+export default async function EnvironmentsPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const user = await requirePageUser();
+  const { projectId } = await requireProjectPage(user, (await params).projectId);
+  return <EnvironmentsClient projectId={projectId} />;
+}

@@ -1,0 +1,132 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { FormError } from "@/components/ui/form-error";
+import { TextField } from "@/components/ui/text-field";
+import { useToast } from "@/components/ui/toast";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
+import type { Environment, Feature } from "@/lib/queries/types";
+import { useDeleteFeature } from "@/lib/queries/use-delete-feature";
+import { useUpdateFeature } from "@/lib/queries/use-update-feature";
+import { routes } from "@/lib/routes";
+import { updateFeatureBody } from "@/lib/validations/core";
+
+/** Name, editable description and the delete action of a feature. */
+export function FeatureHeader({ feature, environment, canEdit }: { feature: Feature; environment: Environment; canEdit: boolean }) {
+  const router = useRouter();
+  const toast = useToast();
+  const updateFeature = useUpdateFeature(feature.project, feature.id);
+  const deleteFeature = useDeleteFeature(feature.project);
+  const [editing, setEditing] = useState(false);
+  const [description, setDescription] = useState(feature.description);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+
+  const saveDescription = () => {
+    const { data, errors: invalid } = validate(updateFeatureBody, { description });
+    if (!data) return setErrors(invalid);
+    updateFeature.mutate(data, {
+      onSuccess: () => {
+        toast.success("Description saved");
+        setEditing(false);
+        setErrors(noErrors);
+      },
+      onError: (error) => setErrors(serverErrors(error, ["description"])),
+    });
+  };
+
+  return (
+    <div className="mb-6 space-y-3">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <h1 className="font-mono text-xl font-semibold tracking-tight break-all text-zinc-900 dark:text-zinc-50">{feature.name}</h1>
+        {canEdit && (
+          <Button variant="danger" size="sm" onClick={() => setConfirmingDelete(true)}>
+            Delete feature
+          </Button>
+        )}
+      </div>
+
+      {editing ? (
+        <form
+          noValidate
+          className="max-w-2xl space-y-2"
+          onSubmit={(event) => {
+            event.preventDefault();
+            saveDescription();
+          }}
+        >
+          <FormError message={errors.form} />
+          <TextField
+            label="Description"
+            multiline
+            rows={3}
+            autoFocus
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === "Escape") {
+                setEditing(false);
+                setDescription(feature.description);
+              }
+            }}
+            error={errors.fields.description}
+          />
+          <div className="flex gap-2">
+            <Button type="submit" variant="primary" size="sm" pending={updateFeature.isPending}>
+              Save description
+            </Button>
+            <Button
+              size="sm"
+              onClick={() => {
+                setEditing(false);
+                setDescription(feature.description);
+                setErrors(noErrors);
+              }}
+            >
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <div className="flex max-w-3xl flex-wrap items-start gap-2">
+          <p className="text-sm whitespace-pre-line text-zinc-600 dark:text-zinc-400">
+            {feature.description || <span className="italic">No description.</span>}
+          </p>
+          {canEdit && (
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => {
+                setDescription(feature.description);
+                setEditing(true);
+              }}
+            >
+              Edit description
+            </Button>
+          )}
+        </div>
+      )}
+
+      <ConfirmDialog
+        open={confirmingDelete}
+        onClose={() => setConfirmingDelete(false)}
+        title={`Delete feature ${feature.name}?`}
+        confirmLabel="Delete feature"
+        onConfirm={async () => {
+          await deleteFeature.mutateAsync(feature.id);
+          toast.success(`Deleted feature ${feature.name}`);
+          router.push(routes.features(feature.project, environment.api_key));
+        }}
+      >
+        <p>
+          <strong className="font-mono">{feature.name}</strong> is removed from every environment, together with its segment overrides.
+          Applications asking for it will fall back to their own defaults.
+        </p>
+        <p>Its history stays in the audit log.</p>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import type { ReactNode } from "react";
+import { FeatureHistoryTab } from "@/components/features/feature-history-tab";
+import { FeatureTagsTab } from "@/components/features/feature-tags-tab";
+import { FeatureValueTab } from "@/components/features/feature-value-tab";
+import { SegmentOverridesTab } from "@/components/features/segment-overrides-tab";
+import type { ProjectPermissions } from "@/lib/queries/use-permissions";
+import type { Environment, Feature } from "@/lib/queries/types";
+
+// The tabs of the feature page, in display order. Each is reachable as `?tab=<id>`; the first
+// visible one is the default. A tab can hide itself with `isVisible` (e.g. only when an
+// integration is set up); extra data such a check needs belongs in FeatureTabContext.
+
+export interface FeatureTabContext {
+  projectId: number;
+  feature: Feature;
+  environment: Environment;
+  permissions: ProjectPermissions;
+}
+
+export interface FeatureTab {
+  id: string;
+  label: string;
+  isVisible?: (context: FeatureTabContext) => boolean;
+  render: (context: FeatureTabContext) => ReactNode;
+}
+
+export const featureTabs: FeatureTab[] = [
+  { id: "value", label: "Value", render: (context) => <FeatureValueTab context={context} /> },
+  { id: "segment-overrides", label: "Segment overrides", render: (context) => <SegmentOverridesTab context={context} /> },
+  { id: "tags", label: "Tags", render: (context) => <FeatureTagsTab context={context} /> },
+  { id: "history", label: "History", render: (context) => <FeatureHistoryTab context={context} /> },
+  // GitLab "Links" tab goes here, e.g.:
+  // { id: "links", label: "Links", isVisible: (context) => context.hasGitlabIntegration, render: (context) => <FeatureLinksTab context={context} /> },
+];
+
+export function visibleFeatureTabs(context: FeatureTabContext): FeatureTab[] {
+  return featureTabs.filter((tab) => tab.isVisible?.(context) ?? true);
+}

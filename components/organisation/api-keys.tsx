@@ -1,0 +1,185 @@
+"use client";
+
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Dialog } from "@/components/ui/dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { FormError } from "@/components/ui/form-error";
+import { Section } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
+import { TableSkeleton } from "@/components/ui/skeleton";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { TextField } from "@/components/ui/text-field";
+import { useToast } from "@/components/ui/toast";
+import { formatDate, formatDateTime, formatRelative } from "@/lib/format/dates";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
+import { useUrlQuery } from "@/lib/hooks/use-url-query";
+import type { ApiKey, CreatedApiKey } from "@/lib/queries/types";
+import { useApiKeys } from "@/lib/queries/use-api-keys";
+import { useCreateApiKey } from "@/lib/queries/use-create-api-key";
+import { useRevokeApiKey } from "@/lib/queries/use-revoke-api-key";
+import { createApiKeyBody } from "@/lib/validations/core";
+
+const PAGE_SIZE = 20;
+const PAGE_PARAM = "keys_page";
+
+/** Step 1 asks for a name; step 2 shows the new key once, with a copy button. */
+function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; onClose: () => void; organisationId: number }) {
+  const createKey = useCreateApiKey(organisationId);
+  const [name, setName] = useState("");
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
+
+  const close = () => {
+    setName("");
+    setErrors(noErrors);
+    setCreated(null);
+    onClose();
+  };
+
+  if (created) {
+    return (
+      <Dialog
+        open={open}
+        onClose={close}
+        title={`API key ${created.name}`}
+        footer={
+          <Button variant="primary" onClick={close}>
+            Done
+          </Button>
+        }
+      >
+        <p
+          role="alert"
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-100"
+        >
+          Copy this key now. It will not be shown again; if you lose it, revoke it and create a new one.
+        </p>
+        <div className="flex items-center gap-2">
+          <code aria-label="New API key" className="flex-1 rounded-md bg-zinc-100 px-3 py-2 font-mono text-sm break-all select-all dark:bg-zinc-800">
+            {created.key}
+          </code>
+          <CopyButton value={created.key} what="API key" />
+        </div>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Send it as <code className="font-mono">Authorization: Api-Key &lt;key&gt;</code>. It acts as an organisation administrator.
+        </p>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      title="Create API key"
+      description="For scripts and CI. A key can do everything an organisation administrator can."
+      onSubmit={() => {
+        const { data, errors: invalid } = validate(createApiKeyBody, { name });
+        if (!data) return setErrors(invalid);
+        createKey.mutate(data, { onSuccess: setCreated, onError: (error) => setErrors(serverErrors(error, ["name"])) });
+      }}
+      dismissible={!createKey.isPending}
+      footer={
+        <>
+          <Button onClick={close} disabled={createKey.isPending}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" pending={createKey.isPending}>
+            Create key
+          </Button>
+        </>
+      }
+    >
+      <FormError message={errors.form} />
+      <TextField label="Key name" hint="Say what uses it, e.g. “ci-deploy”." value={name} onChange={(event) => setName(event.target.value)} error={errors.fields.name} autoFocus required />
+    </Dialog>
+  );
+}
+
+export function ApiKeys({ organisationId }: { organisationId: number }) {
+  const toast = useToast();
+  const { searchParams, setQuery } = useUrlQuery();
+  const page = Math.max(1, Number(searchParams.get(PAGE_PARAM)) || 1);
+  const keys = useApiKeys(organisationId, { page, page_size: PAGE_SIZE });
+  const revokeKey = useRevokeApiKey(organisationId);
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+
+  const createButton = (
+    <Button variant="primary" onClick={() => setCreating(true)}>
+      Create API key
+    </Button>
+  );
+
+  return (
+    <Section title="API keys" description="Keys for the REST API (Authorization: Api-Key …)." actions={createButton}>
+      {keys.isPending ? (
+        <TableSkeleton columns={4} label="Loading API keys…" />
+      ) : keys.isError ? (
+        <ErrorState title="Could not load API keys" error={keys.error} onRetry={() => void keys.refetch()} />
+      ) : keys.data.count === 0 ? (
+        <EmptyState title="No API keys">Create one for scripts or CI that manage flags.</EmptyState>
+      ) : (
+        <>
+          <Table caption="API keys">
+            <THead>
+              <tr>
+                <TH>Name</TH>
+                <TH className="w-36">Prefix</TH>
+                <TH className="w-36">Created</TH>
+                <TH className="w-40">Last used</TH>
+                <TH className="w-28">Status</TH>
+                <TH className="w-28">
+                  <span className="sr-only">Actions</span>
+                </TH>
+              </tr>
+            </THead>
+            <TBody>
+              {keys.data.results.map((key) => (
+                <TR key={key.id}>
+                  <TD className="font-medium">{key.name}</TD>
+                  <TD>
+                    <code className="font-mono text-xs">{key.prefix}…</code>
+                  </TD>
+                  <TD className="text-zinc-600 dark:text-zinc-400">{formatDate(key.created_at)}</TD>
+                  <TD className="text-zinc-600 dark:text-zinc-400" title={key.last_used_at ? formatDateTime(key.last_used_at) : undefined}>
+                    {key.last_used_at ? formatRelative(key.last_used_at) : "Never"}
+                  </TD>
+                  <TD>{key.revoked_at ? <Badge tone="danger">Revoked</Badge> : <Badge tone="success">Active</Badge>}</TD>
+                  <TD className="text-right">
+                    {!key.revoked_at && (
+                      <Button variant="ghost" size="sm" onClick={() => setRevoking(key)} aria-label={`Revoke API key ${key.name}`}>
+                        Revoke
+                      </Button>
+                    )}
+                  </TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+          <Pager page={page} pageSize={PAGE_SIZE} count={keys.data.count} onPageChange={(next) => setQuery({ [PAGE_PARAM]: next })} noun="keys" />
+        </>
+      )}
+
+      <CreateApiKeyDialog open={creating} onClose={() => setCreating(false)} organisationId={organisationId} />
+      <ConfirmDialog
+        open={revoking !== null}
+        onClose={() => setRevoking(null)}
+        title={`Revoke API key ${revoking?.name ?? ""}?`}
+        confirmLabel="Revoke key"
+        onConfirm={async () => {
+          if (!revoking) return;
+          await revokeKey.mutateAsync(revoking.id);
+          toast.success(`Revoked API key ${revoking.name}`);
+        }}
+      >
+        <p>Anything using this key stops working immediately. This cannot be undone.</p>
+      </ConfirmDialog>
+    </Section>
+  );
+}
