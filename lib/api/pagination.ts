@@ -21,13 +21,16 @@ export function skipTake({ page, page_size }: PaginationQuery) {
   return { skip: (page - 1) * page_size, take: page_size };
 }
 
+/** The absolute URL of another page of the list at `url` (on the public URL, query kept). */
+export function pageUrl(url: URL, page: number, pageSize: number): string {
+  const target = new URL(url.pathname + url.search, env().FLAGPOST_PUBLIC_URL);
+  target.searchParams.set("page", String(page));
+  target.searchParams.set("page_size", String(pageSize));
+  return target.toString();
+}
+
 export function paginate<T>(url: URL, query: PaginationQuery, count: number, results: T[]): Page<T> {
-  const link = (page: number) => {
-    const target = new URL(url.pathname + url.search, env().FLAGPOST_PUBLIC_URL);
-    target.searchParams.set("page", String(page));
-    target.searchParams.set("page_size", String(query.page_size));
-    return target.toString();
-  };
+  const link = (page: number) => pageUrl(url, page, query.page_size);
   const lastPage = Math.max(1, Math.ceil(count / query.page_size));
   return {
     count,

@@ -8,7 +8,8 @@ import { BlockedAddressError } from "@/lib/gitlab/network-guard";
 export class GitLabUnreachableError extends Error {
   constructor(
     public readonly instance: string,
-    public readonly reason: "timeout" | "dns" | "refused" | "tls" | "network" | "too_large",
+    /** `not_gitlab`: something answered, but not GitLab's JSON API (a web page, a proxy, …). */
+    public readonly reason: "timeout" | "dns" | "refused" | "tls" | "network" | "too_large" | "not_gitlab",
     detail: string,
   ) {
     super(`GitLab at ${instance} could not be reached (${detail})`);

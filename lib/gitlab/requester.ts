@@ -14,6 +14,10 @@ export interface RequesterSettings {
   extraHeaders?: Record<string, string>;
   /** Called once per HTTP request (tests and benchmarks count GitLab calls). */
   onRequest?: (method: string, url: string) => void;
+  /** Time left for this request; the client spends one budget across a call and its retry. */
+  timeoutMs?: () => number | undefined;
+  /** Sees every answer's status and headers (list calls read GitLab's pagination headers). */
+  onResponse?: (status: number, headers: Record<string, string>) => void;
 }
 
 interface GitbeakerRequestOptions {
@@ -44,9 +48,11 @@ export function createGitLabRequester(settings: RequesterSettings): (options: Re
           headers: { ...options.headers, ...settings.extraHeaders },
           body: options.body as string | undefined,
           signal: options.signal,
+          timeoutMs: settings.timeoutMs?.(),
         },
         { allowPrivateNetwork: settings.allowPrivateNetwork },
       );
+      settings.onResponse?.(response.status, response.headers);
       const path = `${method} ${url.pathname.replace(/^.*?\/api\/v4/, "")}`;
       if (response.status >= 200 && response.status < 300) {
         return { status: response.status, headers: response.headers, body: parseBody(response.text, response.headers, url.origin) };
@@ -61,11 +67,11 @@ function parseBody(text: string, headers: Record<string, string>, origin: string
   if (!text) return null;
   if (!(headers["content-type"] ?? "").includes("json")) {
     // A 200 that is not JSON means the URL is not a GitLab API (a login page, a proxy, …).
-    throw new GitLabUnreachableError(origin, "network", "the answer was not JSON: is this a GitLab instance?");
+    throw new GitLabUnreachableError(origin, "not_gitlab", "the answer was not JSON: is this a GitLab instance?");
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new GitLabUnreachableError(origin, "network", "the answer was malformed JSON");
+    throw new GitLabUnreachableError(origin, "not_gitlab", "the answer was malformed JSON");
   }
 }

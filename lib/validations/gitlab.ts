@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { idQuery, searchQuery } from "@/lib/validations/common";
+
+// Bodies and queries of the GitLab integration endpoints, shared by the route handlers and the
+// setup wizard's forms.
+
+export const DEFAULT_GITLAB_INSTANCE_URL = "https://gitlab.com";
+
+const instanceUrlField = z.string({ error: "GitLab instance URL is required" }).trim().min(1, "GitLab instance URL is required").max(500);
+const accessTokenField = z
+  .string({ error: "Access token is required" })
+  .trim()
+  .min(1, "Access token is required")
+  .max(500, "That is longer than any GitLab token")
+  .regex(/^\S+$/, "An access token has no spaces");
+// GitLab strips line breaks from the secret it sends, so a secret with one would never match.
+const webhookSecretField = z.string().trim().max(255, "Webhook secret must be at most 255 characters").regex(/^[^\r\n]*$/, "Webhook secret must be one line");
+const gitlabProjectIdField = z
+  .number({ error: "GitLab project id must be a number" })
+  .int()
+  .min(0)
+  .max(2_147_483_647)
+  // 0 unlinks, as Flagsmith's client sends it.
+  .transform((id) => (id === 0 ? null : id))
+  .nullable();
+
+export const commentStyles = ["STATUS_NOTE", "PER_CHANGE"] as const;
+
+export const createGitLabIntegrationBody = z.object({
+  gitlab_instance_url: instanceUrlField.default(DEFAULT_GITLAB_INSTANCE_URL),
+  access_token: accessTokenField,
+  webhook_secret: webhookSecretField.optional().transform((value) => value || undefined),
+  gitlab_project_id: gitlabProjectIdField.optional(),
+  // Accepted for compatibility and ignored: the path is read from GitLab.
+  project_name: z.string().max(500).nullable().optional(),
+  tagging_enabled: z.boolean().optional(),
+});
+
+export const updateGitLabIntegrationBody = z.object({
+  gitlab_instance_url: instanceUrlField.optional(),
+  access_token: accessTokenField.optional(),
+  webhook_secret: webhookSecretField.min(1, "Webhook secret cannot be empty").optional(),
+  gitlab_project_id: gitlabProjectIdField.optional(),
+  project_name: z.string().max(500).nullable().optional(),
+  tagging_enabled: z.boolean().optional(),
+  comment_style: z.enum(commentStyles).optional(),
+});
+
+export type CreateGitLabIntegrationInput = z.infer<typeof createGitLabIntegrationBody>;
+export type UpdateGitLabIntegrationInput = z.infer<typeof updateGitLabIntegrationBody>;
+
+// Query-string filters of the browse endpoints (paging is added by the route handlers).
+export const gitlabProjectFilters = z.object({ search: searchQuery });
+
+const itemFilters = z.object({ gitlab_project_id: idQuery.optional(), search_text: searchQuery });
+
+export const gitlabIssueFilters = itemFilters.extend({ state: z.enum(["opened", "closed", "all"]).default("opened") });
+export const gitlabMergeRequestFilters = itemFilters.extend({ state: z.enum(["opened", "closed", "merged", "all"]).default("opened") });
+export const gitlabMemberFilters = z.object({ gitlab_project_id: idQuery.optional(), search: searchQuery });
+
+export type GitLabIssueFilters = z.infer<typeof gitlabIssueFilters>;
+export type GitLabMergeRequestFilters = z.infer<typeof gitlabMergeRequestFilters>;
+export type GitLabMemberFilters = z.infer<typeof gitlabMemberFilters>;
