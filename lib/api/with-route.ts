@@ -3,6 +3,7 @@ import { ApiError, errorResponse } from "@/lib/api/errors";
 import { DEFAULT_MAX_BODY_BYTES, parseJsonText, readBodyText } from "@/lib/api/read-body";
 import { resolveActor, type Actor } from "@/lib/auth/actor";
 import { ensureDatabase } from "@/lib/db/client";
+import { kickJobsAfterResponse } from "@/lib/jobs/kick";
 import { env } from "@/lib/env";
 
 // The one wrapper every route handler goes through: database ready → caller identified →
@@ -101,6 +102,8 @@ export function withRoute<P extends Schema | undefined, Q extends Schema | undef
         body = await parsePart(options.body, parseJsonText(text), "body");
       }
       const result = await handler({ req, url, params, query, body, actor: actor as Actor });
+      // A write may have queued background work (outbox): let the worker look after the response.
+      if (MUTATING.has(req.method)) kickJobsAfterResponse();
       if (result instanceof Response) return result;
       if (result === undefined) return new Response(null, { status: 204 });
       return jsonResponse(result, options.status ?? 200);

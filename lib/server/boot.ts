@@ -2,6 +2,8 @@ import { ensureDatabase } from "@/lib/db/client";
 import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { DatabaseUnreachableError } from "@/lib/db/open-database";
 import { env, EnvError } from "@/lib/env";
+import { jobHandlers } from "@/lib/jobs/handlers";
+import { startJobRunner } from "@/lib/jobs/runner";
 import { logger } from "@/lib/logger";
 
 // Server start-up (called from instrumentation.ts): validate configuration, open the database and
@@ -23,6 +25,7 @@ export async function bootServer(): Promise<void> {
   try {
     const db = await ensureDatabase();
     logger.info("Flagpost is ready", { database: db.description, url: env().FLAGPOST_PUBLIC_URL });
+    startJobRunner(jobHandlers);
   } catch (error) {
     if (error instanceof DatabaseUnreachableError || error instanceof EmbeddedDatabaseBusyError) fail(error.message);
     fail(`could not open the database: ${error instanceof Error ? error.message : String(error)}`);
