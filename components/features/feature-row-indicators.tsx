@@ -26,6 +26,21 @@ export const featureRowIndicators: FeatureRowIndicator[] = [
     id: "archived",
     render: (feature) => (feature.is_archived ? <Badge title="Hidden from the default list">Archived</Badge> : null),
   },
+  {
+    id: "linked-items",
+    render: (feature) => {
+      const count = feature.linked_items_count;
+      if (!count) return null;
+      const description = `${count} linked GitLab ${count === 1 ? "issue or merge request" : "issues and merge requests"}`;
+      return (
+        <span role="img" aria-label={description} title={description}>
+          <Badge>
+            <span aria-hidden="true">🔗 {count}</span>
+          </Badge>
+        </span>
+      );
+    },
+  },
 ];
 
 export function FeatureRowIndicators({ feature, context }: { feature: Feature; context: FeatureRowContext }) {

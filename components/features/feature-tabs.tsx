@@ -1,8 +1,10 @@
 import type { ReactNode } from "react";
 import { FeatureHistoryTab } from "@/components/features/feature-history-tab";
+import { FeatureLinksTab } from "@/components/features/feature-links-tab";
 import { FeatureTagsTab } from "@/components/features/feature-tags-tab";
 import { FeatureValueTab } from "@/components/features/feature-value-tab";
 import { SegmentOverridesTab } from "@/components/features/segment-overrides-tab";
+import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
 import type { ProjectPermissions } from "@/lib/queries/use-permissions";
 import type { Environment, Feature } from "@/lib/queries/types";
 
@@ -15,6 +17,8 @@ export interface FeatureTabContext {
   feature: Feature;
   environment: Environment;
   permissions: ProjectPermissions;
+  /** The project's live GitLab integration, or null. */
+  gitlabIntegration: GitLabIntegrationConfig | null;
 }
 
 export interface FeatureTab {
@@ -29,8 +33,7 @@ export const featureTabs: FeatureTab[] = [
   { id: "segment-overrides", label: "Segment overrides", render: (context) => <SegmentOverridesTab context={context} /> },
   { id: "tags", label: "Tags", render: (context) => <FeatureTagsTab context={context} /> },
   { id: "history", label: "History", render: (context) => <FeatureHistoryTab context={context} /> },
-  // GitLab "Links" tab goes here, e.g.:
-  // { id: "links", label: "Links", isVisible: (context) => context.hasGitlabIntegration, render: (context) => <FeatureLinksTab context={context} /> },
+  { id: "links", label: "Links", isVisible: (context) => context.gitlabIntegration !== null, render: (context) => <FeatureLinksTab context={context} /> },
 ];
 
 export function visibleFeatureTabs(context: FeatureTabContext): FeatureTab[] {

@@ -18,7 +18,7 @@ import type { z } from "zod";
 
 type FeatureRow = Feature & {
   tags: { tagId: number }[];
-  _count: { segmentOverrides: number };
+  _count: { segmentOverrides: number; externalResources: number };
   /** Only loaded when a list is asked for one environment's states. */
   states?: FeatureState[];
 };
@@ -30,7 +30,7 @@ type FeatureRow = Feature & {
 function featureInclude(environmentId?: number) {
   return {
     tags: { select: { tagId: true }, orderBy: { tagId: "asc" } },
-    _count: { select: { segmentOverrides: environmentId === undefined ? true : { where: { environmentId } } } },
+    _count: { select: { segmentOverrides: environmentId === undefined ? true : { where: { environmentId } }, externalResources: true } },
     ...(environmentId === undefined ? {} : { states: { where: { environmentId } } }),
   } satisfies Prisma.FeatureInclude;
 }
@@ -50,6 +50,8 @@ export function serializeFeature(feature: FeatureRow) {
     is_archived: feature.archivedAt !== null,
     is_permanent: feature.isPermanent,
     num_segment_overrides: feature._count.segmentOverrides,
+    // Linked GitLab issues and merge requests.
+    linked_items_count: feature._count.externalResources,
     ...(feature.states && { environment_state: state ? serializeEnvironmentState(state) : null }),
   };
 }

@@ -5,8 +5,7 @@ import { requireProjectRole } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
 import type { GitLabAuthor, GitLabClient, GitLabIssue, GitLabMergeRequest, GitLabPage, ItemListFilters } from "@/lib/gitlab/client";
-import { gitLabErrorToApiError, GitLabApiError } from "@/lib/gitlab/errors";
-import { findLiveIntegration, storedTokenClient } from "@/lib/gitlab/integrations";
+import { askGitLab, findLiveIntegration, storedTokenClient } from "@/lib/gitlab/integrations";
 import type { GitLabIssueFilters, GitLabMemberFilters, GitLabMergeRequestFilters } from "@/lib/validations/gitlab";
 
 // What the integration's token can see in GitLab, for pickers: projects, issues, merge requests and
@@ -48,21 +47,6 @@ async function browser(actor: Actor, projectId: number): Promise<Browser> {
   return { integration, client: storedTokenClient(integration) };
 }
 
-/** Runs a GitLab call for a browse endpoint; a token GitLab rejects is marked invalid for the settings page. */
-async function ask<T>({ integration }: Browser, what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof GitLabApiError && error.status === 401) {
-      await prisma.gitLabIntegration.update({
-        where: { id: integration.id },
-        data: { tokenStatus: "INVALID", tokenStatusReason: `GitLab answered 401: ${error.gitlabMessage}`, tokenCheckedAt: new Date() },
-      });
-    }
-    throw gitLabErrorToApiError(error, what);
-  }
-}
-
 function targetProject({ integration }: Browser, requested: number | undefined): number {
   const id = requested ?? integration.gitlabProjectId;
   if (id === null || id === undefined) {
@@ -80,7 +64,8 @@ export function itemSearch(text: string | undefined): Pick<ItemListFilters, "sea
   return { search: trimmed };
 }
 
-const author = (value: GitLabAuthor | null) =>
+/** A GitLab user as the API shows one (snake_case, as GitLab spells it). */
+export const serializeGitLabUser = (value: GitLabAuthor | null) =>
   value ? { id: value.id, username: value.username, name: value.name, avatar_url: value.avatarUrl } : null;
 
 function serializeIssue(issue: GitLabIssue | GitLabMergeRequest) {
@@ -91,7 +76,7 @@ function serializeIssue(issue: GitLabIssue | GitLabMergeRequest) {
     title: issue.title,
     state: issue.state,
     labels: issue.labels,
-    author: author(issue.author),
+    author: serializeGitLabUser(issue.author),
     updated_at: issue.updatedAt,
   };
 }
@@ -102,7 +87,7 @@ function serializeMergeRequest(mr: GitLabMergeRequest) {
 
 export async function browseGitLabProjects(actor: Actor, projectId: number, url: URL, query: PaginationQuery & { search?: string }) {
   const session = await browser(actor, projectId);
-  const page = await ask(session, "The GitLab project list", () =>
+  const page = await askGitLab(session.integration, "The GitLab project list", () =>
     session.client.projects.list({ page: query.page, perPage: query.page_size, search: query.search || undefined }),
   );
   return browsePage(url, query, page, (project) => ({
@@ -116,7 +101,7 @@ export async function browseGitLabProjects(actor: Actor, projectId: number, url:
 export async function browseGitLabIssues(actor: Actor, projectId: number, url: URL, query: PaginationQuery & GitLabIssueFilters) {
   const session = await browser(actor, projectId);
   const gitlabProjectId = targetProject(session, query.gitlab_project_id);
-  const page = await ask(session, `GitLab project ${gitlabProjectId}`, () =>
+  const page = await askGitLab(session.integration, `GitLab project ${gitlabProjectId}`, () =>
     session.client.issues.list(gitlabProjectId, {
       page: query.page,
       perPage: query.page_size,
@@ -130,7 +115,7 @@ export async function browseGitLabIssues(actor: Actor, projectId: number, url: U
 export async function browseGitLabMergeRequests(actor: Actor, projectId: number, url: URL, query: PaginationQuery & GitLabMergeRequestFilters) {
   const session = await browser(actor, projectId);
   const gitlabProjectId = targetProject(session, query.gitlab_project_id);
-  const page = await ask(session, `GitLab project ${gitlabProjectId}`, () =>
+  const page = await askGitLab(session.integration, `GitLab project ${gitlabProjectId}`, () =>
     session.client.mergeRequests.list(gitlabProjectId, {
       page: query.page,
       perPage: query.page_size,
@@ -144,7 +129,7 @@ export async function browseGitLabMergeRequests(actor: Actor, projectId: number,
 export async function browseGitLabProjectMembers(actor: Actor, projectId: number, url: URL, query: PaginationQuery & GitLabMemberFilters) {
   const session = await browser(actor, projectId);
   const gitlabProjectId = targetProject(session, query.gitlab_project_id);
-  const page = await ask(session, `GitLab project ${gitlabProjectId}`, () =>
+  const page = await askGitLab(session.integration, `GitLab project ${gitlabProjectId}`, () =>
     session.client.members.list(gitlabProjectId, { page: query.page, perPage: query.page_size, query: query.search || undefined }),
   );
   return browsePage(url, query, page, (member) => ({

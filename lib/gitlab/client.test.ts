@@ -61,9 +61,12 @@ describe("typed results", () => {
         title: "Roll out the new checkout flow behind a flag",
         state: "opened",
         webUrl: expect.stringContaining(`/${seed.projectPath}/-/issues/1`),
+        projectId: seed.projectId,
         labels: ["backend", "feature"],
         author: { id: seed.users.alice, username: "alice", name: "Alice Maintainer", avatarUrl: expect.any(String) },
+        assignees: [{ id: seed.users.bob, username: "bob", name: "Bob Developer", avatarUrl: expect.any(String) }],
         updatedAt: expect.any(String),
+        closedAt: null,
       },
     ]);
     const closed = await client().issues.list(seed.projectId, { state: "closed", search: "legacy pricing" });
@@ -245,5 +248,48 @@ describe("rate limits and failures", () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe("single items, known iids and labels (linking features)", () => {
+  it("reads one issue or merge request, with when it was closed or merged", async () => {
+    const closed = await client().issues.get(seed.projectId, 2);
+    expect(closed).toMatchObject({ iid: 2, state: "closed", projectId: seed.projectId, closedAt: expect.any(String) });
+    const merged = await client().mergeRequests.get(seed.projectId, 3);
+    expect(merged).toMatchObject({ iid: 3, state: "merged", merged: true, closedAt: expect.any(String) });
+    expect(gl.sim.requests().map((request) => request.path)).toEqual([`/projects/${seed.projectId}/issues/2`, `/projects/${seed.projectId}/merge_requests/3`]);
+    expect(await client().issues.get(seed.projectId, 999).catch((e: unknown) => e)).toMatchObject({ status: 404 });
+  });
+
+  it("resolves a project path to its numeric id, URL-encoding the path", async () => {
+    expect(await client().projects.getByPath(seed.projectPath)).toMatchObject({ id: seed.projectId, pathWithNamespace: seed.projectPath });
+    expect(gl.sim.requests().at(-1)?.path).toBe(`/projects/${encodeURIComponent(seed.projectPath)}`);
+    expect(await client().projects.getByPath("acme/nope").catch((e: unknown) => e)).toMatchObject({ status: 404 });
+  });
+
+  it("reads many known items in one request with iids[], leaving out those GitLab does not show", async () => {
+    const page = await client().issues.list(seed.projectId, { iids: [1, 2, 999], perPage: 100 });
+    expect(page.items.map((issue) => issue.iid).sort()).toEqual([1, 2]);
+    expect(gl.sim.requests()).toHaveLength(1);
+    expect(gl.sim.requests()[0]!.query).toMatchObject({ "iids[]": ["1", "2", "999"], per_page: "100" });
+  });
+
+  it("creates a label once (409 means it exists), adds it to an issue and an MR and removes it again", async () => {
+    const label = { name: "Flagpost", color: "#6837FC", description: "Linked to a feature flag in Flagpost" };
+    expect(await client().labels.create(seed.projectId, label)).toBe(true);
+    expect(await client().labels.create(seed.projectId, label)).toBe(false);
+    expect(gl.sim.labels(seed.projectId).find((row) => row.name === "Flagpost")).toMatchObject({ color: "#6837FC", description: label.description });
+
+    expect((await client().issues.editLabels(seed.projectId, 7, { add: ["Flagpost"] })).labels).toContain("Flagpost");
+    expect((await client().mergeRequests.editLabels(seed.projectId, 1, { add: ["Flagpost"] })).labels).toContain("Flagpost");
+    expect(gl.sim.requests().at(-1)).toMatchObject({ method: "PUT", path: `/projects/${seed.projectId}/merge_requests/1` });
+    expect((await client().issues.editLabels(seed.projectId, 7, { remove: ["Flagpost"] })).labels).not.toContain("Flagpost");
+    expect((await client().mergeRequests.editLabels(seed.projectId, 1, { remove: ["Flagpost"] })).labels).not.toContain("Flagpost");
+  });
+
+  it("refuses label creation to a token below Planner with a 403", async () => {
+    const guest = gl.sim.createToken({ name: "guest", scopes: ["api"], projects: [{ id: seed.projectId, access_level: ACCESS_LEVEL.guest }] });
+    const error = await client(guest.value).labels.create(seed.projectId, { name: "Flagpost-guest", color: "#6837FC" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "GitLabApiError", status: 403 });
   });
 });

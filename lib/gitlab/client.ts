@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Issues, MergeRequests, PersonalAccessTokens, ProjectHooks, ProjectMembers, Projects, Users } from "@gitbeaker/core";
+import { Issues, MergeRequests, PersonalAccessTokens, ProjectHooks, ProjectLabels, ProjectMembers, Projects, Users } from "@gitbeaker/core";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
 import { GitLabApiError } from "@/lib/gitlab/errors";
@@ -82,18 +82,36 @@ export interface GitLabAuthor {
 export interface GitLabIssue {
   id: number;
   iid: number;
+  /** The numeric id of the project the item belongs to. */
+  projectId: number;
   title: string;
   state: "opened" | "closed";
   webUrl: string;
   labels: string[];
   author: GitLabAuthor | null;
+  assignees: GitLabAuthor[];
   updatedAt: string;
+  /** When it was closed (or merged, for merge requests); null while open. */
+  closedAt: string | null;
 }
 
 export interface GitLabMergeRequest extends Omit<GitLabIssue, "state"> {
   state: "opened" | "closed" | "merged" | "locked";
   draft: boolean;
   merged: boolean;
+}
+
+export interface GitLabLabelInput {
+  name: string;
+  /** "#RRGGBB" */
+  color: string;
+  description?: string;
+}
+
+/** Labels to add to and remove from an issue or merge request in one edit. */
+export interface LabelChange {
+  add?: string[];
+  remove?: string[];
 }
 
 export interface GitLabMember extends GitLabAuthor {
@@ -211,16 +229,21 @@ function accessLevelOf(raw: Json): number | null {
   return levels.length ? Math.max(...levels) : null;
 }
 
+const strOrNull = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+
 function toIssue(raw: Json): GitLabIssue {
   return {
     id: num(raw.id),
     iid: num(raw.iid),
+    projectId: num(raw.project_id),
     title: str(raw.title),
     state: raw.state === "closed" ? "closed" : "opened",
     webUrl: str(raw.web_url),
     labels: Array.isArray(raw.labels) ? raw.labels.map((label) => (typeof label === "string" ? label : str((label as Json).name))) : [],
     author: toAuthor(raw.author),
+    assignees: Array.isArray(raw.assignees) ? raw.assignees.flatMap((user) => toAuthor(user) ?? []) : [],
     updatedAt: str(raw.updated_at),
+    closedAt: strOrNull(raw.closed_at),
   };
 }
 
@@ -232,6 +255,16 @@ function toMergeRequest(raw: Json): GitLabMergeRequest {
     // `work_in_progress` is the pre-14.0 name of `draft`.
     draft: raw.draft === true || raw.work_in_progress === true,
     merged: state === "merged" || Boolean(raw.merged_at),
+    // A merged MR has merged_at; closed_at is only set for MRs closed without merging.
+    closedAt: strOrNull(raw.merged_at) ?? strOrNull(raw.closed_at),
+  };
+}
+
+/** GitLab takes label lists as comma-separated text (label names cannot contain commas). */
+function labelEdit(change: LabelChange) {
+  return {
+    ...(change.add?.length ? { addLabels: change.add.join(",") } : {}),
+    ...(change.remove?.length ? { removeLabels: change.remove.join(",") } : {}),
   };
 }
 
@@ -272,6 +305,7 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
     users: new Users(settings),
     tokens: new PersonalAccessTokens(settings),
     hooks: new ProjectHooks(settings),
+    labels: new ProjectLabels(settings),
   };
 
   async function one<T>(request: () => Promise<unknown>, map: (raw: Json) => T): Promise<T> {
@@ -327,15 +361,40 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
           toProject,
         ),
       get: (projectId: number) => one(() => resources.projects.show(projectId), (raw): GitLabProjectDetail => ({ ...toProject(raw), accessLevel: accessLevelOf(raw) })),
+      /** Resolves a path someone pasted ("group/sub/project") to the project and its numeric id. */
+      getByPath: (pathWithNamespace: string) =>
+        one(() => resources.projects.show(pathWithNamespace), (raw): GitLabProjectDetail => ({ ...toProject(raw), accessLevel: accessLevelOf(raw) })),
     },
 
     issues: {
+      /** With `iids`, one request reads up to 100 known issues (`iids[]=…`); GitLab leaves out those it cannot show. */
       list: (projectId: number, filters: ItemListFilters = {}) => many(filters, () => resources.issues.all(opts({ projectId, ...itemQuery(filters) })), toIssue),
+      get: (projectId: number, iid: number) => one(() => resources.issues.show(iid, opts({ projectId })), toIssue),
+      /** Adds and removes labels; GitLab ignores adding one already there or removing one that is not. */
+      editLabels: (projectId: number, iid: number, change: LabelChange) => one(() => resources.issues.edit(projectId, iid, opts(labelEdit(change))), toIssue),
     },
 
     mergeRequests: {
       list: (projectId: number, filters: ItemListFilters = {}) =>
         many(filters, () => resources.mergeRequests.all(opts({ projectId, ...itemQuery(filters) })), toMergeRequest),
+      get: (projectId: number, iid: number) => one(() => resources.mergeRequests.show(projectId, iid), toMergeRequest),
+      editLabels: (projectId: number, iid: number, change: LabelChange) =>
+        one(() => resources.mergeRequests.edit(projectId, iid, opts(labelEdit(change))), toMergeRequest),
+    },
+
+    labels: {
+      /** Creates a project label; false when one with that name exists already (GitLab answers 409). */
+      create: async (projectId: number, input: GitLabLabelInput): Promise<boolean> => {
+        try {
+          await withinBudget(budgetMs, () =>
+            resources.labels.create(projectId, input.name, input.color, opts(input.description ? { description: input.description } : {})),
+          );
+          return true;
+        } catch (error) {
+          if (error instanceof GitLabApiError && error.status === 409) return false;
+          throw error;
+        }
+      },
     },
 
     members: {

@@ -212,6 +212,24 @@ export function storedTokenClient(integration: GitLabIntegration): GitLabClient 
   }
 }
 
+/**
+ * Runs a GitLab call made on behalf of an API request and maps its failure to the API error to
+ * answer; a token GitLab rejects is marked invalid for the settings page.
+ */
+export async function askGitLab<T>(integration: GitLabIntegration, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof GitLabApiError && error.status === 401) {
+      await prisma.gitLabIntegration.update({
+        where: { id: integration.id },
+        data: { tokenStatus: "INVALID", tokenStatusReason: `GitLab answered 401: ${error.gitlabMessage}`, tokenCheckedAt: new Date() },
+      });
+    }
+    throw gitLabErrorToApiError(error, what);
+  }
+}
+
 /** Removes a hook Flagpost registered; a hook already gone counts as removed. */
 export async function removeHook(client: GitLabClient, gitlabProjectId: number, hookId: number): Promise<void> {
   try {

@@ -18,6 +18,7 @@ const feature = (id: number, stateId: number, enabled: boolean): Feature => ({
   is_archived: false,
   is_permanent: false,
   num_segment_overrides: 0,
+  linked_items_count: 0,
   environment_state: { id: stateId, enabled, feature_state_value: "a", updated_at: "" },
 });
 

@@ -34,6 +34,29 @@ export interface GitLabIntegrationConfig {
   updated_at: string;
 }
 
+export type WebhookDeliveryResult = "applied" | "ignored" | "duplicate" | "rejected" | "error";
+
+/** One row of the webhook deliveries panel. */
+export interface WebhookDelivery {
+  id: number;
+  received_at: string;
+  event: string | null;
+  action: string | null;
+  object_kind: string | null;
+  /** "group/project#12" or "group/project!34" */
+  item_ref: string | null;
+  result: WebhookDeliveryResult;
+  reason: string | null;
+  http_status: number;
+  duration_ms: number | null;
+}
+
+export interface WebhookDeliveries {
+  results: WebhookDelivery[];
+  rejected_last_24h: number;
+  last_success_at: string | null;
+}
+
 /** A page of a GitLab list as Flagpost relays it; `count` is null when GitLab did not count. */
 export interface GitLabBrowsePage<T> {
   count: number | null;
@@ -56,4 +79,57 @@ export interface GitLabProjectFilters {
   search?: string;
   page?: number;
   page_size?: number;
+}
+
+export interface GitLabUserSummary {
+  id: number;
+  username: string;
+  name: string;
+  avatar_url: string | null;
+}
+
+/** An issue or merge request in a browse list (`merged`/`draft` only for merge requests). */
+export interface GitLabItemOption {
+  web_url: string;
+  id: number;
+  iid: number;
+  title: string;
+  state: "opened" | "closed" | "merged" | "locked";
+  labels: string[];
+  author: GitLabUserSummary | null;
+  updated_at: string;
+  merged?: boolean;
+  draft?: boolean;
+}
+
+export type LinkType = "GITLAB_ISSUE" | "GITLAB_MR";
+
+/** A feature's link to a GitLab issue or merge request (feature-external-resources). */
+export interface FeatureLink {
+  id: number;
+  url: string;
+  type: LinkType;
+  feature: number;
+  metadata: {
+    title: string;
+    state: "opened" | "closed" | "merged";
+    draft: boolean;
+    merged: boolean;
+    labels: string[];
+    assignees: GitLabUserSummary[];
+    author: GitLabUserSummary | null;
+    updated_at: string | null;
+    closed_at: string | null;
+    /** "#12" or "!34" */
+    reference: string;
+    project_path: string;
+    gitlab_project_id: number;
+    iid: number;
+    refreshed_at: string | null;
+    /** GitLab did not answer in time; this is what it said last. */
+    stale: boolean;
+    /** GitLab no longer shows the item (deleted, moved or hidden from the token). */
+    unavailable: boolean;
+  };
+  created_at: string;
 }

@@ -24,6 +24,12 @@ export interface SegmentOverrideListFilters {
   environment?: number;
 }
 
+export interface GitLabItemFilters {
+  gitlab_project_id?: number;
+  search_text?: string;
+  state?: string;
+}
+
 export interface FeatureStateListFilters {
   feature?: number;
 }
@@ -90,8 +96,14 @@ export const queryKeys = {
 
   gitlab: {
     integration: (projectId: number) => ["gitlab", projectId, "integration"] as const,
+    webhookDeliveries: (projectId: number, integrationId: number) => ["gitlab", projectId, "webhook-deliveries", integrationId] as const,
     projectLists: (projectId: number) => ["gitlab", projectId, "projects"] as const,
     projects: (projectId: number, filters: ListFilters) => ["gitlab", projectId, "projects", filters] as const,
+    items: (projectId: number, kind: "issues" | "merge-requests", filters: GitLabItemFilters) => ["gitlab", projectId, kind, filters] as const,
+  },
+
+  featureLinks: {
+    list: (projectId: number, featureId: number) => ["feature-links", projectId, featureId] as const,
   },
 
   auditLog: {

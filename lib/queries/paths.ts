@@ -30,7 +30,14 @@ export const paths = {
   gitlabIntegrations: (projectId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/`,
   gitlabIntegration: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/`,
   gitlabWebhook: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/webhook/`,
+  gitlabWebhookDeliveries: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/deliveries/`,
   gitlabProjects: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/projects/`,
+  gitlabIssues: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/issues/`,
+  gitlabMergeRequests: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/merge-requests/`,
+  featureLinks: (projectId: number, featureId: number) => `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`,
+  featureLink: (projectId: number, featureId: number, linkId: number) =>
+    `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/${linkId}/`,
+  featureLinksRefresh: (projectId: number, featureId: number) => `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/refresh/`,
 };
 
 /** Some lists answer a plain array, others a page; callers that want every row get an array. */

@@ -70,6 +70,8 @@ export interface Feature {
   is_archived: boolean;
   is_permanent: boolean;
   num_segment_overrides: number;
+  /** GitLab issues and merge requests linked to the feature. */
+  linked_items_count: number;
   environment_state?: EnvironmentState | null;
 }
 

@@ -61,3 +61,12 @@ export const gitlabMemberFilters = z.object({ gitlab_project_id: idQuery.optiona
 export type GitLabIssueFilters = z.infer<typeof gitlabIssueFilters>;
 export type GitLabMergeRequestFilters = z.infer<typeof gitlabMergeRequestFilters>;
 export type GitLabMemberFilters = z.infer<typeof gitlabMemberFilters>;
+
+// A feature's link to a GitLab issue or merge request: `url` is a web URL or a reference (#12, !34,
+// group/project#12); its project and number are resolved with GitLab.
+export const linkItemBody = z.object({
+  url: z.string({ error: "Paste an issue or merge request URL, or a reference such as #12" }).trim().min(1, "Paste an issue or merge request URL, or a reference such as #12").max(2000),
+  type: z.enum(["GITLAB_ISSUE", "GITLAB_MR"], { error: 'type must be "GITLAB_ISSUE" or "GITLAB_MR"' }),
+});
+
+export type LinkItemInput = z.infer<typeof linkItemBody>;

@@ -35,6 +35,7 @@ describe("features API", () => {
       is_archived: false,
       is_permanent: false,
       num_segment_overrides: 0,
+      linked_items_count: 0,
     });
     expect(created).not.toHaveProperty("environment_state");
     const featureId = created.id as number;

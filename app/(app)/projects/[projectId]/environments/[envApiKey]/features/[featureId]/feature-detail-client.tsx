@@ -9,6 +9,7 @@ import { TabLinks, TabPanel } from "@/components/ui/tab-links";
 import type { Environment } from "@/lib/queries/types";
 import { useEnvironment } from "@/lib/queries/use-environment";
 import { useFeature } from "@/lib/queries/use-feature";
+import { useGitLabIntegration } from "@/lib/queries/use-gitlab-integration";
 import { useProjectPermissions } from "@/lib/queries/use-permissions";
 import { routes } from "@/lib/routes";
 
@@ -23,11 +24,13 @@ export function FeatureDetailClient({ projectId, featureId, initialEnvironment }
   const environment = useEnvironment(initialEnvironment.api_key, initialEnvironment).data ?? initialEnvironment;
   const feature = useFeature(projectId, featureId);
   const permissions = useProjectPermissions(projectId);
+  // Decides whether the Links tab exists; wait for it so a `?tab=links` address opens that tab.
+  const gitlab = useGitLabIntegration(projectId);
 
-  if (feature.isPending) return <BlockSkeleton lines={6} label="Loading feature…" />;
+  if (feature.isPending || gitlab.isPending) return <BlockSkeleton lines={6} label="Loading feature…" />;
   if (feature.isError) return <ErrorState title="Could not load this feature" error={feature.error} onRetry={() => void feature.refetch()} />;
 
-  const context: FeatureTabContext = { projectId, feature: feature.data, environment, permissions };
+  const context: FeatureTabContext = { projectId, feature: feature.data, environment, permissions, gitlabIntegration: gitlab.data ?? null };
   const tabs = visibleFeatureTabs(context);
   const active = tabs.find((tab) => tab.id === searchParams.get("tab")) ?? tabs[0]!;
 

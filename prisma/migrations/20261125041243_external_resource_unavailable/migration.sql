@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "external_resources" ADD COLUMN     "unavailable_at" TIMESTAMPTZ(3);
