@@ -7,6 +7,7 @@ import { RotateTokenDialog } from "@/components/gitlab/rotate-token-dialog";
 import { TaggingSettings } from "@/components/gitlab/tagging-settings";
 import { TokenSummary } from "@/components/gitlab/token-summary";
 import { WebhookDetails } from "@/components/gitlab/webhook-details";
+import { WebhookDeliveries } from "@/components/gitlab/webhook-deliveries";
 import { Button } from "@/components/ui/button";
 import { Section } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
@@ -112,6 +113,8 @@ export function IntegrationOverview({ projectId, config }: { projectId: number; 
           <WebhookDetails projectId={projectId} config={config} />
         </div>
       </Section>
+
+      <WebhookDeliveries projectId={projectId} integrationId={config.id} />
 
       <Section title="Delete the integration">
         <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-200 bg-white p-5 dark:border-red-900 dark:bg-zinc-900">

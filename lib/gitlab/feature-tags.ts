@@ -61,13 +61,18 @@ export async function syncFeatureGitLabTags(tx: Db, projectId: number, featureId
   if (ids.length === 0) return [];
   const integration = await tx.gitLabIntegration.findFirst({ where: { liveProjectId: projectId }, select: { taggingEnabled: true } });
   if (!integration?.taggingEnabled) return [];
-  await ensureGitLabSystemTags(tx, projectId);
+  const systemTags = () => tx.tag.findMany({ where: { projectId, type: "GITLAB", isSystemTag: true }, select: { id: true, label: true } });
+  let tags = await systemTags();
+  // Created when tagging is turned on; only a project that lost some needs the insert (every call is a round trip).
+  if (GITLAB_SYSTEM_TAGS.some((def) => !tags.some((tag) => tag.label === def.label))) {
+    await ensureGitLabSystemTags(tx, projectId);
+    tags = await systemTags();
+  }
   const features = await tx.$queryRaw<{ id: number; name: string; organisation_id: number }[]>`
     SELECT f.id, f.name, p.organisation_id FROM features f JOIN projects p ON p.id = f.project_id
     WHERE f.id = ANY(${ids}) AND f.project_id = ${projectId} ORDER BY f.id FOR UPDATE OF f`;
-  const [links, tags, current] = await Promise.all([
+  const [links, current] = await Promise.all([
     tx.externalResource.findMany({ where: { featureId: { in: ids } }, select: { featureId: true, type: true, state: true, draft: true } }),
-    tx.tag.findMany({ where: { projectId, type: "GITLAB", isSystemTag: true }, select: { id: true, label: true } }),
     tx.featureTag.findMany({
       where: { featureId: { in: ids }, tag: { type: "GITLAB", isSystemTag: true } },
       select: { featureId: true, tagId: true },

@@ -1,0 +1,150 @@
+import { after } from "next/server";
+import type { Actor } from "@/lib/auth/actor";
+import { requireProjectRole } from "@/lib/auth/permissions";
+import { prisma } from "@/lib/db/client";
+import type { Db } from "@/lib/db/types";
+import type { DeliveryResult, WebhookDelivery } from "@/lib/generated/prisma/client";
+import { requireLiveIntegration } from "@/lib/gitlab/integrations";
+import { cleanText } from "@/lib/gitlab/webhooks/normalise-payload";
+import { logger } from "@/lib/logger";
+
+// The log behind the deliveries panel: one row per delivery GitLab (or anyone) sent to a project
+// with a live integration. Rows never hold headers (the token travels in one) and keep at most
+// 64 KB of body, and only for deliveries we could not read, where the body is what explains it.
+// Old rows are pruned after the response, now and then, not on every request.
+
+export const MAX_STORED_BODY_BYTES = 64 * 1024;
+export const PANEL_SIZE = 100;
+const KEEP_DAYS = 30;
+const KEEP_PER_PROJECT = 1000;
+const PRUNE_EVERY = 50;
+
+export interface DeliveryRecord {
+  projectId: number;
+  integrationId: number;
+  receivedAt: Date;
+  event: string | null;
+  action?: string | null;
+  objectKind?: string | null;
+  itemRef?: string | null;
+  idempotencyKey?: string | null;
+  dedupeKey?: string | null;
+  result: DeliveryResult;
+  reason?: string | null;
+  httpStatus: number;
+  body?: string | null;
+  durationMs: number;
+}
+
+/** The first `maxBytes` of `text` in UTF-8, cut on a character boundary. */
+export function truncateUtf8(text: string, maxBytes: number = MAX_STORED_BODY_BYTES): string {
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= maxBytes) return text;
+  // Drop a trailing partial character: TextDecoder would turn it into U+FFFD.
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end).toString("utf8");
+}
+
+/** Row values as the database takes them: short, NUL-free text. */
+export function deliveryRow(record: DeliveryRecord) {
+  const short = (value: string | null | undefined, max: number) => (value ? cleanText(value.slice(0, max)) : null);
+  return {
+    projectId: record.projectId,
+    integrationId: record.integrationId,
+    receivedAt: record.receivedAt,
+    event: short(record.event, 100),
+    action: short(record.action, 64),
+    objectKind: short(record.objectKind, 64),
+    itemRef: short(record.itemRef, 300),
+    idempotencyKey: short(record.idempotencyKey, 200),
+    dedupeKey: record.dedupeKey ?? null,
+    result: record.result,
+    reason: short(record.reason, 1000),
+    httpStatus: record.httpStatus,
+    body: record.body ? cleanText(truncateUtf8(record.body)) : null,
+    durationMs: record.durationMs,
+  };
+}
+
+export async function recordDelivery(db: Db, record: DeliveryRecord): Promise<void> {
+  await db.webhookDelivery.create({ data: deliveryRow(record) });
+}
+
+/** Deletes a project's rows older than 30 days and beyond the newest 1,000. */
+export async function pruneWebhookDeliveries(projectId: number, now: Date = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - KEEP_DAYS * 24 * 3600_000);
+  const { count: old } = await prisma.webhookDelivery.deleteMany({ where: { projectId, receivedAt: { lt: cutoff } } });
+  const boundary = await prisma.webhookDelivery.findFirst({
+    where: { projectId },
+    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+    skip: KEEP_PER_PROJECT - 1,
+    select: { id: true, receivedAt: true },
+  });
+  if (!boundary) return old;
+  const { count: surplus } = await prisma.webhookDelivery.deleteMany({
+    where: { projectId, OR: [{ receivedAt: { lt: boundary.receivedAt } }, { receivedAt: boundary.receivedAt, id: { lt: boundary.id } }] },
+  });
+  return old + surplus;
+}
+
+const pruneCounters = new Map<number, number>();
+
+/** Every 50th delivery of a project prunes its log once the response has been sent. */
+export function pruneDeliveriesNowAndThen(projectId: number): void {
+  const seen = (pruneCounters.get(projectId) ?? 0) + 1;
+  pruneCounters.set(projectId, seen % PRUNE_EVERY);
+  if (seen < PRUNE_EVERY) return;
+  try {
+    after(() => pruneWebhookDeliveries(projectId).catch((error: unknown) => logger.warn("Could not prune the webhook delivery log", { projectId, error })));
+  } catch {
+    // Outside a Next.js request (tests, scripts): the next delivery served by the app prunes.
+  }
+}
+
+export function serializeDelivery(row: Omit<WebhookDelivery, "body" | "dedupeKey" | "idempotencyKey">) {
+  return {
+    id: Number(row.id),
+    received_at: row.receivedAt.toISOString(),
+    event: row.event,
+    action: row.action,
+    object_kind: row.objectKind,
+    item_ref: row.itemRef,
+    result: row.result.toLowerCase() as Lowercase<DeliveryResult>,
+    reason: row.reason,
+    http_status: row.httpStatus,
+    duration_ms: row.durationMs,
+  };
+}
+
+export interface DeliveriesView {
+  results: ReturnType<typeof serializeDelivery>[];
+  rejected_last_24h: number;
+  last_success_at: string | null;
+}
+
+/** The deliveries panel: the latest 100 deliveries, rejected tokens in 24 h, the last 2xx answer. */
+export async function listWebhookDeliveries(actor: Actor, projectId: number, integrationId: number, now: Date = new Date()): Promise<DeliveriesView> {
+  await requireProjectRole(actor, projectId, "ADMIN");
+  await requireLiveIntegration(prisma, projectId, integrationId);
+  const where = { projectId, integrationId };
+  const [rows, rejected, lastSuccess] = await Promise.all([
+    prisma.webhookDelivery.findMany({
+      where,
+      orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+      take: PANEL_SIZE,
+      omit: { body: true, dedupeKey: true, idempotencyKey: true },
+    }),
+    prisma.webhookDelivery.count({ where: { ...where, result: "REJECTED", receivedAt: { gte: new Date(now.getTime() - 24 * 3600_000) } } }),
+    prisma.webhookDelivery.findFirst({
+      where: { ...where, httpStatus: { gte: 200, lt: 300 } },
+      orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+      select: { receivedAt: true },
+    }),
+  ]);
+  return {
+    results: rows.map(serializeDelivery),
+    rejected_last_24h: rejected,
+    last_success_at: lastSuccess?.receivedAt.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,124 @@
+import { ApiError, errorResponse, notFound } from "@/lib/api/errors";
+import { readBodyText } from "@/lib/api/read-body";
+import { jsonResponse } from "@/lib/api/with-route";
+import { prisma } from "@/lib/db/client";
+import type { GitLabIntegration } from "@/lib/generated/prisma/client";
+import { findLiveIntegration } from "@/lib/gitlab/integrations";
+import { applyWebhookItem, type ApplyOutcome } from "@/lib/gitlab/webhooks/apply-delivery";
+import { checkWebhookToken } from "@/lib/gitlab/webhooks/authenticate";
+import { deliveryKey } from "@/lib/gitlab/webhooks/dedupe-key";
+import { pruneDeliveriesNowAndThen, recordDelivery, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
+import { normaliseDelivery, type NormalisedDelivery } from "@/lib/gitlab/webhooks/normalise-payload";
+import { logger } from "@/lib/logger";
+
+// POST /api/v1/gitlab-webhook/{project_id}/: GitLab's deliveries for one Flagpost project.
+// Order of checks: live integration (404) → secret token (401, logged as REJECTED) → body size
+// (413) → event and payload (200 ignored / 400) → dedupe and apply in one transaction (200 after
+// commit). Anything GitLab or a stranger can send ends in a 2xx or 4xx answer and a log row; only a
+// failing database answers 503. GitLab disables hooks after repeated failures, so events we merely
+// do not use are answered 200 "ignored", never an error.
+
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+type Row = Omit<DeliveryRecord, "durationMs">;
+
+export async function receiveGitLabWebhook(req: Request, projectId: number): Promise<Response> {
+  const receivedAt = new Date();
+  const startedAt = performance.now();
+  let integration: GitLabIntegration | null;
+  try {
+    integration = await findLiveIntegration(prisma, projectId);
+  } catch (error) {
+    return errorResponse(databaseTrouble(error) ?? error);
+  }
+  if (!integration) return errorResponse(notFound("GitLab integration for this project"));
+  pruneDeliveriesNowAndThen(projectId);
+
+  const event = req.headers.get("x-gitlab-event")?.trim() || null;
+  const key = deliveryKey(req.headers, projectId);
+  const base = { projectId, integrationId: integration.id, receivedAt, event, idempotencyKey: key?.raw ?? null };
+  const log = async (row: Row) => {
+    try {
+      await recordDelivery(prisma, { ...row, durationMs: Math.round(performance.now() - startedAt) });
+    } catch (error) {
+      logger.error("Could not record a GitLab webhook delivery", { projectId, result: row.result, error });
+    }
+  };
+
+  const token = checkWebhookToken(req.headers.get("x-gitlab-token"), integration.encryptedWebhookSecret);
+  if (!token.ok) {
+    logger.warn("GitLab webhook refused: bad token", { projectId, event, reason: token.reason });
+    await log({ ...base, result: "REJECTED", reason: token.reason, httpStatus: 401 });
+    return errorResponse(new ApiError("unauthorized", "Invalid webhook token"));
+  }
+
+  let body: string;
+  try {
+    body = await readBodyText(req, MAX_WEBHOOK_BODY_BYTES);
+  } catch (error) {
+    const apiError = error instanceof ApiError ? error : new ApiError("bad_request", "The request body could not be read");
+    await log({ ...base, result: "ERROR", reason: apiError.message, httpStatus: apiError.status });
+    return errorResponse(apiError);
+  }
+
+  const delivery = normaliseDelivery(event, body, { instanceUrl: integration.instanceUrl });
+  const facts = { ...base, action: delivery.action, objectKind: delivery.objectKind, itemRef: delivery.itemRef };
+  if (delivery.outcome === "invalid") {
+    logger.warn("GitLab webhook payload refused", { projectId, event, reason: delivery.reason });
+    await log({ ...facts, result: "ERROR", reason: delivery.reason, httpStatus: 400, body });
+    return errorResponse(new ApiError("bad_request", delivery.reason));
+  }
+  const ignore = async (reason: string) => {
+    await log({ ...facts, result: "IGNORED", reason, httpStatus: 200 });
+    return jsonResponse({ status: "ignored", reason });
+  };
+  if (delivery.outcome === "ignored") return ignore(delivery.reason);
+  const own = ownEventReason(delivery, integration);
+  if (own) return ignore(own);
+
+  let outcome: ApplyOutcome;
+  try {
+    outcome = await applyWebhookItem(projectId, delivery.item, { ...facts, dedupeKey: key?.dedupeKey ?? null }, startedAt);
+  } catch (error) {
+    return failed(error, facts, log);
+  }
+  if (outcome.status === "duplicate") {
+    await log({ ...facts, result: "DUPLICATE", reason: `Delivery ${key?.raw} was already processed`, httpStatus: 200 });
+    return jsonResponse({ status: "duplicate" });
+  }
+  if (outcome.status === "ignored") return jsonResponse({ status: "ignored", reason: outcome.reason });
+  return jsonResponse({
+    status: "applied",
+    updated_links: outcome.updatedLinks,
+    tag_changes: outcome.tagChanges.map((change) => ({ feature: change.featureId, feature_name: change.featureName, added: change.added, removed: change.removed })),
+  });
+}
+
+/** Our own API calls (adding the Flagpost label, editing our note) come back as webhooks: skip them. */
+function ownEventReason(delivery: Extract<NormalisedDelivery, { outcome: "item" }>, integration: GitLabIntegration): string | null {
+  const { id, username } = delivery.actor;
+  const sameId = id !== null && integration.tokenUserId !== null && id === integration.tokenUserId;
+  const sameName = !!username && !!integration.tokenUsername && username.toLowerCase() === integration.tokenUsername.toLowerCase();
+  if (!sameId && !sameName) return null;
+  return `Caused by Flagpost's own GitLab user (${integration.tokenUsername ?? username ?? id}): nothing to update`;
+}
+
+// Prisma's codes for an unreachable or overloaded database (connection, pool and transaction timeouts).
+const CONNECTION_ERRORS = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
+
+/** A 503 for errors that mean the database is away or overloaded; null for anything else. */
+function databaseTrouble(error: unknown): ApiError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !CONNECTION_ERRORS.has(code)) return null;
+  return new ApiError("service_unavailable", "The database is not available right now; resend the delivery from GitLab's webhook settings", undefined, {
+    "retry-after": "60",
+  });
+}
+
+/** A failure while applying: the database being away is ours to admit (503); anything else is 400. */
+async function failed(error: unknown, facts: Omit<Row, "result" | "httpStatus">, log: (row: Row) => Promise<void>): Promise<Response> {
+  logger.error("Could not apply a GitLab webhook delivery", { projectId: facts.projectId, itemRef: facts.itemRef, error });
+  const apiError = databaseTrouble(error) ?? new ApiError("bad_request", "Flagpost could not apply this delivery (the error was logged)");
+  await log({ ...facts, result: "ERROR", reason: `${apiError.message}: ${(error as Error)?.message ?? String(error)}`.slice(0, 1000), httpStatus: apiError.status });
+  return errorResponse(apiError);
+}

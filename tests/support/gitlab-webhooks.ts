@@ -1,0 +1,281 @@
+import fs from "node:fs";
+import path from "node:path";
+import * as webhookRoute from "@/app/api/v1/gitlab-webhook/[projectId]/route";
+import { encryptSecret } from "@/lib/crypto/secret-box";
+import { prisma } from "@/lib/db/client";
+import type { ExternalResourceType } from "@/lib/generated/prisma/client";
+import { ensureGitLabSystemTags } from "@/lib/gitlab/system-tags";
+import { seedOrganisation, type CallResult } from "@/tests/support/api";
+import { createProject } from "@/tests/support/gitlab";
+
+// Posting GitLab webhook deliveries to the real route handler, the projects and links they act
+// on, the recorded fixtures with their X-Gitlab-Event header, and payloads built for every
+// GitLab generation (modern: 2020s gitlab.com; legacy: GitLab ~10 without event_type, project.id
+// or draft, "… UTC" timestamps and URLs without /-/).
+
+export const FIXTURE_DIR = path.resolve(import.meta.dirname, "../fixtures/gitlab-webhooks");
+export const INSTANCE_URL = "https://gitlab.example.com";
+export const SECRET = "webhook-secret-for-tests";
+export const BOT = { id: 9001, username: "project_42_bot_flagpost" };
+
+/** Every fixture file with the X-Gitlab-Event header SOURCES.md names for it. */
+export function fixtureEvents(): { file: string; event: string }[] {
+  const sources = fs.readFileSync(path.join(FIXTURE_DIR, "SOURCES.md"), "utf8");
+  const rows = [...sources.matchAll(/^\| `([^`]+\.json)` \|[^|]*\|[^|]*\| `([^`]+)`/gm)].map((match) => ({ file: match[1]!, event: match[2]! }));
+  return rows.sort((a, b) => (a.file < b.file ? -1 : 1));
+}
+
+export function fixtureText(file: string): string {
+  return fs.readFileSync(path.join(FIXTURE_DIR, file), "utf8");
+}
+
+export function fixture(file: string): any {
+  return JSON.parse(fixtureText(file));
+}
+
+export interface WebhookProject {
+  organisationId: number;
+  projectId: number;
+  integrationId: number;
+  apiKey: string;
+}
+
+export interface WebhookProjectOptions {
+  taggingEnabled?: boolean;
+  secret?: string;
+  instanceUrl?: string;
+  gitlabProject?: { id: number; path: string };
+  /** The GitLab user of the integration's token (its own events are ignored). */
+  tokenUser?: { id: number; username: string };
+}
+
+export async function setupWebhookProject(options: WebhookProjectOptions = {}): Promise<WebhookProject> {
+  const { organisation, apiKey } = await seedOrganisation();
+  const project = await createProject(organisation.id);
+  const taggingEnabled = options.taggingEnabled ?? true;
+  const integration = await prisma.gitLabIntegration.create({
+    data: {
+      projectId: project.id,
+      liveProjectId: project.id,
+      instanceUrl: options.instanceUrl ?? INSTANCE_URL,
+      encryptedToken: encryptSecret("glpat-test"),
+      encryptedWebhookSecret: encryptSecret(options.secret ?? SECRET),
+      gitlabProjectId: options.gitlabProject?.id ?? 1000,
+      gitlabProjectPath: options.gitlabProject?.path ?? "acme/web",
+      taggingEnabled,
+      tokenUserId: (options.tokenUser ?? BOT).id,
+      tokenUsername: (options.tokenUser ?? BOT).username,
+      tokenUserIsBot: true,
+    },
+  });
+  if (taggingEnabled) await ensureGitLabSystemTags(prisma, project.id);
+  return { organisationId: organisation.id, projectId: project.id, integrationId: integration.id, apiKey };
+}
+
+export interface LinkSpec {
+  type: ExternalResourceType;
+  gitlabProjectId: number;
+  projectPath: string;
+  iid: number;
+  state?: string;
+  draft?: boolean;
+  gitlabUpdatedAt?: Date | null;
+  title?: string;
+}
+
+export function linkItem(featureId: number, spec: LinkSpec) {
+  const route = spec.type === "GITLAB_MR" ? "merge_requests" : "issues";
+  return prisma.externalResource.create({
+    data: {
+      featureId,
+      type: spec.type,
+      url: `${INSTANCE_URL}/${spec.projectPath}/-/${route}/${spec.iid}`,
+      gitlabProjectId: spec.gitlabProjectId,
+      gitlabProjectPath: spec.projectPath,
+      iid: spec.iid,
+      title: spec.title ?? "linked item",
+      state: spec.state ?? "opened",
+      draft: spec.draft ?? false,
+      gitlabUpdatedAt: spec.gitlabUpdatedAt ?? null,
+    },
+  });
+}
+
+export async function tagLabels(featureId: number): Promise<string[]> {
+  const rows = await prisma.featureTag.findMany({ where: { featureId }, include: { tag: true } });
+  return rows.map((row) => row.tag.label).sort();
+}
+
+export interface PostOptions {
+  event?: string | null;
+  /** null: no X-Gitlab-Token header. */
+  token?: string | null;
+  idempotencyKey?: string;
+  webhookUuid?: string;
+  headers?: Record<string, string>;
+  contentType?: string;
+  projectParam?: string | number;
+}
+
+export type WebhookAnswer = CallResult;
+
+/** POSTs a delivery (object → JSON, string or bytes as-is) through the route handler. */
+export async function postWebhook(projectId: number, body: unknown, options: PostOptions = {}): Promise<WebhookAnswer> {
+  const headers: Record<string, string> = { "content-type": options.contentType ?? "application/json", "user-agent": "GitLab/18.6.0", ...options.headers };
+  if (options.event !== null) headers["x-gitlab-event"] = options.event ?? "Issue Hook";
+  if (options.token !== null) headers["x-gitlab-token"] = options.token ?? SECRET;
+  if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
+  if (options.webhookUuid) headers["x-gitlab-webhook-uuid"] = options.webhookUuid;
+  const raw = typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
+  const param = String(options.projectParam ?? projectId);
+  const req = new Request(`http://localhost:3000/api/v1/gitlab-webhook/${param}/`, { method: "POST", headers, body: raw as BodyInit });
+  const res = await webhookRoute.POST(req, { params: Promise.resolve({ projectId: param }) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // Keep the text.
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payload builders.
+
+export type Style = "modern" | "legacy" | "iso-seconds";
+
+export function gitlabTime(date: Date, style: Style): string {
+  const iso = date.toISOString();
+  if (style === "legacy") return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+  if (style === "iso-seconds") return `${iso.slice(0, 19)}Z`;
+  return iso;
+}
+
+export interface ItemPayloadOptions {
+  style?: Style;
+  gitlabProjectId?: number;
+  projectPath?: string;
+  iid: number;
+  state: string;
+  action?: string | null;
+  updatedAt?: Date;
+  title?: string;
+  labels?: string[];
+  user?: { id?: number; username: string };
+  authorId?: number;
+  /** Issues: "Issue" | "Task" | "Incident" | "Epic"… (modern only). */
+  workItemType?: string;
+  /** Merge requests. */
+  draft?: boolean;
+}
+
+function person(user: { id?: number; username: string }, style: Style) {
+  const base = { name: user.username.toUpperCase(), username: user.username, avatar_url: `https://www.gravatar.com/avatar/${user.username}` };
+  return style === "legacy" ? base : { id: user.id ?? 1, ...base, email: "[REDACTED]" };
+}
+
+function projectBlock(options: ItemPayloadOptions) {
+  const projectPath = options.projectPath ?? "acme/web";
+  const block: Record<string, unknown> = {
+    id: options.gitlabProjectId ?? 1000,
+    name: projectPath.split("/").pop(),
+    web_url: `${INSTANCE_URL}/${projectPath}`,
+    path_with_namespace: projectPath,
+    default_branch: "main",
+  };
+  if (options.style === "legacy") delete block.id;
+  return block;
+}
+
+function labelObjects(names: string[], style: Style) {
+  return names.map((title, index) => ({ id: 100 + index, title, color: "#428bca", type: "ProjectLabel", created_at: gitlabTime(new Date(0), style) }));
+}
+
+export function issuePayload(options: ItemPayloadOptions) {
+  const style = options.style ?? "modern";
+  const projectPath = options.projectPath ?? "acme/web";
+  const workItem = style !== "legacy" && options.workItemType && options.workItemType !== "Issue" && options.workItemType !== "Incident";
+  const updatedAt = options.updatedAt ?? new Date();
+  const attrs: Record<string, unknown> = {
+    id: 50_000 + options.iid,
+    iid: options.iid,
+    title: options.title ?? `Issue ${options.iid}`,
+    project_id: options.gitlabProjectId ?? 1000,
+    author_id: options.authorId ?? 7,
+    assignee_ids: [],
+    state: options.state,
+    created_at: gitlabTime(new Date(Date.UTC(2020, 0, 1)), style),
+    updated_at: gitlabTime(updatedAt, style),
+    closed_at: options.state === "closed" ? gitlabTime(updatedAt, style) : null,
+    url: `${INSTANCE_URL}/${projectPath}${style === "legacy" ? "" : "/-"}/${workItem ? "work_items" : "issues"}/${options.iid}`,
+    ...(options.action === null ? {} : { action: options.action ?? "update" }),
+  };
+  if (style !== "legacy") {
+    attrs.state_id = options.state === "closed" ? 2 : 1;
+    attrs.type = options.workItemType ?? "Issue";
+    attrs.labels = labelObjects(options.labels ?? [], style);
+  }
+  const kind = workItem ? "work_item" : "issue";
+  return {
+    object_kind: kind,
+    ...(style === "legacy" ? {} : { event_type: kind }),
+    user: person(options.user ?? { id: 7, username: "alice" }, style),
+    project: projectBlock({ ...options, style }),
+    object_attributes: attrs,
+    labels: labelObjects(options.labels ?? [], style),
+    changes: {},
+    repository: { name: "web" },
+  };
+}
+
+export function mergeRequestPayload(options: ItemPayloadOptions) {
+  const style = options.style ?? "modern";
+  const projectPath = options.projectPath ?? "acme/web";
+  const draft = options.draft ?? false;
+  const title = options.title ?? `${draft ? "Draft: " : ""}MR ${options.iid}`;
+  const stateIds: Record<string, number> = { opened: 1, closed: 2, merged: 3, locked: 4 };
+  const attrs: Record<string, unknown> = {
+    id: 60_000 + options.iid,
+    iid: options.iid,
+    title,
+    author_id: options.authorId ?? 7,
+    source_project_id: options.gitlabProjectId ?? 1000,
+    target_project_id: options.gitlabProjectId ?? 1000,
+    source_branch: `feature/${options.iid}`,
+    target_branch: "main",
+    state: options.state,
+    created_at: gitlabTime(new Date(Date.UTC(2020, 0, 1)), style),
+    updated_at: gitlabTime(options.updatedAt ?? new Date(), style),
+    url: `${INSTANCE_URL}/${projectPath}${style === "legacy" ? "" : "/-"}/merge_requests/${options.iid}`,
+    work_in_progress: draft,
+    ...(options.action === null ? {} : { action: options.action ?? "update" }),
+  };
+  if (style !== "legacy") {
+    attrs.draft = draft;
+    attrs.state_id = stateIds[options.state] ?? 1;
+    attrs.labels = labelObjects(options.labels ?? [], style);
+    attrs.detailed_merge_status = draft ? "draft_status" : "mergeable";
+  }
+  return {
+    object_kind: "merge_request",
+    ...(style === "legacy" ? {} : { event_type: "merge_request" }),
+    user: person(options.user ?? { id: 7, username: "alice" }, style),
+    project: projectBlock({ ...options, style }),
+    object_attributes: attrs,
+    labels: labelObjects(options.labels ?? [], style),
+    changes: {},
+    repository: { name: "web" },
+  };
+}
+
+/** Everything an invalid delivery must not change: links, tag assignments, tags, audit rows. */
+export async function projectSnapshot(projectId: number): Promise<string> {
+  const [links, featureTags, tags, audits] = await Promise.all([
+    prisma.externalResource.findMany({ where: { feature: { projectId } }, orderBy: { id: "asc" } }),
+    prisma.featureTag.findMany({ where: { feature: { projectId } }, orderBy: [{ featureId: "asc" }, { tagId: "asc" }] }),
+    prisma.tag.findMany({ where: { projectId }, orderBy: { id: "asc" } }),
+    prisma.auditLog.count({ where: { projectId } }),
+  ]);
+  return JSON.stringify({ links, featureTags, tags, audits });
+}
