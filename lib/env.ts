@@ -55,6 +55,9 @@ const envSchema = z.object({
     .optional()
     .transform((value) => value !== "false" && value !== "0"),
   FLAGPOST_JOB_DEBOUNCE_MS: positiveInt(2000),
+  // How long a worker owns a claimed job; a crashed worker's jobs run again after it. Must exceed
+  // the longest job (GitLab calls have a 10 s budget each).
+  FLAGPOST_JOB_LEASE_MS: positiveInt(120_000),
   FLAGPOST_INTERNAL_SECRET: z.string().optional(),
   // Lets end-to-end tests move the server's clock forward; never set it in production.
   FLAGPOST_TEST_CLOCK: booleanFlag,

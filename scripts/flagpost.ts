@@ -2,6 +2,8 @@
 //   migrate                                   apply pending database migrations
 //   create-admin --email <e> --password <p> [--name <n>] [--organisation-name <o>]
 //   create-api-key --name <n> [--organisation <id>]   prints the new key alone on stdout
+//   worker                                    run the background job worker without the web server
+//                                             (GitLab comments and labels) until SIGTERM/SIGINT
 // Every command applies pending migrations first. On the embedded database only one process may
 // hold the data directory: while the server runs, commands refuse with one clear line.
 import { parseArgs } from "node:util";
@@ -12,6 +14,8 @@ import { closeDatabase, ensureDatabase, prisma } from "@/lib/db/client";
 import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { DatabaseUnreachableError } from "@/lib/db/open-database";
 import { EnvError } from "@/lib/env";
+import { jobHandlers } from "@/lib/jobs/handlers";
+import { startJobRunner, stopJobRunner } from "@/lib/jobs/runner";
 import { logToStderr } from "@/lib/logger";
 import { firstRunSetupBody } from "@/lib/validations/core";
 
@@ -20,7 +24,11 @@ class UsageError extends Error {}
 const USAGE = `Usage: npm run flagpost -- <command>
   migrate
   create-admin --email <email> --password <password> [--name <name>] [--organisation-name <name>]
-  create-api-key --name <name> [--organisation <id>]`;
+  create-api-key --name <name> [--organisation <id>]
+  worker`;
+
+/** Standalone workers have no requests to kick them: they look for due jobs this often. */
+const WORKER_POLL_MS = 1_000;
 
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -71,6 +79,19 @@ async function run(argv: string[]): Promise<void> {
       }
       const { key } = await createApiKey(organisationId, values.name.trim());
       process.stdout.write(`${key}\n`);
+      return;
+    }
+    case "worker": {
+      const db = await ensureDatabase();
+      startJobRunner(jobHandlers, { standalone: true, sweepMs: WORKER_POLL_MS });
+      process.stderr.write(`Job worker running (${db.description}); stop it with SIGTERM or Ctrl-C.\n`);
+      const signal = await new Promise<string>((resolve) => {
+        // Once: a second signal ends the process at once (leases expire and the jobs run again).
+        process.once("SIGTERM", () => resolve("SIGTERM"));
+        process.once("SIGINT", () => resolve("SIGINT"));
+      });
+      process.stderr.write(`${signal}: finishing the jobs in hand, then stopping.\n`);
+      await stopJobRunner();
       return;
     }
     default:

@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/types";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 // A durable job queue in the application database (an outbox). Work is enqueued in the same
 // transaction as the change it follows, so a committed change always has its job and a rolled-back
@@ -34,22 +35,40 @@ export function debounceWindow() {
   return { debounceMs, maxWaitMs: Math.max(debounceMs * 10, 10_000) };
 }
 
-export async function enqueueJob(db: Db, options: EnqueueOptions): Promise<void> {
+export function enqueueJob(db: Db, options: EnqueueOptions): Promise<void> {
+  return enqueueJobs(db, [options]);
+}
+
+/**
+ * Enqueues several jobs in one statement (a flag linked to a hundred items queues a hundred
+ * jobs inside the change's transaction). A coalescing key listed twice keeps its last entry.
+ */
+export async function enqueueJobs(db: Db, jobs: EnqueueOptions[]): Promise<void> {
   const { debounceMs, maxWaitMs } = debounceWindow();
-  const delayMs = options.delayMs ?? (options.coalesce ? debounceMs : 0);
-  const pendingKey = options.coalesce && options.concurrencyKey ? options.concurrencyKey : null;
-  const payload = JSON.stringify(options.payload);
+  const byPendingKey = new Map<string, EnqueueOptions>();
+  const unkeyed: EnqueueOptions[] = [];
+  for (const job of jobs) {
+    if (job.coalesce && job.concurrencyKey) byPendingKey.set(job.concurrencyKey, job);
+    else unkeyed.push(job);
+  }
+  const rows = [...unkeyed, ...byPendingKey.values()];
+  if (rows.length === 0) return;
+  const values = rows.map((options) => {
+    const delayMs = options.delayMs ?? (options.coalesce ? debounceMs : 0);
+    const pendingKey = options.coalesce && options.concurrencyKey ? options.concurrencyKey : null;
+    return Prisma.sql`(${options.kind}, ${JSON.stringify(options.payload)}::jsonb, ${options.projectId ?? null}::int, ${options.integrationId ?? null}::int,
+            ${pendingKey}::text, ${options.concurrencyKey ?? null}::text, now() + make_interval(secs => ${delayMs / 1000}::float8), now(),
+            ${options.maxAttempts ?? 8}::int, now())`;
+  });
   // A repeat within the window pushes the run time back (trailing debounce), but never past
   // maxWait after the first enqueue, so a flag toggled continuously still gets its update.
   await db.$executeRaw`
     INSERT INTO jobs (kind, payload, project_id, integration_id, pending_key, concurrency_key, run_at,
                       first_queued_at, max_attempts, updated_at)
-    VALUES (${options.kind}, ${payload}::jsonb, ${options.projectId ?? null}, ${options.integrationId ?? null},
-            ${pendingKey}, ${options.concurrencyKey ?? null},
-            now() + make_interval(secs => ${delayMs / 1000}), now(), ${options.maxAttempts ?? 8}, now())
+    VALUES ${Prisma.join(values)}
     ON CONFLICT (pending_key) DO UPDATE SET
       run_at = LEAST(GREATEST(jobs.run_at, EXCLUDED.run_at),
-                     jobs.first_queued_at + make_interval(secs => ${maxWaitMs / 1000})),
+                     jobs.first_queued_at + make_interval(secs => ${maxWaitMs / 1000}::float8)),
       payload = EXCLUDED.payload,
       updated_at = now()`;
 }
@@ -81,7 +100,7 @@ interface ClaimedRow {
 /**
  * Claims up to `limit` due jobs for `workerId`. Due means pending with run_at reached, or running
  * under a lease that expired (its worker died). Skips jobs of paused integrations and jobs whose
- * concurrency key is held by another live lease.
+ * concurrency key is held by another live lease or by an older crashed job.
  */
 export async function claimJobs(workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
   const rows = await prisma.$queryRaw<ClaimedRow[]>`
@@ -96,7 +115,10 @@ export async function claimJobs(workerId: string, limit: number, leaseMs: number
         AND (j.concurrency_key IS NULL OR NOT EXISTS (
               SELECT 1 FROM jobs r
               WHERE r.concurrency_key = j.concurrency_key AND r.id <> j.id
-                AND r.status = 'RUNNING' AND r.locked_until >= now()))
+                AND r.status = 'RUNNING'
+                -- A crashed job (expired lease) goes before newer jobs with its key: otherwise one
+                -- worker could reclaim it while another claims the newer one, and both would run.
+                AND (r.locked_until >= now() OR r.id < j.id)))
       ORDER BY j.run_at, j.id
       LIMIT ${limit}
       FOR UPDATE OF j SKIP LOCKED

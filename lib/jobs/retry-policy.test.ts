@@ -19,6 +19,11 @@ describe("job retry policy", () => {
     expect(decideRetry(api(429, 30), 7, 8, () => 0)).toEqual({ action: "retry", delayMs: 30_000, countAttempt: false });
   });
 
+  it("waits 30 to 60 s on an application-level 429 (no Retry-After), whatever the attempt", () => {
+    expect(decideRetry(api(429, null), 1, 8, () => 0)).toEqual({ action: "retry", delayMs: 30_000, countAttempt: false });
+    expect(decideRetry(api(429, null), 1, 8, () => 1)).toEqual({ action: "retry", delayMs: 61_000, countAttempt: false });
+  });
+
   it("pauses the integration on 401 and 403", () => {
     expect(decideRetry(api(401, null, "401 Unauthorized"), 1, 8)).toMatchObject({ action: "pause-integration", reason: expect.stringContaining("401") });
     expect(decideRetry(api(403), 1, 8).action).toBe("pause-integration");

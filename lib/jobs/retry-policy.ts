@@ -13,6 +13,7 @@ export type RetryDecision =
 
 const BASE_DELAY_MS = 2_000;
 const MAX_DELAY_MS = 10 * 60_000;
+const APPLICATION_LIMIT_WAIT_MS = 30_000;
 
 /** Exponential backoff with "equal jitter": between half and all of 2s·2^(attempt-1), capped. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
@@ -28,7 +29,10 @@ export function decideRetry(error: unknown, attempts: number, maxAttempts: numbe
       return { action: "pause-integration", reason: `GitLab answered ${error.status}: ${error.gitlabMessage}` };
     }
     if (error.status === 429) {
-      const waitMs = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : backoffMs(attempts, random);
+      // Without Retry-After it is one of GitLab's application limits (e.g. 60 notes a minute on
+      // gitlab.com), counted per minute: wait out half a window to a window, spread so a hundred
+      // jobs refused together do not come back together.
+      const waitMs = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : Math.round(APPLICATION_LIMIT_WAIT_MS * (1 + random()));
       // A little jitter so paused workers do not all come back in the same millisecond.
       return { action: "retry", delayMs: waitMs + Math.round(random() * 1000), countAttempt: false };
     }

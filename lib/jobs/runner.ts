@@ -4,9 +4,10 @@ import { msUntilNextDueJob, pruneJobs } from "@/lib/jobs/queue";
 import { drainJobs, newWorkerId, type JobHandlers } from "@/lib/jobs/worker";
 
 // The in-process worker of a Flagpost server (on by default; FLAGPOST_WORKER=false turns it off
-// for deployments that call POST /api/internal/jobs/run from a scheduler). It drains when kicked
-// after a response that queued work, when the next coalesced job falls due, and on a periodic
-// sweep that also catches expired leases and prunes old jobs.
+// for deployments that call POST /api/internal/jobs/run from a scheduler, or that run
+// `npm run flagpost -- worker` beside the web servers). It drains when kicked after a response
+// that queued work, when the next coalesced job falls due, and on a periodic sweep that also
+// catches expired leases and prunes old jobs.
 
 const SWEEP_MS = 5_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -20,12 +21,20 @@ interface RunnerState {
   timerAt: number;
   lastPrune: number;
   sweep: NodeJS.Timeout;
+  stopping: AbortController;
+}
+
+export interface RunnerOptions {
+  /** Run even with FLAGPOST_WORKER=false (the standalone worker process). */
+  standalone?: boolean;
+  /** How often to look for due jobs without being kicked (default 5 s). */
+  sweepMs?: number;
 }
 
 const global = globalThis as unknown as { __flagpostJobRunner?: RunnerState };
 
-export function startJobRunner(handlers: JobHandlers): void {
-  if (global.__flagpostJobRunner || !env().FLAGPOST_WORKER) return;
+export function startJobRunner(handlers: JobHandlers, options: RunnerOptions = {}): void {
+  if (global.__flagpostJobRunner || (!env().FLAGPOST_WORKER && !options.standalone)) return;
   const state: RunnerState = {
     handlers,
     workerId: newWorkerId(),
@@ -34,19 +43,24 @@ export function startJobRunner(handlers: JobHandlers): void {
     timer: null,
     timerAt: 0,
     lastPrune: Date.now(),
-    sweep: setInterval(() => void drainNow(), SWEEP_MS),
+    sweep: setInterval(() => void drainNow(), options.sweepMs ?? SWEEP_MS),
+    stopping: new AbortController(),
   };
-  state.sweep.unref();
+  // A standalone worker has nothing else keeping the process alive.
+  if (!options.standalone) state.sweep.unref();
   global.__flagpostJobRunner = state;
   void drainNow();
 }
 
-export function stopJobRunner(): void {
+/** Stops claiming work and resolves once the jobs in hand are finished (their leases released). */
+export async function stopJobRunner(): Promise<void> {
   const state = global.__flagpostJobRunner;
   if (!state) return;
   clearInterval(state.sweep);
   if (state.timer) clearTimeout(state.timer);
+  state.stopping.abort();
   global.__flagpostJobRunner = undefined;
+  await state.draining;
 }
 
 /** Ask the worker to look at the queue soon (called after requests that queued work). */
@@ -83,8 +97,9 @@ async function drainNow(): Promise<void> {
     try {
       do {
         state.again = false;
-        await drainJobs({ handlers: state.handlers, workerId: state.workerId });
-      } while (state.again);
+        await drainJobs({ handlers: state.handlers, workerId: state.workerId, signal: state.stopping.signal });
+      } while (state.again && !state.stopping.signal.aborted);
+      if (state.stopping.signal.aborted) return;
       if (Date.now() - state.lastPrune > PRUNE_EVERY_MS) {
         state.lastPrune = Date.now();
         await pruneJobs();

@@ -1,6 +1,7 @@
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { prisma } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { claimJobs, completeJob, failJob, releaseJob, type ClaimedJob } from "@/lib/jobs/queue";
 import { decideRetry, describeError } from "@/lib/jobs/retry-policy";
@@ -10,8 +11,6 @@ import { decideRetry, describeError } from "@/lib/jobs/retry-policy";
 
 export type JobHandler = (job: ClaimedJob) => Promise<void>;
 export type JobHandlers = Record<string, JobHandler>;
-
-export const LEASE_MS = 120_000;
 
 export function newWorkerId(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -25,7 +24,10 @@ export interface DrainOptions {
   parallelism?: number;
   /** Stop claiming new batches after this long. */
   budgetMs?: number;
+  /** Default FLAGPOST_JOB_LEASE_MS. */
   leaseMs?: number;
+  /** Stop claiming new batches once aborted (a worker shutting down finishes what it holds). */
+  signal?: AbortSignal;
 }
 
 export interface DrainResult {
@@ -75,8 +77,8 @@ export async function drainJobs(options: DrainOptions): Promise<DrainResult> {
   const workerId = options.workerId ?? newWorkerId();
   const deadline = Date.now() + (options.budgetMs ?? 25_000);
   const result: DrainResult = { succeeded: 0, retried: 0, failed: 0, paused: 0 };
-  while (Date.now() < deadline) {
-    const batch = await claimJobs(workerId, options.batchSize ?? 20, options.leaseMs ?? LEASE_MS);
+  while (Date.now() < deadline && !options.signal?.aborted) {
+    const batch = await claimJobs(workerId, options.batchSize ?? 20, options.leaseMs ?? env().FLAGPOST_JOB_LEASE_MS);
     if (batch.length === 0) break;
     const queue = [...batch];
     const lanes = Array.from({ length: Math.min(options.parallelism ?? 4, queue.length) }, async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { GitLabApiError } from "@/lib/gitlab/errors";
-import { claimJobs, completeJob, enqueueJob, pruneJobs, releaseJob, retryFailedJob } from "@/lib/jobs/queue";
+import { claimJobs, completeJob, enqueueJob, enqueueJobs, pruneJobs, releaseJob, retryFailedJob } from "@/lib/jobs/queue";
 import { drainJobs, type JobHandlers } from "@/lib/jobs/worker";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { seedOrganisation } from "@/tests/support/api";
@@ -84,6 +84,34 @@ describe("job queue", () => {
     expect(await claimJobs("w2", 10, 60_000)).toHaveLength(0);
     await completeJob(batch[0]!.id, "w");
     expect((await claimJobs("w2", 10, 60_000)).map((job) => job.payload.n)).toEqual([2]);
+  });
+
+  it("lets a crashed job go before a newer job with its key, so the two never run at once", async () => {
+    await clearJobs();
+    await enqueueJob(prisma, { kind: "test.echo", payload: { n: 1 }, concurrencyKey: "note:3" });
+    const [crashed] = await claimJobs("crashed", 5, 50);
+    await enqueueJob(prisma, { kind: "test.echo", payload: { n: 2 }, concurrencyKey: "note:3" });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    // Even when the newer job comes first in run order, a worker must not take it while the
+    // crashed one (expired lease) is there to be reclaimed: the newer one waits its turn.
+    await prisma.job.update({ where: { id: crashed!.id }, data: { runAt: new Date(Date.now() + 60_000) } });
+    const [first] = await claimJobs("w", 1, 60_000);
+    expect(first?.payload).toEqual({ n: 1 });
+    expect(await claimJobs("w2", 5, 60_000)).toHaveLength(0);
+    await completeJob(first!.id, "w");
+    expect((await claimJobs("w2", 5, 60_000)).map((job) => job.payload.n)).toEqual([2]);
+  });
+
+  it("enqueues a batch in one statement, merging repeated coalescing keys", async () => {
+    await clearJobs();
+    await enqueueJobs(prisma, [
+      { kind: "test.echo", payload: { n: 1 }, concurrencyKey: "note:4", coalesce: true },
+      { kind: "test.echo", payload: { n: 2 } },
+      { kind: "test.echo", payload: { n: 3 }, concurrencyKey: "note:4", coalesce: true },
+    ]);
+    await enqueueJobs(prisma, [{ kind: "test.echo", payload: { n: 4 }, concurrencyKey: "note:4", coalesce: true }]);
+    await enqueueJobs(prisma, []);
+    expect((await jobs()).map((job) => job.payload).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([{ n: 2 }, { n: 4 }]);
   });
 
   it("retries transient failures with backoff, honours Retry-After, then fails visibly and can be retried", async () => {
