@@ -11,6 +11,7 @@ export const routes = {
   segments: (projectId: number) => `/projects/${projectId}/segments`,
   environments: (projectId: number) => `/projects/${projectId}/environments`,
   auditLog: (projectId: number) => `/projects/${projectId}/audit-log`,
+  staleFlags: (projectId: number) => `/projects/${projectId}/stale-flags`,
   settings: (projectId: number) => `/projects/${projectId}/settings`,
   members: (projectId: number) => `/projects/${projectId}/settings/members`,
   integrations: (projectId: number) => `/projects/${projectId}/settings/integrations`,

@@ -5,17 +5,27 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormError } from "@/components/ui/form-error";
+import { Switch } from "@/components/ui/switch";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
+import { errorMessage } from "@/lib/queries/api-client";
 import type { Environment, Feature } from "@/lib/queries/types";
 import { useDeleteFeature } from "@/lib/queries/use-delete-feature";
 import { useUpdateFeature } from "@/lib/queries/use-update-feature";
 import { routes } from "@/lib/routes";
 import { updateFeatureBody } from "@/lib/validations/core";
 
-/** Name, editable description and the delete action of a feature. */
-export function FeatureHeader({ feature, environment, canEdit }: { feature: Feature; environment: Environment; canEdit: boolean }) {
+interface FeatureHeaderProps {
+  feature: Feature;
+  environment: Environment;
+  canEdit: boolean;
+  /** Absent without a GitLab integration (or for viewers). */
+  onCreateCleanupIssue?: () => void;
+}
+
+/** Name, editable description, "permanent", "Create cleanup issue" and the delete action of a feature. */
+export function FeatureHeader({ feature, environment, canEdit, onCreateCleanupIssue }: FeatureHeaderProps) {
   const router = useRouter();
   const toast = useToast();
   const updateFeature = useUpdateFeature(feature.project, feature.id);
@@ -42,11 +52,36 @@ export function FeatureHeader({ feature, environment, canEdit }: { feature: Feat
     <div className="mb-6 space-y-3">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <h1 className="font-mono text-xl font-semibold tracking-tight break-all text-zinc-900 dark:text-zinc-50">{feature.name}</h1>
-        {canEdit && (
-          <Button variant="danger" size="sm" onClick={() => setConfirmingDelete(true)}>
-            Delete feature
-          </Button>
-        )}
+        <div className="flex flex-wrap items-center gap-3">
+          <span title="Long-lived flags such as kill switches: never listed as stale">
+            <Switch
+              label="Mark as permanent"
+              showLabel
+              size="sm"
+              checked={(updateFeature.isPending ? updateFeature.variables?.is_permanent : undefined) ?? feature.is_permanent}
+              disabled={!canEdit || updateFeature.isPending}
+              onCheckedChange={(permanent) =>
+                updateFeature.mutate(
+                  { is_permanent: permanent },
+                  {
+                    onSuccess: () => toast.success(permanent ? `${feature.name} is permanent: never listed as stale` : `${feature.name} is no longer permanent`),
+                    onError: (error) => toast.error(`Could not change ${feature.name}: ${errorMessage(error)}`),
+                  },
+                )
+              }
+            />
+          </span>
+          {onCreateCleanupIssue && !feature.is_archived && (
+            <Button size="sm" onClick={onCreateCleanupIssue}>
+              Create cleanup issue
+            </Button>
+          )}
+          {canEdit && (
+            <Button variant="danger" size="sm" onClick={() => setConfirmingDelete(true)}>
+              Delete feature
+            </Button>
+          )}
+        </div>
       </div>
 
       {editing ? (

@@ -20,7 +20,7 @@ import { useUnlinkFeatureItem } from "@/lib/queries/use-unlink-feature-item";
 // state. Editors link and unlink; viewers see the table.
 
 export function FeatureLinksTab({ context }: { context: FeatureTabContext }) {
-  const { feature, permissions, gitlabIntegration } = context;
+  const { feature, permissions, gitlabIntegration, openCleanupIssueDialog } = context;
   const links = useFeatureLinks(feature.project, feature.id);
   const link = useLinkFeatureItem(feature.project, feature.id);
   const unlink = useUnlinkFeatureItem(feature.project, feature.id);
@@ -44,9 +44,16 @@ export function FeatureLinksTab({ context }: { context: FeatureTabContext }) {
         title="Linked issues and merge requests"
         description="Their state is read from GitLab when it is more than a minute old, and updated by GitLab's webhooks."
         actions={
-          <Button size="sm" onClick={() => refresh.mutate()} pending={refresh.isPending} disabled={!links.data?.length}>
-            Refresh
-          </Button>
+          <>
+            {openCleanupIssueDialog && (
+              <Button size="sm" onClick={openCleanupIssueDialog}>
+                Create cleanup issue
+              </Button>
+            )}
+            <Button size="sm" onClick={() => refresh.mutate()} pending={refresh.isPending} disabled={!links.data?.length}>
+              Refresh
+            </Button>
+          </>
         }
       >
         {links.isPending ? (

@@ -1,7 +1,13 @@
+"use client";
+
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { useToast } from "@/components/ui/toast";
 import type { FeatureRowContext } from "@/components/features/feature-table-columns";
+import { errorMessage } from "@/lib/queries/api-client";
 import type { Feature } from "@/lib/queries/types";
+import { useUpdateFeature } from "@/lib/queries/use-update-feature";
 
 // Small per-row markers shown beside a feature's name in the features table. To add one (e.g. the
 // count of linked GitLab items, or a "Stale" badge), append an entry here; `render` returns null
@@ -24,7 +30,31 @@ export const featureRowIndicators: FeatureRowIndicator[] = [
   },
   {
     id: "archived",
-    render: (feature) => (feature.is_archived ? <Badge title="Hidden from the default list">Archived</Badge> : null),
+    render: (feature, context) =>
+      feature.is_archived ? (
+        <span className="inline-flex items-center gap-1.5">
+          <Badge title="Hidden from the default list and from GitLab comments">Archived</Badge>
+          {context.canEdit && <RestoreButton feature={feature} />}
+        </span>
+      ) : null,
+  },
+  {
+    id: "ready-to-delete",
+    render: (feature) =>
+      feature.ready_to_delete && !feature.is_archived ? (
+        <Badge tone="success" title="Its cleanup issue is closed: archive it from its page">
+          Ready to delete
+        </Badge>
+      ) : null,
+  },
+  {
+    id: "stale",
+    render: (feature) =>
+      feature.stale && !feature.ready_to_delete ? (
+        <Badge tone="warning" title="Its linked issues and merge requests are done and its state has not changed for a while (see Stale flags)">
+          Stale
+        </Badge>
+      ) : null,
   },
   {
     id: "linked-items",
@@ -42,6 +72,28 @@ export const featureRowIndicators: FeatureRowIndicator[] = [
     },
   },
 ];
+
+function RestoreButton({ feature }: { feature: Feature }) {
+  const toast = useToast();
+  const update = useUpdateFeature(feature.project, feature.id);
+  return (
+    <Button
+      variant="ghost"
+      size="sm"
+      className="h-6"
+      pending={update.isPending}
+      aria-label={`Restore ${feature.name}`}
+      onClick={() =>
+        update.mutate(
+          { is_archived: false },
+          { onSuccess: () => toast.success(`Restored ${feature.name}`), onError: (error) => toast.error(`Could not restore ${feature.name}: ${errorMessage(error)}`) },
+        )
+      }
+    >
+      Restore
+    </Button>
+  );
+}
 
 export function FeatureRowIndicators({ feature, context }: { feature: Feature; context: FeatureRowContext }) {
   const rendered = featureRowIndicators

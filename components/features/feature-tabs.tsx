@@ -19,6 +19,8 @@ export interface FeatureTabContext {
   permissions: ProjectPermissions;
   /** The project's live GitLab integration, or null. */
   gitlabIntegration: GitLabIntegrationConfig | null;
+  /** Opens "Create cleanup issue" (editors of a project with a GitLab integration). */
+  openCleanupIssueDialog?: () => void;
 }
 
 export interface FeatureTab {

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { BackgroundJobs } from "@/components/gitlab/background-jobs";
 import { DeleteIntegrationDialog } from "@/components/gitlab/delete-integration-dialog";
 import { ProjectPicker } from "@/components/gitlab/project-picker";
 import { RotateTokenDialog } from "@/components/gitlab/rotate-token-dialog";
@@ -115,6 +116,8 @@ export function IntegrationOverview({ projectId, config }: { projectId: number; 
       </Section>
 
       <WebhookDeliveries projectId={projectId} integrationId={config.id} />
+
+      <BackgroundJobs projectId={projectId} integrationId={config.id} tokenInvalid={config.token.status === "INVALID"} />
 
       <Section title="Delete the integration">
         <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-200 bg-white p-5 dark:border-red-900 dark:bg-zinc-900">

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { ItemStateBadge } from "@/components/gitlab/gitlab-item-display";
+import { useGitLabProjectOptions } from "@/components/gitlab/use-gitlab-project-options";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
@@ -14,7 +15,6 @@ import { parseItemReference } from "@/lib/gitlab/item-reference";
 import { useDebouncedValue } from "@/lib/hooks/use-debounced-value";
 import type { GitLabIntegrationConfig, GitLabItemOption, LinkType } from "@/lib/queries/gitlab-types";
 import { useGitLabItems } from "@/lib/queries/use-gitlab-items";
-import { useGitLabProjects } from "@/lib/queries/use-gitlab-projects";
 import type { LinkItemVariables } from "@/lib/queries/use-link-feature-item";
 
 // "Link issue or merge request": choose the kind and the GitLab project (the integration's linked
@@ -77,8 +77,7 @@ interface LinkItemPickerProps {
 export function LinkItemPicker({ projectId, integration, linkedKeys, onLink }: LinkItemPickerProps) {
   const [type, setType] = useState<LinkType>("GITLAB_ISSUE");
   const [projectText, setProjectText] = useState("");
-  const projectSearch = useDebouncedValue(projectText.trim(), 300);
-  const projects = useGitLabProjects(projectId, { search: projectSearch || undefined, page_size: 100 });
+  const projectChoices = useGitLabProjectOptions(projectId, integration, projectText);
   const [chosenProjectId, setChosenProjectId] = useState<number | null>(null);
   const [text, setText] = useState("");
   const search = useDebouncedValue(text.trim(), 300);
@@ -86,17 +85,9 @@ export function LinkItemPicker({ projectId, integration, linkedKeys, onLink }: L
   const [selected, setSelected] = useState<GitLabItemOption | null>(null);
   const [pasted, setPasted] = useState("");
 
-  const projectOptions = [
-    ...(integration.gitlab_project_id !== null ? [{ value: String(integration.gitlab_project_id), label: `${integration.project_name ?? integration.gitlab_project_id} (linked project)` }] : []),
-    ...(projects.data?.results ?? [])
-      .filter((project) => project.id !== integration.gitlab_project_id)
-      .map((project) => ({ value: String(project.id), label: project.path_with_namespace })),
-  ];
-  const gitlabProjectId = chosenProjectId ?? integration.gitlab_project_id ?? (projects.data?.results[0]?.id ?? null);
-  const projectPath =
-    gitlabProjectId === integration.gitlab_project_id
-      ? (integration.project_name ?? "")
-      : (projects.data?.results.find((project) => project.id === gitlabProjectId)?.path_with_namespace ?? "");
+  const projectOptions = projectChoices.options;
+  const gitlabProjectId = chosenProjectId ?? integration.gitlab_project_id ?? projectChoices.firstId;
+  const projectPath = projectChoices.pathOf(gitlabProjectId);
 
   const items = useGitLabItems(
     projectId,

@@ -72,6 +72,11 @@ export function LinkedItemsTable({ featureName, links, onUnlink }: LinkedItemsTa
                 ) : (
                   <span className="flex flex-wrap gap-1">
                     <ItemStateBadge state={metadata.state} draft={metadata.draft} />
+                    {link.is_cleanup_issue && (
+                      <span title="Created by “Create cleanup issue”: closing it marks the flag ready to delete">
+                        <Badge tone="accent">Cleanup issue</Badge>
+                      </span>
+                    )}
                     {metadata.unavailable && (
                       <span title="GitLab no longer shows this item: it was deleted, moved or hidden from the integration's token">
                         <Badge>Unavailable</Badge>

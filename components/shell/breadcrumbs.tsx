@@ -28,6 +28,7 @@ const projectSections: { path: string; crumbs: { label: string; path: string }[]
   { path: "segments", crumbs: [{ label: "Segments", path: "segments" }] },
   { path: "environments", crumbs: [{ label: "Environments", path: "environments" }] },
   { path: "audit-log", crumbs: [{ label: "Audit log", path: "audit-log" }] },
+  { path: "stale-flags", crumbs: [{ label: "Stale flags", path: "stale-flags" }] },
   { path: "settings", crumbs: [{ label: "Settings", path: "settings" }] },
   { path: "settings/members", crumbs: [{ label: "Settings", path: "settings" }, { label: "Members", path: "settings/members" }] },
   {

@@ -19,6 +19,7 @@ function projectNav(projectId: number, featuresHref: string): NavItem[] {
   const under = (href: string) => (pathname: string) => pathname === href || pathname.startsWith(`${href}/`);
   return [
     { label: "Features", href: featuresHref, isActive: (pathname) => /^\/projects\/\d+\/environments\/[^/]+\/features/.test(pathname) },
+    { label: "Stale flags", href: routes.staleFlags(projectId), isActive: under(routes.staleFlags(projectId)) },
     { label: "Segments", href: routes.segments(projectId), isActive: under(routes.segments(projectId)) },
     { label: "Environments", href: routes.environments(projectId), isActive: exact(routes.environments(projectId)) },
     { label: "Audit log", href: routes.auditLog(projectId), isActive: under(routes.auditLog(projectId)) },

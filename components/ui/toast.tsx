@@ -8,14 +8,21 @@ import { cx } from "@/components/ui/cx";
 
 type ToastTone = "success" | "error" | "info";
 
+/** A link shown after the message (e.g. to what was just created elsewhere); opens in a new tab. */
+export interface ToastLink {
+  href: string;
+  label: string;
+}
+
 interface ToastItem {
   id: number;
   tone: ToastTone;
   message: string;
+  link?: ToastLink;
 }
 
 export interface ToastApi {
-  success: (message: string) => void;
+  success: (message: string, link?: ToastLink) => void;
   error: (message: string) => void;
   info: (message: string) => void;
 }
@@ -31,10 +38,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const dismiss = useCallback((id: number) => setToasts((current) => current.filter((toast) => toast.id !== id)), []);
 
   const push = useCallback(
-    (tone: ToastTone, message: string) => {
+    (tone: ToastTone, message: string, link?: ToastLink) => {
       const id = nextId.current++;
       // Keep the stack short: a burst of toggles should not bury the screen.
-      setToasts((current) => [...current.slice(-3), { id, tone, message }]);
+      setToasts((current) => [...current.slice(-3), { id, tone, message, link }]);
       window.setTimeout(() => dismiss(id), DISMISS_AFTER_MS[tone]);
     },
     [dismiss],
@@ -42,7 +49,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
   const api = useMemo<ToastApi>(
     () => ({
-      success: (message) => push("success", message),
+      success: (message, link) => push("success", message, link),
       error: (message) => push("error", message),
       info: (message) => push("info", message),
     }),
@@ -71,7 +78,18 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             <span aria-hidden="true" className="mt-px font-semibold">
               {toast.tone === "success" ? "✓" : toast.tone === "error" ? "!" : "i"}
             </span>
-            <p className="flex-1">{toast.message}</p>
+            <p className="flex-1">
+              {toast.message}
+              {toast.link && (
+                <>
+                  {" "}
+                  <a href={toast.link.href} target="_blank" rel="noreferrer noopener" className="font-medium underline">
+                    {toast.link.label}
+                    <span className="sr-only"> (opens in a new tab)</span>
+                  </a>
+                </>
+              )}
+            </p>
             <button
               type="button"
               onClick={() => dismiss(toast.id)}

@@ -1,9 +1,12 @@
 import type { Actor } from "@/lib/auth/actor";
 import type { Db } from "@/lib/db/types";
 import type { AuditAction, Prisma } from "@/lib/generated/prisma/client";
+import { queueStatusNoteSyncs } from "@/lib/gitlab/status-note-outbox";
 
 // Every create/update/delete of a core object writes one audit row, inside the same transaction
-// as the change, so the log cannot disagree with the data.
+// as the change, so the log cannot disagree with the data. The row also drives the GitLab status
+// notes outbox (lib/gitlab/status-note-outbox.ts): the jobs a change needs are queued right here,
+// in the same transaction, so they commit or roll back with it.
 
 export type AuditActor = Actor | { kind: "system"; label: string };
 
@@ -48,8 +51,9 @@ export function changedFields(
   return changes;
 }
 
+/** `db` must be the transaction of the change: the audit row and the outbox jobs belong to it. */
 export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry) {
-  return db.auditLog.create({
+  const row = await db.auditLog.create({
     data: {
       organisationId: entry.organisationId,
       projectId: entry.projectId ?? null,
@@ -65,4 +69,6 @@ export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry) 
       changes: entry.changes ?? {},
     },
   });
+  await queueStatusNoteSyncs(db, entry);
+  return row;
 }

@@ -2,12 +2,14 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import { skipTake, type PaginationQuery } from "@/lib/api/pagination";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";
-import { changedFields, recordAudit } from "@/lib/audit/record-audit";
+import { changedFields, recordAudit, type AuditChanges } from "@/lib/audit/record-audit";
+import { now } from "@/lib/clock";
 import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import { serializeEnvironmentState } from "@/lib/flags/feature-states";
 import { fromStoredValue, toStoredValue, type StoredValue } from "@/lib/flags/flag-values";
 import { lockProjectStructure } from "@/lib/flags/projects";
+import { featureSignals, NO_SIGNALS, type FeatureSignals } from "@/lib/flags/stale-flags";
 import { assertAssignableTags } from "@/lib/flags/tags";
 import type { Feature, FeatureState, Prisma } from "@/lib/generated/prisma/client";
 import type { createFeatureBody, FeatureListFilters, updateFeatureBody } from "@/lib/validations/core";
@@ -21,7 +23,15 @@ type FeatureRow = Feature & {
   _count: { segmentOverrides: number; externalResources: number };
   /** Only loaded when a list is asked for one environment's states. */
   states?: FeatureState[];
+  /** Stale / ready to delete (lib/flags/stale-flags.ts); a new feature is neither. */
+  signals?: FeatureSignals;
 };
+
+/** The rows with their stale / ready-to-delete signals (one query for all of them). */
+async function withSignals<T extends FeatureRow>(db: Db, rows: T[]): Promise<T[]> {
+  const signals = await featureSignals(db, rows.map((row) => row.id));
+  return rows.map((row) => ({ ...row, signals: signals.get(row.id) ?? NO_SIGNALS }));
+}
 
 /**
  * Relations a feature answer needs, loaded with the page in a fixed number of queries whatever its
@@ -52,6 +62,8 @@ export function serializeFeature(feature: FeatureRow) {
     num_segment_overrides: feature._count.segmentOverrides,
     // Linked GitLab issues and merge requests.
     linked_items_count: feature._count.externalResources,
+    stale: feature.signals?.stale ?? false,
+    ready_to_delete: feature.signals?.readyToDelete ?? false,
     ...(feature.states && { environment_state: state ? serializeEnvironmentState(state) : null }),
   };
 }
@@ -94,14 +106,15 @@ export async function listFeatures(actor: Actor, projectId: number, filters: Fea
       ...skipTake(page),
     }),
   ]);
-  return { count, rows };
+  return { count, rows: await withSignals(prisma, rows) };
 }
 
 export async function getFeature(actor: Actor, projectId: number, featureId: number) {
   await requireProjectRole(actor, projectId, "VIEWER");
   const feature = await prisma.feature.findFirst({ where: { id: featureId, projectId }, include: featureInclude() });
   if (!feature) throw notFound("Feature");
-  return feature;
+  const [withSignal] = await withSignals(prisma, [feature]);
+  return withSignal!;
 }
 
 /** Creates a feature with a state in every environment, taken from its defaults. */
@@ -151,13 +164,15 @@ interface LockedFeature extends StoredValue {
   name: string;
   description: string;
   defaultEnabled: boolean;
+  isPermanent: boolean;
+  archivedAt: Date | null;
 }
 
 /** Reads a feature of the project for update, so audit `from` values are exactly what was replaced. */
 async function lockFeature(tx: Db, projectId: number, featureId: number): Promise<LockedFeature> {
   const [row] = await tx.$queryRaw<Array<Omit<LockedFeature, "value"> & { initialValue: string | null }>>`
     SELECT id, name, description, default_enabled AS "defaultEnabled", value_type::text AS "valueType",
-           initial_value AS "initialValue"
+           initial_value AS "initialValue", is_permanent AS "isPermanent", archived_at AS "archivedAt"
     FROM features
     WHERE id = ${featureId} AND project_id = ${projectId}
     FOR UPDATE`;
@@ -167,7 +182,9 @@ async function lockFeature(tx: Db, projectId: number, featureId: number): Promis
 
 /**
  * PATCH of a feature. Defaults (`default_enabled`, `initial_value`) apply to environments created
- * later, not to existing states. `tags` replaces the user tags; system tags stay.
+ * later, not to existing states. `tags` replaces the user tags; system tags stay. `is_archived`
+ * archives (hidden from the list and from GitLab status notes; states, links and history are kept)
+ * or restores; `is_permanent` keeps a flag off the stale list.
  */
 export async function updateFeature(actor: Actor, projectId: number, featureId: number, input: z.infer<typeof updateFeatureBody>) {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
@@ -187,6 +204,8 @@ export async function updateFeature(actor: Actor, projectId: number, featureId: 
         default_enabled: before.defaultEnabled,
         initial_value: fromStoredValue(before.valueType, before.value),
         tags: userTags.map((tag) => tag.tagId),
+        is_permanent: before.isPermanent,
+        is_archived: before.archivedAt !== null,
       },
       {
         name: input.name,
@@ -194,10 +213,13 @@ export async function updateFeature(actor: Actor, projectId: number, featureId: 
         default_enabled: input.default_enabled,
         initial_value: input.initial_value,
         tags: nextTags,
+        is_permanent: input.is_permanent,
+        is_archived: input.is_archived,
       },
     );
     if (Object.keys(changes).length === 0) {
-      return tx.feature.findUniqueOrThrow({ where: { id: featureId }, include: featureInclude() });
+      const [unchanged] = await withSignals(tx, [await tx.feature.findUniqueOrThrow({ where: { id: featureId }, include: featureInclude() })]);
+      return unchanged!;
     }
     if (changes.tags && nextTags) {
       await tx.featureTag.deleteMany({ where: { featureId, tagId: { notIn: nextTags }, tag: { isSystemTag: false } } });
@@ -212,6 +234,8 @@ export async function updateFeature(actor: Actor, projectId: number, featureId: 
         defaultEnabled: input.default_enabled,
         valueType: initial?.valueType,
         initialValue: initial?.value,
+        isPermanent: input.is_permanent,
+        archivedAt: changes.is_archived ? (input.is_archived ? now() : null) : undefined,
       },
       include: featureInclude(),
     });
@@ -222,11 +246,21 @@ export async function updateFeature(actor: Actor, projectId: number, featureId: 
       action: "UPDATE",
       entityType: "feature",
       entityId: featureId,
-      summary: changes.name ? `Renamed feature ${before.name} to ${feature.name}` : `Updated feature ${feature.name}`,
+      summary: updateSummary(changes, before.name, feature.name),
       changes,
     });
-    return feature;
+    const [updated] = await withSignals(tx, [feature]);
+    return updated!;
   });
+}
+
+function updateSummary(changes: AuditChanges, before: string, after: string): string {
+  if (changes.is_archived) return changes.is_archived.to ? `Archived feature ${after}` : `Restored feature ${after}`;
+  if (changes.name) return `Renamed feature ${before} to ${after}`;
+  if (changes.is_permanent && Object.keys(changes).length === 1) {
+    return changes.is_permanent.to ? `Marked feature ${after} as permanent` : `Marked feature ${after} as no longer permanent`;
+  }
+  return `Updated feature ${after}`;
 }
 
 /** Deletes a feature with its states, segment overrides and tag links. */
@@ -243,6 +277,8 @@ export async function deleteFeature(actor: Actor, projectId: number, featureId: 
       entityType: "feature",
       entityId: featureId,
       summary: `Deleted feature ${feature.name}`,
+      // The name outlives the feature here: GitLab notes say which flag was deleted.
+      changes: { name: { from: feature.name, to: null } },
     });
   });
 }

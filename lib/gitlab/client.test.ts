@@ -293,3 +293,58 @@ describe("single items, known iids and labels (linking features)", () => {
     expect(error).toMatchObject({ name: "GitLabApiError", status: 403 });
   });
 });
+
+describe("notes on issues and merge requests (status comments)", () => {
+  it("creates, edits and lists comments on an issue and a merge request", async () => {
+    const note = await client().issueNotes.create(seed.projectId, 6, "<!-- marker -->\nHello");
+    expect(note).toMatchObject({ id: expect.any(Number), body: "<!-- marker -->\nHello", system: false, author: { username: seed.botUsernames.maintainer } });
+    expect(gl.sim.requests().at(-1)).toMatchObject({ method: "POST", path: `/projects/${seed.projectId}/issues/6/notes`, status: 201 });
+    const edited = await client().issueNotes.edit(seed.projectId, 6, note.id, "Edited");
+    expect(edited).toMatchObject({ id: note.id, body: "Edited" });
+    expect(gl.sim.requests().at(-1)).toMatchObject({ method: "PUT", path: `/projects/${seed.projectId}/issues/6/notes/${note.id}` });
+    expect(gl.sim.notes(seed.projectId, "issue", 6).filter((row) => !row.system).map((row) => row.body)).toContain("Edited");
+
+    const mrNote = await client().mergeRequestNotes.create(seed.projectId, 1, "On the MR");
+    expect((await client().mergeRequestNotes.edit(seed.projectId, 1, mrNote.id, "On the MR, edited")).body).toBe("On the MR, edited");
+    const page = await client().mergeRequestNotes.list(seed.projectId, 1, { perPage: 100 });
+    expect(page.items.map((row) => row.id)).toContain(mrNote.id);
+    expect(gl.sim.requests().at(-1)?.query).toMatchObject({ activity_filter: "only_comments", sort: "desc", order_by: "created_at", per_page: "100" });
+  });
+
+  it("pages through comments, newest first, leaving out system notes", async () => {
+    const iid = gl.sim.createIssue(seed.projectId, { title: "Busy discussion", author_id: seed.users.alice }).iid;
+    for (let n = 1; n <= 25; n++) await client().issueNotes.create(seed.projectId, iid, `comment ${n}`);
+    await gl.sim.issueAction(seed.projectId, iid, "update", { labels: ["bug"] });
+    const first = await client().issueNotes.list(seed.projectId, iid, { perPage: 10 });
+    expect(first).toMatchObject({ page: 1, nextPage: 2, total: 25 });
+    expect(first.items[0]!.body).toBe("comment 25");
+    const third = await client().issueNotes.list(seed.projectId, iid, { page: 3, perPage: 10 });
+    expect(third).toMatchObject({ page: 3, nextPage: null });
+    expect(third.items.map((row) => row.body)).toEqual(["comment 5", "comment 4", "comment 3", "comment 2", "comment 1"]);
+    expect((await client().issueNotes.list(seed.projectId, iid, { sort: "asc", perPage: 1 })).items[0]!.body).toBe("comment 1");
+  });
+
+  it("answers 403 to an edit of someone else's note and 404 to an edit of a deleted one", async () => {
+    const note = await client().issueNotes.create(seed.projectId, 7, "Written by the maintainer bot");
+    expect(await client(DEMO_TOKENS.reporter).issueNotes.edit(seed.projectId, 7, note.id, "Hijacked").catch((e: unknown) => e)).toMatchObject({ status: 403 });
+    gl.sim.store.notes.delete(note.id);
+    expect(await client().issueNotes.edit(seed.projectId, 7, note.id, "Back?").catch((e: unknown) => e)).toMatchObject({ status: 404 });
+  });
+});
+
+describe("creating issues", () => {
+  it("creates an issue with a description, assignees and labels (comma-separated for GitLab)", async () => {
+    const issue = await client().issues.create(seed.projectId, { title: "Remove feature flag `x`", description: "Body", assigneeIds: [seed.users.bob], labels: ["cleanup", "feature-flag"] });
+    expect(issue).toMatchObject({ iid: expect.any(Number), projectId: seed.projectId, title: "Remove feature flag `x`", state: "opened", labels: ["cleanup", "feature-flag"] });
+    expect(issue.assignees.map((user) => user.username)).toEqual(["bob"]);
+    expect(gl.sim.getIssue(seed.projectId, issue.iid)?.description).toBe("Body");
+    const plain = await client().issues.create(seed.projectId, { title: "Only a title" });
+    expect(plain).toMatchObject({ title: "Only a title", labels: [], assignees: [] });
+  });
+
+  it("finds members by user id in one request (user_ids[])", async () => {
+    const found = await client().members.list(seed.projectId, { userIds: [seed.users.bob, seed.users.dave], perPage: 100 });
+    expect(found.items.map((member) => member.username)).toEqual(["bob"]);
+    expect(gl.sim.requests().at(-1)?.query).toMatchObject({ "user_ids[]": [String(seed.users.bob), String(seed.users.dave)] });
+  });
+});

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Issues, MergeRequests, PersonalAccessTokens, ProjectHooks, ProjectLabels, ProjectMembers, Projects, Users } from "@gitbeaker/core";
+import { IssueNotes, Issues, MergeRequestNotes, MergeRequests, PersonalAccessTokens, ProjectHooks, ProjectLabels, ProjectMembers, Projects, Users } from "@gitbeaker/core";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
 import { GitLabApiError } from "@/lib/gitlab/errors";
@@ -114,6 +114,22 @@ export interface LabelChange {
   remove?: string[];
 }
 
+/** A comment on an issue or merge request. */
+export interface GitLabNote {
+  id: number;
+  body: string;
+  author: GitLabAuthor | null;
+  /** System notes ("changed the description", …) are GitLab's own and cannot be edited. */
+  system: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NoteListFilters extends PageRequest {
+  /** By creation time; GitLab's default is newest first ("desc"). */
+  sort?: "asc" | "desc";
+}
+
 export interface GitLabMember extends GitLabAuthor {
   accessLevel: number;
 }
@@ -128,6 +144,15 @@ export interface ItemListFilters extends PageRequest {
   state?: "opened" | "closed" | "merged";
   search?: string;
   iids?: number[];
+}
+
+/** A new issue. GitLab silently drops labels and assignees the token's role may not set (below Planner/Reporter) and assignees who are not members. */
+export interface IssueInput {
+  title: string;
+  description?: string;
+  assigneeIds?: number[];
+  /** Created in the project when missing (Reporter+). */
+  labels?: string[];
 }
 
 export interface HookInput {
@@ -268,6 +293,19 @@ function labelEdit(change: LabelChange) {
   };
 }
 
+function toNote(raw: Json): GitLabNote {
+  // A body made only of quick actions is answered 202 with no note; Flagpost never sends one.
+  if (typeof raw.id !== "number") throw new Error("GitLab created no note: the body held only quick actions");
+  return {
+    id: raw.id,
+    body: str(raw.body),
+    author: toAuthor(raw.author),
+    system: raw.system === true,
+    createdAt: str(raw.created_at),
+    updatedAt: str(raw.updated_at),
+  };
+}
+
 function toMember(raw: Json): GitLabMember {
   return { ...toAuthor(raw)!, accessLevel: num(raw.access_level) };
 }
@@ -306,6 +344,8 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
     tokens: new PersonalAccessTokens(settings),
     hooks: new ProjectHooks(settings),
     labels: new ProjectLabels(settings),
+    issueNotes: new IssueNotes(settings),
+    mergeRequestNotes: new MergeRequestNotes(settings),
   };
 
   async function one<T>(request: () => Promise<unknown>, map: (raw: Json) => T): Promise<T> {
@@ -321,6 +361,25 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
 
   // Gitbeaker's option types are generic over camelize/pagination; ours are narrower, hence `never`.
   const opts = (value: Record<string, unknown>) => value as never;
+
+  /** Comments on the issues or the merge requests of a project, addressed by iid. */
+  const notesOf = (notes: IssueNotes<false> | MergeRequestNotes<false>) => ({
+    /** Comments only (no system notes), one page; GitLab may return fewer than `perPage` on a page that is not the last. */
+    list: (projectId: number, iid: number, filters: NoteListFilters = {}) =>
+      many(
+        filters,
+        () =>
+          notes.all(
+            projectId,
+            iid,
+            opts({ sort: filters.sort ?? "desc", orderBy: "created_at", activityFilter: "only_comments", page: filters.page ?? 1, perPage: filters.perPage ?? 20 }),
+          ),
+        toNote,
+      ),
+    create: (projectId: number, iid: number, body: string) => one(() => notes.create(projectId, iid, body), toNote),
+    /** Only the author (or a moderator) may edit a note: anyone else gets 403; a deleted note 404. */
+    edit: (projectId: number, iid: number, noteId: number, body: string) => one(() => notes.edit(projectId, iid, noteId, opts({ body })), toNote),
+  });
 
   return {
     instanceUrl: connection.instanceUrl,
@@ -372,6 +431,20 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
       get: (projectId: number, iid: number) => one(() => resources.issues.show(iid, opts({ projectId })), toIssue),
       /** Adds and removes labels; GitLab ignores adding one already there or removing one that is not. */
       editLabels: (projectId: number, iid: number, change: LabelChange) => one(() => resources.issues.edit(projectId, iid, opts(labelEdit(change))), toIssue),
+      create: (projectId: number, input: IssueInput) =>
+        one(
+          () =>
+            resources.issues.create(
+              projectId,
+              input.title,
+              opts({
+                ...(input.description ? { description: input.description } : {}),
+                ...(input.assigneeIds?.length ? { assigneeIds: input.assigneeIds } : {}),
+                ...(input.labels?.length ? { labels: input.labels.join(",") } : {}),
+              }),
+            ),
+          toIssue,
+        ),
     },
 
     mergeRequests: {
@@ -381,6 +454,9 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
       editLabels: (projectId: number, iid: number, change: LabelChange) =>
         one(() => resources.mergeRequests.edit(projectId, iid, opts(labelEdit(change))), toMergeRequest),
     },
+
+    issueNotes: notesOf(resources.issueNotes),
+    mergeRequestNotes: notesOf(resources.mergeRequestNotes),
 
     labels: {
       /** Creates a project label; false when one with that name exists already (GitLab answers 409). */
@@ -399,13 +475,19 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
 
     members: {
       /** Everyone with access to the project, inherited and invited members included. */
-      list: (projectId: number, filters: PageRequest & { query?: string } = {}) =>
+      list: (projectId: number, filters: PageRequest & { query?: string; userIds?: number[] } = {}) =>
         many(
           filters,
           () =>
             resources.members.all(
               projectId,
-              opts({ includeInherited: true, page: filters.page ?? 1, perPage: filters.perPage ?? 20, ...(filters.query ? { query: filters.query } : {}) }),
+              opts({
+                includeInherited: true,
+                page: filters.page ?? 1,
+                perPage: filters.perPage ?? 20,
+                ...(filters.query ? { query: filters.query } : {}),
+                ...(filters.userIds?.length ? { userIds: filters.userIds } : {}),
+              }),
             ),
           toMember,
         ),

@@ -37,6 +37,11 @@ export class GitLabApiError extends Error {
   }
 }
 
+/** A 403 about what the token may do here (its role, a locked discussion, another user's note), not about the token itself. */
+export function isGitLabRefusal(error: unknown): error is GitLabApiError {
+  return error instanceof GitLabApiError && error.status === 403 && !error.isAuthFailure;
+}
+
 /** Parses GitLab's error bodies: {"message": "..."} | {"message": {...}} | {"error": "...", "error_description"}. */
 export function describeGitLabErrorBody(text: string): { message: string; errorCode: string | null } {
   try {

@@ -2,7 +2,7 @@ import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import type { ExternalResourceType, GitLabIntegration } from "@/lib/generated/prisma/client";
 import { gitlabClientForIntegration } from "@/lib/gitlab/client";
-import { GitLabApiError } from "@/lib/gitlab/errors";
+import { GitLabApiError, isGitLabRefusal } from "@/lib/gitlab/errors";
 import { shortReference } from "@/lib/gitlab/item-reference";
 import { kindOfType } from "@/lib/gitlab/link-metadata";
 import { FLAGPOST_GITLAB_LABEL } from "@/lib/gitlab/system-tags";
@@ -60,9 +60,6 @@ async function wantedLabel(integration: GitLabIntegration, item: ItemIdentity): 
   return linkedElsewhere > 0 ? null : "remove";
 }
 
-/** A 403 that is about the token's role on this project (not its scope): retrying or pausing cannot help. */
-const roleRefusal = (error: unknown) => error instanceof GitLabApiError && error.status === 403 && !error.isAuthFailure;
-
 export async function syncItemLabel(job: ClaimedJob): Promise<void> {
   const item = itemOf(job);
   const integration = await prisma.gitLabIntegration.findUnique({ where: { id: item.integrationId } });
@@ -80,7 +77,7 @@ export async function syncItemLabel(job: ClaimedJob): Promise<void> {
     } catch (error) {
       // Gone from GitLab (or hidden from the token): there is no label left to remove.
       if (error instanceof GitLabApiError && error.status === 404) return;
-      if (roleRefusal(error)) throw new PermanentJobError(`GitLab refused to remove the "${FLAGPOST_GITLAB_LABEL.name}" label from ${name}: the token's role on the project is too low.`);
+      if (isGitLabRefusal(error)) throw new PermanentJobError(`GitLab refused to remove the "${FLAGPOST_GITLAB_LABEL.name}" label from ${name}: the token's role on the project is too low.`);
       throw error;
     }
     return;
@@ -89,7 +86,7 @@ export async function syncItemLabel(job: ClaimedJob): Promise<void> {
   try {
     await client.labels.create(item.gitlabProjectId, FLAGPOST_GITLAB_LABEL);
   } catch (error) {
-    if (roleRefusal(error)) {
+    if (isGitLabRefusal(error)) {
       throw new PermanentJobError(
         `GitLab refused to create the "${FLAGPOST_GITLAB_LABEL.name}" label in GitLab project ${item.gitlabProjectId}: the integration's token needs at least the Reporter role there to manage labels.`,
       );
@@ -100,7 +97,7 @@ export async function syncItemLabel(job: ClaimedJob): Promise<void> {
     await items.editLabels(item.gitlabProjectId, item.iid, { add: [FLAGPOST_GITLAB_LABEL.name] });
   } catch (error) {
     if (error instanceof GitLabApiError && error.status === 404) throw new PermanentJobError(`${name} no longer exists in GitLab or is hidden from the integration's token.`);
-    if (roleRefusal(error)) throw new PermanentJobError(`GitLab refused to label ${name}: the token's role on the project is too low.`);
+    if (isGitLabRefusal(error)) throw new PermanentJobError(`GitLab refused to label ${name}: the token's role on the project is too low.`);
     throw error;
   }
 }

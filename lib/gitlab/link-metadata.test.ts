@@ -148,6 +148,7 @@ describe("how a link is shown", () => {
       url: "https://gitlab.example.com/acme/web/-/merge_requests/34",
       type: "GITLAB_MR",
       feature: 5,
+      is_cleanup_issue: false,
       metadata: {
         title: "Roll out checkout",
         state: "merged",
@@ -169,6 +170,7 @@ describe("how a link is shown", () => {
       created_at: ago(10_000).toISOString(),
     });
     expect(serializeLink({ row: row({ unavailableAt: NOW }), stale: false }).metadata).toMatchObject({ reference: "#12", unavailable: true, stale: false });
+    expect(serializeLink({ row: row({ isCleanupIssue: true }), stale: false }).is_cleanup_issue).toBe(true);
   });
 
   it("names items the GitLab way for audit rows", () => {

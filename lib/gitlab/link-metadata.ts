@@ -118,6 +118,8 @@ export function serializeLink({ row, stale }: LinkView) {
     url: row.url,
     type: row.type,
     feature: row.featureId,
+    // Created by "Create cleanup issue": closing it marks the flag ready to delete.
+    is_cleanup_issue: row.isCleanupIssue,
     metadata: {
       title: row.title,
       state: row.state,

@@ -1,9 +1,9 @@
 import { ApiError, notFound, uniqueViolationFields } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";
-import { recordAudit } from "@/lib/audit/record-audit";
+import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
-import type { ExternalResourceType, GitLabIntegration } from "@/lib/generated/prisma/client";
+import type { ExternalResource, ExternalResourceType, GitLabIntegration } from "@/lib/generated/prisma/client";
 import { syncFeatureGitLabTags } from "@/lib/gitlab/feature-tags";
 import { askGitLab, findLiveIntegration, storedTokenClient } from "@/lib/gitlab/integrations";
 import { ItemReferenceError, parseItemReference, shortReference, type ItemReference } from "@/lib/gitlab/item-reference";
@@ -25,7 +25,7 @@ async function requireFeature(projectId: number, featureId: number) {
   return feature;
 }
 
-function requireIntegration(integration: GitLabIntegration | null): GitLabIntegration {
+export function requireIntegration(integration: GitLabIntegration | null): GitLabIntegration {
   if (!integration) throw new ApiError("bad_request", "This project has no GitLab integration: connect GitLab in the project settings first", { reason: "no_integration" });
   return integration;
 }
@@ -85,6 +85,62 @@ async function fetchItem(integration: GitLabIntegration, reference: ReturnType<t
 const duplicateLink = (reference: string) =>
   new ApiError("conflict", `${reference} is already linked to this feature`, { fields: ["feature", "gitlab_project_id", "type", "iid"] });
 
+export interface NewLink {
+  organisationId: number;
+  projectId: number;
+  feature: { id: number; name: string };
+  integration: Pick<GitLabIntegration, "id" | "projectId" | "taggingEnabled">;
+  gitlabProject: { id: number; pathWithNamespace: string };
+  type: ExternalResourceType;
+  /** As GitLab just answered it. */
+  item: GitLabItem;
+  isCleanupIssue?: boolean;
+  /** The audit summary; "Linked <item> to feature <name>" by default. */
+  summary?: (reference: string) => string;
+}
+
+/**
+ * Stores a link to an item read from GitLab, in one transaction: the row, its audit entry (which
+ * queues the item's status note), the feature's GitLab tags and, with tagging on, the label job.
+ * A link that already exists fails on the unique index (P2002) and stores nothing.
+ */
+export async function storeLink(actor: AuditActor, link: NewLink): Promise<ExternalResource> {
+  const { feature, gitlabProject, item } = link;
+  const name = fullReference({ gitlabProjectPath: gitlabProject.pathWithNamespace, type: link.type, iid: item.iid });
+  return prisma.$transaction(async (tx) => {
+    const created = await tx.externalResource.create({
+      data: {
+        featureId: feature.id,
+        gitlabProjectId: gitlabProject.id,
+        type: link.type,
+        iid: item.iid,
+        url: item.webUrl,
+        gitlabProjectPath: gitlabProject.pathWithNamespace,
+        ...metadataData(metadataColumns(item)),
+        metadataRefreshedAt: new Date(),
+        isCleanupIssue: link.isCleanupIssue ?? false,
+      },
+    });
+    await recordAudit(tx, actor, {
+      organisationId: link.organisationId,
+      projectId: link.projectId,
+      featureId: feature.id,
+      action: "CREATE",
+      entityType: "feature_external_resource",
+      entityId: created.id,
+      summary: link.summary?.(name) ?? `Linked ${name} to feature ${feature.name}`,
+      changes: {
+        linked_item: { from: null, to: name },
+        url: { from: null, to: created.url },
+        ...(link.isCleanupIssue ? { cleanup_issue: { from: null, to: true } } : {}),
+      },
+    });
+    await syncFeatureGitLabTags(tx, link.projectId, [feature.id], actor);
+    if (link.integration.taggingEnabled) await enqueueItemLabelSync(tx, link.integration, created);
+    return created;
+  });
+}
+
 export async function linkFeatureItem(actor: Actor, projectId: number, featureId: number, input: LinkItemInput): Promise<LinkView> {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   const feature = await requireFeature(projectId, featureId);
@@ -96,30 +152,7 @@ export async function linkFeatureItem(actor: Actor, projectId: number, featureId
   // Answer the common duplicate plainly; the unique index settles two editors racing.
   if (await prisma.externalResource.findUnique({ where: { featureId_gitlabProjectId_type_iid: identity }, select: { id: true } })) throw duplicateLink(name);
   try {
-    const row = await prisma.$transaction(async (tx) => {
-      const created = await tx.externalResource.create({
-        data: {
-          ...identity,
-          url: item.webUrl,
-          gitlabProjectPath: gitlabProject.pathWithNamespace,
-          ...metadataData(metadataColumns(item)),
-          metadataRefreshedAt: new Date(),
-        },
-      });
-      await recordAudit(tx, actor, {
-        organisationId: project.organisationId,
-        projectId,
-        featureId,
-        action: "CREATE",
-        entityType: "feature_external_resource",
-        entityId: created.id,
-        summary: `Linked ${name} to feature ${feature.name}`,
-        changes: { linked_item: { from: null, to: name }, url: { from: null, to: created.url } },
-      });
-      await syncFeatureGitLabTags(tx, projectId, [featureId], actor);
-      if (integration.taggingEnabled) await enqueueItemLabelSync(tx, integration, created);
-      return created;
-    });
+    const row = await storeLink(actor, { organisationId: project.organisationId, projectId, feature, integration, gitlabProject, type: input.type, item });
     return { row, stale: false };
   } catch (error) {
     if (uniqueViolationFields(error)) throw duplicateLink(name);

@@ -19,6 +19,8 @@ const feature = (id: number, stateId: number, enabled: boolean): Feature => ({
   is_permanent: false,
   num_segment_overrides: 0,
   linked_items_count: 0,
+  stale: false,
+  ready_to_delete: false,
   environment_state: { id: stateId, enabled, feature_state_value: "a", updated_at: "" },
 });
 

@@ -57,6 +57,30 @@ export interface WebhookDeliveries {
   last_success_at: string | null;
 }
 
+export type IntegrationJobStatus = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED";
+
+/** A background job of the integration (a status comment or a label to bring in line). */
+export interface IntegrationJob {
+  id: number;
+  kind: string;
+  description: string;
+  status: IntegrationJobStatus;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  feature: { id: number; name: string | null } | null;
+  /** "group/project#12" or "group/project!34" */
+  item: string | null;
+  run_at: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface IntegrationJobs {
+  counts: { pending: number; running: number; failed: number };
+  results: IntegrationJob[];
+}
+
 /** A page of a GitLab list as Flagpost relays it; `count` is null when GitLab did not count. */
 export interface GitLabBrowsePage<T> {
   count: number | null;
@@ -110,6 +134,8 @@ export interface FeatureLink {
   url: string;
   type: LinkType;
   feature: number;
+  /** Created by "Create cleanup issue". */
+  is_cleanup_issue: boolean;
   metadata: {
     title: string;
     state: "opened" | "closed" | "merged";
@@ -132,4 +158,61 @@ export interface FeatureLink {
     unavailable: boolean;
   };
   created_at: string;
+}
+
+/** A member of a GitLab project (the assignee picker). */
+export interface GitLabMemberOption extends GitLabUserSummary {
+  access_level: number;
+}
+
+/** What "Create cleanup issue" starts from (GET …/gitlab/cleanup-issue-preview/). */
+export interface CleanupIssuePreview {
+  feature: number;
+  title: string;
+  description: string;
+  gitlab_project_id: number | null;
+  project_path: string | null;
+  open_cleanup_issue: FeatureLink | null;
+}
+
+export interface CreateCleanupIssueInput {
+  feature_id: number;
+  gitlab_project_id?: number;
+  title?: string;
+  description?: string;
+  assignee_ids?: number[];
+  labels?: string[];
+  confirm_duplicate?: boolean;
+}
+
+export interface CreatedCleanupIssue {
+  issue: {
+    id: number;
+    iid: number;
+    title: string;
+    state: "opened" | "closed";
+    web_url: string;
+    reference: string;
+    full_reference: string;
+    gitlab_project_id: number;
+    project_path: string;
+    labels: string[];
+    assignees: GitLabUserSummary[];
+  };
+  link: FeatureLink | null;
+  /** GitLab has the issue; linking it failed and a background job retries. */
+  link_pending: boolean;
+  message: string;
+}
+
+/** A row of the stale-flag view. */
+export interface StaleFlag {
+  feature: { id: number; name: string; description: string; is_permanent: boolean; created_at: string };
+  reason: string;
+  /** When it became stale. */
+  since: string;
+  settled_at: string;
+  linked_items: FeatureLink[];
+  open_cleanup_issue: FeatureLink | null;
+  ready_to_delete: boolean;
 }

@@ -13,6 +13,8 @@ export interface FeatureListFilters extends ListFilters {
   /** Environment id: adds each feature's `environment_state`. */
   environment?: number;
   tags?: number[];
+  /** true: archived features only. */
+  archived?: boolean;
 }
 
 export interface AuditLogListFilters extends ListFilters {
@@ -28,6 +30,11 @@ export interface GitLabItemFilters {
   gitlab_project_id?: number;
   search_text?: string;
   state?: string;
+}
+
+export interface GitLabMemberFilters {
+  gitlab_project_id?: number;
+  search?: string;
 }
 
 export interface FeatureStateListFilters {
@@ -97,9 +104,17 @@ export const queryKeys = {
   gitlab: {
     integration: (projectId: number) => ["gitlab", projectId, "integration"] as const,
     webhookDeliveries: (projectId: number, integrationId: number) => ["gitlab", projectId, "webhook-deliveries", integrationId] as const,
+    jobs: (projectId: number, integrationId: number) => ["gitlab", projectId, "jobs", integrationId] as const,
     projectLists: (projectId: number) => ["gitlab", projectId, "projects"] as const,
     projects: (projectId: number, filters: ListFilters) => ["gitlab", projectId, "projects", filters] as const,
     items: (projectId: number, kind: "issues" | "merge-requests", filters: GitLabItemFilters) => ["gitlab", projectId, kind, filters] as const,
+    members: (projectId: number, filters: GitLabMemberFilters) => ["gitlab", projectId, "members", filters] as const,
+    cleanupPreview: (projectId: number, featureId: number) => ["gitlab", projectId, "cleanup-preview", featureId] as const,
+  },
+
+  staleFlags: {
+    lists: (projectId: number) => ["stale-flags", projectId] as const,
+    list: (projectId: number, filters: ListFilters) => ["stale-flags", projectId, filters] as const,
   },
 
   featureLinks: {

@@ -31,9 +31,16 @@ export const paths = {
   gitlabIntegration: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/`,
   gitlabWebhook: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/webhook/`,
   gitlabWebhookDeliveries: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/deliveries/`,
+  gitlabJobs: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/jobs/`,
+  gitlabJobRetry: (projectId: number, integrationId: number, jobId: number) =>
+    `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/jobs/${jobId}/retry/`,
   gitlabProjects: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/projects/`,
   gitlabIssues: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/issues/`,
   gitlabMergeRequests: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/merge-requests/`,
+  gitlabProjectMembers: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/project-members/`,
+  cleanupIssuePreview: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/cleanup-issue-preview/`,
+  createCleanupIssue: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/create-cleanup-issue/`,
+  staleFlags: (projectId: number) => `/api/v1/projects/${projectId}/stale-flags/`,
   featureLinks: (projectId: number, featureId: number) => `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`,
   featureLink: (projectId: number, featureId: number, linkId: number) =>
     `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/${linkId}/`,

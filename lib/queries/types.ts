@@ -72,6 +72,10 @@ export interface Feature {
   num_segment_overrides: number;
   /** GitLab issues and merge requests linked to the feature. */
   linked_items_count: number;
+  /** Its linked work is done and its state settled (the stale-flag view lists it). */
+  stale: boolean;
+  /** Its cleanup issues are all closed: the code is gone, archive the flag. */
+  ready_to_delete: boolean;
   environment_state?: EnvironmentState | null;
 }
 

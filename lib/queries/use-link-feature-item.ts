@@ -25,6 +25,7 @@ function placeholder(featureId: number, { url, type, preview }: LinkItemVariable
     url,
     type,
     feature: featureId,
+    is_cleanup_issue: false,
     metadata: {
       title: preview.title,
       state: preview.state,

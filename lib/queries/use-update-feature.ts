@@ -13,9 +13,12 @@ export interface UpdateFeatureInput {
   default_enabled?: boolean;
   initial_value?: FlagValue;
   tags?: number[];
+  is_permanent?: boolean;
+  /** true archives, false restores. */
+  is_archived?: boolean;
 }
 
-/** Edits a feature's own fields (name, description, defaults, tags). */
+/** Edits a feature's own fields (name, description, defaults, tags, permanent, archived). */
 export function useUpdateFeature(projectId: number, featureId: number) {
   const queryClient = useQueryClient();
   return useMutation({
@@ -28,6 +31,8 @@ export function useUpdateFeature(projectId: number, featureId: number) {
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.features.lists(projectId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.auditLog.lists(projectId) });
+      // Permanent and archived flags leave the stale-flag view.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.staleFlags.lists(projectId) });
     },
   });
 }

@@ -39,6 +39,10 @@ export const updateFeatureBody = z.object({
   default_enabled: z.boolean().optional(),
   initial_value: flagValue.optional(),
   tags: z.array(idField).max(50).optional(),
+  /** Long-lived flags (kill switches) never count as stale. */
+  is_permanent: z.boolean().optional(),
+  /** true archives (hidden from the list and GitLab status notes, history kept); false restores. */
+  is_archived: z.boolean().optional(),
 });
 
 export const updateFeatureStateBody = z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idQuery, searchQuery } from "@/lib/validations/common";
+import { idField, idQuery, searchQuery } from "@/lib/validations/common";
 
 // Bodies and queries of the GitLab integration endpoints, shared by the route handlers and the
 // setup wizard's forms.
@@ -70,3 +70,34 @@ export const linkItemBody = z.object({
 });
 
 export type LinkItemInput = z.infer<typeof linkItemBody>;
+
+// The Background jobs panel of an integration: `?status=` narrows the list.
+export const jobStatuses = ["pending", "running", "failed", "succeeded"] as const;
+export const integrationJobFilters = z.object({ status: z.enum(jobStatuses).optional() });
+
+export type IntegrationJobFilters = z.infer<typeof integrationJobFilters>;
+
+// "Create cleanup issue": everything but the feature is optional; the title and body default to
+// what the preview endpoint shows, the GitLab project to the integration's linked one.
+const labelName = z.string().trim().min(1, "Label names cannot be empty").max(255).regex(/^[^,]+$/, "Label names cannot contain commas");
+export const createCleanupIssueBody = z.object({
+  feature_id: idField,
+  gitlab_project_id: idField.optional(),
+  title: z.string().trim().min(1, "Title cannot be empty").max(255, "GitLab titles are at most 255 characters").optional(),
+  description: z.string().max(100_000, "Description must be at most 100,000 characters").optional(),
+  assignee_ids: z
+    .array(idField)
+    .max(20)
+    .optional()
+    .transform((ids) => [...new Set(ids ?? [])]),
+  labels: z
+    .array(labelName)
+    .max(20)
+    .optional()
+    .transform((labels) => [...new Set(labels ?? [])]),
+  /** Create another even though one is open. */
+  confirm_duplicate: z.boolean().optional(),
+});
+export type CreateCleanupIssueInput = z.infer<typeof createCleanupIssueBody>;
+
+export const cleanupIssuePreviewQuery = z.object({ feature_id: idQuery });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { codeSpanInTable, escapeInline, link } from "@/lib/vcs/markdown";
 import {
   formatValue,
+  hasChangeMarker,
   hasNoteMarker,
   renderChangeNote,
   renderFinalNote,
@@ -124,10 +125,12 @@ describe("final and per-change notes", () => {
     expect(hasNoteMarker(unlinked, 42)).toBe(true);
     expect(unlinked).toMatch(/was unlinked from this issue or merge request on 2026-11-25 10:31:07 UTC/);
     expect(renderFinalNote(42, "new-checkout", "deleted", at)).toMatch(/was deleted on/);
+    expect(renderFinalNote(42, "new-checkout", "archived", at)).toMatch(/was archived on 2026-11-25 10:31:07 UTC and is no longer tracked here/);
   });
 
   it("names environment, segment and old → new", () => {
-    const line = renderChangeNote(42, "new-checkout", {
+    const line = renderChangeNote("new-checkout", {
+      id: 9001n,
       at,
       actor: "ada@example.com",
       environment: "Production",
@@ -138,12 +141,27 @@ describe("final and per-change notes", () => {
     expect(line).toContain("Feature flag **new\\-checkout** in **Production** for segment **beta**");
     expect(line).toContain("❌ Disabled → ✅ Enabled");
     expect(line).toContain('value `a` → `""`');
+    expect(hasChangeMarker(line, 9001n)).toBe(true);
+    expect(hasChangeMarker(line, 900)).toBe(false);
+    // Not mistaken for the status note of the feature.
+    expect(hasNoteMarker(line, 42)).toBe(false);
+  });
+
+  it("says when an override was added or deleted", () => {
+    const added = renderChangeNote("f", { id: 1, at, actor: "a", environment: "Prod", segment: "beta", created: true, enabled: { from: null, to: true }, value: { from: null, to: 3 } });
+    expect(added).toContain("override added, ✅ Enabled, value `3`");
+    const deleted = renderChangeNote("f", { id: 2, at, actor: "a", environment: "Prod", segment: "beta", deleted: true });
+    expect(deleted).toContain("for segment **beta**: override deleted");
   });
 });
 
 describe("markdown helpers", () => {
   it("escape inline specials and HTML", () => {
-    expect(escapeInline("a_b*c [x](y) <i>&")).toBe("a\\_b\\*c \\[x\\]\\(y\\) &lt;i\\>&amp;");
+    expect(escapeInline("a_b*c [x](y) <i>&")).toBe("a\\_b\\*c \\[x\\]\\(y\\) &lt;i\\>\\&");
+  });
+
+  it("escape GitLab reference sigils, so names cannot mention people or other items", () => {
+    expect(escapeInline("@all see #12, !3, &4, %v1, $5 and ~bug")).toBe("\\@all see \\#12, \\!3, \\&4, \\%v1, \\$5 and \\~bug");
   });
 
   it("pick a code fence longer than any backtick run", () => {

@@ -120,14 +120,16 @@ export function renderStatusNote(snapshot: FeatureSnapshot, publicUrl: string): 
   return parts.join("\n\n");
 }
 
-export type FinalReason = "unlinked" | "deleted";
+/** Why a status note stopped following its flag: the link or the feature is gone, or it was archived (restorable). */
+export type FinalReason = "unlinked" | "deleted" | "archived";
 
 /** The last edit of a status note once the link or the feature is gone. */
 export function renderFinalNote(featureId: number, featureName: string, reason: FinalReason, at: Date): string {
-  const what =
-    reason === "unlinked"
-      ? `was unlinked from this ${"issue or merge request"} on ${formatUtc(at)} UTC`
-      : `was deleted on ${formatUtc(at)} UTC`;
+  const what = {
+    unlinked: `was unlinked from this issue or merge request on ${formatUtc(at)} UTC`,
+    deleted: `was deleted on ${formatUtc(at)} UTC`,
+    archived: `was archived on ${formatUtc(at)} UTC and is no longer tracked here`,
+  }[reason];
   return [
     noteMarker(featureId),
     `### 🚩 Feature flag ${escapeInline(featureName)}`,
@@ -136,26 +138,44 @@ export function renderFinalNote(featureId: number, featureName: string, reason: 
   ].join("\n\n");
 }
 
+/** Hidden marker of the note posted for one change (an audit entry id), so a retry finds it instead of posting twice. */
+export function changeMarker(changeId: bigint | number): string {
+  return `<!-- flagpost:change=${changeId} -->`;
+}
+
+export function hasChangeMarker(body: string, changeId: bigint | number): boolean {
+  return body.includes(changeMarker(changeId));
+}
+
+const enabledText = (enabled: boolean) => (enabled ? "✅ Enabled" : "❌ Disabled");
+
 export interface ChangeLine {
+  /** The audit entry the note reports. */
+  id: bigint | number;
   at: Date;
   actor: string;
   /** Environment name, plus the segment for an override change. */
   environment: string;
   segment?: string | null;
-  enabled?: { from: boolean; to: boolean };
+  /** `from` is null when an override was added. */
+  enabled?: { from: boolean | null; to: boolean };
   value?: { from: FlagValue; to: FlagValue };
+  created?: boolean;
   deleted?: boolean;
 }
 
 /** One note per change (the "new comment for every change" style). */
-export function renderChangeNote(featureId: number, featureName: string, change: ChangeLine): string {
+export function renderChangeNote(featureName: string, change: ChangeLine): string {
   const scope = `in **${escapeInline(change.environment)}**${change.segment ? ` for segment **${escapeInline(change.segment)}**` : ""}`;
   const details: string[] = [];
+  if (change.created) details.push("override added");
   if (change.deleted) details.push("override deleted");
-  if (change.enabled) details.push(`${change.enabled.from ? "✅ Enabled" : "❌ Disabled"} → ${change.enabled.to ? "✅ Enabled" : "❌ Disabled"}`);
-  if (change.value) details.push(`value ${formatValue(change.value.from)} → ${formatValue(change.value.to)}`);
+  if (change.enabled) {
+    details.push(change.enabled.from === null ? enabledText(change.enabled.to) : `${enabledText(change.enabled.from)} → ${enabledText(change.enabled.to)}`);
+  }
+  if (change.value) details.push(change.created ? `value ${formatValue(change.value.to)}` : `value ${formatValue(change.value.from)} → ${formatValue(change.value.to)}`);
   return [
-    `<!-- flagpost:change feature=${featureId} -->`,
+    changeMarker(change.id),
     `Feature flag **${escapeInline(featureName)}** ${scope}: ${details.join(", ") || "updated"} · ${escapeInline(change.actor)}, ${formatUtc(change.at)} UTC`,
   ].join("\n");
 }

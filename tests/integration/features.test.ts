@@ -264,7 +264,7 @@ describe("features API", () => {
     expect(cleared.tags).toEqual([systemTag.id]);
   });
 
-  it("hides archived features unless ?archived=true, still answers them by id, and treats is_archived as read-only", async () => {
+  it("hides archived features unless ?archived=true, still answers them by id, and restores them with is_archived: false", async () => {
     const { apiKey } = await seedOrganisation();
     const { project } = await createProjectWithEnvironments(apiKey, ["Production"]);
     const projectId = project.id;
@@ -295,7 +295,8 @@ describe("features API", () => {
       }),
       200,
     );
-    expect(patched).toMatchObject({ is_archived: true, is_permanent: false, description: "retired" });
+    expect(patched).toMatchObject({ is_archived: false, is_permanent: true, description: "retired" });
+    expect(await names("")).toEqual(["live", "old"]);
     expect(live.is_archived).toBe(false);
   });
 

@@ -43,6 +43,7 @@ describe("linking by URL or reference", () => {
       url: `${web}/-/issues/1`,
       type: "GITLAB_ISSUE",
       feature: p.featureId,
+      is_cleanup_issue: false,
       metadata: {
         title: "Roll out the new checkout flow behind a flag",
         state: "opened",

@@ -1,7 +1,4 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as webhookRoute from "@/app/api/v1/gitlab-webhook/[projectId]/route";
 import { DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import type { DeliveryRecord } from "@/e2e/gitlab-sim/types";
@@ -9,7 +6,7 @@ import { prisma } from "@/lib/db/client";
 import { syncFeatureGitLabTags } from "@/lib/gitlab/feature-tags";
 import { WEBHOOK_ACTOR } from "@/lib/gitlab/webhooks/apply-delivery";
 import { createFeature } from "@/tests/support/flags";
-import { linkItem, SECRET, setupWebhookProject, tagLabels } from "@/tests/support/gitlab-webhooks";
+import { linkItem, SECRET, setupWebhookProject, startWebhookReceiver, tagLabels } from "@/tests/support/gitlab-webhooks";
 
 // Real deliveries end to end: the GitLab simulator changes issues and merge requests and POSTs its
 // webhooks (GitLab's headers, modern and legacy bodies, resends) over HTTP to a small server that
@@ -17,35 +14,19 @@ import { linkItem, SECRET, setupWebhookProject, tagLabels } from "@/tests/suppor
 
 let gl: GitLabSimulator;
 let seed: DemoSeed;
-let receiver: http.Server;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let receiverUrl: string;
-
-/** node:http → fetch Request → route handler → node:http. */
-function forwardToRoute(req: http.IncomingMessage, res: http.ServerResponse) {
-  const chunks: Buffer[] = [];
-  req.on("data", (chunk: Buffer) => chunks.push(chunk));
-  req.on("end", async () => {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const projectId = /\/api\/v1\/gitlab-webhook\/([^/]+)\/?$/.exec(req.url ?? "")?.[1] ?? "";
-    const request = new Request(`http://localhost:3000${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
-    const answer = await webhookRoute.POST(request, { params: Promise.resolve({ projectId }) });
-    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
-    res.end(await answer.text());
-  });
-}
 
 beforeAll(async () => {
   gl = await startGitLabSimulator({ port: 0 });
   seed = gl.sim.seedDemo();
-  receiver = http.createServer(forwardToRoute);
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiver = await startWebhookReceiver();
+  receiverUrl = receiver.url;
 });
 
 afterAll(async () => {
   await gl?.close();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+  await receiver?.close();
 });
 
 const answerOf = (delivery: DeliveryRecord | undefined) => {

@@ -6,6 +6,7 @@ import { DEMO_TOKENS } from "@/e2e/gitlab-sim/seed";
 import type { GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import { prisma } from "@/lib/db/client";
 import { ITEM_LABEL_JOB } from "@/lib/gitlab/link-labels";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
 import { jobHandlers } from "@/lib/jobs/handlers";
 import { drainJobs } from "@/lib/jobs/worker";
 import { call, seedOrganisation, type CallOptions } from "@/tests/support/api";
@@ -52,8 +53,13 @@ export async function connectedProject(gl: GitLabSimulator, seed: DemoSeed, { ta
 export const tagLabels = async (featureId: number) =>
   (await prisma.featureTag.findMany({ where: { featureId }, include: { tag: true } })).map((row) => row.tag.label).sort();
 
-/** Runs every label job that is due, as the server's worker would. */
-export function drainLabelJobs() {
+/**
+ * Runs every label job that is due, as the server's worker would. Links also queue status-note
+ * jobs (tests/integration/gitlab-status-notes.test.ts covers them): they are dropped here so these
+ * counts and request logs are about labels only.
+ */
+export async function drainLabelJobs() {
+  await prisma.job.deleteMany({ where: { kind: STATUS_NOTE_JOB } });
   return drainJobs({ handlers: jobHandlers });
 }
 

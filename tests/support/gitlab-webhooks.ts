@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import * as webhookRoute from "@/app/api/v1/gitlab-webhook/[projectId]/route";
 import { encryptSecret } from "@/lib/crypto/secret-box";
@@ -138,6 +140,31 @@ export async function postWebhook(projectId: number, body: unknown, options: Pos
     // Keep the text.
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** node:http → fetch Request → the webhook route handler → node:http, as Next.js would hand it over. */
+function forwardToRoute(req: http.IncomingMessage, res: http.ServerResponse) {
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", async () => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+    const projectId = /\/api\/v1\/gitlab-webhook\/([^/]+)\/?$/.exec(req.url ?? "")?.[1] ?? "";
+    const request = new Request(`http://localhost:3000${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
+    const answer = await webhookRoute.POST(request, { params: Promise.resolve({ projectId }) });
+    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
+    res.end(await answer.text());
+  });
+}
+
+/** A local HTTP server the GitLab simulator can deliver webhooks to; they reach the real route handler. */
+export async function startWebhookReceiver(): Promise<{ url: string; close: () => Promise<void> }> {
+  const receiver = http.createServer(forwardToRoute);
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => receiver.close(() => resolve())),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

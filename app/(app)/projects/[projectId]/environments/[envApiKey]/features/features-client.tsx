@@ -11,6 +11,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { SearchField } from "@/components/ui/search-field";
+import { Select } from "@/components/ui/select";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { useUrlQuery } from "@/lib/hooks/use-url-query";
 import { useUrlSearch } from "@/lib/hooks/use-url-search";
@@ -39,11 +40,13 @@ export function FeaturesClient({ projectId, initialEnvironment }: { projectId: n
   const permissions = useProjectPermissions(projectId);
   const tags = useTags(projectId);
   const tagIds = useMemo(() => parseTagIds(searchParams.get("tags")), [searchParams]);
+  const archived = searchParams.get("archived") === "true";
 
   const features = useFeatures(projectId, {
     environment: environment.id,
     search: search || undefined,
     tags: tagIds.length ? tagIds : undefined,
+    archived: archived || undefined,
     page,
     page_size: PAGE_SIZE,
   });
@@ -84,6 +87,17 @@ export function FeaturesClient({ projectId, initialEnvironment }: { projectId: n
           selected={tagIds}
           onChange={(ids) => setQuery({ tags: ids.length ? ids.join(",") : null, page: null })}
         />
+        <Select
+          label="Show"
+          hideLabel
+          className="w-full sm:w-44"
+          value={archived ? "archived" : "active"}
+          options={[
+            { value: "active", label: "Active features" },
+            { value: "archived", label: "Archived features" },
+          ]}
+          onChange={(event) => setQuery({ archived: event.target.value === "archived" ? "true" : null, page: null })}
+        />
       </div>
 
       {features.isPending ? (
@@ -91,7 +105,11 @@ export function FeaturesClient({ projectId, initialEnvironment }: { projectId: n
       ) : features.isError ? (
         <ErrorState title="Could not load features" error={features.error} onRetry={() => void features.refetch()} />
       ) : features.data.count === 0 ? (
-        filtered ? (
+        archived && !filtered ? (
+          <EmptyState title="No archived features" action={<Button onClick={() => setQuery({ archived: null, page: null })}>Show active features</Button>}>
+            Archive a flag once its code is gone (its cleanup issue closed): it leaves this list and GitLab comments, and can be restored.
+          </EmptyState>
+        ) : filtered ? (
           <EmptyState
             title="No matching features"
             action={
