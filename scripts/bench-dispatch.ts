@@ -6,10 +6,8 @@
 // made (by method) and the duplicates found, then does the same again with the simulator
 // answering 429 (Retry-After: 1) to 20% of requests. Exits non-zero on any duplicate or any note
 // left stale.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { openBenchDatabase, prepareBenchEnv } from "./lib/in-process-bench";
 
 const args = process.argv.slice(2);
 const usePostgres = args.includes("--postgres");
@@ -18,21 +16,14 @@ const ITEMS = itemsArg >= 0 ? Math.max(1, Number(args[itemsArg + 1]) || 100) : 1
 const GITLAB_PROJECTS = 4;
 const TIMEOUT_MS = 120_000;
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-bench-dispatch-"));
-process.env.FLAGPOST_DATA_DIR = dataDir;
-process.env.FLAGPOST_PUBLIC_URL = "http://localhost:3000";
-process.env.GITLAB_ALLOW_PRIVATE_NETWORK = "true";
-process.env.FLAGPOST_WORKER = "true";
-process.env.FLAGPOST_LOG_LEVEL ??= "error";
-process.env.FLAGPOST_SECRET_KEY ??= "bench-dispatch-secret-key-of-at-least-32-characters";
+const dataDir = prepareBenchEnv("dispatch", { worker: true });
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main() {
   const { startGitLabSimulator } = await import("@/e2e/gitlab-sim/server");
   const { DEMO_TOKENS } = await import("@/e2e/gitlab-sim/seed");
-  const { closeDatabase, useDatabase, prisma } = await import("@/lib/db/client");
-  const { openDatabase } = await import("@/lib/db/open-database");
+  const { prisma } = await import("@/lib/db/client");
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { createApiKey } = await import("@/lib/auth/api-keys");
   const { resolveActor } = await import("@/lib/auth/actor");
@@ -44,16 +35,7 @@ async function main() {
   const { kickJobRunner, startJobRunner, stopJobRunner } = await import("@/lib/jobs/runner");
   const { hasNoteMarker } = await import("@/lib/vcs/status-comment");
 
-  let stopPostgres: (() => void) | null = null;
-  let databaseUrl: string | null = null;
-  if (usePostgres) {
-    const { startTempPostgres } = await import("./lib/temp-postgres.mjs");
-    const server = await startTempPostgres();
-    stopPostgres = server.stop;
-    databaseUrl = server.url;
-  }
-  const db = await openDatabase(databaseUrl ? { kind: "postgres", url: databaseUrl } : { kind: "embedded", dataDir });
-  useDatabase(db);
+  const database = await openBenchDatabase(dataDir, usePostgres);
   const gl = await startGitLabSimulator({ port: 0 });
   let failed = false;
 
@@ -129,7 +111,7 @@ async function main() {
     // The server's worker, as bootServer starts it; kicked after each change as with-route does.
     startJobRunner(jobHandlers);
     console.log(
-      `bench:dispatch — 1 feature linked to ${items.length} issues over ${GITLAB_PROJECTS} GitLab projects, ${databaseUrl ? "PostgreSQL" : "embedded database (PGlite)"}, debounce ${env().FLAGPOST_JOB_DEBOUNCE_MS} ms`,
+      `bench:dispatch — 1 feature linked to ${items.length} issues over ${GITLAB_PROJECTS} GitLab projects, ${database.label}, debounce ${env().FLAGPOST_JOB_DEBOUNCE_MS} ms`,
     );
 
     gl.sim.clearRequests();
@@ -172,9 +154,7 @@ async function main() {
   } finally {
     await stopJobRunner();
     await gl.close();
-    await closeDatabase();
-    stopPostgres?.();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await database.close();
   }
 }
 

@@ -4,10 +4,8 @@
 // requests a listing costs and how long it takes: cold (all metadata stale, so it is re-read) and
 // warm (served from the cache). Exits non-zero if a cold listing needs more than 2 GitLab requests
 // per project and kind (the N+1 guard).
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { openBenchDatabase, prepareBenchEnv } from "./lib/in-process-bench";
 
 const args = process.argv.slice(2);
 const usePostgres = args.includes("--postgres");
@@ -17,13 +15,7 @@ const GITLAB_PROJECTS = 5;
 const ITEMS_PER_KIND = 20; // per project: 20 issues + 20 merge requests → 200 links
 const MAX_REQUESTS_PER_GROUP = 2;
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-bench-links-"));
-process.env.FLAGPOST_DATA_DIR = dataDir;
-process.env.FLAGPOST_PUBLIC_URL = "http://localhost:3000";
-process.env.GITLAB_ALLOW_PRIVATE_NETWORK = "true";
-process.env.FLAGPOST_WORKER = "false";
-process.env.FLAGPOST_LOG_LEVEL ??= "error";
-process.env.FLAGPOST_SECRET_KEY ??= "bench-links-secret-key-of-at-least-32-characters";
+const dataDir = prepareBenchEnv("links", { worker: false });
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,22 +26,12 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 async function main() {
   const { startGitLabSimulator } = await import("@/e2e/gitlab-sim/server");
   const { DEMO_TOKENS } = await import("@/e2e/gitlab-sim/seed");
-  const { closeDatabase, useDatabase, prisma } = await import("@/lib/db/client");
-  const { openDatabase } = await import("@/lib/db/open-database");
+  const { prisma } = await import("@/lib/db/client");
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { createApiKey } = await import("@/lib/auth/api-keys");
   const linksRoute = await import("@/app/api/v1/projects/[projectId]/features/[featureId]/feature-external-resources/route");
 
-  let stopPostgres: (() => void) | null = null;
-  let databaseUrl: string | null = null;
-  if (usePostgres) {
-    const { startTempPostgres } = await import("./lib/temp-postgres.mjs");
-    const server = await startTempPostgres();
-    stopPostgres = server.stop;
-    databaseUrl = server.url;
-  }
-  const db = await openDatabase(databaseUrl ? { kind: "postgres", url: databaseUrl } : { kind: "embedded", dataDir });
-  useDatabase(db);
+  const database = await openBenchDatabase(dataDir, usePostgres);
   const gl = await startGitLabSimulator({ port: 0 });
 
   try {
@@ -141,7 +123,7 @@ async function main() {
     const warmRequests = gl.sim.requests().length;
 
     const groups = GITLAB_PROJECTS * 2;
-    console.log(`bench:links — ${links} links over ${GITLAB_PROJECTS} GitLab projects × 2 kinds, ${databaseUrl ? "PostgreSQL" : "embedded database (PGlite)"}`);
+    console.log(`bench:links — ${links} links over ${GITLAB_PROJECTS} GitLab projects × 2 kinds, ${database.label}`);
     console.log(`  GitLab requests per cold listing: ${worstRequests} (${groups} project/kind groups; at most ${worstPerGroup} per group, limit ${MAX_REQUESTS_PER_GROUP})`);
     console.log(`  GitLab requests over ${warm.length} warm listings: ${warmRequests}`);
     console.log(`  first listing (all ${links} rows re-read and rewritten): ${ms(first)}`);
@@ -154,9 +136,7 @@ async function main() {
     }
   } finally {
     await gl.close();
-    await closeDatabase();
-    stopPostgres?.();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await database.close();
   }
 }
 

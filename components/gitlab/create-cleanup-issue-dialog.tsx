@@ -3,13 +3,13 @@
 import { useState } from "react";
 import { AssigneePicker } from "@/components/gitlab/assignee-picker";
 import { MarkdownPreview } from "@/components/gitlab/markdown-preview";
+import { GitLabProjectFields } from "@/components/gitlab/gitlab-project-fields";
 import { useGitLabProjectOptions } from "@/components/gitlab/use-gitlab-project-options";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorState } from "@/components/ui/error-state";
 import { FormError } from "@/components/ui/form-error";
-import { Select } from "@/components/ui/select";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
@@ -124,26 +124,15 @@ function CleanupIssueForm({ projectId, feature, integration, preview, onDone }: 
     >
       {openIssue && <OpenIssueWarning issue={openIssue} />}
       <div className="flex flex-wrap items-end gap-3">
-        <Select
-          label="GitLab project"
-          className="min-w-64 flex-1"
-          value={gitlabProjectId === null ? "" : String(gitlabProjectId)}
-          placeholder={gitlabProjectId === null ? "Choose a GitLab project…" : undefined}
+        <GitLabProjectFields
           options={projectChoices.options}
-          onChange={(event) => {
-            setChosenProjectId(event.target.value ? Number(event.target.value) : null);
+          value={gitlabProjectId}
+          onChange={(id) => {
+            setChosenProjectId(id);
             setAssignees([]);
           }}
-        />
-        <TextField
-          label="Find a GitLab project"
-          hideLabel
-          type="search"
-          placeholder="Find another GitLab project…"
-          value={projectText}
-          onChange={(event) => setProjectText(event.target.value)}
-          className="w-56"
-          autoComplete="off"
+          searchText={projectText}
+          onSearchTextChange={setProjectText}
         />
       </div>
       <TextField label="Title" value={title} onChange={(event) => setTitle(event.target.value)} maxLength={255} required />

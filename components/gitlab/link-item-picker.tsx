@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { ItemStateBadge } from "@/components/gitlab/gitlab-item-display";
+import { GitLabProjectFields } from "@/components/gitlab/gitlab-project-fields";
 import { useGitLabProjectOptions } from "@/components/gitlab/use-gitlab-project-options";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -161,26 +162,15 @@ export function LinkItemPicker({ projectId, integration, linkedKeys, onLink }: L
             ))}
           </div>
         </fieldset>
-        <Select
-          label="GitLab project"
-          className="min-w-64 flex-1"
-          value={gitlabProjectId === null ? "" : String(gitlabProjectId)}
-          placeholder={gitlabProjectId === null ? "Choose a GitLab project…" : undefined}
+        <GitLabProjectFields
           options={projectOptions}
-          onChange={(event) => {
-            setChosenProjectId(event.target.value ? Number(event.target.value) : null);
+          value={gitlabProjectId}
+          onChange={(id) => {
+            setChosenProjectId(id);
             reset();
           }}
-        />
-        <TextField
-          label="Find a GitLab project"
-          hideLabel
-          type="search"
-          placeholder="Find another GitLab project…"
-          value={projectText}
-          onChange={(event) => setProjectText(event.target.value)}
-          className="w-56"
-          autoComplete="off"
+          searchText={projectText}
+          onSearchTextChange={setProjectText}
         />
       </div>
 
