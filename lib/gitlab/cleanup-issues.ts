@@ -168,6 +168,45 @@ export async function createCleanupIssue(actor: Actor, projectId: number, input:
       field: "body.gitlab_project_id",
     });
   }
+  if (!(await claimCleanupIssueCreation(feature.id))) {
+    throw new ApiError("conflict", `A cleanup issue for ${feature.name} is being created right now; reload to see it before creating another.`, {
+      reason: "cleanup_issue_in_progress",
+    });
+  }
+  try {
+    return await createClaimedCleanupIssue(actor, project.organisationId, feature, integration, gitlabProjectId, input);
+  } finally {
+    await releaseCleanupIssueClaim(feature.id);
+  }
+}
+
+// The claim is a lease on the feature row, taken and checked against the database's clock, so
+// requests on any instance see it; a request that dies mid-way leaves a claim that simply expires.
+const CLAIM_SECONDS = 60;
+
+async function claimCleanupIssueCreation(featureId: number): Promise<boolean> {
+  const claimed = await prisma.$executeRaw`
+    UPDATE features SET cleanup_issue_claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
+    WHERE id = ${featureId} AND (cleanup_issue_claimed_until IS NULL OR cleanup_issue_claimed_until < now())`;
+  return claimed === 1;
+}
+
+async function releaseCleanupIssueClaim(featureId: number): Promise<void> {
+  await prisma.$executeRaw`UPDATE features SET cleanup_issue_claimed_until = NULL WHERE id = ${featureId}`.catch((error: unknown) =>
+    logger.warn("Could not release the cleanup-issue claim; it expires by itself", { feature: featureId, error }),
+  );
+}
+
+/** Everything after the claim: the duplicate check, GitLab's checks, the issue, its link. */
+async function createClaimedCleanupIssue(
+  actor: Actor,
+  organisationId: number,
+  feature: CleanupFeature,
+  integration: GitLabIntegration,
+  gitlabProjectId: number,
+  input: CreateCleanupIssueInput,
+): Promise<CreatedCleanupIssue> {
+  const projectId = feature.projectId;
   const { facts, links } = await gatherFacts(feature, integration);
   const open = openCleanupIssueOf(links);
   if (open && !input.confirm_duplicate) {
@@ -202,7 +241,7 @@ export async function createCleanupIssue(actor: Actor, projectId: number, input:
 
   try {
     const row = await storeLink(actor, {
-      organisationId: project.organisationId,
+      organisationId,
       projectId,
       feature,
       integration,

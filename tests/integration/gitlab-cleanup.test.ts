@@ -203,6 +203,20 @@ describe("POST create-cleanup-issue", () => {
     expect((await cleanupLinks(p.featureId)).map((link) => link.iid)).toEqual([first.issue.iid, second.issue.iid]);
   });
 
+  it("two requests at once (a double submit) create one issue: the other is refused with 409", async () => {
+    const before = issueCount();
+    const answers = await Promise.all([create({}), create({})]);
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([201, 409]);
+    const refused = answers.find((answer) => answer.status === 409)!;
+    expect(["cleanup_issue_in_progress", "cleanup_issue_open"]).toContain(refused.body.error.details.reason);
+    expect(issueCount()).toBe(before + 1);
+    expect(await cleanupLinks(p.featureId)).toHaveLength(1);
+    // The claim is released once the first request is done: a confirmed duplicate goes through.
+    expectStatus(await create({ confirm_duplicate: true }), 201);
+    expect(issueCount()).toBe(before + 2);
+  });
+
   it("creates the issue in another GitLab project the token sees when asked", async () => {
     const created = expectStatus(await create({ gitlab_project_id: seed.searchOnlyProjectId }), 201);
     expect(created.issue).toMatchObject({ gitlab_project_id: seed.searchOnlyProjectId, full_reference: expect.stringMatching(/^acme\/billing\/checkout-service#\d+$/) });
