@@ -25,7 +25,3 @@ export function normaliseInstanceUrl(input: string): string {
   const path = url.pathname.replace(/\/+$/, "").replace(/\/api\/v4$/i, "");
   return `${url.protocol}//${url.host.toLowerCase()}${path}`;
 }
-
-export function apiBaseUrl(instanceUrl: string): string {
-  return `${instanceUrl}/api/v4`;
-}

@@ -95,8 +95,6 @@ export function serializeIntegration({ integration: row, showSecret, linkedItems
   };
 }
 
-export type SerializedIntegration = ReturnType<typeof serializeIntegration>;
-
 /** The project's live integration, or null. */
 export function findLiveIntegration(db: Db, projectId: number) {
   return db.gitLabIntegration.findUnique({ where: { liveProjectId: projectId } });

@@ -142,5 +142,3 @@ export function serializeLink({ row, stale }: LinkView) {
     created_at: row.createdAt.toISOString(),
   };
 }
-
-export type SerializedLink = ReturnType<typeof serializeLink>;

@@ -11,11 +11,6 @@ export interface Page<T> {
   results: T[];
 }
 
-export interface PageParams {
-  page?: number;
-  page_size?: number;
-}
-
 export type OrganisationRole = "ADMIN" | "MEMBER";
 export type ProjectRole = "ADMIN" | "EDITOR" | "VIEWER";
 

@@ -2,7 +2,7 @@
 
 import { useMe } from "@/lib/queries/use-me";
 import { useProject } from "@/lib/queries/use-project";
-import type { OrganisationRole, ProjectRole } from "@/lib/queries/types";
+import type { ProjectRole } from "@/lib/queries/types";
 
 // What the interface offers the signed-in person. Only for hiding or disabling controls: the API
 // checks every request itself. Until roles are known nothing is writable, so controls never flash.
@@ -28,10 +28,4 @@ export function useProjectPermissions(projectId: number): ProjectPermissions {
   const role: ProjectRole | null = organisationRole === "ADMIN" ? "ADMIN" : projectRole;
   const level = role ? rank[role] : 0;
   return { role, canEdit: level >= rank.EDITOR, canAdmin: level >= rank.ADMIN, isLoading: me.isPending };
-}
-
-export function useOrganisationRole(organisationId: number | undefined): { role: OrganisationRole | null; isAdmin: boolean; isLoading: boolean } {
-  const me = useMe();
-  const role = me.data?.organisations.find((org) => org.id === organisationId)?.role ?? null;
-  return { role, isAdmin: role === "ADMIN", isLoading: me.isPending };
 }

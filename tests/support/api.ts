@@ -29,6 +29,12 @@ export interface CallResult<T = any> {
 
 export const BASE_URL = "http://localhost:3000";
 
+/** "?a=1&b=2" from the defined values, "" when there are none. */
+export function queryString(values: Record<string, string | number | boolean | undefined>): string {
+  const search = new URLSearchParams(Object.entries(values).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]]))).toString();
+  return search ? `?${search}` : "";
+}
+
 export async function call<T = any>(handler: Handler, method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.apiKey) headers.authorization = `Api-Key ${options.apiKey}`;

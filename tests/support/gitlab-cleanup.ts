@@ -7,27 +7,22 @@ import * as createRoute from "@/app/api/v1/projects/[projectId]/gitlab/create-cl
 import * as staleFlagsRoute from "@/app/api/v1/projects/[projectId]/stale-flags/route";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
-import { call, type CallOptions } from "@/tests/support/api";
+import { call, queryString, type CallOptions } from "@/tests/support/api";
 
 // Calls of the stale-flag and cleanup-issue endpoints, the feature endpoints they change (archive,
 // permanent) and the test clock, all through the real route handlers.
 
 type Auth = Pick<CallOptions, "apiKey" | "headers">;
 
-const query = (values: Record<string, string | number | boolean | undefined>) => {
-  const search = new URLSearchParams(Object.entries(values).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]]))).toString();
-  return search ? `?${search}` : "";
-};
-
 export const cleanupApi = {
   preview: (auth: Auth, projectId: number, featureId: number | string) =>
-    call(previewRoute.GET, "GET", `/api/v1/projects/${projectId}/gitlab/cleanup-issue-preview/${query({ feature_id: featureId })}`, { ...auth, params: { projectId } }),
+    call(previewRoute.GET, "GET", `/api/v1/projects/${projectId}/gitlab/cleanup-issue-preview/${queryString({ feature_id: featureId })}`, { ...auth, params: { projectId } }),
   create: (auth: Auth, projectId: number, body: unknown) =>
     call(createRoute.POST, "POST", `/api/v1/projects/${projectId}/gitlab/create-cleanup-issue/`, { ...auth, params: { projectId }, body }),
   staleFlags: (auth: Auth, projectId: number, filters: Record<string, string | number> = {}) =>
-    call(staleFlagsRoute.GET, "GET", `/api/v1/projects/${projectId}/stale-flags/${query(filters)}`, { ...auth, params: { projectId } }),
+    call(staleFlagsRoute.GET, "GET", `/api/v1/projects/${projectId}/stale-flags/${queryString(filters)}`, { ...auth, params: { projectId } }),
   features: (auth: Auth, projectId: number, filters: Record<string, string | number | boolean> = {}) =>
-    call(featuresRoute.GET, "GET", `/api/v1/projects/${projectId}/features/${query(filters)}`, { ...auth, params: { projectId } }),
+    call(featuresRoute.GET, "GET", `/api/v1/projects/${projectId}/features/${queryString(filters)}`, { ...auth, params: { projectId } }),
   feature: (auth: Auth, projectId: number, featureId: number) =>
     call(featureRoute.GET, "GET", `/api/v1/projects/${projectId}/features/${featureId}/`, { ...auth, params: { projectId, featureId } }),
   patchFeature: (auth: Auth, projectId: number, featureId: number, body: unknown) =>

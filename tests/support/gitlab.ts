@@ -8,7 +8,7 @@ import * as integrationRoute from "@/app/api/v1/projects/[projectId]/integration
 import * as webhookRoute from "@/app/api/v1/projects/[projectId]/integrations/gitlab/[integrationId]/webhook/route";
 import * as integrationsRoute from "@/app/api/v1/projects/[projectId]/integrations/gitlab/route";
 import { prisma } from "@/lib/db/client";
-import { call, type CallOptions } from "@/tests/support/api";
+import { call, queryString, type CallOptions } from "@/tests/support/api";
 
 // Calls of the GitLab integration endpoints, and stand-ins for GitLab instances that are not there
 // (a closed port) or are not GitLab (a plain web server).
@@ -44,8 +44,7 @@ const browseRoutes = {
 };
 
 export function browse(auth: Auth, projectId: number, what: keyof typeof browseRoutes, query: Record<string, string | number> = {}) {
-  const search = new URLSearchParams(Object.entries(query).map(([key, value]) => [key, String(value)])).toString();
-  return call(browseRoutes[what], "GET", `/api/v1/projects/${projectId}/gitlab/${what}/${search ? `?${search}` : ""}`, { ...auth, params: { projectId } });
+  return call(browseRoutes[what], "GET", `/api/v1/projects/${projectId}/gitlab/${what}/${queryString(query)}`, { ...auth, params: { projectId } });
 }
 
 export async function createProject(organisationId: number, name = `Project ${Math.random().toString(36).slice(2, 8)}`) {
