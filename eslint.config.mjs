@@ -1,0 +1,30 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
+import nextTypeScript from "eslint-config-next/typescript";
+import prettier from "eslint-config-prettier/flat";
+
+export default defineConfig([
+  ...nextCoreWebVitals,
+  ...nextTypeScript,
+  prettier,
+  {
+    rules: {
+      // No unused code: unused variables and imports fail the lint (an underscore marks an
+      // intentionally unused parameter).
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
+      "react-hooks/exhaustive-deps": "error",
+    },
+  },
+  globalIgnores([
+    ".next/**",
+    "node_modules/**",
+    "lib/generated/**",
+    "playwright-report/**",
+    "test-results/**",
+    ".data/**",
+    "next-env.d.ts",
+  ]),
+]);
