@@ -14,6 +14,7 @@ import { describe, expect, it } from "vitest";
 import { getEvaluationResult } from "../../node_modules/flagsmith-nodejs/build/esm/flagsmith-engine/index.js";
 import { evaluateContext } from "./index";
 import type { ContextValue, EvaluationContext, FeatureContext, SegmentCondition, SegmentRule } from "./types";
+import { CONDITION_OPERATORS } from "./types";
 
 const TRAIT_NAMES = ["plan", "age", "score", "version", "country", "beta", "email"];
 const PROPERTIES = [
@@ -65,22 +66,7 @@ function conditionValue(operator: SegmentCondition["operator"]): fc.Arbitrary<Se
   }
 }
 
-const operator = fc.constantFrom<SegmentCondition["operator"]>(
-  "EQUAL",
-  "NOT_EQUAL",
-  "GREATER_THAN",
-  "GREATER_THAN_INCLUSIVE",
-  "LESS_THAN",
-  "LESS_THAN_INCLUSIVE",
-  "CONTAINS",
-  "NOT_CONTAINS",
-  "REGEX",
-  "MODULO",
-  "IN",
-  "IS_SET",
-  "IS_NOT_SET",
-  "PERCENTAGE_SPLIT",
-);
+const operator = fc.constantFrom(...CONDITION_OPERATORS);
 
 const condition: fc.Arbitrary<SegmentCondition> = operator.chain((op) =>
   fc.record({
