@@ -30,7 +30,7 @@ async function main() {
   const { env } = await import("@/lib/env");
   const { createFeature } = await import("@/lib/flags/features");
   const { updateFeatureState } = await import("@/lib/flags/feature-states");
-  const { queueStatusNoteSyncs } = await import("@/lib/gitlab/status-note-outbox");
+  const { queueStatusNoteSyncs } = await import("@/lib/gitlab/notes/status-note-outbox");
   const { jobHandlers } = await import("@/lib/jobs/handlers");
   const { kickJobRunner, startJobRunner, stopJobRunner } = await import("@/lib/jobs/runner");
   const { hasNoteMarker } = await import("@/lib/vcs/status-comment");

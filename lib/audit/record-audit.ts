@@ -1,11 +1,11 @@
 import type { Actor } from "@/lib/auth/actor";
 import type { Db } from "@/lib/db/types";
 import type { AuditAction, Prisma } from "@/lib/generated/prisma/client";
-import { queueStatusNoteSyncs } from "@/lib/gitlab/status-note-outbox";
+import { queueStatusNoteSyncs } from "@/lib/gitlab/notes/status-note-outbox";
 
 // Every create/update/delete of a core object writes one audit row, inside the same transaction
 // as the change, so the log cannot disagree with the data. The row also drives the GitLab status
-// notes outbox (lib/gitlab/status-note-outbox.ts): the jobs a change needs are queued right here,
+// notes outbox (lib/gitlab/notes/status-note-outbox.ts): the jobs a change needs are queued right here,
 // in the same transaction, so they commit or roll back with it.
 
 export type AuditActor = Actor | { kind: "system"; label: string };

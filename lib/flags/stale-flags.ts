@@ -6,8 +6,8 @@ import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import { evaluateStaleness, isReadyToDelete, type StaleLink } from "@/lib/flags/staleness";
 import { Prisma, type ExternalResource } from "@/lib/generated/prisma/client";
-import { shortReference } from "@/lib/gitlab/item-reference";
-import { fullReference, kindOfType, serializeLink } from "@/lib/gitlab/link-metadata";
+import { shortReference } from "@/lib/gitlab/links/item-reference";
+import { fullReference, kindOfType, serializeLink } from "@/lib/gitlab/links/link-metadata";
 import { logger } from "@/lib/logger";
 
 // The stale-flag view and the per-row `stale` / `ready_to_delete` signals of the features list.

@@ -1,7 +1,7 @@
-import { CLEANUP_LINK_JOB, linkCleanupIssue } from "@/lib/gitlab/cleanup-issues";
-import { ITEM_LABEL_JOB, syncItemLabel } from "@/lib/gitlab/link-labels";
-import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
-import { syncStatusNote } from "@/lib/gitlab/status-notes";
+import { CLEANUP_LINK_JOB, linkCleanupIssue } from "@/lib/gitlab/cleanup/cleanup-issues";
+import { ITEM_LABEL_JOB, syncItemLabel } from "@/lib/gitlab/links/link-labels";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
+import { syncStatusNote } from "@/lib/gitlab/notes/status-notes";
 import type { JobHandlers } from "@/lib/jobs/worker";
 
 // Every kind of background job Flagpost runs, by name. Jobs carry ids only; each handler reloads

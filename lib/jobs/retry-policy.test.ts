@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/errors";
+import { GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/client/errors";
 import { PermanentJobError } from "@/lib/jobs/errors";
 import { backoffMs, decideRetry } from "@/lib/jobs/retry-policy";
 

@@ -1,5 +1,5 @@
 import { SecretKeyMismatchError } from "@/lib/crypto/secret-box";
-import { GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/errors";
+import { GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/client/errors";
 import { PermanentJobError } from "@/lib/jobs/errors";
 
 // What to do after a job attempt failed. Rate limits follow GitLab's Retry-After and do not use up

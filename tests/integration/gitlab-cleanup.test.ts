@@ -4,9 +4,9 @@ import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/ser
 import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";
-import { CLEANUP_LINK_JOB } from "@/lib/gitlab/cleanup-issues";
-import { ITEM_LABEL_JOB } from "@/lib/gitlab/link-labels";
-import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
+import { CLEANUP_LINK_JOB } from "@/lib/gitlab/cleanup/cleanup-issues";
+import { ITEM_LABEL_JOB } from "@/lib/gitlab/links/link-labels";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
 import { jobHandlers } from "@/lib/jobs/handlers";
 import { drainJobs } from "@/lib/jobs/worker";
 import { hasNoteMarker } from "@/lib/vcs/status-comment";

@@ -4,7 +4,7 @@ import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/ser
 import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
-import { ITEM_LABEL_JOB } from "@/lib/gitlab/link-labels";
+import { ITEM_LABEL_JOB } from "@/lib/gitlab/links/link-labels";
 import { expectStatus } from "@/tests/support/flags";
 import { connectedProject, drainLabelJobs, labelJobs, linksApi, type LinkedProject } from "@/tests/support/gitlab-links";
 

@@ -5,7 +5,7 @@ import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
-import { STATUS_NOTE_JOB, statusNoteKey } from "@/lib/gitlab/status-note-outbox";
+import { STATUS_NOTE_JOB, statusNoteKey } from "@/lib/gitlab/notes/status-note-outbox";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { drainJobs } from "@/lib/jobs/worker";
 import { jobHandlers } from "@/lib/jobs/handlers";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { GitLabApiError } from "@/lib/gitlab/errors";
+import { GitLabApiError } from "@/lib/gitlab/client/errors";
 import { claimJobs, completeJob, enqueueJob, enqueueJobs, pruneJobs, releaseJob, retryFailedJob } from "@/lib/jobs/queue";
 import { drainJobs, type JobHandlers } from "@/lib/jobs/worker";
 import { encryptSecret } from "@/lib/crypto/secret-box";

@@ -9,7 +9,7 @@ import type { DemoSeed } from "@/e2e/gitlab-sim/seed";
 import type { GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
 import { prisma } from "@/lib/db/client";
-import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
 import { jobHandlers } from "@/lib/jobs/handlers";
 import { msUntilNextDueJob } from "@/lib/jobs/queue";
 import { drainJobs, type DrainOptions } from "@/lib/jobs/worker";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ItemReferenceError, parseItemReference, shortReference } from "@/lib/gitlab/item-reference";
+import { ItemReferenceError, parseItemReference, shortReference } from "@/lib/gitlab/links/item-reference";
 
 const COM = "https://gitlab.com";
 const PREFIXED = "https://example.com/gitlab";

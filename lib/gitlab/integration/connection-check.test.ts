@@ -3,12 +3,12 @@ import { DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import { ApiError } from "@/lib/api/errors";
 import { resetEnvForTests } from "@/lib/env";
-import { gitlabClient } from "@/lib/gitlab/client";
-import { checkCredentials, checkProject, connectionError, inspectToken } from "@/lib/gitlab/connection-check";
-import { gitLabErrorToApiError, GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/errors";
-import { InstanceUrlError } from "@/lib/gitlab/instance-url";
-import { BlockedAddressError } from "@/lib/gitlab/network-guard";
-import { FLAGPOST_GITLAB_LABEL, GITLAB_SYSTEM_TAGS, GITLAB_TAG_COLOR, gitlabSystemTag } from "@/lib/gitlab/system-tags";
+import { gitlabClient } from "@/lib/gitlab/client/client";
+import { checkCredentials, checkProject, connectionError, inspectToken } from "@/lib/gitlab/integration/connection-check";
+import { gitLabErrorToApiError, GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/client/errors";
+import { InstanceUrlError } from "@/lib/gitlab/client/instance-url";
+import { BlockedAddressError } from "@/lib/gitlab/client/network-guard";
+import { FLAGPOST_GITLAB_LABEL, GITLAB_SYSTEM_TAGS, GITLAB_TAG_COLOR, gitlabSystemTag } from "@/lib/gitlab/links/system-tags";
 
 const INSTANCE = "https://gitlab.example.com";
 const apiError = (status: number, message: string, code: string | null = null, retryAfter: number | null = null) =>

@@ -3,11 +3,11 @@ import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";
 import type { Job, JobStatus } from "@/lib/generated/prisma/client";
-import { requireLiveIntegration } from "@/lib/gitlab/integrations";
-import { shortReference } from "@/lib/gitlab/item-reference";
-import { ITEM_LABEL_JOB } from "@/lib/gitlab/link-labels";
-import { kindOfType } from "@/lib/gitlab/link-metadata";
-import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
+import { requireLiveIntegration } from "@/lib/gitlab/integration/integrations";
+import { shortReference } from "@/lib/gitlab/links/item-reference";
+import { ITEM_LABEL_JOB } from "@/lib/gitlab/links/link-labels";
+import { kindOfType } from "@/lib/gitlab/links/link-metadata";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
 import { retryFailedJob } from "@/lib/jobs/queue";
 import type { IntegrationJobFilters } from "@/lib/validations/gitlab";
 

@@ -1,6 +1,6 @@
 import { createRequesterFn, type RequesterType, type ResourceOptions } from "@gitbeaker/requester-utils";
-import { describeGitLabErrorBody, GitLabApiError, GitLabUnreachableError, retryAfterSeconds } from "@/lib/gitlab/errors";
-import { sendToGitLab } from "@/lib/gitlab/transport";
+import { describeGitLabErrorBody, GitLabApiError, GitLabUnreachableError, retryAfterSeconds } from "@/lib/gitlab/client/errors";
+import { sendToGitLab } from "@/lib/gitlab/client/transport";
 
 // Gitbeaker's resource classes (@gitbeaker/core) describe GitLab's endpoints; this requester is
 // the transport they run on. Gitbeaker's default one sleeps through up to ten 429/502 retries with

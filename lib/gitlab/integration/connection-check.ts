@@ -1,8 +1,8 @@
 import { ApiError } from "@/lib/api/errors";
-import { gitlabClient, type GitLabClient, type GitLabProjectDetail, type GitLabTokenInfo, type GitLabUser } from "@/lib/gitlab/client";
-import { gitLabErrorToApiError, GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/errors";
-import { InstanceUrlError, normaliseInstanceUrl } from "@/lib/gitlab/instance-url";
-import { BlockedAddressError } from "@/lib/gitlab/network-guard";
+import { gitlabClient, type GitLabClient, type GitLabProjectDetail, type GitLabTokenInfo, type GitLabUser } from "@/lib/gitlab/client/client";
+import { gitLabErrorToApiError, GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/client/errors";
+import { InstanceUrlError, normaliseInstanceUrl } from "@/lib/gitlab/client/instance-url";
+import { BlockedAddressError } from "@/lib/gitlab/client/network-guard";
 
 // Checking what a person typed into the GitLab connection form before anything is saved: that the
 // URL is a GitLab reachable from here, and what the token is (name, scopes, expiry, the user or bot

@@ -1,10 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BlockedAddressError, isNonPublicAddress } from "@/lib/gitlab/network-guard";
-import { GitLabUnreachableError } from "@/lib/gitlab/errors";
-import { normaliseInstanceUrl, InstanceUrlError } from "@/lib/gitlab/instance-url";
-import { sendToGitLab } from "@/lib/gitlab/transport";
+import { BlockedAddressError, isNonPublicAddress } from "@/lib/gitlab/client/network-guard";
+import { GitLabUnreachableError } from "@/lib/gitlab/client/errors";
+import { normaliseInstanceUrl, InstanceUrlError } from "@/lib/gitlab/client/instance-url";
+import { sendToGitLab } from "@/lib/gitlab/client/transport";
 
 describe("non-public address detection", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { desiredTags, itemTagKey } from "@/lib/gitlab/feature-tags";
+import { desiredTags, itemTagKey } from "@/lib/gitlab/links/feature-tags";
 
 const issue = (state: string) => ({ type: "GITLAB_ISSUE" as const, state, draft: false });
 const mr = (state: string, draft = false) => ({ type: "GITLAB_MR" as const, state, draft });

@@ -3,9 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { IssueNotes, Issues, MergeRequestNotes, MergeRequests, PersonalAccessTokens, ProjectHooks, ProjectLabels, ProjectMembers, Projects, Users } from "@gitbeaker/core";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
-import { GitLabApiError } from "@/lib/gitlab/errors";
-import { createGitLabRequester } from "@/lib/gitlab/requester";
-import { GITLAB_TIMEOUT_MS } from "@/lib/gitlab/transport";
+import { GitLabApiError } from "@/lib/gitlab/client/errors";
+import { createGitLabRequester } from "@/lib/gitlab/client/requester";
+import { GITLAB_TIMEOUT_MS } from "@/lib/gitlab/client/transport";
 
 // The one module every GitLab call goes through. Gitbeaker's resource classes name the endpoints;
 // our requester carries them (SSRF guard, deadline, typed errors). Results are mapped to the small
@@ -13,7 +13,7 @@ import { GITLAB_TIMEOUT_MS } from "@/lib/gitlab/transport";
 // addressed by numeric id: paths change when projects move, ids do not.
 
 export interface GitLabConnection {
-  /** Normalised instance URL (lib/gitlab/instance-url.ts), e.g. https://gitlab.example.com/gitlab. */
+  /** Normalised instance URL (lib/gitlab/client/instance-url.ts), e.g. https://gitlab.example.com/gitlab. */
   instanceUrl: string;
   token: string;
 }

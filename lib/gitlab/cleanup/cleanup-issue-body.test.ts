@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanupIssueBody, cleanupIssueTitle, codeSpan, type CleanupIssueFacts } from "@/lib/gitlab/cleanup-issue-body";
+import { cleanupIssueBody, cleanupIssueTitle, codeSpan, type CleanupIssueFacts } from "@/lib/gitlab/cleanup/cleanup-issue-body";
 import { neutraliseQuickActions } from "@/lib/vcs/markdown";
 
 const facts = (overrides: Partial<CleanupIssueFacts> = {}): CleanupIssueFacts => ({

@@ -1,7 +1,7 @@
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import type { Db } from "@/lib/db/types";
 import type { ExternalResourceType } from "@/lib/generated/prisma/client";
-import { ensureGitLabSystemTags, GITLAB_SYSTEM_TAGS, gitlabSystemTag, type GitLabSystemTagKey } from "@/lib/gitlab/system-tags";
+import { ensureGitLabSystemTags, GITLAB_SYSTEM_TAGS, gitlabSystemTag, type GitLabSystemTagKey } from "@/lib/gitlab/links/system-tags";
 
 // Which GitLab tag a feature carries is derived from the current state of all its linked items,
 // never from the action that just happened: issue opened → "Issue Open", closed → "Issue Closed";

@@ -1,11 +1,11 @@
 import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import type { ExternalResourceType, GitLabIntegration } from "@/lib/generated/prisma/client";
-import { gitlabClientForIntegration } from "@/lib/gitlab/client";
-import { GitLabApiError, isGitLabRefusal } from "@/lib/gitlab/errors";
-import { shortReference } from "@/lib/gitlab/item-reference";
-import { kindOfType } from "@/lib/gitlab/link-metadata";
-import { FLAGPOST_GITLAB_LABEL } from "@/lib/gitlab/system-tags";
+import { gitlabClientForIntegration } from "@/lib/gitlab/client/client";
+import { GitLabApiError, isGitLabRefusal } from "@/lib/gitlab/client/errors";
+import { shortReference } from "@/lib/gitlab/links/item-reference";
+import { kindOfType } from "@/lib/gitlab/links/link-metadata";
+import { FLAGPOST_GITLAB_LABEL } from "@/lib/gitlab/links/system-tags";
 import { PermanentJobError } from "@/lib/jobs/errors";
 import type { ClaimedJob } from "@/lib/jobs/queue";
 import { enqueueJob } from "@/lib/jobs/queue";

@@ -8,11 +8,11 @@ import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import { env } from "@/lib/env";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
-import { ACCESS_LEVEL, gitlabClientForIntegration, type GitLabClient, type GitLabProjectDetail, type HookInput } from "@/lib/gitlab/client";
-import { checkCredentials, checkProject, type TokenFacts } from "@/lib/gitlab/connection-check";
-import { gitLabErrorToApiError, GitLabApiError } from "@/lib/gitlab/errors";
-import { normaliseInstanceUrl, InstanceUrlError } from "@/lib/gitlab/instance-url";
-import { ensureGitLabSystemTags } from "@/lib/gitlab/system-tags";
+import { ACCESS_LEVEL, gitlabClientForIntegration, type GitLabClient, type GitLabProjectDetail, type HookInput } from "@/lib/gitlab/client/client";
+import { checkCredentials, checkProject, type TokenFacts } from "@/lib/gitlab/integration/connection-check";
+import { gitLabErrorToApiError, GitLabApiError } from "@/lib/gitlab/client/errors";
+import { normaliseInstanceUrl, InstanceUrlError } from "@/lib/gitlab/client/instance-url";
+import { ensureGitLabSystemTags } from "@/lib/gitlab/links/system-tags";
 import { logger } from "@/lib/logger";
 import type { CreateGitLabIntegrationInput, UpdateGitLabIntegrationInput } from "@/lib/validations/gitlab";
 

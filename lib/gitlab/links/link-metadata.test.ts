@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExternalResource } from "@/lib/generated/prisma/client";
-import type { GitLabIssue, GitLabMergeRequest } from "@/lib/gitlab/client";
-import { compareMetadata, fullReference, isMetadataStale, metadataColumns, metadataData, planRefresh, serializeLink } from "@/lib/gitlab/link-metadata";
+import type { GitLabIssue, GitLabMergeRequest } from "@/lib/gitlab/client/client";
+import { compareMetadata, fullReference, isMetadataStale, metadataColumns, metadataData, planRefresh, serializeLink } from "@/lib/gitlab/links/link-metadata";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 const alice = { id: 1, username: "alice", name: "Alice", avatarUrl: "https://gitlab.example.com/a.png" };

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import { addressPolicy, assertHostAllowed, BlockedAddressError, guardedLookup, type AddressPolicy } from "@/lib/gitlab/network-guard";
-import { GitLabUnreachableError } from "@/lib/gitlab/errors";
+import { addressPolicy, assertHostAllowed, BlockedAddressError, guardedLookup, type AddressPolicy } from "@/lib/gitlab/client/network-guard";
+import { GitLabUnreachableError } from "@/lib/gitlab/client/errors";
 
 // The one place Flagpost sends HTTP to a GitLab instance. It adds what a generic fetch lacks here:
 // the SSRF guard on every connection (including after redirects), a whole-request deadline, a

@@ -2,10 +2,10 @@ import type { AuditActor } from "@/lib/audit/record-audit";
 import { SecretKeyMismatchError } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";
 import type { ExternalResource, GitLabIntegration } from "@/lib/generated/prisma/client";
-import { gitlabClientForIntegration, type GitLabClient } from "@/lib/gitlab/client";
-import { syncFeatureGitLabTags } from "@/lib/gitlab/feature-tags";
-import { askGitLab } from "@/lib/gitlab/integrations";
-import { compareMetadata, metadataColumns, metadataData, planRefresh, type GitLabItem, type LinkView, type MetadataColumns, type RefreshGroup } from "@/lib/gitlab/link-metadata";
+import { gitlabClientForIntegration, type GitLabClient } from "@/lib/gitlab/client/client";
+import { syncFeatureGitLabTags } from "@/lib/gitlab/links/feature-tags";
+import { askGitLab } from "@/lib/gitlab/integration/integrations";
+import { compareMetadata, metadataColumns, metadataData, planRefresh, type GitLabItem, type LinkView, type MetadataColumns, type RefreshGroup } from "@/lib/gitlab/links/link-metadata";
 import { logger } from "@/lib/logger";
 
 // Keeps the cached metadata of linked items current without one GitLab call per item: the rows

@@ -1,7 +1,7 @@
 import { Prisma, type ExternalResource, type ExternalResourceType } from "@/lib/generated/prisma/client";
-import { serializeGitLabUser } from "@/lib/gitlab/browse";
-import type { GitLabIssue, GitLabMergeRequest } from "@/lib/gitlab/client";
-import { shortReference, type ItemKind } from "@/lib/gitlab/item-reference";
+import { serializeGitLabUser } from "@/lib/gitlab/integration/browse";
+import type { GitLabIssue, GitLabMergeRequest } from "@/lib/gitlab/client/client";
+import { shortReference, type ItemKind } from "@/lib/gitlab/links/item-reference";
 
 // The pure part of a feature's links to GitLab issues and merge requests: how GitLab's item maps
 // onto the cached columns, how a row is shown, and which rows a listing must re-read from GitLab

@@ -5,8 +5,8 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
-import { gitLabErrorToApiError, GitLabApiError } from "@/lib/gitlab/errors";
-import { getIntegration, hookInput, requireLiveIntegration, removeHook, storedTokenClient, type IntegrationView } from "@/lib/gitlab/integrations";
+import { gitLabErrorToApiError, GitLabApiError } from "@/lib/gitlab/client/errors";
+import { getIntegration, hookInput, requireLiveIntegration, removeHook, storedTokenClient, type IntegrationView } from "@/lib/gitlab/integration/integrations";
 
 // "Create the webhook for me": Flagpost registers the project hook on the linked GitLab project
 // with the integration's URL and secret, remembers its id, and removes it again on request or when

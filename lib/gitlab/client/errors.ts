@@ -1,5 +1,5 @@
 import { ApiError } from "@/lib/api/errors";
-import { BlockedAddressError } from "@/lib/gitlab/network-guard";
+import { BlockedAddressError } from "@/lib/gitlab/client/network-guard";
 
 // What can go wrong talking to GitLab, and how each case is told to an API caller: 502 when GitLab
 // cannot be reached or fails, 400 when the user can fix it (token, scope, role, unknown project),

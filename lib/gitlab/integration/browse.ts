@@ -4,8 +4,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
-import type { GitLabAuthor, GitLabClient, GitLabIssue, GitLabMergeRequest, GitLabPage, ItemListFilters } from "@/lib/gitlab/client";
-import { askGitLab, findLiveIntegration, storedTokenClient } from "@/lib/gitlab/integrations";
+import type { GitLabAuthor, GitLabClient, GitLabIssue, GitLabMergeRequest, GitLabPage, ItemListFilters } from "@/lib/gitlab/client/client";
+import { askGitLab, findLiveIntegration, storedTokenClient } from "@/lib/gitlab/integration/integrations";
 import type { GitLabIssueFilters, GitLabMemberFilters, GitLabMergeRequestFilters } from "@/lib/validations/gitlab";
 
 // What the integration's token can see in GitLab, for pickers: projects, issues, merge requests and

@@ -4,9 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SEARCH_ONLY_PROJECT_PATH, DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import { resetEnvForTests } from "@/lib/env";
-import { ACCESS_LEVEL, gitlabClient, gitlabClientForIntegration, pageInfoFromHeaders } from "@/lib/gitlab/client";
+import { ACCESS_LEVEL, gitlabClient, gitlabClientForIntegration, pageInfoFromHeaders } from "@/lib/gitlab/client/client";
 import { encryptSecret } from "@/lib/crypto/secret-box";
-import { GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/errors";
+import { GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/client/errors";
 
 // The client against the GitLab simulator: mapping, pagination, rate limits, failures.
 

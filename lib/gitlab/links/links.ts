@@ -4,12 +4,12 @@ import { requireProjectRole } from "@/lib/auth/permissions";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import type { ExternalResource, ExternalResourceType, GitLabIntegration } from "@/lib/generated/prisma/client";
-import { syncFeatureGitLabTags } from "@/lib/gitlab/feature-tags";
-import { askGitLab, findLiveIntegration, storedTokenClient } from "@/lib/gitlab/integrations";
-import { ItemReferenceError, parseItemReference, shortReference, type ItemReference } from "@/lib/gitlab/item-reference";
-import { enqueueItemLabelSync } from "@/lib/gitlab/link-labels";
-import { fullReference, metadataColumns, metadataData, typeOfKind, type GitLabItem, type LinkView } from "@/lib/gitlab/link-metadata";
-import { refreshLinks } from "@/lib/gitlab/link-refresh";
+import { syncFeatureGitLabTags } from "@/lib/gitlab/links/feature-tags";
+import { askGitLab, findLiveIntegration, storedTokenClient } from "@/lib/gitlab/integration/integrations";
+import { ItemReferenceError, parseItemReference, shortReference, type ItemReference } from "@/lib/gitlab/links/item-reference";
+import { enqueueItemLabelSync } from "@/lib/gitlab/links/link-labels";
+import { fullReference, metadataColumns, metadataData, typeOfKind, type GitLabItem, type LinkView } from "@/lib/gitlab/links/link-metadata";
+import { refreshLinks } from "@/lib/gitlab/links/link-refresh";
 import type { LinkItemInput } from "@/lib/validations/gitlab";
 
 // A feature's links to GitLab issues and merge requests (the Links tab and the
