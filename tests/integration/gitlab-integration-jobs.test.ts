@@ -1,3 +1,4 @@
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as retryRoute from "@/app/api/v1/projects/[projectId]/integrations/gitlab/[integrationId]/jobs/[jobId]/retry/route";
 import * as jobsRoute from "@/app/api/v1/projects/[projectId]/integrations/gitlab/[integrationId]/jobs/route";
@@ -71,7 +72,7 @@ describe("GET …/integrations/gitlab/{id}/jobs/", () => {
 
   it("never shows a token, even one quoted in an error", async () => {
     const p = await failedJobProject(3);
-    await prisma.job.updateMany({ where: { integrationId: p.integrationId, status: "FAILED" }, data: { lastError: `GitLab said: bad token ${p.token}` } });
+    await prisma.job.updateMany({ where: { groupKey: integrationJobGroup(p.integrationId), status: "FAILED" }, data: { lastError: `GitLab said: bad token ${p.token}` } });
     const answer = await list({ apiKey: p.apiKey }, p, "failed");
     expect(JSON.stringify(answer.body)).not.toContain(p.token);
     expect(answer.body.results[0].last_error).toBe("GitLab said: bad token [token]");

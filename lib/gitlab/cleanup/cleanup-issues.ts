@@ -7,7 +7,7 @@ import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import { env } from "@/lib/env";
 import { fromStoredValue } from "@/lib/flags/flag-values";
-import { staleLinkOf } from "@/lib/flags/stale-flags";
+import { staleLinkOf } from "@/lib/gitlab/cleanup/stale-flag-list";
 import { evaluateStaleness } from "@/lib/flags/staleness";
 import type { ExternalResource, GitLabIntegration } from "@/lib/generated/prisma/client";
 import { serializeGitLabUser } from "@/lib/gitlab/integration/browse";
@@ -19,6 +19,9 @@ import { fullReference, serializeLink, type LinkView } from "@/lib/gitlab/links/
 import { requireIntegration, storeLink } from "@/lib/gitlab/links/links";
 import { PermanentJobError } from "@/lib/jobs/errors";
 import { enqueueJob, type ClaimedJob } from "@/lib/jobs/queue";
+import { defineJobKind } from "@/lib/jobs/registry";
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
+import { z } from "zod";
 import { logger } from "@/lib/logger";
 import type { CreateCleanupIssueInput } from "@/lib/validations/gitlab";
 import { neutraliseQuickActions } from "@/lib/vcs/markdown";
@@ -31,6 +34,11 @@ import { neutraliseQuickActions } from "@/lib/vcs/markdown";
 // created the issue, a job (ids only) links it later: never an issue without its link.
 
 export const CLEANUP_LINK_JOB = "gitlab.cleanup-issue.link";
+
+export const cleanupLinkJob = defineJobKind(
+  CLEANUP_LINK_JOB,
+  z.object({ integrationId: z.number().int(), featureId: z.number().int(), gitlabProjectId: z.number().int(), iid: z.number().int() }),
+);
 
 const JOB_ACTOR: AuditActor = { kind: "system", label: "Flagpost (background job)" };
 
@@ -152,7 +160,7 @@ export function enqueueCleanupLink(db: Db, integration: Pick<GitLabIntegration, 
     kind: CLEANUP_LINK_JOB,
     payload: { integrationId: integration.id, featureId: target.featureId, gitlabProjectId: target.gitlabProjectId, iid: target.iid },
     projectId: integration.projectId,
-    integrationId: integration.id,
+    groupKey: integrationJobGroup(integration.id),
     concurrencyKey: `cleanup-link:${target.featureId}:${target.gitlabProjectId}:${target.iid}`,
   });
 }
@@ -286,17 +294,9 @@ export function serializeCreatedCleanupIssue(created: CreatedCleanupIssue) {
   };
 }
 
-function targetOf(job: ClaimedJob) {
-  const { integrationId, featureId, gitlabProjectId, iid } = job.payload;
-  if (typeof integrationId !== "number" || typeof featureId !== "number" || typeof gitlabProjectId !== "number" || typeof iid !== "number") {
-    throw new PermanentJobError(`Malformed ${CLEANUP_LINK_JOB} payload: ${JSON.stringify(job.payload)}`);
-  }
-  return { integrationId, featureId, gitlabProjectId, iid };
-}
-
 /** The job that links a cleanup issue whose link could not be stored when it was created. */
-export async function linkCleanupIssue(job: ClaimedJob): Promise<void> {
-  const target = targetOf(job);
+export async function linkCleanupIssue(job: ClaimedJob<z.infer<typeof cleanupLinkJob.payload>>): Promise<void> {
+  const target = job.payload;
   const integration = await prisma.gitLabIntegration.findUnique({ where: { id: target.integrationId } });
   const feature = await prisma.feature.findUnique({ where: { id: target.featureId }, select: { id: true, name: true, projectId: true, project: { select: { organisationId: true } } } });
   // Gone meanwhile: there is nothing to link to, or no token to read the issue with.

@@ -1,11 +1,12 @@
 import { ApiError } from "@/lib/api/errors";
 import { BlockedAddressError } from "@/lib/gitlab/client/network-guard";
+import type { HintedError, JobFailureHint } from "@/lib/jobs/errors";
 
 // What can go wrong talking to GitLab, and how each case is told to an API caller: 502 when GitLab
 // cannot be reached or fails, 400 when the user can fix it (token, scope, role, unknown project),
 // 503 with Retry-After when GitLab rate-limits us.
 
-export class GitLabUnreachableError extends Error {
+export class GitLabUnreachableError extends Error implements HintedError {
   constructor(
     public readonly instance: string,
     /** `not_gitlab`: something answered, but not GitLab's JSON API (a web page, a proxy, …). */
@@ -15,9 +16,13 @@ export class GitLabUnreachableError extends Error {
     super(`GitLab at ${instance} could not be reached (${detail})`);
     this.name = "GitLabUnreachableError";
   }
+
+  jobFailureHint(): JobFailureHint {
+    return { kind: "transient" };
+  }
 }
 
-export class GitLabApiError extends Error {
+export class GitLabApiError extends Error implements HintedError {
   constructor(
     public readonly status: number,
     /** GitLab's own message (`message` or `error` of its body), or the body text. */
@@ -34,6 +39,14 @@ export class GitLabApiError extends Error {
 
   get isAuthFailure(): boolean {
     return this.status === 401 || (this.status === 403 && this.errorCode === "insufficient_scope");
+  }
+
+  /** For the job queue: a rejected token pauses the integration's jobs, 429 waits, 5xx retries. */
+  jobFailureHint(): JobFailureHint {
+    if (this.status === 401 || this.status === 403) return { kind: "pause-group", reason: `GitLab answered ${this.status}: ${this.gitlabMessage}` };
+    if (this.status === 429) return { kind: "rate-limited", waitMs: this.retryAfterSeconds !== null ? this.retryAfterSeconds * 1000 : null };
+    const transient = this.status >= 500 || (this.status === 409 && /resource lock/i.test(this.gitlabMessage));
+    return { kind: transient ? "transient" : "permanent" };
   }
 }
 

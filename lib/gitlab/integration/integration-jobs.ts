@@ -1,3 +1,4 @@
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { ApiError, notFound } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";
@@ -68,9 +69,9 @@ export async function listIntegrationJobs(actor: Actor, projectId: number, integ
   await requireProjectRole(actor, projectId, "ADMIN");
   await requireLiveIntegration(prisma, projectId, integrationId);
   const [counts, rows] = await Promise.all([
-    prisma.job.groupBy({ by: ["status"], where: { integrationId }, _count: { _all: true } }),
+    prisma.job.groupBy({ by: ["status"], where: { groupKey: integrationJobGroup(integrationId) }, _count: { _all: true } }),
     prisma.job.findMany({
-      where: { integrationId, ...(filters.status ? { status: STATUS_OF[filters.status] } : {}) },
+      where: { groupKey: integrationJobGroup(integrationId), ...(filters.status ? { status: STATUS_OF[filters.status] } : {}) },
       orderBy: { id: "desc" },
       take: PANEL_SIZE,
     }),
@@ -109,7 +110,7 @@ export async function listIntegrationJobs(actor: Actor, projectId: number, integ
 export async function retryIntegrationJob(actor: Actor, projectId: number, integrationId: number, jobId: number): Promise<void> {
   await requireProjectRole(actor, projectId, "ADMIN");
   await requireLiveIntegration(prisma, projectId, integrationId);
-  const job = await prisma.job.findFirst({ where: { id: BigInt(jobId), integrationId }, select: { id: true, status: true } });
+  const job = await prisma.job.findFirst({ where: { id: BigInt(jobId), groupKey: integrationJobGroup(integrationId) }, select: { id: true, status: true } });
   if (!job) throw notFound("Job");
   if (!(await retryFailedJob(job.id))) throw new ApiError("conflict", `Only failed jobs can be retried; this one is ${job.status.toLowerCase()}.`);
 }

@@ -6,9 +6,12 @@ import { GitLabApiError, isGitLabRefusal } from "@/lib/gitlab/client/errors";
 import { shortReference } from "@/lib/gitlab/links/item-reference";
 import { kindOfType } from "@/lib/gitlab/links/link-metadata";
 import { FLAGPOST_GITLAB_LABEL } from "@/lib/gitlab/links/system-tags";
+import { z } from "zod";
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { PermanentJobError } from "@/lib/jobs/errors";
 import type { ClaimedJob } from "@/lib/jobs/queue";
 import { enqueueJob } from "@/lib/jobs/queue";
+import { defineJobKind } from "@/lib/jobs/registry";
 
 // The "Flagpost" label on linked GitLab items. One job kind brings an item's label in line with
 // its links, decided when the job runs (not when it was queued): labelled while a feature of the
@@ -17,6 +20,11 @@ import { enqueueJob } from "@/lib/jobs/queue";
 // coalesce into one job that does the right thing, and jobs of one item never run at once.
 
 export const ITEM_LABEL_JOB = "gitlab.item-label.sync";
+
+export const itemLabelJob = defineJobKind(
+  ITEM_LABEL_JOB,
+  z.object({ integrationId: z.number().int(), gitlabProjectId: z.number().int(), type: z.enum(["GITLAB_ISSUE", "GITLAB_MR"]), iid: z.number().int() }),
+);
 
 interface ItemIdentity {
   gitlabProjectId: number;
@@ -34,18 +42,10 @@ export function enqueueItemLabelSync(tx: Db, integration: Pick<GitLabIntegration
     kind: ITEM_LABEL_JOB,
     payload: { integrationId: integration.id, gitlabProjectId: item.gitlabProjectId, type: item.type, iid: item.iid },
     projectId: integration.projectId,
-    integrationId: integration.id,
+    groupKey: integrationJobGroup(integration.id),
     concurrencyKey: itemConcurrencyKey(integration.id, item),
     coalesce: true,
   });
-}
-
-function itemOf(job: ClaimedJob): ItemIdentity & { integrationId: number } {
-  const { integrationId, gitlabProjectId, type, iid } = job.payload;
-  if (typeof integrationId !== "number" || typeof gitlabProjectId !== "number" || typeof iid !== "number" || (type !== "GITLAB_ISSUE" && type !== "GITLAB_MR")) {
-    throw new PermanentJobError(`Malformed ${ITEM_LABEL_JOB} payload: ${JSON.stringify(job.payload)}`);
-  }
-  return { integrationId, gitlabProjectId, type, iid };
 }
 
 /** What the label should be now: "add", "remove", or null to leave it (another project still links it). */
@@ -60,8 +60,8 @@ async function wantedLabel(integration: GitLabIntegration, item: ItemIdentity): 
   return linkedElsewhere > 0 ? null : "remove";
 }
 
-export async function syncItemLabel(job: ClaimedJob): Promise<void> {
-  const item = itemOf(job);
+export async function syncItemLabel(job: ClaimedJob<z.infer<typeof itemLabelJob.payload>>): Promise<void> {
+  const item = job.payload;
   const integration = await prisma.gitLabIntegration.findUnique({ where: { id: item.integrationId } });
   // A deleted integration's token is gone; nothing can be done in GitLab any more.
   if (!integration || integration.deletedAt) return;

@@ -1,7 +1,10 @@
+import { z } from "zod";
 import type { AuditEntry } from "@/lib/audit/record-audit";
 import type { Db } from "@/lib/db/types";
 import { Prisma, type ExternalResourceType } from "@/lib/generated/prisma/client";
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { enqueueJobs } from "@/lib/jobs/queue";
+import { defineJobKind } from "@/lib/jobs/registry";
 
 // Which status notes a committed change alters, queued in the change's own transaction (outbox).
 // It is driven by the audit entry: every mutation of Flagpost writes exactly one audit row in its
@@ -12,6 +15,19 @@ import { enqueueJobs } from "@/lib/jobs/queue";
 
 export const STATUS_NOTE_JOB = "gitlab.sync-status-note";
 export const STATUS_NOTE_MAX_ATTEMPTS = 12;
+
+/** One note to bring in line: ids only, the handler reads current data. */
+export const statusNoteJob = defineJobKind(
+  STATUS_NOTE_JOB,
+  z.object({
+    integrationId: z.number().int(),
+    featureId: z.number().int(),
+    gitlabProjectId: z.number().int(),
+    type: z.enum(["GITLAB_ISSUE", "GITLAB_MR"]),
+    iid: z.number().int(),
+  }),
+);
+export type StatusNotePayload = z.infer<typeof statusNoteJob.payload>;
 
 /** One note: a feature's comment on one linked GitLab item. */
 export interface NoteTarget {
@@ -136,7 +152,7 @@ export async function queueStatusNoteSyncs(db: Db, entry: AuditEntry): Promise<v
         kind: STATUS_NOTE_JOB,
         payload: { integrationId: row.integration_id, ...target },
         projectId: row.project_id,
-        integrationId: row.integration_id,
+        groupKey: integrationJobGroup(row.integration_id),
         concurrencyKey: statusNoteKey(row.integration_id, target),
         coalesce: true,
         // Backoff doubles from 2 s to a 10-minute cap: twelve attempts ride out about half an hour of GitLab being down.

@@ -7,7 +7,7 @@ import { gitlabClientForIntegration, type GitLabNote } from "@/lib/gitlab/client
 import { GitLabApiError, isGitLabRefusal } from "@/lib/gitlab/client/errors";
 import { shortReference } from "@/lib/gitlab/links/item-reference";
 import { kindOfType } from "@/lib/gitlab/links/link-metadata";
-import { STATUS_NOTE_JOB, type NoteTarget } from "@/lib/gitlab/notes/status-note-outbox";
+import { STATUS_NOTE_JOB, type NoteTarget, type StatusNotePayload } from "@/lib/gitlab/notes/status-note-outbox";
 import { PermanentJobError } from "@/lib/jobs/errors";
 import { enqueueJob, type ClaimedJob } from "@/lib/jobs/queue";
 import type { FlagValue } from "@/lib/validations/common";
@@ -41,20 +41,6 @@ const MAX_CHANGES_PER_RUN = 20;
 const MAX_SEARCH_PAGES = 20;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
-function targetOf(job: ClaimedJob): NoteTarget & { integrationId: number } {
-  const { integrationId, featureId, gitlabProjectId, type, iid } = job.payload;
-  if (
-    typeof integrationId !== "number" ||
-    typeof featureId !== "number" ||
-    typeof gitlabProjectId !== "number" ||
-    typeof iid !== "number" ||
-    (type !== "GITLAB_ISSUE" && type !== "GITLAB_MR")
-  ) {
-    throw new PermanentJobError(`Malformed ${STATUS_NOTE_JOB} payload: ${JSON.stringify(job.payload)}`);
-  }
-  return { integrationId, featureId, gitlabProjectId, type, iid };
-}
 
 const isApiError = (error: unknown, status: number): error is GitLabApiError => error instanceof GitLabApiError && error.status === status;
 
@@ -333,7 +319,7 @@ class NoteSync {
         kind: STATUS_NOTE_JOB,
         payload: this.job.payload,
         projectId: this.job.projectId,
-        integrationId: this.job.integrationId,
+        groupKey: this.job.groupKey,
         concurrencyKey: this.job.concurrencyKey,
         coalesce: true,
         delayMs: 0,
@@ -350,8 +336,8 @@ async function goneAt(featureId: number, entityType: "feature" | "feature_extern
   return { at: row?.createdAt ?? new Date(), name: typeof name === "string" ? name : null };
 }
 
-export async function syncStatusNote(job: ClaimedJob): Promise<void> {
-  const { integrationId, ...target } = targetOf(job);
+export async function syncStatusNote(job: ClaimedJob<StatusNotePayload>): Promise<void> {
+  const { integrationId, ...target } = job.payload;
   const integration = await prisma.gitLabIntegration.findUnique({ where: { id: integrationId } });
   // A deleted integration's token is gone; nothing can be done in GitLab any more.
   if (!integration || integration.deletedAt) return;
