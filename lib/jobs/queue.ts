@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db/types";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { kickJobsAfterResponse } from "@/lib/jobs/kick";
 import { jobKindNamed, notInPausedGroup } from "@/lib/jobs/registry";
 
 // A durable job queue in the application database (an outbox). Work is enqueued in the same
@@ -84,6 +85,8 @@ export async function enqueueJobs(db: Db, jobs: EnqueueOptions[]): Promise<void>
                      jobs.first_queued_at + make_interval(secs => ${maxWaitMs / 1000}::float8)),
       payload = EXCLUDED.payload,
       updated_at = now()`;
+  // Only requests that queued work wake the worker (if the change rolls back, it finds nothing due).
+  kickJobsAfterResponse();
 }
 
 export interface ClaimedJob<P extends JobPayload = JobPayload> {
