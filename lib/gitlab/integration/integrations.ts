@@ -248,15 +248,8 @@ async function tryRemoveHook(client: () => GitLabClient, integration: GitLabInte
   }
 }
 
-export async function updateIntegration(
-  actor: Actor,
-  projectId: number,
-  integrationId: number,
-  input: UpdateGitLabIntegrationInput,
-): Promise<IntegrationView> {
-  const access = await requireProjectRole(actor, projectId, "ADMIN");
-  const before = await requireLiveIntegration(prisma, projectId, integrationId);
-
+/** The instance URL after the update; moving instance needs a token from the new one. */
+function updatedInstanceUrl(before: GitLabIntegration, input: UpdateGitLabIntegrationInput): string {
   let instanceUrl = before.instanceUrl;
   if (input.gitlab_instance_url !== undefined) {
     try {
@@ -266,14 +259,53 @@ export async function updateIntegration(
       throw error;
     }
   }
-  const instanceChanged = instanceUrl !== before.instanceUrl;
   // The stored token must never be sent to a host it was not made for.
-  if (instanceChanged && !input.access_token) {
+  if (instanceUrl !== before.instanceUrl && !input.access_token) {
     throw new ApiError("bad_request", "Changing the GitLab instance URL needs a new access token from that instance.", {
       reason: "token_required",
       field: "access_token",
     });
   }
+  return instanceUrl;
+}
+
+/**
+ * Keeps the registered webhook in step before the row changes: removed from a project being
+ * unlinked (best effort, said in the audit summary), its secret updated when the secret changes.
+ */
+async function reconcileHook(
+  before: GitLabIntegration,
+  client: () => GitLabClient,
+  change: { projectId: number; projectChanged: boolean; instanceChanged: boolean; newSecret: string | undefined },
+): Promise<{ hookId: number | null; hookNote: string }> {
+  const hookId = before.gitlabHookId;
+  if (hookId === null || before.gitlabProjectId === null) return { hookId, hookNote: "" };
+  if (change.projectChanged) {
+    // The hook lives on the project being unlinked (on the old instance, reached with the old token).
+    const removed = await tryRemoveHook(change.instanceChanged ? () => storedTokenClient(before) : client, before, before.gitlabProjectId, hookId);
+    return { hookId: null, hookNote: removed ? "; removed the webhook from the previous project" : "; could not remove the webhook from the previous project" };
+  }
+  if (change.newSecret !== undefined) {
+    // Keep the registered hook in step, or deliveries would start failing the secret check.
+    try {
+      await client().hooks.edit(before.gitlabProjectId, hookId, hookInput(change.projectId, change.newSecret));
+    } catch (error) {
+      throw gitLabErrorToApiError(error, "The webhook Flagpost registered");
+    }
+  }
+  return { hookId, hookNote: "" };
+}
+
+export async function updateIntegration(
+  actor: Actor,
+  projectId: number,
+  integrationId: number,
+  input: UpdateGitLabIntegrationInput,
+): Promise<IntegrationView> {
+  const access = await requireProjectRole(actor, projectId, "ADMIN");
+  const before = await requireLiveIntegration(prisma, projectId, integrationId);
+  const instanceUrl = updatedInstanceUrl(before, input);
+  const instanceChanged = instanceUrl !== before.instanceUrl;
 
   const rotated = input.access_token ? await checkCredentials(instanceUrl, input.access_token) : null;
   let storedClient: GitLabClient | undefined;
@@ -288,23 +320,7 @@ export async function updateIntegration(
   else if (wanted === null) project = null;
 
   const newSecret = input.webhook_secret !== undefined && input.webhook_secret !== readSecret(before.encryptedWebhookSecret) ? input.webhook_secret : undefined;
-  let hookId = before.gitlabHookId;
-  let hookNote = "";
-  if (hookId !== null && before.gitlabProjectId !== null) {
-    if (projectChanged) {
-      // The hook lives on the project being unlinked (on the old instance, reached with the old token).
-      const removed = await tryRemoveHook(instanceChanged ? () => storedTokenClient(before) : client, before, before.gitlabProjectId, hookId);
-      hookNote = removed ? "; removed the webhook from the previous project" : "; could not remove the webhook from the previous project";
-      hookId = null;
-    } else if (newSecret !== undefined) {
-      // Keep the registered hook in step, or deliveries would start failing the secret check.
-      try {
-        await client().hooks.edit(before.gitlabProjectId, hookId, hookInput(projectId, newSecret));
-      } catch (error) {
-        throw gitLabErrorToApiError(error, "The webhook Flagpost registered");
-      }
-    }
-  }
+  const { hookId, hookNote } = await reconcileHook(before, client, { projectId, projectChanged, instanceChanged, newSecret });
 
   const turningTaggingOn = input.tagging_enabled === true && !before.taggingEnabled;
   const integration = await prisma.$transaction(async (tx) => {

@@ -1,26 +1,19 @@
 import { createHash } from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { fromStoredValue } from "@/lib/flags/flag-values";
-import type { AuditLog, GitLabIntegration, StatusNote } from "@/lib/generated/prisma/client";
-import { gitlabClientForIntegration, type GitLabNote } from "@/lib/gitlab/client/client";
-import { GitLabApiError, isGitLabRefusal } from "@/lib/gitlab/client/errors";
-import { shortReference } from "@/lib/gitlab/links/item-reference";
-import { kindOfType } from "@/lib/gitlab/links/link-metadata";
+import type { GitLabIntegration, StatusNote } from "@/lib/generated/prisma/client";
 import { STATUS_NOTE_JOB, type NoteTarget, type StatusNotePayload } from "@/lib/gitlab/notes/status-note-outbox";
-import { PermanentJobError } from "@/lib/jobs/errors";
 import { enqueueJob, type ClaimedJob } from "@/lib/jobs/queue";
-import type { FlagValue } from "@/lib/validations/common";
 import {
   hasChangeMarker,
   hasNoteMarker,
   renderChangeNote,
   renderFinalNote,
   renderStatusNote,
-  type ChangeLine,
-  type FeatureSnapshot,
   type FinalReason,
 } from "@/lib/vcs/status-comment";
+import { isApiError, ItemNotes } from "@/lib/gitlab/notes/item-notes";
+import { actorNames, CHANGE_TYPES, changeLine, fromTo, loadSnapshot, type FeatureRow } from "@/lib/gitlab/notes/note-snapshot";
 
 // The job that brings one feature's comment on one linked GitLab item in line with Flagpost. It
 // carries ids only and decides from the database when it runs, so a job that runs late (GitLab
@@ -31,200 +24,9 @@ import {
 // any POST the item's notes are searched for our marker (written by our token's user), so a crash
 // between the POST and the save never leaves a duplicate.
 
-/** Audit entries that are flag-state changes: the per-change style posts one note for each. */
-const CHANGE_TYPES = ["feature_state", "segment_override"];
-/** What the "Recent changes" list of a status note shows. */
-const RECENT_TYPES = [...CHANGE_TYPES, "feature"];
 /** Per-change notes posted per run; the rest follow in the next job (a lease must cover a run). */
 const MAX_CHANGES_PER_RUN = 20;
-/** Pages of 100 comments searched for a note of ours before posting a new one. */
-const MAX_SEARCH_PAGES = 20;
-
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
-const isApiError = (error: unknown, status: number): error is GitLabApiError => error instanceof GitLabApiError && error.status === status;
-
-/** The GitLab side of one (feature, item): find, post and edit our notes there. */
-class ItemNotes {
-  private readonly api;
-  private readonly name: string;
-  private readonly currentUser: () => Promise<{ id: number }>;
-  private tokenUserId: number | null;
-
-  constructor(
-    integration: GitLabIntegration,
-    private readonly target: NoteTarget,
-  ) {
-    const client = gitlabClientForIntegration(integration);
-    this.api = target.type === "GITLAB_MR" ? client.mergeRequestNotes : client.issueNotes;
-    this.name = `${shortReference(kindOfType(target.type), target.iid)} in GitLab project ${target.gitlabProjectId}`;
-    this.tokenUserId = integration.tokenUserId;
-    this.currentUser = () => client.user.current();
-  }
-
-  /** 404 and role refusals on the item cannot be retried away: fail the job with the reason. */
-  private explain(error: unknown): unknown {
-    if (isApiError(error, 404)) return new PermanentJobError(`${this.name} no longer exists in GitLab or is hidden from the integration's token.`);
-    if (isGitLabRefusal(error)) {
-      return new PermanentJobError(`GitLab refused to comment on ${this.name}: its discussion may be locked, or the token's role on the project is too low.`);
-    }
-    return error;
-  }
-
-  /**
-   * Our newest note on the item matching `wanted` (comments by the token's user only), or null;
-   * also null with `itemMayBeGone` when the item itself is gone (nothing left to correct).
-   */
-  async find(wanted: (body: string) => boolean, { itemMayBeGone = false } = {}): Promise<GitLabNote | null> {
-    this.tokenUserId ??= (await this.currentUser()).id;
-    try {
-      for (let page: number | null = 1, read = 0; page !== null && read < MAX_SEARCH_PAGES; read++) {
-        const result = await this.api.list(this.target.gitlabProjectId, this.target.iid, { page, perPage: 100 });
-        const found = result.items.find((note) => !note.system && note.author?.id === this.tokenUserId && wanted(note.body));
-        if (found) return found;
-        page = result.nextPage;
-      }
-      return null;
-    } catch (error) {
-      if (itemMayBeGone && isApiError(error, 404)) return null;
-      throw this.explain(error);
-    }
-  }
-
-  async create(body: string): Promise<number> {
-    try {
-      return (await this.api.create(this.target.gitlabProjectId, this.target.iid, body)).id;
-    } catch (error) {
-      throw this.explain(error);
-    }
-  }
-
-  /** The id of our note matching `wanted` now showing `body`: found (and edited if it differs) or posted. */
-  async findOrCreate(wanted: (body: string) => boolean, body: string): Promise<number> {
-    const found = await this.find(wanted);
-    if (!found) return this.create(body);
-    if (found.body !== body) await this.edit(found.id, body);
-    return found.id;
-  }
-
-  private async edit(noteId: number, body: string): Promise<void> {
-    try {
-      await this.api.edit(this.target.gitlabProjectId, this.target.iid, noteId, body);
-    } catch (error) {
-      throw this.explain(error);
-    }
-  }
-
-  /**
-   * Edits the note in place. Deleted in GitLab (404): posts a new one, or with `keepDeleted`
-   * gives up (null). Refused (403: the token now belongs to another user than the note's author):
-   * posts a new one; this is about the note, so the integration is not paused.
-   */
-  async replace(noteId: number, body: string, wanted: (body: string) => boolean, { keepDeleted = false } = {}): Promise<number | null> {
-    try {
-      await this.api.edit(this.target.gitlabProjectId, this.target.iid, noteId, body);
-      return noteId;
-    } catch (error) {
-      if (isApiError(error, 404)) return keepDeleted ? null : this.findOrCreate(wanted, body);
-      if (isGitLabRefusal(error)) return this.findOrCreate(wanted, body);
-      throw error;
-    }
-  }
-}
-
-interface FeatureRow {
-  id: number;
-  projectId: number;
-  name: string;
-  description: string;
-  archivedAt: Date | null;
-}
-
-/** Who made a change, as a GitLab reader should see it: a name, never an email address. */
-async function actorNames(rows: AuditLog[]): Promise<Map<bigint, string>> {
-  const userIds = [...new Set(rows.flatMap((row) => (row.actorUserId === null ? [] : [row.actorUserId])))];
-  const users = userIds.length ? await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }) : [];
-  const names = new Map(users.map((user) => [user.id, user.name.trim()]));
-  return new Map(
-    rows.map((row) => {
-      const name = row.actorUserId === null ? null : names.get(row.actorUserId);
-      return [row.id, name || (row.actorUserId === null ? row.actorLabel : row.actorLabel.split("@")[0]!)];
-    }),
-  );
-}
-
-/** The feature's state as the note shows it, and the newest flag-state change it includes (0: none yet). */
-async function loadSnapshot(feature: FeatureRow): Promise<{ snapshot: FeatureSnapshot; lastChangeId: bigint }> {
-  // Read first: a change committed after this gets its own note in the per-change style.
-  const lastChange = await prisma.auditLog.findFirst({
-    where: { featureId: feature.id, entityType: { in: CHANGE_TYPES } },
-    orderBy: { id: "desc" },
-    select: { id: true },
-  });
-  const [environments, overrides, recent] = await Promise.all([
-    prisma.environment.findMany({
-      where: { projectId: feature.projectId },
-      orderBy: { id: "asc" },
-      select: { name: true, apiKey: true, featureStates: { where: { featureId: feature.id } } },
-    }),
-    prisma.segmentOverride.findMany({
-      where: { featureId: feature.id },
-      orderBy: [{ segment: { name: "asc" } }, { environmentId: "asc" }],
-      include: { segment: { select: { name: true } }, environment: { select: { name: true, apiKey: true } } },
-    }),
-    prisma.auditLog.findMany({ where: { featureId: feature.id, entityType: { in: RECENT_TYPES } }, orderBy: { id: "desc" }, take: 5 }),
-  ]);
-  const actors = await actorNames(recent);
-  return {
-    lastChangeId: lastChange?.id ?? 0n,
-    snapshot: {
-      featureId: feature.id,
-      projectId: feature.projectId,
-      name: feature.name,
-      description: feature.description,
-      environments: environments.flatMap(({ name, apiKey, featureStates: [state] }) =>
-        state ? [{ name, apiKey, enabled: state.enabled, value: fromStoredValue(state.valueType, state.value), updatedAt: state.updatedAt }] : [],
-      ),
-      segmentOverrides: overrides.map((override) => ({
-        segmentName: override.segment.name,
-        priority: override.priority,
-        name: override.environment.name,
-        apiKey: override.environment.apiKey,
-        enabled: override.enabled,
-        value: fromStoredValue(override.valueType, override.value),
-        updatedAt: override.updatedAt,
-      })),
-      recentChanges: recent.map((row) => ({ at: row.createdAt, actor: actors.get(row.id)!, summary: row.summary })),
-    },
-  };
-}
-
-type FromTo = { from: unknown; to: unknown };
-const fromTo = (changes: unknown, key: string): FromTo | undefined => {
-  const value = changes && typeof changes === "object" ? (changes as Record<string, unknown>)[key] : undefined;
-  return value && typeof value === "object" && "to" in value ? (value as FromTo) : undefined;
-};
-
-/** An audited state change as one per-change note reports it; null when nothing shown changed (e.g. a priority). */
-function changeLine(row: AuditLog, environments: Map<number, string>, actor: string): ChangeLine | null {
-  const created = row.action === "CREATE";
-  const deleted = row.action === "DELETE";
-  const enabled = fromTo(row.changes, "enabled");
-  const value = fromTo(row.changes, "value");
-  const segment = (row.changes as Record<string, unknown> | null)?.segment;
-  const line: ChangeLine = {
-    id: row.id,
-    at: row.createdAt,
-    actor,
-    environment: (row.environmentId !== null && environments.get(row.environmentId)) || "a deleted environment",
-    segment: typeof segment === "string" ? segment : null,
-    created,
-    deleted,
-    enabled: !deleted && typeof enabled?.to === "boolean" ? { from: typeof enabled.from === "boolean" ? enabled.from : null, to: enabled.to } : undefined,
-    value: !deleted && value ? { from: value.from as FlagValue, to: value.to as FlagValue } : undefined,
-  };
-  return created || deleted || line.enabled || line.value ? line : null;
-}
 
 class NoteSync {
   private readonly notes: ItemNotes;
