@@ -30,8 +30,8 @@ async function main() {
   const { env } = await import("@/lib/env");
   const { createFeature } = await import("@/lib/flags/features");
   const { updateFeatureState } = await import("@/lib/flags/feature-states");
-  const { queueStatusNoteSyncs } = await import("@/lib/gitlab/status-note-outbox");
-  const { jobHandlers } = await import("@/lib/jobs/handlers");
+  const { queueStatusNoteSyncs } = await import("@/lib/gitlab/notes/status-note-outbox");
+  (await import("@/lib/server/providers")).registerProviders();
   const { kickJobRunner, startJobRunner, stopJobRunner } = await import("@/lib/jobs/runner");
   const { hasNoteMarker } = await import("@/lib/vcs/status-comment");
 
@@ -109,7 +109,7 @@ async function main() {
     }
 
     // The server's worker, as bootServer starts it; kicked after each change as with-route does.
-    startJobRunner(jobHandlers);
+    startJobRunner();
     console.log(
       `bench:dispatch — 1 feature linked to ${items.length} issues over ${GITLAB_PROJECTS} GitLab projects, ${database.label}, debounce ${env().FLAGPOST_JOB_DEBOUNCE_MS} ms`,
     );

@@ -51,7 +51,7 @@ async function seed(): Promise<{ projectId: number; gitlabProjectId: number }> {
   Object.assign(process.env, serverEnv);
   const { closeDatabase, ensureDatabase, prisma } = await import("@/lib/db/client");
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
-  const { ensureGitLabSystemTags } = await import("@/lib/gitlab/system-tags");
+  const { ensureGitLabSystemTags } = await import("@/lib/gitlab/links/system-tags");
   await ensureDatabase();
   try {
     const gitlabProjectId = 4242;

@@ -14,9 +14,9 @@ import { closeDatabase, ensureDatabase, prisma } from "@/lib/db/client";
 import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { DatabaseUnreachableError } from "@/lib/db/open-database";
 import { EnvError } from "@/lib/env";
-import { jobHandlers } from "@/lib/jobs/handlers";
 import { startJobRunner, stopJobRunner } from "@/lib/jobs/runner";
 import { logToStderr } from "@/lib/logger";
+import { registerProviders } from "@/lib/server/providers";
 import { firstRunSetupBody } from "@/lib/validations/core";
 
 class UsageError extends Error {}
@@ -43,6 +43,8 @@ async function run(argv: string[]): Promise<void> {
     },
     strict: true,
   });
+  // As the server does at boot: the providers' job handlers and audit subscribers.
+  registerProviders();
   switch (command) {
     case "migrate": {
       const db = await ensureDatabase();
@@ -83,7 +85,7 @@ async function run(argv: string[]): Promise<void> {
     }
     case "worker": {
       const db = await ensureDatabase();
-      startJobRunner(jobHandlers, { standalone: true, sweepMs: WORKER_POLL_MS });
+      startJobRunner({ standalone: true, sweepMs: WORKER_POLL_MS });
       process.stderr.write(`Job worker running (${db.description}); stop it with SIGTERM or Ctrl-C.\n`);
       const signal = await new Promise<string>((resolve) => {
         // Once: a second signal ends the process at once (leases expire and the jobs run again).

@@ -12,7 +12,7 @@ import { SearchField } from "@/components/ui/search-field";
 import { Select } from "@/components/ui/select";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
-import { parseItemReference } from "@/lib/gitlab/item-reference";
+import { parseItemReference } from "@/lib/gitlab/links/item-reference";
 import { useDebouncedValue } from "@/lib/hooks/use-debounced-value";
 import type { GitLabIntegrationConfig, GitLabItemOption, LinkType } from "@/lib/queries/gitlab-types";
 import { useGitLabItems } from "@/lib/queries/use-gitlab-items";

@@ -1,7 +1,7 @@
 "use client";
 
 import { Switch } from "@/components/ui/switch";
-import { FLAGPOST_GITLAB_LABEL, GITLAB_SYSTEM_TAGS, GITLAB_TAG_COLOR } from "@/lib/gitlab/system-tags";
+import { FLAGPOST_GITLAB_LABEL, GITLAB_SYSTEM_TAGS, GITLAB_TAG_COLOR } from "@/lib/gitlab/links/system-tags";
 
 /** The tagging switch, with what turning it on does on both sides. */
 export function TaggingSettings({ enabled, onChange, pending }: { enabled: boolean; onChange: (enabled: boolean) => void; pending?: boolean }) {

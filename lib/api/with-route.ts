@@ -3,7 +3,6 @@ import { ApiError, errorResponse } from "@/lib/api/errors";
 import { DEFAULT_MAX_BODY_BYTES, parseJsonText, readBodyText } from "@/lib/api/read-body";
 import { resolveActor, type Actor } from "@/lib/auth/actor";
 import { ensureDatabase } from "@/lib/db/client";
-import { kickJobsAfterResponse } from "@/lib/jobs/kick";
 import { env } from "@/lib/env";
 
 // The one wrapper every route handler goes through: database ready → caller identified →
@@ -92,9 +91,10 @@ export function withRoute<P extends Schema | undefined, Q extends Schema | undef
     try {
       await ensureDatabase();
       const url = new URL(req.url);
-      const params = await parsePart(options.params, await routeContext?.params, "params");
+      // Who is asking comes first: a stranger learns nothing from which paths parse (401, not 404).
       const actor = options.auth === "none" ? undefined : await resolveActor(req.headers);
       if (actor?.viaCookie && MUTATING.has(req.method)) assertSameOrigin(req);
+      const params = await parsePart(options.params, await routeContext?.params, "params");
       const query = await parsePart(options.query, Object.fromEntries(url.searchParams), "query");
       let body: Infer<B> = undefined as Infer<B>;
       if (options.body) {
@@ -102,8 +102,6 @@ export function withRoute<P extends Schema | undefined, Q extends Schema | undef
         body = await parsePart(options.body, parseJsonText(text), "body");
       }
       const result = await handler({ req, url, params, query, body, actor: actor as Actor });
-      // A write may have queued background work (outbox): let the worker look after the response.
-      if (MUTATING.has(req.method)) kickJobsAfterResponse();
       if (result instanceof Response) return result;
       if (result === undefined) return new Response(null, { status: 204 });
       return jsonResponse(result, options.status ?? 200);

@@ -1,25 +1,49 @@
 import type { Actor } from "@/lib/auth/actor";
 import type { Db } from "@/lib/db/types";
 import type { AuditAction, Prisma } from "@/lib/generated/prisma/client";
-import { queueStatusNoteSyncs } from "@/lib/gitlab/status-note-outbox";
 
 // Every create/update/delete of a core object writes one audit row, inside the same transaction
-// as the change, so the log cannot disagree with the data. The row also drives the GitLab status
-// notes outbox (lib/gitlab/status-note-outbox.ts): the jobs a change needs are queued right here,
-// in the same transaction, so they commit or roll back with it.
+// as the change, so the log cannot disagree with the data. Subscribers registered at boot see
+// every entry in that transaction too (the GitLab status-note outbox queues its jobs there), so
+// what they do commits or rolls back with the change; the audit log does not know who listens.
 
 export type AuditActor = Actor | { kind: "system"; label: string };
 
-export interface AuditEntry {
+interface AuditEntryBase {
   organisationId: number;
   projectId?: number | null;
   environmentId?: number | null;
-  featureId?: number | null;
   action: AuditAction;
-  entityType: string;
   entityId: number | string;
   summary: string;
   changes?: Prisma.InputJsonValue;
+}
+
+/** Changes to one feature or what hangs off it: the feature is always named. */
+export interface FeatureAuditEntry extends AuditEntryBase {
+  entityType: "feature" | "feature_state" | "segment_override" | "feature_external_resource" | "feature_tags";
+  featureId: number;
+}
+
+/** Changes to a project, or to something of the organisation, that no single feature owns. */
+export interface OtherAuditEntry extends AuditEntryBase {
+  entityType: "environment" | "segment" | "tag" | "project" | "project_member" | "gitlab_integration" | "api_key" | "user";
+  featureId?: null;
+}
+
+/** What an audit row records; `entityType` tells which kind of object changed. */
+export type AuditEntry = FeatureAuditEntry | OtherAuditEntry;
+export type AuditEntityType = AuditEntry["entityType"];
+
+/** Runs in the change's transaction for every audit entry; a throw rolls the change back. */
+export type AuditSubscriber = (db: Db, entry: AuditEntry) => Promise<void>;
+
+const global = globalThis as unknown as { __flagpostAuditSubscribers?: Map<string, AuditSubscriber> };
+const subscribers = () => (global.__flagpostAuditSubscribers ??= new Map());
+
+/** Registers (or replaces, by name) a subscriber; called once at boot by the module that listens. */
+export function subscribeToAudit(name: string, subscriber: AuditSubscriber): void {
+  subscribers().set(name, subscriber);
 }
 
 type JsonField = Prisma.InputJsonValue | null;
@@ -69,6 +93,6 @@ export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry) 
       changes: entry.changes ?? {},
     },
   });
-  await queueStatusNoteSyncs(db, entry);
+  for (const subscriber of subscribers().values()) await subscriber(db, entry);
   return row;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderMarkdownPreview, safeHref } from "@/lib/format/markdown-preview";
-import { cleanupIssueBody } from "@/lib/gitlab/cleanup-issue-body";
+import { cleanupIssueBody } from "@/lib/gitlab/cleanup/cleanup-issue-body";
 
 describe("renderMarkdownPreview", () => {
   it("renders headings, tables, task lists, code and links", () => {

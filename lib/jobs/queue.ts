@@ -2,6 +2,8 @@ import type { Db } from "@/lib/db/types";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { kickJobsAfterResponse } from "@/lib/jobs/kick";
+import { jobKindNamed, notInPausedGroup } from "@/lib/jobs/registry";
 
 // A durable job queue in the application database (an outbox). Work is enqueued in the same
 // transaction as the change it follows, so a committed change always has its job and a rolled-back
@@ -16,8 +18,8 @@ export interface EnqueueOptions {
   /** Ids only: never tokens or other secrets. */
   payload: JobPayload;
   projectId?: number | null;
-  /** Jobs of an integration whose token GitLab rejected wait until the token is rotated. */
-  integrationId?: number | null;
+  /** Jobs of a paused group wait until its owner lifts the pause (lib/jobs/registry.ts). */
+  groupKey?: string | null;
   /**
    * Jobs with the same key never run concurrently. With `coalesce`, enqueueing while a job with
    * this key is still pending merges into it (burst coalescing) instead of adding another.
@@ -33,6 +35,18 @@ export interface EnqueueOptions {
 export function debounceWindow() {
   const debounceMs = env().FLAGPOST_JOB_DEBOUNCE_MS;
   return { debounceMs, maxWaitMs: Math.max(debounceMs * 10, 10_000) };
+}
+
+/**
+ * The payload as its kind's schema reads it. A wrong payload is our bug, not the caller's input:
+ * a plain Error (a 500 that rolls the change back), never a ZodError the API would call a 400.
+ */
+function checkedPayload(kind: string, payload: JobPayload): JobPayload {
+  const definition = jobKindNamed(kind);
+  if (!definition) throw new Error(`Unknown job kind "${kind}": define it with defineJobKind`);
+  const parsed = definition.payload.safeParse(payload);
+  if (!parsed.success) throw new Error(`Invalid payload for job kind "${kind}": ${parsed.error.message}`);
+  return parsed.data;
 }
 
 export function enqueueJob(db: Db, options: EnqueueOptions): Promise<void> {
@@ -51,19 +65,19 @@ export async function enqueueJobs(db: Db, jobs: EnqueueOptions[]): Promise<void>
     if (job.coalesce && job.concurrencyKey) byPendingKey.set(job.concurrencyKey, job);
     else unkeyed.push(job);
   }
-  const rows = [...unkeyed, ...byPendingKey.values()];
+  const rows = [...unkeyed, ...byPendingKey.values()].map((options) => ({ ...options, payload: checkedPayload(options.kind, options.payload) }));
   if (rows.length === 0) return;
   const values = rows.map((options) => {
     const delayMs = options.delayMs ?? (options.coalesce ? debounceMs : 0);
     const pendingKey = options.coalesce && options.concurrencyKey ? options.concurrencyKey : null;
-    return Prisma.sql`(${options.kind}, ${JSON.stringify(options.payload)}::jsonb, ${options.projectId ?? null}::int, ${options.integrationId ?? null}::int,
+    return Prisma.sql`(${options.kind}, ${JSON.stringify(options.payload)}::jsonb, ${options.projectId ?? null}::int, ${options.groupKey ?? null}::text,
             ${pendingKey}::text, ${options.concurrencyKey ?? null}::text, now() + make_interval(secs => ${delayMs / 1000}::float8), now(),
             ${options.maxAttempts ?? 8}::int, now())`;
   });
   // A repeat within the window pushes the run time back (trailing debounce), but never past
   // maxWait after the first enqueue, so a flag toggled continuously still gets its update.
   await db.$executeRaw`
-    INSERT INTO jobs (kind, payload, project_id, integration_id, pending_key, concurrency_key, run_at,
+    INSERT INTO jobs (kind, payload, project_id, group_key, pending_key, concurrency_key, run_at,
                       first_queued_at, max_attempts, updated_at)
     VALUES ${Prisma.join(values)}
     ON CONFLICT (pending_key) DO UPDATE SET
@@ -71,14 +85,16 @@ export async function enqueueJobs(db: Db, jobs: EnqueueOptions[]): Promise<void>
                      jobs.first_queued_at + make_interval(secs => ${maxWaitMs / 1000}::float8)),
       payload = EXCLUDED.payload,
       updated_at = now()`;
+  // Only requests that queued work wake the worker (if the change rolls back, it finds nothing due).
+  kickJobsAfterResponse();
 }
 
-export interface ClaimedJob {
+export interface ClaimedJob<P extends JobPayload = JobPayload> {
   id: bigint;
   kind: string;
-  payload: JobPayload;
+  payload: P;
   projectId: number | null;
-  integrationId: number | null;
+  groupKey: string | null;
   concurrencyKey: string | null;
   attempts: number;
   maxAttempts: number;
@@ -90,7 +106,7 @@ interface ClaimedRow {
   kind: string;
   payload: JobPayload;
   project_id: number | null;
-  integration_id: number | null;
+  group_key: string | null;
   concurrency_key: string | null;
   attempts: number;
   max_attempts: number;
@@ -99,7 +115,7 @@ interface ClaimedRow {
 
 /**
  * Claims up to `limit` due jobs for `workerId`. Due means pending with run_at reached, or running
- * under a lease that expired (its worker died). Skips jobs of paused integrations and jobs whose
+ * under a lease that expired (its worker died). Skips jobs of paused groups and jobs whose
  * concurrency key is held by another live lease or by an older crashed job.
  */
 export async function claimJobs(workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
@@ -109,9 +125,7 @@ export async function claimJobs(workerId: string, limit: number, leaseMs: number
       FROM jobs j
       WHERE ((j.status = 'PENDING' AND j.run_at <= now())
              OR (j.status = 'RUNNING' AND j.locked_until < now()))
-        AND (j.integration_id IS NULL OR NOT EXISTS (
-              SELECT 1 FROM gitlab_integrations g
-              WHERE g.id = j.integration_id AND (g.token_status = 'INVALID' OR g.deleted_at IS NOT NULL)))
+        AND ${notInPausedGroup(Prisma.sql`j.group_key`)}
         AND (j.concurrency_key IS NULL OR NOT EXISTS (
               SELECT 1 FROM jobs r
               WHERE r.concurrency_key = j.concurrency_key AND r.id <> j.id
@@ -128,7 +142,7 @@ export async function claimJobs(workerId: string, limit: number, leaseMs: number
                     attempts = jobs.attempts + 1, pending_key = NULL, updated_at = now()
     FROM candidate
     WHERE jobs.id = candidate.id
-    RETURNING jobs.id, jobs.kind, jobs.payload, jobs.project_id, jobs.integration_id, jobs.concurrency_key,
+    RETURNING jobs.id, jobs.kind, jobs.payload, jobs.project_id, jobs.group_key, jobs.concurrency_key,
               jobs.attempts, jobs.max_attempts, candidate.pending_key AS was_pending_key`;
   // Two due jobs sharing a concurrency key can land in one batch (the check above sees only other
   // workers' leases): keep the oldest, hand the rest back.
@@ -145,7 +159,7 @@ export async function claimJobs(workerId: string, limit: number, leaseMs: number
       kind: row.kind,
       payload: row.payload,
       projectId: row.project_id,
-      integrationId: row.integration_id,
+      groupKey: row.group_key,
       concurrencyKey: row.concurrency_key,
       attempts: row.attempts,
       maxAttempts: row.max_attempts,

@@ -1,45 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/errors";
-import { PermanentJobError } from "@/lib/jobs/errors";
-import { backoffMs, decideRetry } from "@/lib/jobs/retry-policy";
+import { PermanentJobError, type HintedError, type JobFailureHint } from "@/lib/jobs/errors";
+import { decideRetry } from "@/lib/jobs/retry-policy";
 
-const api = (status: number, retryAfter: number | null = null, message = "x") => new GitLabApiError(status, message, null, retryAfter, "GET /x");
+class Hinted extends Error implements HintedError {
+  constructor(private readonly hint: JobFailureHint) {
+    super("hinted");
+  }
+  jobFailureHint() {
+    return this.hint;
+  }
+}
 
-describe("job retry policy", () => {
-  it("backs off exponentially with jitter and a cap", () => {
-    expect(backoffMs(1, () => 0)).toBe(1_000);
-    expect(backoffMs(1, () => 1)).toBe(2_000);
-    expect(backoffMs(4, () => 1)).toBe(16_000);
-    expect(backoffMs(30, () => 1)).toBe(600_000);
-    const samples = new Set(Array.from({ length: 20 }, () => backoffMs(3)));
-    expect(samples.size).toBeGreaterThan(1);
+describe("job retry policy (generic: decided by the hint an error carries)", () => {
+  it("waits a rate limit out without using an attempt, even on the last attempt", () => {
+    expect(decideRetry(new Hinted({ kind: "rate-limited", waitMs: 5_000 }), 8, 8, () => 0)).toEqual({ action: "retry", delayMs: 5_000, countAttempt: false });
   });
 
-  it("honours Retry-After on 429 without using up attempts", () => {
-    expect(decideRetry(api(429, 30), 7, 8, () => 0)).toEqual({ action: "retry", delayMs: 30_000, countAttempt: false });
+  it("pauses the group with the error's reason", () => {
+    expect(decideRetry(new Hinted({ kind: "pause-group", reason: "token refused" }), 1, 8)).toEqual({ action: "pause-group", reason: "token refused" });
   });
 
-  it("waits 30 to 60 s on an application-level 429 (no Retry-After), whatever the attempt", () => {
-    expect(decideRetry(api(429, null), 1, 8, () => 0)).toEqual({ action: "retry", delayMs: 30_000, countAttempt: false });
-    expect(decideRetry(api(429, null), 1, 8, () => 1)).toEqual({ action: "retry", delayMs: 61_000, countAttempt: false });
-  });
-
-  it("pauses the integration on 401 and 403", () => {
-    expect(decideRetry(api(401, null, "401 Unauthorized"), 1, 8)).toMatchObject({ action: "pause-integration", reason: expect.stringContaining("401") });
-    expect(decideRetry(api(403), 1, 8).action).toBe("pause-integration");
-  });
-
-  it("retries 5xx, network errors and resource locks until the limit, then fails", () => {
-    expect(decideRetry(api(502), 1, 8).action).toBe("retry");
-    expect(decideRetry(new GitLabUnreachableError("https://g", "timeout", "t"), 1, 8).action).toBe("retry");
-    expect(decideRetry(api(409, null, "409 Conflict: Resource lock"), 1, 8).action).toBe("retry");
-    expect(decideRetry(api(502), 8, 8)).toEqual({ action: "fail" });
+  it("retries unknown errors as transient until the limit, and fails permanent ones at once", () => {
+    expect(decideRetry(new Error("bug"), 1, 8).action).toBe("retry");
     expect(decideRetry(new Error("bug"), 8, 8)).toEqual({ action: "fail" });
-  });
-
-  it("fails at once on other 4xx and permanent errors", () => {
-    expect(decideRetry(api(404), 1, 8)).toEqual({ action: "fail" });
-    expect(decideRetry(api(422), 1, 8)).toEqual({ action: "fail" });
+    expect(decideRetry(new Hinted({ kind: "permanent" }), 1, 8)).toEqual({ action: "fail" });
     expect(decideRetry(new PermanentJobError("gone"), 1, 8)).toEqual({ action: "fail" });
   });
 });

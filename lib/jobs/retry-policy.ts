@@ -1,14 +1,14 @@
 import { SecretKeyMismatchError } from "@/lib/crypto/secret-box";
-import { GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/errors";
-import { PermanentJobError } from "@/lib/jobs/errors";
+import { failureHintOf } from "@/lib/jobs/errors";
 
-// What to do after a job attempt failed. Rate limits follow GitLab's Retry-After and do not use up
-// attempts; a rejected token pauses the integration instead of burning retries; transient
-// failures back off exponentially with jitter; the rest fail at once.
+// What to do after a job attempt failed, from the hint the error carries (lib/jobs/errors.ts).
+// Rate limits follow the service's Retry-After and do not use up attempts; refused credentials
+// pause the job's group instead of burning retries; transient failures back off exponentially
+// with jitter; the rest fail at once.
 
 export type RetryDecision =
   | { action: "retry"; delayMs: number; countAttempt: boolean }
-  | { action: "pause-integration"; reason: string }
+  | { action: "pause-group"; reason: string }
   | { action: "fail" };
 
 const BASE_DELAY_MS = 2_000;
@@ -22,27 +22,25 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 }
 
 export function decideRetry(error: unknown, attempts: number, maxAttempts: number, random: () => number = Math.random): RetryDecision {
-  const exhausted = attempts >= maxAttempts;
-  if (error instanceof PermanentJobError || error instanceof SecretKeyMismatchError) return { action: "fail" };
-  if (error instanceof GitLabApiError) {
-    if (error.status === 401 || error.status === 403) {
-      return { action: "pause-integration", reason: `GitLab answered ${error.status}: ${error.gitlabMessage}` };
-    }
-    if (error.status === 429) {
-      // Without Retry-After it is one of GitLab's application limits (e.g. 60 notes a minute on
-      // gitlab.com), counted per minute: wait out half a window to a window, spread so a hundred
-      // jobs refused together do not come back together.
-      const waitMs = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : Math.round(APPLICATION_LIMIT_WAIT_MS * (1 + random()));
+  if (error instanceof SecretKeyMismatchError) return { action: "fail" };
+  const hint = failureHintOf(error);
+  switch (hint.kind) {
+    case "permanent":
+      return { action: "fail" };
+    case "pause-group":
+      return { action: "pause-group", reason: hint.reason };
+    case "rate-limited": {
+      // Without a wait it is an application limit (e.g. 60 notes a minute on gitlab.com), counted
+      // per minute: wait out half a window to a window, spread so a hundred jobs refused together
+      // do not come back together.
+      const waitMs = hint.waitMs ?? Math.round(APPLICATION_LIMIT_WAIT_MS * (1 + random()));
       // A little jitter so paused workers do not all come back in the same millisecond.
       return { action: "retry", delayMs: waitMs + Math.round(random() * 1000), countAttempt: false };
     }
-    const transient = error.status >= 500 || (error.status === 409 && /resource lock/i.test(error.gitlabMessage));
-    if (!transient || exhausted) return { action: "fail" };
-    return { action: "retry", delayMs: backoffMs(attempts, random), countAttempt: true };
+    case "transient":
+      if (attempts >= maxAttempts) return { action: "fail" };
+      return { action: "retry", delayMs: backoffMs(attempts, random), countAttempt: true };
   }
-  if (exhausted) return { action: "fail" };
-  if (error instanceof GitLabUnreachableError) return { action: "retry", delayMs: backoffMs(attempts, random), countAttempt: true };
-  return { action: "retry", delayMs: backoffMs(attempts, random), countAttempt: true };
 }
 
 export function describeError(error: unknown): string {

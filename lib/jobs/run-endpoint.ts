@@ -1,7 +1,6 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import { ApiError } from "@/lib/api/errors";
 import { env } from "@/lib/env";
-import { jobHandlers } from "@/lib/jobs/handlers";
 import { drainJobs } from "@/lib/jobs/worker";
 
 // For deployments that prefer an external scheduler (cron, Kubernetes CronJob) to the in-process
@@ -23,5 +22,5 @@ export function assertInternalCaller(authorization: string | null): void {
 }
 
 export function runJobBatch() {
-  return drainJobs({ handlers: jobHandlers, budgetMs: 20_000 });
+  return drainJobs({ budgetMs: 20_000 });
 }

@@ -1,7 +1,7 @@
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { msUntilNextDueJob, pruneJobs } from "@/lib/jobs/queue";
-import { drainJobs, newWorkerId, type JobHandlers } from "@/lib/jobs/worker";
+import { drainJobs, newWorkerId } from "@/lib/jobs/worker";
 
 // The in-process worker of a Flagpost server (on by default; FLAGPOST_WORKER=false turns it off
 // for deployments that call POST /api/internal/jobs/run from a scheduler, or that run
@@ -13,7 +13,6 @@ const SWEEP_MS = 5_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 interface RunnerState {
-  handlers: JobHandlers;
   workerId: string;
   draining: Promise<void> | null;
   again: boolean;
@@ -33,10 +32,10 @@ export interface RunnerOptions {
 
 const global = globalThis as unknown as { __flagpostJobRunner?: RunnerState };
 
-export function startJobRunner(handlers: JobHandlers, options: RunnerOptions = {}): void {
+/** Runs the handlers registered at boot (lib/jobs/registry.ts). */
+export function startJobRunner(options: RunnerOptions = {}): void {
   if (global.__flagpostJobRunner || (!env().FLAGPOST_WORKER && !options.standalone)) return;
   const state: RunnerState = {
-    handlers,
     workerId: newWorkerId(),
     draining: null,
     again: false,
@@ -97,7 +96,7 @@ async function drainNow(): Promise<void> {
     try {
       do {
         state.again = false;
-        await drainJobs({ handlers: state.handlers, workerId: state.workerId, signal: state.stopping.signal });
+        await drainJobs({ workerId: state.workerId, signal: state.stopping.signal });
       } while (state.again && !state.stopping.signal.aborted);
       if (state.stopping.signal.aborted) return;
       if (Date.now() - state.lastPrune > PRUNE_EVERY_MS) {

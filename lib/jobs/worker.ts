@@ -1,23 +1,23 @@
 import os from "node:os";
 import { randomBytes } from "node:crypto";
-import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { claimJobs, completeJob, failJob, releaseJob, type ClaimedJob } from "@/lib/jobs/queue";
+import { jobGroupOf, jobKindNamed, registeredJobHandlers, type JobHandlers } from "@/lib/jobs/registry";
 import { decideRetry, describeError } from "@/lib/jobs/retry-policy";
 
 // Drains due jobs: claim a batch, run each handler (a few at a time), then record success, a
-// scheduled retry, a paused integration or a failure. Safe to run in many processes at once.
+// scheduled retry, a paused group or a failure. Safe to run in many processes at once.
 
-export type JobHandler = (job: ClaimedJob) => Promise<void>;
-export type JobHandlers = Record<string, JobHandler>;
+export type { JobHandler, JobHandlers } from "@/lib/jobs/registry";
 
 export function newWorkerId(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 }
 
 export interface DrainOptions {
-  handlers: JobHandlers;
+  /** Default: the handlers registered at boot (lib/jobs/registry.ts). */
+  handlers?: JobHandlers;
   workerId?: string;
   batchSize?: number;
   /** Jobs run in parallel within a batch (GitLab calls overlap; database work is short). */
@@ -44,8 +44,14 @@ async function runOne(job: ClaimedJob, workerId: string, handlers: JobHandlers, 
     result.failed++;
     return;
   }
+  const parsed = jobKindNamed(job.kind)?.payload.safeParse(job.payload);
+  if (parsed && !parsed.success) {
+    await failJob(job.id, workerId, `Malformed ${job.kind} payload: ${JSON.stringify(job.payload)}`);
+    result.failed++;
+    return;
+  }
   try {
-    await handler(job);
+    await handler(parsed ? { ...job, payload: parsed.data } : job);
     await completeJob(job.id, workerId);
     result.succeeded++;
   } catch (error) {
@@ -56,14 +62,11 @@ async function runOne(job: ClaimedJob, workerId: string, handlers: JobHandlers, 
       await failJob(job.id, workerId, message);
       result.failed++;
       logger.warn("Job failed", { job: Number(job.id), kind: job.kind, attempts: job.attempts, error: message });
-    } else if (decision.action === "pause-integration" && job.integrationId) {
-      await prisma.gitLabIntegration.update({
-        where: { id: job.integrationId },
-        data: { tokenStatus: "INVALID", tokenStatusReason: decision.reason, tokenCheckedAt: new Date() },
-      });
+    } else if (decision.action === "pause-group" && job.groupKey && jobGroupOf(job.groupKey)) {
+      await jobGroupOf(job.groupKey)!.pause(job.groupKey, decision.reason);
       await releaseJob(job.id, workerId, { countAttempt: false, error: message, pendingKey });
       result.paused++;
-      logger.warn("GitLab rejected the integration's token; its jobs are paused", { integration: job.integrationId });
+      logger.warn("Job group paused", { group: job.groupKey, reason: decision.reason });
     } else {
       const delayMs = decision.action === "retry" ? decision.delayMs : 60_000;
       const countAttempt = decision.action === "retry" ? decision.countAttempt : true;
@@ -77,12 +80,13 @@ export async function drainJobs(options: DrainOptions): Promise<DrainResult> {
   const workerId = options.workerId ?? newWorkerId();
   const deadline = Date.now() + (options.budgetMs ?? 25_000);
   const result: DrainResult = { succeeded: 0, retried: 0, failed: 0, paused: 0 };
+  const handlers = options.handlers ?? registeredJobHandlers();
   while (Date.now() < deadline && !options.signal?.aborted) {
     const batch = await claimJobs(workerId, options.batchSize ?? 20, options.leaseMs ?? env().FLAGPOST_JOB_LEASE_MS);
     if (batch.length === 0) break;
     const queue = [...batch];
     const lanes = Array.from({ length: Math.min(options.parallelism ?? 4, queue.length) }, async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) await runOne(job, workerId, options.handlers, result);
+      for (let job = queue.shift(); job; job = queue.shift()) await runOne(job, workerId, handlers, result);
     });
     await Promise.all(lanes);
   }

@@ -2,9 +2,9 @@ import { ensureDatabase } from "@/lib/db/client";
 import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { DatabaseUnreachableError } from "@/lib/db/open-database";
 import { env, EnvError } from "@/lib/env";
-import { jobHandlers } from "@/lib/jobs/handlers";
 import { startJobRunner } from "@/lib/jobs/runner";
 import { logger } from "@/lib/logger";
+import { registerProviders } from "@/lib/server/providers";
 
 // Server start-up (called from instrumentation.ts): validate configuration, open the database and
 // apply pending migrations before the first request. Problems end the process with one clear line.
@@ -22,10 +22,12 @@ export async function bootServer(): Promise<void> {
     throw error;
   }
   process.env.NEXTAUTH_URL ??= env().FLAGPOST_PUBLIC_URL;
+  // Before any request: audit subscribers and job handlers of the VCS providers.
+  registerProviders();
   try {
     const db = await ensureDatabase();
     logger.info("Flagpost is ready", { database: db.description, url: env().FLAGPOST_PUBLIC_URL });
-    startJobRunner(jobHandlers);
+    startJobRunner();
   } catch (error) {
     if (error instanceof DatabaseUnreachableError || error instanceof EmbeddedDatabaseBusyError) fail(error.message);
     fail(`could not open the database: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,13 +1,13 @@
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";
-import { CLEANUP_LINK_JOB } from "@/lib/gitlab/cleanup-issues";
-import { ITEM_LABEL_JOB } from "@/lib/gitlab/link-labels";
-import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
-import { jobHandlers } from "@/lib/jobs/handlers";
+import { CLEANUP_LINK_JOB } from "@/lib/gitlab/cleanup/cleanup-issues";
+import { ITEM_LABEL_JOB } from "@/lib/gitlab/links/link-labels";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
 import { drainJobs } from "@/lib/jobs/worker";
 import { hasNoteMarker } from "@/lib/vcs/status-comment";
 import { expectError, seedOrganisation, seedProjectMember, sessionHeaders } from "@/tests/support/api";
@@ -168,7 +168,7 @@ describe("POST create-cleanup-issue", () => {
     expect(await tagLabels(p.featureId)).toEqual(["Issue Open"]);
     const jobs = await prisma.job.findMany({ where: { projectId: p.projectId }, select: { kind: true, payload: true } });
     expect(jobs.map((job) => job.kind).sort()).toEqual([ITEM_LABEL_JOB, STATUS_NOTE_JOB].sort());
-    await drainJobs({ handlers: jobHandlers });
+    await drainJobs({});
     expect(gl.sim.getIssue(seed.projectId, created.issue.iid)!.labels).toContain("Flagpost");
     expect(gl.sim.notes(seed.projectId, "issue", created.issue.iid).filter((note: { body: string }) => hasNoteMarker(note.body, p.featureId))).toHaveLength(1);
 
@@ -329,7 +329,7 @@ describe("a link that fails after GitLab created the issue", () => {
     expect(jobs[0]!.payload).toEqual({ integrationId: p.integrationId, featureId: p.featureId, gitlabProjectId: seed.projectId, iid: created.issue.iid });
     expect(JSON.stringify(jobs[0]!.payload)).not.toContain("glpat");
 
-    await drainJobs({ handlers: jobHandlers });
+    await drainJobs({});
     const [link] = await cleanupLinks(p.featureId);
     expect(link).toMatchObject({ iid: created.issue.iid, isCleanupIssue: true, title: created.issue.title });
     expect(await prisma.job.findFirstOrThrow({ where: { kind: CLEANUP_LINK_JOB, projectId: p.projectId } })).toMatchObject({ status: "SUCCEEDED" });
@@ -338,9 +338,9 @@ describe("a link that fails after GitLab created the issue", () => {
   });
 
   it("the job links nothing when the feature is gone, and fails plainly when the issue is", async () => {
-    await prisma.job.create({ data: { kind: CLEANUP_LINK_JOB, projectId: p.projectId, integrationId: p.integrationId, payload: { integrationId: p.integrationId, featureId: 99_999_999, gitlabProjectId: seed.projectId, iid: 1 } } });
-    await prisma.job.create({ data: { kind: CLEANUP_LINK_JOB, projectId: p.projectId, integrationId: p.integrationId, payload: { integrationId: p.integrationId, featureId: p.featureId, gitlabProjectId: seed.projectId, iid: 99_999 } } });
-    const result = await drainJobs({ handlers: jobHandlers });
+    await prisma.job.create({ data: { kind: CLEANUP_LINK_JOB, projectId: p.projectId, groupKey: integrationJobGroup(p.integrationId), payload: { integrationId: p.integrationId, featureId: 99_999_999, gitlabProjectId: seed.projectId, iid: 1 } } });
+    await prisma.job.create({ data: { kind: CLEANUP_LINK_JOB, projectId: p.projectId, groupKey: integrationJobGroup(p.integrationId), payload: { integrationId: p.integrationId, featureId: p.featureId, gitlabProjectId: seed.projectId, iid: 99_999 } } });
+    const result = await drainJobs({});
     expect(result).toMatchObject({ succeeded: 1, failed: 1 });
     const failed = await prisma.job.findFirstOrThrow({ where: { kind: CLEANUP_LINK_JOB, status: "FAILED" } });
     expect(failed.lastError).toMatch(/Issue #99999 of GitLab project \d+ no longer exists or is hidden from the integration's token/);

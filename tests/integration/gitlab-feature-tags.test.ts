@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";
-import { syncFeatureGitLabTags } from "@/lib/gitlab/feature-tags";
+import { syncFeatureGitLabTags } from "@/lib/gitlab/links/feature-tags";
 import { seedOrganisation } from "@/tests/support/api";
 
 const system = { kind: "system" as const, label: "GitLab webhook" };

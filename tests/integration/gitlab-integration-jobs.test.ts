@@ -1,3 +1,4 @@
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as retryRoute from "@/app/api/v1/projects/[projectId]/integrations/gitlab/[integrationId]/jobs/[jobId]/retry/route";
 import * as jobsRoute from "@/app/api/v1/projects/[projectId]/integrations/gitlab/[integrationId]/jobs/route";
@@ -5,8 +6,8 @@ import type { DemoSeed } from "@/e2e/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
-import { maskTokens } from "@/lib/gitlab/integration-jobs";
-import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
+import { maskTokens } from "@/lib/gitlab/integration/integration-jobs";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
 import { call, expectError, seedProjectMember, sessionHeaders, type CallOptions } from "@/tests/support/api";
 import { expectStatus } from "@/tests/support/flags";
 import { drainUntilIdle, linkItem, notesProject, statusNotes, type NotesProject } from "@/tests/support/gitlab-notes";
@@ -71,7 +72,7 @@ describe("GET …/integrations/gitlab/{id}/jobs/", () => {
 
   it("never shows a token, even one quoted in an error", async () => {
     const p = await failedJobProject(3);
-    await prisma.job.updateMany({ where: { integrationId: p.integrationId, status: "FAILED" }, data: { lastError: `GitLab said: bad token ${p.token}` } });
+    await prisma.job.updateMany({ where: { groupKey: integrationJobGroup(p.integrationId), status: "FAILED" }, data: { lastError: `GitLab said: bad token ${p.token}` } });
     const answer = await list({ apiKey: p.apiKey }, p, "failed");
     expect(JSON.stringify(answer.body)).not.toContain(p.token);
     expect(answer.body.results[0].last_error).toBe("GitLab said: bad token [token]");

@@ -4,7 +4,7 @@ import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/ser
 import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
-import { GITLAB_TAG_COLOR } from "@/lib/gitlab/system-tags";
+import { GITLAB_TAG_COLOR } from "@/lib/gitlab/links/system-tags";
 import { expectError, seedOrganisation, seedProjectMember, sessionHeaders } from "@/tests/support/api";
 import { expectStatus } from "@/tests/support/flags";
 import { closedPort, createProject, gitlabApi, htmlServer } from "@/tests/support/gitlab";

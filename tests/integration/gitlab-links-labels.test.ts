@@ -1,10 +1,11 @@
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
-import { ITEM_LABEL_JOB } from "@/lib/gitlab/link-labels";
+import { ITEM_LABEL_JOB } from "@/lib/gitlab/links/link-labels";
 import { expectStatus } from "@/tests/support/flags";
 import { connectedProject, drainLabelJobs, labelJobs, linksApi, type LinkedProject } from "@/tests/support/gitlab-links";
 
@@ -48,7 +49,7 @@ describe("adding the label", () => {
     expect(issueLabels(1)).not.toContain("Flagpost");
 
     const [job] = await labelJobs();
-    expect(job).toMatchObject({ kind: ITEM_LABEL_JOB, status: "PENDING", integrationId: p.integrationId, projectId: p.projectId, concurrencyKey: `gitlab-item:${p.integrationId}:${seed.projectId}:issue:1` });
+    expect(job).toMatchObject({ kind: ITEM_LABEL_JOB, status: "PENDING", groupKey: integrationJobGroup(p.integrationId), projectId: p.projectId, concurrencyKey: `gitlab-item:${p.integrationId}:${seed.projectId}:issue:1` });
     expect(job!.payload).toEqual({ integrationId: p.integrationId, gitlabProjectId: seed.projectId, type: "GITLAB_ISSUE", iid: 1 });
 
     expect(await drainLabelJobs()).toMatchObject({ succeeded: 1, failed: 0 });

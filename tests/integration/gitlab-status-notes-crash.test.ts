@@ -5,7 +5,7 @@ import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/ser
 import { closeDatabase, currentDatabase, prisma, useDatabase } from "@/lib/db/client";
 import { openDatabase } from "@/lib/db/open-database";
 import { env, resetEnvForTests } from "@/lib/env";
-import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
 import { environmentRow, flags, linkItem, notesProject, statusNotes } from "@/tests/support/gitlab-notes";
 
 // kill -9 in the middle of a batch, then a restart: every note exists exactly once, with the final

@@ -5,10 +5,9 @@ import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
-import { STATUS_NOTE_JOB, statusNoteKey } from "@/lib/gitlab/status-note-outbox";
+import { STATUS_NOTE_JOB, statusNoteKey } from "@/lib/gitlab/notes/status-note-outbox";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { drainJobs } from "@/lib/jobs/worker";
-import { jobHandlers } from "@/lib/jobs/handlers";
 import { hasChangeMarker } from "@/lib/vcs/status-comment";
 import { expectStatus } from "@/tests/support/flags";
 import { gitlabApi } from "@/tests/support/gitlab";
@@ -70,7 +69,7 @@ describe("one status note per feature and item, edited in place", () => {
     expect(await noteRow(p, 1)).toMatchObject({ noteId: note!.id, integrationId: p.integrationId, finalisedAt: null, bodyHash: expect.any(String) });
 
     gl.sim.clearRequests();
-    await enqueueJob(prisma, { kind: STATUS_NOTE_JOB, payload: job!.payload as never, integrationId: p.integrationId, concurrencyKey: job!.concurrencyKey });
+    await enqueueJob(prisma, { kind: STATUS_NOTE_JOB, payload: job!.payload as never, groupKey: job!.groupKey, concurrencyKey: job!.concurrencyKey });
     await drainUntilIdle();
     expect(gl.sim.requests()).toEqual([]);
   });
@@ -152,7 +151,7 @@ describe("GitLab failing", () => {
     gl.sim.injectFault({ status: 429, retryAfter: 1, count: 2, method: "PUT", pathPattern: "/notes/" });
     await flags.setState(p, p.environments[0]!, { enabled: true });
     await new Promise((resolve) => setTimeout(resolve, 80));
-    await drainJobs({ handlers: jobHandlers });
+    await drainJobs({});
     const [job] = (await noteJobs({ integrationId: p.integrationId })).filter((row) => row.status !== "SUCCEEDED");
     expect(job).toMatchObject({ status: "PENDING", attempts: 0, lastError: expect.stringContaining("429") });
     // Rescheduled (at the release, which also stamped updatedAt) for Retry-After plus jitter.
@@ -169,7 +168,7 @@ describe("GitLab failing", () => {
     await flags.setState(p, p.environments[0]!, { feature_state_value: "during the outage" });
     for (let attempt = 1; attempt <= 3; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 80));
-      await drainJobs({ handlers: jobHandlers });
+      await drainJobs({});
       const [job] = (await noteJobs({ integrationId: p.integrationId })).filter((row) => row.status !== "SUCCEEDED");
       expect(job).toMatchObject({ status: "PENDING", attempts: attempt, lastError: expect.stringContaining("503") });
       // Exponential backoff with jitter: half to all of 2 s·2^(attempt-1) after the failure.
@@ -228,13 +227,13 @@ describe("GitLab failing", () => {
     gl.sim.revokeToken(p.token);
     await flags.setState(p, p.environments[0]!, { feature_state_value: "while revoked" });
     await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(await drainJobs({ handlers: jobHandlers })).toMatchObject({ paused: 1 });
+    expect(await drainJobs({})).toMatchObject({ paused: 1 });
     expect(await prisma.gitLabIntegration.findUniqueOrThrow({ where: { id: p.integrationId } })).toMatchObject({ tokenStatus: "INVALID" });
     const [waiting] = (await noteJobs({ integrationId: p.integrationId })).filter((row) => row.status !== "SUCCEEDED");
     expect(waiting).toMatchObject({ status: "PENDING", attempts: 0 });
 
     gl.sim.clearRequests();
-    await drainJobs({ handlers: jobHandlers });
+    await drainJobs({});
     expect(gl.sim.requests()).toEqual([]);
 
     expectStatus(await gitlabApi.update({ apiKey: p.apiKey }, p.projectId, p.integrationId, { access_token: newGitLabToken(gl) }), 200);
@@ -408,7 +407,7 @@ describe("new comment for every change (per-change style)", () => {
     const previous = await prisma.auditLog.findFirstOrThrow({ where: { featureId: p.featureId, id: { lt: change.id } }, orderBy: { id: "desc" } });
     await prisma.statusNote.update({ where: { id: row.id }, data: { lastChangeId: previous.id, postingChangeId: change.id } });
     const [job] = await noteJobs({ integrationId: p.integrationId });
-    await enqueueJob(prisma, { kind: STATUS_NOTE_JOB, payload: job!.payload as never, integrationId: p.integrationId, concurrencyKey: job!.concurrencyKey, coalesce: true });
+    await enqueueJob(prisma, { kind: STATUS_NOTE_JOB, payload: job!.payload as never, groupKey: job!.groupKey, concurrencyKey: job!.concurrencyKey, coalesce: true });
     gl.sim.clearRequests();
     await drainUntilIdle();
     expect(writes()).toEqual([]);
@@ -484,8 +483,8 @@ describe("two workers", () => {
     gl.sim.clearRequests();
     const race = () =>
       Promise.all([
-        drainJobs({ handlers: jobHandlers, workerId: "worker-a", batchSize: 3, parallelism: 2 }),
-        drainJobs({ handlers: jobHandlers, workerId: "worker-b", batchSize: 3, parallelism: 2 }),
+        drainJobs({ workerId: "worker-a", batchSize: 3, parallelism: 2 }),
+        drainJobs({ workerId: "worker-b", batchSize: 3, parallelism: 2 }),
       ]);
     const [a, b] = await race();
     expect(a.succeeded + b.succeeded).toBe(10);

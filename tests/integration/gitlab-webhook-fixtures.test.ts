@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { syncFeatureGitLabTags } from "@/lib/gitlab/feature-tags";
+import { syncFeatureGitLabTags } from "@/lib/gitlab/links/feature-tags";
 import { WEBHOOK_ACTOR } from "@/lib/gitlab/webhooks/apply-delivery";
 import { createFeature } from "@/tests/support/flags";
 import { FIXTURE_DIR, fixture, fixtureEvents, fixtureText, linkItem, postWebhook, setupWebhookProject, tagLabels, type LinkSpec } from "@/tests/support/gitlab-webhooks";

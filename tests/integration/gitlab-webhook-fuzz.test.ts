@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { desiredTags, syncFeatureGitLabTags } from "@/lib/gitlab/feature-tags";
-import { gitlabSystemTag } from "@/lib/gitlab/system-tags";
+import { desiredTags, syncFeatureGitLabTags } from "@/lib/gitlab/links/feature-tags";
+import { gitlabSystemTag } from "@/lib/gitlab/links/system-tags";
 import { WEBHOOK_ACTOR } from "@/lib/gitlab/webhooks/apply-delivery";
 import { createFeature } from "@/tests/support/flags";
 import {

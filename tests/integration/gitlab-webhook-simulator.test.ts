@@ -3,7 +3,7 @@ import { DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import type { DeliveryRecord } from "@/e2e/gitlab-sim/types";
 import { prisma } from "@/lib/db/client";
-import { syncFeatureGitLabTags } from "@/lib/gitlab/feature-tags";
+import { syncFeatureGitLabTags } from "@/lib/gitlab/links/feature-tags";
 import { WEBHOOK_ACTOR } from "@/lib/gitlab/webhooks/apply-delivery";
 import { createFeature } from "@/tests/support/flags";
 import { linkItem, SECRET, setupWebhookProject, startWebhookReceiver, tagLabels } from "@/tests/support/gitlab-webhooks";

@@ -3,7 +3,12 @@ import * as route from "@/app/api/internal/jobs/run/route";
 import { resetEnvForTests } from "@/lib/env";
 import { prisma } from "@/lib/db/client";
 import { enqueueJob } from "@/lib/jobs/queue";
+import { defineJobKind } from "@/lib/jobs/registry";
+import { z } from "zod";
 import { call, expectError } from "@/tests/support/api";
+
+// A kind with a payload schema but no registered handler: the worker must fail it visibly.
+defineJobKind("kind.without.handler", z.object({}));
 
 describe("POST /api/internal/jobs/run", () => {
   afterEach(() => {

@@ -1,10 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { GitLabApiError } from "@/lib/gitlab/errors";
+import { GitLabApiError } from "@/lib/gitlab/client/errors";
 import { claimJobs, completeJob, enqueueJob, enqueueJobs, pruneJobs, releaseJob, retryFailedJob } from "@/lib/jobs/queue";
 import { drainJobs, type JobHandlers } from "@/lib/jobs/worker";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { seedOrganisation } from "@/tests/support/api";
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
+import { defineJobKind } from "@/lib/jobs/registry";
+import { z } from "zod";
+
+// The job kinds these tests enqueue, each with its payload schema (checked on enqueue and claim).
+defineJobKind("test.echo", z.object({ n: z.number() }));
+defineJobKind("test.flaky", z.object({}));
+defineJobKind("test.limited", z.object({}));
+defineJobKind("test.gitlab", z.object({}));
 
 async function clearJobs() {
   await prisma.job.deleteMany({});
@@ -153,8 +162,8 @@ describe("job queue", () => {
         encryptedWebhookSecret: encryptSecret("s"),
       },
     });
-    await enqueueJob(prisma, { kind: "test.gitlab", payload: {}, integrationId: integration.id });
-    await enqueueJob(prisma, { kind: "test.gitlab", payload: {}, integrationId: integration.id });
+    await enqueueJob(prisma, { kind: "test.gitlab", payload: {}, groupKey: integrationJobGroup(integration.id) });
+    await enqueueJob(prisma, { kind: "test.gitlab", payload: {}, groupKey: integrationJobGroup(integration.id) });
     let calls = 0;
     const handlers: JobHandlers = {
       "test.gitlab": async () => {

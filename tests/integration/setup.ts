@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
+import { registerProviders } from "@/lib/server/providers";
 import { openTestDatabase } from "@/tests/support/test-database";
 
 // Runs before every integration test file: a private data directory (for generated secrets), a
@@ -15,6 +16,8 @@ process.env.FLAGPOST_LOG_LEVEL ??= "warn";
 process.env.GITLAB_ALLOW_PRIVATE_NETWORK = "true";
 process.env.FLAGPOST_WORKER = "false";
 resetEnvForTests();
+// As the server does at boot: GitLab's job handlers, job group and audit subscriber.
+registerProviders();
 
 let dispose: (() => Promise<void>) | undefined;
 

@@ -5,9 +5,8 @@ import type { DemoSeed } from "@/e2e/gitlab-sim/seed";
 import { DEMO_TOKENS } from "@/e2e/gitlab-sim/seed";
 import type { GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import { prisma } from "@/lib/db/client";
-import { ITEM_LABEL_JOB } from "@/lib/gitlab/link-labels";
-import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
-import { jobHandlers } from "@/lib/jobs/handlers";
+import { ITEM_LABEL_JOB } from "@/lib/gitlab/links/link-labels";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
 import { drainJobs } from "@/lib/jobs/worker";
 import { call, seedOrganisation, type CallOptions } from "@/tests/support/api";
 import { expectStatus } from "@/tests/support/flags";
@@ -60,7 +59,7 @@ export const tagLabels = async (featureId: number) =>
  */
 export async function drainLabelJobs() {
   await prisma.job.deleteMany({ where: { kind: STATUS_NOTE_JOB } });
-  return drainJobs({ handlers: jobHandlers });
+  return drainJobs({});
 }
 
 export const labelJobs = () => prisma.job.findMany({ where: { kind: ITEM_LABEL_JOB }, orderBy: { id: "asc" } });

@@ -9,9 +9,9 @@ import type { DemoSeed } from "@/e2e/gitlab-sim/seed";
 import type { GitLabSimulator } from "@/e2e/gitlab-sim/server";
 import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
 import { prisma } from "@/lib/db/client";
-import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
-import { jobHandlers } from "@/lib/jobs/handlers";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
 import { msUntilNextDueJob } from "@/lib/jobs/queue";
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { drainJobs, type DrainOptions } from "@/lib/jobs/worker";
 import { hasNoteMarker } from "@/lib/vcs/status-comment";
 import { call, seedOrganisation } from "@/tests/support/api";
@@ -128,7 +128,11 @@ export const flags = {
     ),
 };
 
-export const noteJobs = (where: { integrationId?: number } = {}) => prisma.job.findMany({ where: { kind: STATUS_NOTE_JOB, ...where }, orderBy: { id: "asc" } });
+export const noteJobs = ({ integrationId }: { integrationId?: number } = {}) =>
+  prisma.job.findMany({
+    where: { kind: STATUS_NOTE_JOB, ...(integrationId !== undefined ? { groupKey: integrationJobGroup(integrationId) } : {}) },
+    orderBy: { id: "asc" },
+  });
 
 /**
  * Runs the worker as the server would until no job is pending or running (waiting for debounces
@@ -137,9 +141,9 @@ export const noteJobs = (where: { integrationId?: number } = {}) => prisma.job.f
 export async function drainUntilIdle({ timeoutMs = 20_000, ...options }: Partial<DrainOptions> & { timeoutMs?: number } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    await drainJobs({ handlers: jobHandlers, ...options });
+    await drainJobs({ ...options });
     const waiting = await prisma.job.count({
-      where: { status: { in: ["PENDING", "RUNNING"] }, OR: [{ integrationId: null }, { integrationId: { in: await activeIntegrations() } }] },
+      where: { status: { in: ["PENDING", "RUNNING"] }, OR: [{ groupKey: null }, { groupKey: { in: (await activeIntegrations()).map(integrationJobGroup) } }] },
     });
     if (waiting === 0) return;
     if (Date.now() > deadline) throw new Error(`${waiting} job(s) still waiting after ${timeoutMs} ms`);

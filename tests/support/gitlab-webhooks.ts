@@ -6,7 +6,7 @@ import * as webhookRoute from "@/app/api/v1/gitlab-webhook/[projectId]/route";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";
 import type { ExternalResourceType } from "@/lib/generated/prisma/client";
-import { ensureGitLabSystemTags } from "@/lib/gitlab/system-tags";
+import { ensureGitLabSystemTags } from "@/lib/gitlab/links/system-tags";
 import { seedOrganisation, type CallResult } from "@/tests/support/api";
 import { createProject } from "@/tests/support/gitlab";
 

@@ -1,7 +1,7 @@
 import type { AuditActor } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { syncFeatureGitLabTags, type TagChange } from "@/lib/gitlab/feature-tags";
+import { syncFeatureGitLabTags, type TagChange } from "@/lib/gitlab/links/feature-tags";
 import { deliveryRow, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
 import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 

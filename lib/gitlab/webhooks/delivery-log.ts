@@ -4,7 +4,7 @@ import { requireProjectRole } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import type { DeliveryResult, WebhookDelivery } from "@/lib/generated/prisma/client";
-import { requireLiveIntegration } from "@/lib/gitlab/integrations";
+import { requireLiveIntegration } from "@/lib/gitlab/integration/integrations";
 import { cleanText } from "@/lib/gitlab/webhooks/normalise-payload";
 import { logger } from "@/lib/logger";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ExternalResourceType } from "@/lib/generated/prisma/client";
-import { ItemReferenceError, parseItemReference, shortReference } from "@/lib/gitlab/item-reference";
+import { ItemReferenceError, parseItemReference, shortReference } from "@/lib/gitlab/links/item-reference";
 
 // Turns a GitLab webhook body of any generation (GitLab 10 to 19) into the few facts Flagpost
 // needs about one issue or merge request. Every field we read is typed by a schema; everything else

@@ -3,7 +3,7 @@ import { readBodyText } from "@/lib/api/read-body";
 import { jsonResponse } from "@/lib/api/with-route";
 import { prisma } from "@/lib/db/client";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
-import { findLiveIntegration } from "@/lib/gitlab/integrations";
+import { findLiveIntegration } from "@/lib/gitlab/integration/integrations";
 import { applyWebhookItem, type ApplyOutcome } from "@/lib/gitlab/webhooks/apply-delivery";
 import { checkWebhookToken } from "@/lib/gitlab/webhooks/authenticate";
 import { deliveryKey } from "@/lib/gitlab/webhooks/dedupe-key";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { paginate, paginationQuery } from "@/lib/api/pagination";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { listStaleFlags, serializeStaleFlag } from "@/lib/flags/stale-flags";
+import { listStaleFlags, serializeStaleFlag } from "@/lib/gitlab/cleanup/stale-flag-list";
 import { searchQuery } from "@/lib/validations/common";
 
 const params = z.object({ projectId: idParam });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { previewCleanupIssue } from "@/lib/gitlab/cleanup-issues";
+import { previewCleanupIssue } from "@/lib/gitlab/cleanup/cleanup-issues";
 import { cleanupIssuePreviewQuery } from "@/lib/validations/gitlab";
 
 const params = z.object({ projectId: idParam });

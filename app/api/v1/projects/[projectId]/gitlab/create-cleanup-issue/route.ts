@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { createCleanupIssue, serializeCreatedCleanupIssue } from "@/lib/gitlab/cleanup-issues";
+import { createCleanupIssue, serializeCreatedCleanupIssue } from "@/lib/gitlab/cleanup/cleanup-issues";
 import { createCleanupIssueBody } from "@/lib/validations/gitlab";
 
 const params = z.object({ projectId: idParam });

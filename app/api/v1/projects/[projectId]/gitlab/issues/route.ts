@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { paginationQuery } from "@/lib/api/pagination";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { browseGitLabIssues } from "@/lib/gitlab/browse";
+import { browseGitLabIssues } from "@/lib/gitlab/integration/browse";
 import { gitlabIssueFilters } from "@/lib/validations/gitlab";
 
 const params = z.object({ projectId: idParam });

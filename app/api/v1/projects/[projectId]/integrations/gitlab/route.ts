@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { createIntegration, listIntegrations, serializeIntegration } from "@/lib/gitlab/integrations";
+import { createIntegration, listIntegrations, serializeIntegration } from "@/lib/gitlab/integration/integrations";
 import { createGitLabIntegrationBody } from "@/lib/validations/gitlab";
 
 const params = z.object({ projectId: idParam });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { serializeLink } from "@/lib/gitlab/link-metadata";
-import { linkFeatureItem, listFeatureLinks } from "@/lib/gitlab/links";
+import { serializeLink } from "@/lib/gitlab/links/link-metadata";
+import { linkFeatureItem, listFeatureLinks } from "@/lib/gitlab/links/links";
 import { linkItemBody } from "@/lib/validations/gitlab";
 
 const params = z.object({ projectId: idParam, featureId: idParam });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { deleteIntegration, getIntegration, serializeIntegration, updateIntegration } from "@/lib/gitlab/integrations";
+import { deleteIntegration, getIntegration, serializeIntegration, updateIntegration } from "@/lib/gitlab/integration/integrations";
 import { updateGitLabIntegrationBody } from "@/lib/validations/gitlab";
 
 const params = z.object({ projectId: idParam, integrationId: idParam });

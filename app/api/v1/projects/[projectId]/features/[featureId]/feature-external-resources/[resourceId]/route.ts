@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { unlinkFeatureItem } from "@/lib/gitlab/links";
+import { unlinkFeatureItem } from "@/lib/gitlab/links/links";
 
 const params = z.object({ projectId: idParam, featureId: idParam, resourceId: idParam });
 

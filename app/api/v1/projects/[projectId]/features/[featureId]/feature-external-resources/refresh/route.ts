@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { serializeLink } from "@/lib/gitlab/link-metadata";
-import { listFeatureLinks } from "@/lib/gitlab/links";
+import { serializeLink } from "@/lib/gitlab/links/link-metadata";
+import { listFeatureLinks } from "@/lib/gitlab/links/links";
 
 const params = z.object({ projectId: idParam, featureId: idParam });
 

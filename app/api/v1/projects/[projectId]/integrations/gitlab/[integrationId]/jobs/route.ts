@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { listIntegrationJobs } from "@/lib/gitlab/integration-jobs";
+import { listIntegrationJobs } from "@/lib/gitlab/integration/integration-jobs";
 import { integrationJobFilters } from "@/lib/validations/gitlab";
 
 const params = z.object({ projectId: idParam, integrationId: idParam });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { registerWebhook, unregisterWebhook } from "@/lib/gitlab/integration-webhook";
-import { serializeIntegration } from "@/lib/gitlab/integrations";
+import { registerWebhook, unregisterWebhook } from "@/lib/gitlab/integration/integration-webhook";
+import { serializeIntegration } from "@/lib/gitlab/integration/integrations";
 
 const params = z.object({ projectId: idParam, integrationId: idParam });
 

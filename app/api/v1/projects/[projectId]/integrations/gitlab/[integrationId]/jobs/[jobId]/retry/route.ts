@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { retryIntegrationJob } from "@/lib/gitlab/integration-jobs";
+import { retryIntegrationJob } from "@/lib/gitlab/integration/integration-jobs";
 
 const params = z.object({ projectId: idParam, integrationId: idParam, jobId: idParam });
 

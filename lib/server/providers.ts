@@ -1,0 +1,9 @@
+import { registerGitLab } from "@/lib/gitlab/register";
+
+// The one place where VCS providers plug into the generic parts (job handlers and groups, audit
+// subscribers). Called by the server at boot, the standalone worker, benchmarks and test set-up;
+// a second provider (GitHub) adds its register call here.
+
+export function registerProviders(): void {
+  registerGitLab();
+}
