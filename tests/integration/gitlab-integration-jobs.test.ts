@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as retryRoute from "@/app/api/v1/projects/[projectId]/integrations/gitlab/[integrationId]/jobs/[jobId]/retry/route";
 import * as jobsRoute from "@/app/api/v1/projects/[projectId]/integrations/gitlab/[integrationId]/jobs/route";
-import type { DemoSeed } from "@/e2e/gitlab-sim/seed";
-import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
+import type { DemoSeed } from "@/tools/gitlab-sim/seed";
+import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { maskTokens } from "@/lib/gitlab/integration-jobs";
