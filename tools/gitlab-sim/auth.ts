@@ -7,6 +7,7 @@ import type { Actor, RouteDef } from "./router";
 import type { SimStore } from "./store";
 import type { Token } from "./types";
 import { nowIso } from "./util";
+import { tokenExpired } from "./tokens";
 
 const REALM = 'Bearer realm="Protected by OAuth 2.0"';
 
@@ -46,7 +47,7 @@ export function authenticate(store: SimStore, value: string | null, route: Route
   const user = store.users.get(token.userId);
   if (!user) throw errors.unauthorized();
   if (token.revoked) throw invalidToken("Token was revoked. You have to re-authorize from the user.");
-  if (store.tokenExpired(token)) {
+  if (tokenExpired(store, token)) {
     throw invalidToken("Token is expired. You can either do re-authorization or token refresh.");
   }
   if (user.state === "blocked") throw errors.forbidden("Your account has been blocked.");

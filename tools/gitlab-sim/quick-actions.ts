@@ -2,11 +2,14 @@
 // extracted when the command exists and the user may run it; otherwise it stays in the note text.
 // Lines inside fenced code blocks are never commands. Every executed command is recorded in the
 // store so tests can assert that none ran.
-import { type IssuePatch, type MergeRequestPatch, resolveLabels, updateIssue, updateMergeRequest } from "./domain";
+import { type IssuePatch, updateIssue } from "./domain/issues";
+import { resolveLabels } from "./domain/labels";
+import { type MergeRequestPatch, updateMergeRequest } from "./domain/merge-requests";
 import type { SimStore } from "./store";
 import type { Issue, MergeRequest, Project, SimEvent, User } from "./types";
 import { ACCESS_LEVEL } from "./types";
 import { isDraftTitle, nowIso } from "./util";
+import { effectiveLevel } from "./permissions";
 
 export interface QuickActionResult {
   /** Note text with the executed command lines removed. */
@@ -31,7 +34,7 @@ function parseLabelArgs(args: string): string[] {
 }
 
 export function runQuickActions(store: SimStore, project: Project, target: Target, user: User, body: string): QuickActionResult {
-  const level = store.effectiveLevel(user, project);
+  const level = effectiveLevel(store, user, project);
   const isAuthor = target.record.authorId === user.id;
   const canUpdate = level >= ACCESS_LEVEL.reporter || isAuthor;
   const canAdmin = level >= ACCESS_LEVEL.reporter;

@@ -1,5 +1,5 @@
-// In-memory state of the simulated GitLab instance: records, id sequences, permissions, logs.
-import { randomBytes } from "node:crypto";
+// In-memory state of the simulated GitLab instance: records, id sequences, lookups, logs.
+// Permissions live in permissions.ts, tokens in tokens.ts.
 import type {
   DeliveryRecord,
   Fault,
@@ -19,8 +19,7 @@ import type {
   User,
   Visibility,
 } from "./types";
-import { ACCESS_LEVEL } from "./types";
-import { md5, nowIso, todayDate } from "./util";
+import { nowIso } from "./util";
 
 export class SimError extends Error {}
 
@@ -313,158 +312,11 @@ export class SimStore {
     return `${this.instanceUrl}/${this.projectFullPath(p)}`;
   }
 
-  // ---------------------------------------------------------------- membership and permissions
-
-  addMember(sourceType: "Project" | "Namespace", sourceId: number, userId: number, accessLevel: number): Membership {
-    this.requireUser(userId);
-    const existing = this.memberships.find(
-      (m) => m.sourceType === sourceType && m.sourceId === sourceId && m.userId === userId,
-    );
-    if (existing) {
-      existing.accessLevel = accessLevel;
-      return existing;
-    }
-    const m: Membership = {
-      sourceType,
-      sourceId,
-      userId,
-      accessLevel,
-      createdAt: nowIso(),
-      createdById: 1,
-      expiresAt: null,
-    };
-    this.memberships.push(m);
-    return m;
-  }
-
-  directProjectAccess(userId: number, project: Project): number {
-    let level = 0;
-    for (const m of this.memberships) {
-      if (m.sourceType === "Project" && m.sourceId === project.id && m.userId === userId) {
-        level = Math.max(level, m.accessLevel);
-      }
-    }
-    return level;
-  }
-
-  groupAccess(userId: number, namespaceId: number): number {
-    const ids = new Set(this.namespaceChain(namespaceId).map((n) => n.id));
-    let level = 0;
-    for (const m of this.memberships) {
-      if (m.sourceType === "Namespace" && ids.has(m.sourceId) && m.userId === userId) {
-        level = Math.max(level, m.accessLevel);
-      }
-    }
-    return level;
-  }
-
-  /** Effective role of a user in a project: direct membership or inherited from ancestor groups. */
-  accessLevel(user: User | null, project: Project): number {
-    if (!user) return 0;
-    return Math.max(this.directProjectAccess(user.id, project), this.groupAccess(user.id, project.namespaceId));
-  }
-
-  /** Role used for permission checks (administrators can do everything). */
-  effectiveLevel(user: User | null, project: Project): number {
-    if (user?.isAdmin) return ACCESS_LEVEL.owner;
-    return this.accessLevel(user, project);
-  }
-
-  canReadProject(user: User | null, project: Project): boolean {
-    if (project.visibility === "public") return true;
-    if (!user) return false;
-    if (project.visibility === "internal" && !user.bot) return true;
-    return this.effectiveLevel(user, project) >= ACCESS_LEVEL.guest;
-  }
-
-  canReadIssue(user: User | null, project: Project, issue: Issue): boolean {
-    if (!this.canReadProject(user, project) || !project.issuesEnabled) return false;
-    if (!issue.confidential) return true;
-    if (!user) return false;
-    return (
-      this.effectiveLevel(user, project) >= ACCESS_LEVEL.planner ||
-      issue.authorId === user.id ||
-      issue.assigneeIds.includes(user.id)
-    );
-  }
-
-  canReadMergeRequests(user: User | null, project: Project): boolean {
-    if (!this.canReadProject(user, project) || !project.mergeRequestsEnabled) return false;
-    if (project.visibility !== "private") return true;
-    return this.effectiveLevel(user, project) >= ACCESS_LEVEL.reporter;
-  }
-
-  // ---------------------------------------------------------------- tokens
-
-  createToken(input: {
-    value?: string;
-    name: string;
-    description?: string | null;
-    scopes: string[];
-    expires_at?: string | null;
-    userId?: number;
-    revoked?: boolean;
-    projects?: { id: number | string; access_level: number }[];
-    groups?: { id: number | string; access_level: number }[];
-  }): Token {
-    const value = input.value ?? `glpat-${randomBytes(15).toString("base64url")}`;
-    if (this.tokens.has(value)) throw new SimError("token value already exists");
-    if (input.scopes.length === 0) throw new SimError("a token needs at least one scope");
-    if (input.expires_at !== undefined && input.expires_at !== null && !/^\d{4}-\d{2}-\d{2}$/.test(input.expires_at)) {
-      throw new SimError("expires_at must be YYYY-MM-DD or null");
-    }
-    let userId = input.userId;
-    if (userId !== undefined) {
-      this.requireUser(userId);
-    } else {
-      // Project/group access token: GitLab creates a bot user named after the first resource.
-      const suffix = md5(value);
-      const firstProject = input.projects?.[0];
-      const firstGroup = input.groups?.[0];
-      let username: string;
-      if (firstProject) {
-        username = `project_${this.requireProject(firstProject.id).id}_bot_${suffix}`;
-      } else if (firstGroup) {
-        username = `group_${this.requireGroup(firstGroup.id).id}_bot_${suffix}`;
-      } else {
-        throw new SimError("createToken needs userId, projects or groups");
-      }
-      const bot = this.createUser({ username, name: input.name, bot: true, email: `${username}@noreply.${this.host}` });
-      userId = bot.id;
-    }
-    for (const p of input.projects ?? []) {
-      this.addMember("Project", this.requireProject(p.id).id, userId, p.access_level);
-    }
-    for (const g of input.groups ?? []) {
-      this.addMember("Namespace", this.requireGroup(g.id).id, userId, g.access_level);
-    }
-    const token: Token = {
-      id: this.nextId("token"),
-      value,
-      name: input.name,
-      description: input.description ?? null,
-      scopes: [...input.scopes],
-      // Since 16.0 new access tokens must expire; default to one year like GitLab's maximum.
-      expiresAt: input.expires_at === undefined ? todayDate(365) : input.expires_at,
-      revoked: input.revoked ?? false,
-      userId,
-      createdAt: nowIso(),
-      lastUsedAt: null,
-    };
-    this.tokens.set(value, token);
-    return token;
-  }
-
   requireGroup(ref: number | string): Namespace {
     const ns =
       typeof ref === "number" || /^\d+$/.test(ref) ? this.namespaces.get(Number(ref)) : this.namespaceByFullPath(ref);
     if (!ns || ns.kind !== "group") throw new SimError(`unknown group ${ref}`);
     return ns;
-  }
-
-  tokenExpired(token: Token): boolean {
-    // A token expires at the start of its expiry date (UTC).
-    return token.expiresAt !== null && token.expiresAt <= todayDate();
   }
 
   // ---------------------------------------------------------------- issues, merge requests, labels, notes

@@ -1,6 +1,7 @@
 // Minimal HTML pages for the web URLs the API hands out (project, issue, work item, MR), so a human
 // clicking a link from Flagpost lands somewhere meaningful. Not part of GitLab's API surface.
-import { issueWebUrl, mergeRequestWebUrl } from "./entities";
+import { issueWebUrl } from "./entities/issues";
+import { mergeRequestWebUrl } from "./entities/merge-requests";
 import type { ApiResponse } from "./http";
 import type { SimStore } from "./store";
 import type { Project } from "./types";

@@ -8,7 +8,8 @@ import https from "node:https";
 import type { SimStore } from "./store";
 import type { DeliveryRecord, Hook, PayloadStyle, SimEvent } from "./types";
 import { nowIso, versionAtLeast } from "./util";
-import { type BuiltEvent, buildEvent } from "./webhook-payloads";
+import { buildEvent } from "./webhook-payloads/build-event";
+import type { BuiltEvent } from "./webhook-payloads/common";
 
 export type DeliverMode = "sync" | "async";
 

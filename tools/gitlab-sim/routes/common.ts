@@ -4,6 +4,7 @@ import { paginate } from "../pagination";
 import type { RouteContext } from "../router";
 import type { Project, SimEvent, User } from "../types";
 import { dispatchEvents } from "../webhook-delivery";
+import { canReadProject, effectiveLevel } from "../permissions";
 
 export function viewer(ctx: RouteContext): User | null {
   return ctx.actor?.user ?? null;
@@ -19,12 +20,12 @@ export function requireViewer(ctx: RouteContext): User {
 export function loadProject(ctx: RouteContext): Project {
   const ref = ctx.params.id ?? "";
   const project = ctx.store.findProject(ref);
-  if (!project || !ctx.store.canReadProject(viewer(ctx), project)) throw errors.projectNotFound();
+  if (!project || !canReadProject(ctx.store, viewer(ctx), project)) throw errors.projectNotFound();
   return project;
 }
 
 export function level(ctx: RouteContext, project: Project): number {
-  return ctx.store.effectiveLevel(viewer(ctx), project);
+  return effectiveLevel(ctx.store, viewer(ctx), project);
 }
 
 export function requireLevel(ctx: RouteContext, project: Project, min: number): void {

@@ -1,5 +1,5 @@
 // Project webhooks (Maintainer+). `token` is write-only; `push_events` defaults to true.
-import { hookEntity } from "../entities";
+import { hookEntity } from "../entities/hooks";
 import { bool, errors, has, type Params, str } from "../http";
 import type { RouteContext, RouteDef } from "../router";
 import type { SimStore } from "../store";

@@ -1,12 +1,13 @@
 // Project issues: list, single, create, edit, delete.
-import { createIssue, type IssuePatch, updateIssue } from "../domain";
-import { issueEntity } from "../entities";
+import { createIssue, type IssuePatch, updateIssue } from "../domain/issues";
+import { issueEntity } from "../entities/issues";
 import { ApiError, bool, errors, has, int, intList, nested, oneOf, type Params, str, strList } from "../http";
 import type { RouteContext, RouteDef } from "../router";
 import type { SimStore } from "../store";
 import type { Issue, IssueType, Project, User } from "../types";
 import { ACCESS_LEVEL } from "../types";
 import { emit, intParam, level, list, loadProject, ok, requireViewer, sortBy, viewer } from "./common";
+import { accessLevel, canReadIssue } from "../permissions";
 
 const ISSUE_ORDER_BY = ["created_at", "updated_at", "priority", "due_date", "relative_position", "label_priority", "milestone_due", "popularity", "weight", "title"] as const;
 const ISSUE_TYPES = ["issue", "incident", "test_case", "task"] as const;
@@ -18,7 +19,7 @@ export function requireIssuesEnabled(project: Project): void {
 
 export function findReadableIssue(ctx: RouteContext, project: Project, iid: number): Issue | undefined {
   const issue = ctx.store.issueByIid(project.id, iid);
-  if (!issue || !ctx.store.canReadIssue(viewer(ctx), project, issue)) return undefined;
+  if (!issue || !canReadIssue(ctx.store, viewer(ctx), project, issue)) return undefined;
   return issue;
 }
 
@@ -104,7 +105,7 @@ export function dateFilter(input: Params) {
 export function memberIds(store: SimStore, project: Project, ids: number[]): number[] {
   return ids.filter((id) => {
     const u = store.users.get(id);
-    return u !== undefined && store.accessLevel(u, project) >= ACCESS_LEVEL.guest;
+    return u !== undefined && accessLevel(store, u, project) >= ACCESS_LEVEL.guest;
   });
 }
 
@@ -149,7 +150,7 @@ export const issueRoutes: RouteDef[] = [
       const byAuthor = userFilter(input, "author_id", "author_username", store, (i: Issue) => [i.authorId]);
       const user = viewer(ctx);
 
-      let issues = [...store.issues.values()].filter((i) => i.projectId === project.id && store.canReadIssue(user, project, i));
+      let issues = [...store.issues.values()].filter((i) => i.projectId === project.id && canReadIssue(store, user, project, i));
       if (state !== "all") issues = issues.filter((i) => i.state === state);
       if (iids) issues = issues.filter((i) => iids.includes(i.iid));
       if (confidential !== undefined) issues = issues.filter((i) => i.confidential === confidential);

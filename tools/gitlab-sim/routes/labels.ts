@@ -1,6 +1,6 @@
 // Project labels.
-import { createLabel } from "../domain";
-import { labelEntity } from "../entities";
+import { createLabel } from "../domain/labels";
+import { labelEntity } from "../entities/labels";
 import { ApiError, bool, errors, has, int, str } from "../http";
 import type { RouteContext, RouteDef } from "../router";
 import type { Label, Project } from "../types";

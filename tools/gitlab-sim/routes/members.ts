@@ -1,5 +1,5 @@
 // Project members: direct (`/members`) and effective incl. inherited (`/members/all`).
-import { memberEntity } from "../entities";
+import { memberEntity } from "../entities/users";
 import { errors, intList, str } from "../http";
 import type { RouteContext, RouteDef } from "../router";
 import type { Membership, Project, User } from "../types";

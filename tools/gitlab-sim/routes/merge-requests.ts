@@ -1,6 +1,6 @@
 // Project merge requests: list, single, create, edit.
-import { createMergeRequest, type MergeRequestPatch, updateMergeRequest } from "../domain";
-import { mergeRequestEntity, mergeRequestWebUrl } from "../entities";
+import { createMergeRequest, type MergeRequestPatch, updateMergeRequest } from "../domain/merge-requests";
+import { mergeRequestEntity, mergeRequestWebUrl } from "../entities/merge-requests";
 import { ApiError, bool, errors, has, int, intList, oneOf, type Params, requiredStr, str, strList } from "../http";
 import type { RouteContext, RouteDef } from "../router";
 import type { MergeRequest, Project } from "../types";
@@ -8,16 +8,17 @@ import { ACCESS_LEVEL } from "../types";
 import { isDraftTitle } from "../util";
 import { emit, intParam, level, list, loadProject, ok, requireViewer, sortBy, viewer } from "./common";
 import { dateFilter, labelFilter, memberIds, textFilter, userFilter } from "./issues";
+import { canReadMergeRequests } from "../permissions";
 
 const MR_ORDER_BY = ["created_at", "updated_at", "title", "merged_at", "label_priority", "milestone_due", "popularity", "priority"] as const;
 const UPDATE_PARAMS = ["target_branch", "title", "assignee_id", "assignee_ids", "reviewer_ids", "milestone_id", "labels", "add_labels", "remove_labels", "description", "state_event", "remove_source_branch", "squash", "discussion_locked", "allow_collaboration", "allow_maintainer_to_push", "merge_after"];
 
 export function requireMergeRequestsReadable(ctx: RouteContext, project: Project): void {
-  if (!ctx.store.canReadMergeRequests(viewer(ctx), project)) throw errors.forbidden();
+  if (!canReadMergeRequests(ctx.store, viewer(ctx), project)) throw errors.forbidden();
 }
 
 export function findMergeRequest(ctx: RouteContext, project: Project, iid: number): MergeRequest | undefined {
-  if (!ctx.store.canReadMergeRequests(viewer(ctx), project)) return undefined;
+  if (!canReadMergeRequests(ctx.store, viewer(ctx), project)) return undefined;
   return ctx.store.mergeRequestByIid(project.id, iid);
 }
 

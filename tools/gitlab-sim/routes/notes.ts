@@ -1,6 +1,6 @@
 // Notes (comments) on issues and merge requests, including quick actions in note bodies.
-import { createNote, updateNote } from "../domain";
-import { noteEntity } from "../entities";
+import { createNote, updateNote } from "../domain/notes";
+import { noteEntity } from "../entities/notes";
 import { ApiError, bool, errors, has, oneOf, str } from "../http";
 import { runQuickActions } from "../quick-actions";
 import type { RouteContext, RouteDef } from "../router";

@@ -1,10 +1,11 @@
 // GET /projects and GET /projects/:id.
-import { projectFull, projectSimple } from "../entities";
+import { projectFull, projectSimple } from "../entities/projects";
 import { bool, int, oneOf, str } from "../http";
 import type { RouteDef } from "../router";
 import type { Project } from "../types";
 import { ACCESS_LEVEL } from "../types";
 import { list, loadProject, matchesSearch, ok, sortBy, viewer } from "./common";
+import { accessLevel, canReadProject } from "../permissions";
 
 const ORDER_BY = ["id", "name", "path", "created_at", "updated_at", "last_activity_at", "star_count", "similarity", "storage_size", "repository_size", "wiki_size", "packages_size"] as const;
 
@@ -34,9 +35,9 @@ export const projectRoutes: RouteDef[] = [
       let projects: Project[] = [...store.projects.values()];
       if (membership || minAccess !== undefined || owned) {
         const min = owned ? ACCESS_LEVEL.owner : (minAccess ?? ACCESS_LEVEL.guest);
-        projects = projects.filter((p) => store.accessLevel(user, p) >= min);
+        projects = projects.filter((p) => accessLevel(store, user, p) >= min);
       } else {
-        projects = projects.filter((p) => user?.isAdmin || store.canReadProject(user, p));
+        projects = projects.filter((p) => user?.isAdmin || canReadProject(store, user, p));
       }
       if (archived !== undefined) projects = projects.filter((p) => p.archived === archived);
       if (active !== undefined) projects = projects.filter((p) => p.archived !== active);

@@ -1,8 +1,10 @@
 // GET /user, /version, /metadata, /personal_access_tokens/self[/associations].
-import { currentUser, projectSimple, tokenSelf } from "../entities";
+import { projectSimple } from "../entities/projects";
+import { currentUser, tokenSelf } from "../entities/users";
 import { int } from "../http";
 import type { RouteDef } from "../router";
 import { list, ok, requireViewer } from "./common";
+import { accessLevel, directProjectAccess, groupAccess } from "../permissions";
 
 function versionBody(version: string) {
   return {
@@ -54,7 +56,7 @@ export const userRoutes: RouteDef[] = [
         return lvl > 0 && lvl >= min;
       });
       const projects = [...store.projects.values()].filter((p) => {
-        const lvl = store.accessLevel(user, p);
+        const lvl = accessLevel(store, user, p);
         return lvl > 0 && lvl >= min;
       });
       const body = {
@@ -64,14 +66,14 @@ export const userRoutes: RouteDef[] = [
           name: g.name,
           parent_id: g.parentId,
           organization_id: 1,
-          access_levels: store.groupAccess(user.id, g.id),
+          access_levels: groupAccess(store, user.id, g.id),
           visibility: g.visibility,
         })),
         projects: projects.map((p) => ({
           ...projectSimple(store, p),
           access_levels: {
-            project_access_level: store.directProjectAccess(user.id, p) || null,
-            group_access_level: store.groupAccess(user.id, p.namespaceId) || null,
+            project_access_level: directProjectAccess(store, user.id, p) || null,
+            group_access_level: groupAccess(store, user.id, p.namespaceId) || null,
           },
         })),
       };
