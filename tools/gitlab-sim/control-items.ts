@@ -1,14 +1,15 @@
-// Control of the simulated content (labels, issues, merge requests, notes) and of the changes that
+// Control of the simulated content (labels, issues, merge requests, notes and threads) and of the changes that
 // deliver webhooks. SimulatorControl (control.ts) adds the instance set-up on top.
-import type { ActionOptions, IssueChanges, MergeRequestChanges, ProjectRef } from "./control-types";
+import type { ActionOptions, IssueChanges, MergeRequestChanges, NoteInput, ProjectRef } from "./control-types";
+import { discussionsOf, replyToDiscussion, startDiscussion } from "./domain/discussions";
 import { createIssue as createIssueRecord, type IssuePatch, updateIssue } from "./domain/issues";
 import { createLabel as createLabelRecord } from "./domain/labels";
 import { createMergeRequest as createMergeRequestRecord, type MergeRequestPatch, mergeRequestTransition, updateMergeRequest } from "./domain/merge-requests";
-import { createNote } from "./domain/notes";
+import { createNote, updateNote } from "./domain/notes";
 import { issueEntity } from "./entities/issues";
 import { labelEntity } from "./entities/labels";
 import { mergeRequestEntity } from "./entities/merge-requests";
-import { noteEntity } from "./entities/notes";
+import { discussionEntity, noteEntity } from "./entities/notes";
 import { SimError, type SimStore } from "./store";
 import type { DeliveryRecord, Issue, IssueHookAction, IssueType, MergeRequest, MergeRequestHookAction, NoteableKind, QuickActionRecord, SimEvent } from "./types";
 import { dispatchEvents } from "./webhook-delivery";
@@ -180,24 +181,55 @@ export class ItemControl {
   }
 
   /** Adds a comment as a (human) user and fires the Note Hook. Quick actions are not interpreted. */
-  async addNote(
-    projectRef: ProjectRef,
-    kind: NoteableKind,
-    iid: number,
-    input: { body: string; author_id?: number; internal?: boolean },
-    opts: ActionOptions = {},
-  ) {
+  /**
+   * "User X comments T on item Y": a standalone comment, a new thread (`thread: true`) or a reply in a
+   * thread (`discussion_id`, inheriting its internal flag), then the Note Hook. The author is
+   * `author_id`, else the user named `author`, else `opts.userId`, else the item's author.
+   */
+  async addNote(projectRef: ProjectRef, kind: NoteableKind, iid: number, input: NoteInput, opts: ActionOptions = {}) {
     const target = this.target(projectRef, kind, iid);
-    const author = input.author_id ?? opts.userId ?? target.record.authorId;
-    const { note, events } = createNote(this.store, target, author, input.body, { internal: input.internal });
+    const author = this.noteAuthor(input, opts, target.record.authorId);
+    const created =
+      input.discussion_id !== undefined
+        ? replyToDiscussion(this.store, target, input.discussion_id, author, input.body)
+        : input.thread
+          ? startDiscussion(this.store, target, author, input.body, { internal: input.internal })
+          : createNote(this.store, target, author, input.body, { internal: input.internal });
+    const deliveries = await this.dispatch(created.events, opts);
+    return { note: noteEntity(this.store, created.note), deliveries };
+  }
+
+  /** "User X edits note N": changes its body and fires the Note Hook with action `update`. */
+  async editNote(projectRef: ProjectRef, kind: NoteableKind, iid: number, noteId: number, input: { body: string; author_id?: number; author?: string }, opts: ActionOptions = {}) {
+    const target = this.target(projectRef, kind, iid);
+    const note = this.store.notes.get(noteId);
+    if (!note || note.noteableType !== target.type || note.noteableId !== target.record.id) throw new SimError(`unknown note ${noteId} on ${kind} ${iid}`);
+    if (note.system) throw new SimError("system notes cannot be edited");
+    const events = updateNote(this.store, note, this.noteAuthor(input, opts, note.authorId), input.body);
     const deliveries = await this.dispatch(events, opts);
     return { note: noteEntity(this.store, note), deliveries };
+  }
+
+  /** The item's discussions as the Discussions API returns them (internal notes included). */
+  discussions(projectRef: ProjectRef, kind: NoteableKind, iid: number) {
+    const target = this.target(projectRef, kind, iid);
+    return discussionsOf(this.store, target).map((notes) => discussionEntity(this.store, notes));
   }
 
   // ------------------------------------------------------------ internals
 
   protected dispatch(events: SimEvent[], opts: ActionOptions): Promise<DeliveryRecord[]> {
     return dispatchEvents(this.store, events, { deliver: opts.deliver, payloadStyle: opts.payloadStyle });
+  }
+
+  protected noteAuthor(input: { author_id?: number; author?: string }, opts: ActionOptions, fallback: number): number {
+    if (input.author_id !== undefined) return this.actor({ userId: input.author_id }, fallback);
+    if (input.author !== undefined) {
+      const user = this.store.userByUsername(input.author);
+      if (!user) throw new SimError(`unknown user ${input.author}`);
+      return user.id;
+    }
+    return this.actor(opts, fallback);
   }
 
   protected actor(opts: ActionOptions, fallback: number): number {

@@ -1,138 +1,10 @@
 // HTTP face of SimulatorControl under `{basePath}/_sim/...` (JSON in/out, no auth), for Playwright
 // and humans. `:project` is a numeric id or a URL-encoded full path.
-import { z } from "zod";
 import type { SimulatorControl } from "./control";
-import { type ApiResponse, ApiError, type Params } from "./http";
+import { parse, schemas } from "./control-schemas";
+import { type ApiResponse, ApiError } from "./http";
 import { Router, type RouteContext } from "./router";
 import { SimError } from "./store";
-
-const visibility = z.enum(["private", "internal", "public"]);
-const deliverOpts = {
-  deliver: z.enum(["sync", "async"]).optional(),
-  payloadStyle: z.enum(["modern", "legacy"]).optional(),
-  userId: z.number().int().optional(),
-};
-const stringList = z.array(z.string());
-
-const schemas = {
-  user: z.object({ username: z.string(), name: z.string().optional(), bot: z.boolean().optional(), email: z.string().optional(), admin: z.boolean().optional() }),
-  group: z.object({ path: z.string(), name: z.string().optional(), visibility: visibility.optional() }),
-  project: z.object({
-    path_with_namespace: z.string(),
-    name: z.string().optional(),
-    description: z.string().nullable().optional(),
-    visibility: visibility.optional(),
-    issues_enabled: z.boolean().optional(),
-    merge_requests_enabled: z.boolean().optional(),
-    archived: z.boolean().optional(),
-    default_branch: z.string().optional(),
-    topics: stringList.optional(),
-  }),
-  member: z.object({ user_id: z.number().int(), access_level: z.number().int() }),
-  token: z.object({
-    value: z.string().optional(),
-    name: z.string(),
-    description: z.string().nullable().optional(),
-    scopes: stringList,
-    expires_at: z.string().nullable().optional(),
-    userId: z.number().int().optional(),
-    revoked: z.boolean().optional(),
-    projects: z.array(z.object({ id: z.union([z.number().int(), z.string()]), access_level: z.number().int() })).optional(),
-    groups: z.array(z.object({ id: z.union([z.number().int(), z.string()]), access_level: z.number().int() })).optional(),
-  }),
-  label: z.object({ name: z.string(), color: z.string().optional(), description: z.string().nullable().optional() }),
-  issue: z.object({
-    title: z.string(),
-    description: z.string().nullable().optional(),
-    labels: stringList.optional(),
-    assignee_ids: z.array(z.number().int()).optional(),
-    state: z.enum(["opened", "closed"]).optional(),
-    confidential: z.boolean().optional(),
-    issue_type: z.enum(["issue", "task", "incident"]).optional(),
-    author_id: z.number().int().optional(),
-  }),
-  mergeRequest: z.object({
-    title: z.string(),
-    description: z.string().nullable().optional(),
-    draft: z.boolean().optional(),
-    state: z.enum(["opened", "closed", "merged", "locked"]).optional(),
-    source_branch: z.string().optional(),
-    target_branch: z.string().optional(),
-    labels: stringList.optional(),
-    assignee_ids: z.array(z.number().int()).optional(),
-    reviewer_ids: z.array(z.number().int()).optional(),
-    author_id: z.number().int().optional(),
-  }),
-  issueAction: z.object({
-    action: z.enum(["open", "close", "reopen", "update"]),
-    changes: z
-      .object({
-        title: z.string().optional(),
-        description: z.string().nullable().optional(),
-        labels: stringList.optional(),
-        add_labels: stringList.optional(),
-        remove_labels: stringList.optional(),
-        assignee_ids: z.array(z.number().int()).optional(),
-        confidential: z.boolean().optional(),
-        issue_type: z.enum(["issue", "task", "incident"]).optional(),
-      })
-      .optional(),
-    ...deliverOpts,
-  }),
-  mergeRequestAction: z.object({
-    action: z.enum(["open", "close", "reopen", "merge", "update", "approved", "approval", "unapproved", "unapproval"]),
-    changes: z
-      .object({
-        title: z.string().optional(),
-        description: z.string().nullable().optional(),
-        labels: stringList.optional(),
-        add_labels: stringList.optional(),
-        remove_labels: stringList.optional(),
-        assignee_ids: z.array(z.number().int()).optional(),
-        reviewer_ids: z.array(z.number().int()).optional(),
-        draft: z.boolean().optional(),
-        target_branch: z.string().optional(),
-      })
-      .optional(),
-    ...deliverOpts,
-  }),
-  draft: z.object({ draft: z.boolean(), ...deliverOpts }),
-  labels: z.object({ labels: stringList, ...deliverOpts }),
-  note: z.object({ body: z.string(), author_id: z.number().int().optional(), internal: z.boolean().optional(), ...deliverOpts }),
-  hook: z.object({
-    url: z.string(),
-    token: z.string().optional(),
-    name: z.string().optional(),
-    issues_events: z.boolean().optional(),
-    confidential_issues_events: z.boolean().optional(),
-    merge_requests_events: z.boolean().optional(),
-    note_events: z.boolean().optional(),
-    confidential_note_events: z.boolean().optional(),
-    push_events: z.boolean().optional(),
-    enable_ssl_verification: z.boolean().optional(),
-  }),
-  fault: z.object({
-    status: z.number().int(),
-    count: z.number().optional(),
-    probability: z.number().min(0).max(1).optional(),
-    pathPattern: z.string().optional(),
-    method: z.string().optional(),
-    retryAfter: z.number().int().optional(),
-    body: z.enum(["rack-attack", "application"]).optional(),
-  }),
-  latency: z.object({ ms: z.number().min(0), pathPattern: z.string().optional() }),
-  style: z.object({ style: z.enum(["modern", "legacy"]) }),
-  version: z.object({ version: z.string() }),
-  timeout: z.object({ ms: z.number().int().positive() }),
-};
-
-function parse<T extends z.ZodType>(schema: T, input: Params): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    throw new ApiError(400, { error: result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
-  }
-  return result.data;
-}
 
 const ok = (body: unknown = { ok: true }, status = 200): ApiResponse => ({ status, body });
 const iid = (ctx: RouteContext) => Number.parseInt(ctx.params.iid ?? "", 10);
@@ -140,6 +12,19 @@ const project = (ctx: RouteContext): number | string => {
   const ref = ctx.params.project ?? "";
   return /^\d+$/.test(ref) ? Number(ref) : ref;
 };
+/** `:user` is a numeric user id or a username. */
+function userRef(sim: SimulatorControl, ctx: RouteContext): number {
+  const ref = ctx.params.user ?? "";
+  const user = sim.getUser(/^\d+$/.test(ref) ? Number(ref) : ref);
+  if (!user) throw new ApiError(404, { error: `no such user ${ref}` });
+  return user.id;
+}
+function memberId(sim: SimulatorControl, body: { user_id?: number; username?: string }): number {
+  if (body.user_id !== undefined) return body.user_id;
+  const user = sim.getUser(body.username ?? "");
+  if (!user) throw new ApiError(400, { error: `no such user ${body.username}` });
+  return user.id;
+}
 function opts(body: { deliver?: "sync" | "async"; payloadStyle?: "modern" | "legacy"; userId?: number }) {
   return { deliver: body.deliver, payloadStyle: body.payloadStyle, userId: body.userId };
 }
@@ -166,20 +51,27 @@ export function buildControlRouter(sim: SimulatorControl): Router {
       path: "/groups/:group/members",
       handler: (c) => {
         const b = parse(schemas.member, c.input);
-        sim.addGroupMember(c.params.group ?? "", b.user_id, b.access_level);
+        sim.addGroupMember(c.params.group ?? "", memberId(sim, b), b.access_level);
         return ok(undefined, 201);
       },
     },
+    { method: "DELETE", path: "/groups/:group/members/:user", handler: (c) => (sim.removeGroupMember(c.params.group ?? "", userRef(sim, c)), ok()) },
     { method: "POST", path: "/projects", handler: (c) => ok({ id: sim.createProject(parse(schemas.project, c.input)) }, 201) },
     {
       method: "POST",
       path: "/projects/:project/members",
       handler: (c) => {
         const b = parse(schemas.member, c.input);
-        sim.addMember(project(c), b.user_id, b.access_level);
+        sim.addMember(project(c), memberId(sim, b), b.access_level);
         return ok(undefined, 201);
       },
     },
+    {
+      method: "PUT",
+      path: "/projects/:project/members/:user",
+      handler: (c) => (sim.addMember(project(c), userRef(sim, c), parse(schemas.memberRole, c.input).access_level), ok()),
+    },
+    { method: "DELETE", path: "/projects/:project/members/:user", handler: (c) => (sim.removeMember(project(c), userRef(sim, c)), ok()) },
     { method: "POST", path: "/tokens", handler: (c) => ok(sim.createToken(parse(schemas.token, c.input)), 201) },
     { method: "GET", path: "/tokens/:value", handler: (c) => ok(sim.tokenInfo(c.params.value ?? "")) },
     { method: "POST", path: "/tokens/:value/revoke", handler: (c) => (sim.revokeToken(c.params.value ?? ""), ok()) },
@@ -255,8 +147,23 @@ export function buildControlRouter(sim: SimulatorControl): Router {
         path: `/projects/:project/${segment}/:iid/notes`,
         handler: async (c: RouteContext) => {
           const b = parse(schemas.note, c.input);
-          return ok(await sim.addNote(project(c), kind, iid(c), { body: b.body, author_id: b.author_id, internal: b.internal }, opts(b)), 201);
+          const note = { body: b.body, author_id: b.author_id, author: b.author, internal: b.internal, thread: b.thread, discussion_id: b.discussion_id };
+          return ok(await sim.addNote(project(c), kind, iid(c), note, opts(b)), 201);
         },
+      },
+      {
+        method: "PUT" as const,
+        path: `/projects/:project/${segment}/:iid/notes/:note_id`,
+        handler: async (c: RouteContext) => {
+          const b = parse(schemas.noteEdit, c.input);
+          const noteId = Number.parseInt(c.params.note_id ?? "", 10);
+          return ok(await sim.editNote(project(c), kind, iid(c), noteId, { body: b.body, author_id: b.author_id, author: b.author }, opts(b)));
+        },
+      },
+      {
+        method: "GET" as const,
+        path: `/projects/:project/${segment}/:iid/discussions`,
+        handler: (c: RouteContext) => ok(sim.discussions(project(c), kind, iid(c))),
       },
     ]),
     {
@@ -276,7 +183,9 @@ export function buildControlRouter(sim: SimulatorControl): Router {
       handler: async (c) => ok(await sim.resendDelivery(Number.parseInt(c.params.id ?? "", 10))),
     },
     { method: "POST", path: "/faults", handler: (c) => ok({ id: sim.injectFault(parse(schemas.fault, c.input)) }, 201) },
+    { method: "GET", path: "/faults", handler: () => ok(sim.faults()) },
     { method: "DELETE", path: "/faults", handler: () => (sim.clearFaults(), ok()) },
+    { method: "DELETE", path: "/faults/:id", handler: (c) => (sim.removeFault(Number.parseInt(c.params.id ?? "", 10)), ok()) },
     {
       method: "PUT",
       path: "/latency",
@@ -310,9 +219,12 @@ export const CONTROL_ROUTES = [
   "PUT /_sim/webhook-timeout {ms}",
   "POST /_sim/users {username, name?, bot?}",
   "POST /_sim/groups {path, name?, visibility?}",
-  "POST /_sim/groups/:group/members {user_id, access_level}",
+  "POST /_sim/groups/:group/members {user_id|username, access_level}",
+  "DELETE /_sim/groups/:group/members/:user",
   "POST /_sim/projects {path_with_namespace, name?, visibility?, issues_enabled?, merge_requests_enabled?}",
-  "POST /_sim/projects/:project/members {user_id, access_level}",
+  "POST /_sim/projects/:project/members {user_id|username, access_level}",
+  "PUT /_sim/projects/:project/members/:user {access_level}",
+  "DELETE /_sim/projects/:project/members/:user",
   "POST /_sim/tokens {value?, name, scopes, expires_at?, userId?, revoked?, projects?, groups?}",
   "GET /_sim/tokens/:value",
   "POST /_sim/tokens/:value/revoke",
@@ -326,12 +238,16 @@ export const CONTROL_ROUTES = [
   "POST /_sim/projects/:project/merge_requests/:iid/actions {action, changes?, deliver?, payloadStyle?, userId?}",
   "POST /_sim/projects/:project/merge_requests/:iid/draft {draft}",
   "PUT /_sim/projects/:project/(issues|merge_requests)/:iid/labels {labels}",
-  "GET|POST /_sim/projects/:project/(issues|merge_requests)/:iid/notes",
+  "GET|POST /_sim/projects/:project/(issues|merge_requests)/:iid/notes {body, author_id?|author?, internal?, thread?, discussion_id?}",
+  "PUT /_sim/projects/:project/(issues|merge_requests)/:iid/notes/:note_id {body, author_id?|author?}",
+  "GET /_sim/projects/:project/(issues|merge_requests)/:iid/discussions",
   "GET /_sim/deliveries?hookId=&projectId=&event=&objectKind=&action=",
   "DELETE /_sim/deliveries",
   "POST /_sim/deliveries/:id/resend",
-  "POST /_sim/faults {status, count?, probability?, pathPattern?, method?, retryAfter?, body?}",
-  "DELETE /_sim/faults",
+  "POST /_sim/faults {status | drop: true, count? (-1: until removed), probability?, pathPattern?, method?, retryAfter?, body?}",
+  "GET /_sim/faults",
+  "DELETE /_sim/faults (faults and latency)",
+  "DELETE /_sim/faults/:id",
   "PUT /_sim/latency {ms, pathPattern?}",
   "GET|DELETE /_sim/requests",
   "GET /_sim/quick-actions",

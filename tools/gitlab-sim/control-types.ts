@@ -79,3 +79,15 @@ export interface DeliveryFilter {
   objectKind?: string;
   action?: string;
 }
+
+export interface NoteInput {
+  body: string;
+  author_id?: number;
+  /** Username of the author (instead of `author_id`). */
+  author?: string;
+  internal?: boolean;
+  /** Start a thread (a `DiscussionNote`) instead of a standalone comment. */
+  thread?: boolean;
+  /** Reply in this thread. */
+  discussion_id?: string;
+}

@@ -2,8 +2,8 @@
 import { ItemControl } from "./control-items";
 import type { DeliveryFilter, HookInput, ProjectRef, TokenInfo, TokenInput } from "./control-types";
 import { hookEntity } from "./entities/hooks";
-import { addFault, setLatency as setLatencyRule } from "./faults";
-import { addMember } from "./permissions";
+import { addFault, describeFaults, removeFault, setLatency as setLatencyRule } from "./faults";
+import { addMember, removeMember } from "./permissions";
 import { createHook } from "./routes/hooks";
 import { seedDemo as runSeed, type DemoSeed } from "./seed";
 import { SimError } from "./store";
@@ -79,6 +79,15 @@ export class SimulatorControl extends ItemControl {
     addMember(this.store, "Namespace", this.store.requireGroup(groupRef).id, userId, accessLevel);
   }
 
+  /** Removes a direct project membership (inherited group roles stay). */
+  removeMember(projectRef: ProjectRef, userId: number): void {
+    removeMember(this.store, "Project", this.store.requireProject(projectRef).id, userId);
+  }
+
+  removeGroupMember(groupRef: number | string, userId: number): void {
+    removeMember(this.store, "Namespace", this.store.requireGroup(groupRef).id, userId);
+  }
+
   createToken(input: TokenInput): TokenInfo {
     const token = createToken(this.store, input);
     return this.tokenInfo(token.value);
@@ -147,6 +156,15 @@ export class SimulatorControl extends ItemControl {
 
   injectFault(spec: FaultSpec): number {
     return addFault(this.store, spec).id;
+  }
+
+  /** Ends one fault (e.g. an outage injected with `count: -1`) and keeps the others. */
+  removeFault(id: number): void {
+    removeFault(this.store, id);
+  }
+
+  faults() {
+    return describeFaults(this.store);
   }
 
   setLatency(ms: number, pathPattern?: string): void {

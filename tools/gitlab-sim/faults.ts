@@ -1,4 +1,5 @@
-// Fault injection (rate limiting, server errors) and artificial latency for API requests.
+// Fault injection (rate limiting, server errors, dropped connections: an outage is a fault with
+// `count: -1` until removed) and artificial latency for API requests.
 import type { ApiResponse } from "./http";
 import type { SimStore } from "./store";
 import type { Fault, FaultSpec, LatencyRule } from "./types";
@@ -27,11 +28,15 @@ function compile(pattern: string | undefined): RegExp | null {
 }
 
 export function addFault(store: SimStore, spec: FaultSpec): Fault {
-  if (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599) throw new Error("fault status must be an HTTP status");
+  const drop = spec.drop ?? false;
+  const status = drop ? 0 : (spec.status ?? Number.NaN);
+  if (!drop && (!Number.isInteger(status) || status < 100 || status > 599)) throw new Error("fault status must be an HTTP status");
   const count = spec.count === undefined ? 1 : spec.count < 0 ? Infinity : spec.count;
   const fault: Fault = {
     id: store.nextId("fault"),
-    status: spec.status,
+    status,
+    drop,
+    hits: 0,
     remaining: count,
     probability: spec.probability ?? 1,
     pathPattern: compile(spec.pathPattern),
@@ -52,6 +57,7 @@ export function takeFault(store: SimStore, method: string, rawPath: string): Fau
     if (fault.pathPattern && !fault.pathPattern.test(rawPath)) continue;
     if (fault.probability < 1 && Math.random() >= fault.probability) continue;
     fault.remaining -= 1;
+    fault.hits += 1;
     return fault;
   }
   return null;
@@ -85,6 +91,27 @@ export function faultResponse(fault: Fault): ApiResponse {
     body: { message: `${fault.status} ${text}` },
     headers: fault.status === 503 ? { "Retry-After": String(fault.retryAfter) } : {},
   };
+}
+
+/** Removes one fault (an outage that ends) and leaves the others and the latency rules alone. */
+export function removeFault(store: SimStore, id: number): void {
+  const before = store.faults.length;
+  store.faults = store.faults.filter((f) => f.id !== id);
+  if (store.faults.length === before) throw new Error(`unknown fault ${id}`);
+}
+
+/** Faults as the control API shows them; `remaining: null` means until removed. */
+export function describeFaults(store: SimStore) {
+  return store.faults.map((f) => ({
+    id: f.id,
+    status: f.drop ? null : f.status,
+    drop: f.drop,
+    remaining: Number.isFinite(f.remaining) ? f.remaining : null,
+    hits: f.hits,
+    probability: f.probability,
+    pathPattern: f.pathPatternSource,
+    method: f.method,
+  }));
 }
 
 export function setLatency(store: SimStore, ms: number, pathPattern?: string): void {

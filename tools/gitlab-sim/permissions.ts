@@ -1,6 +1,6 @@
 // Membership and permissions: a user's role in a project (direct or inherited from ancestor groups,
 // the highest wins, as in GitLab) and what that role may read.
-import type { SimStore } from "./store";
+import { SimError, type SimStore } from "./store";
 import type { Issue, Membership, Project, User } from "./types";
 import { ACCESS_LEVEL } from "./types";
 import { nowIso } from "./util";
@@ -25,6 +25,12 @@ export function addMember(store: SimStore, sourceType: "Project" | "Namespace", 
   };
   store.memberships.push(m);
   return m;
+}
+
+export function removeMember(store: SimStore, sourceType: Membership["sourceType"], sourceId: number, userId: number): void {
+  const before = store.memberships.length;
+  store.memberships = store.memberships.filter((m) => !(m.sourceType === sourceType && m.sourceId === sourceId && m.userId === userId));
+  if (store.memberships.length === before) throw new SimError(`user ${userId} is not a direct member`);
 }
 
 export function directProjectAccess(store: SimStore, userId: number, project: Project): number {

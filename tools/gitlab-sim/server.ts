@@ -1,5 +1,5 @@
 // GitLab simulator: an HTTP server speaking GitLab's REST API v4 (under `{basePath}/api/v4`), a control
-// API (under `{basePath}/_sim`) and delivering webhooks like GitLab. See README-style notes in main.ts.
+// API (under `{basePath}/_sim`) and delivering webhooks like GitLab. See README.md beside this file.
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,6 +9,7 @@ import { buildControlRouter, controlError } from "./control-routes";
 import { faultResponse, latencyFor, takeFault } from "./faults";
 import { type ApiResponse, ApiError, errors, parseBodyParams, parseFormParams, queryRecord, readBody, sendResponse } from "./http";
 import { type RouteContext, Router } from "./router";
+import { discussionRoutes } from "./routes/discussions";
 import { hookRoutes } from "./routes/hooks";
 import { issueRoutes } from "./routes/issues";
 import { labelRoutes } from "./routes/labels";
@@ -41,7 +42,7 @@ export interface GitLabSimulator {
 }
 
 export function buildApiRouter(): Router {
-  return new Router().add(...userRoutes, ...projectRoutes, ...issueRoutes, ...mergeRequestRoutes, ...noteRoutes, ...labelRoutes, ...memberRoutes, ...hookRoutes);
+  return new Router().add(...userRoutes, ...projectRoutes, ...issueRoutes, ...mergeRequestRoutes, ...noteRoutes, ...discussionRoutes, ...labelRoutes, ...memberRoutes, ...hookRoutes);
 }
 
 function normaliseBasePath(basePath: string | undefined): string {
@@ -72,11 +73,34 @@ export async function startGitLabSimulator(options: GitLabSimulatorOptions = {})
     const token = lookupToken(store, tokenValue);
     let response: ApiResponse;
     let faultName: string | null = null;
+    const logRequest = (status: number, fault: string | null) => {
+      const user = token ? store.users.get(token.userId) : undefined;
+      store.requestLog.push({
+        id: store.nextId("request"),
+        method,
+        path: apiPath,
+        query: queryRecord(rawQuery),
+        status,
+        time: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        token: tokenValue,
+        tokenName: token?.name ?? null,
+        userId: user?.id ?? null,
+        username: user?.username ?? null,
+        fault,
+      });
+    };
     try {
       const body = await readBody(req);
       const delay = latencyFor(store, apiPath);
       if (delay > 0) await sleep(delay, closing.signal);
       const fault = takeFault(store, method, apiPath);
+      if (fault?.drop) {
+        // The connection dies before any answer, as when GitLab is unreachable.
+        req.socket.destroy();
+        logRequest(0, "drop");
+        return;
+      }
       if (fault) {
         faultName = `${fault.status}${fault.status === 429 ? `:${fault.body}` : ""}`;
         response = faultResponse(fault);
@@ -124,21 +148,7 @@ export async function startGitLabSimulator(options: GitLabSimulatorOptions = {})
       ...response.headers,
     };
     sendResponse(res, response, method === "HEAD");
-    const user = token ? store.users.get(token.userId) : undefined;
-    store.requestLog.push({
-      id: store.nextId("request"),
-      method,
-      path: apiPath,
-      query: queryRecord(rawQuery),
-      status: response.status,
-      time: new Date(started).toISOString(),
-      durationMs: Date.now() - started,
-      token: tokenValue,
-      tokenName: token?.name ?? null,
-      userId: user?.id ?? null,
-      username: user?.username ?? null,
-      fault: faultName,
-    });
+    logRequest(response.status, faultName);
   }
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, ctlPath: string, rawQuery: string): Promise<void> {

@@ -146,6 +146,8 @@ export interface Note {
   updatedById: number | null;
   system: boolean;
   internal: boolean;
+  /** `DiscussionNote` for a note in a thread; null for a standalone comment (its own individual discussion). */
+  type: "DiscussionNote" | null;
   discussionId: string;
 }
 
@@ -269,7 +271,10 @@ export interface QuickActionRecord {
 }
 
 export interface FaultSpec {
-  status: number;
+  /** HTTP status to answer. Ignored with `drop`. */
+  status?: number;
+  /** Close the connection without an answer (a network failure, as when GitLab or its proxy is down). */
+  drop?: boolean;
   /** How many matching requests fail. Default 1; `Infinity` (or -1 over HTTP) for every request. */
   count?: number;
   probability?: number;
@@ -283,7 +288,11 @@ export interface FaultSpec {
 
 export interface Fault {
   id: number;
+  /** 0 when the fault drops the connection. */
   status: number;
+  drop: boolean;
+  /** Requests this fault has answered so far. */
+  hits: number;
   remaining: number;
   probability: number;
   pathPattern: RegExp | null;

@@ -1,15 +1,26 @@
-// Note (comment) mutations; each returns the Note Hook event it triggers.
+// Note (comment) mutations; each returns the Note Hook event it triggers. A standalone comment is its own
+// individual discussion; a thread's notes are `DiscussionNote`s sharing one discussion id (see discussions.ts).
+import { randomUUID } from "node:crypto";
 import type { SimStore } from "../store";
 import type { Issue, MergeRequest, Note, SimEvent } from "../types";
 import { sha1, tick } from "../util";
-import { randomUUID } from "node:crypto";
+
+export type NoteTarget = { type: "Issue"; record: Issue } | { type: "MergeRequest"; record: MergeRequest };
+
+export interface NoteOptions {
+  internal?: boolean;
+  createdAt?: string;
+  type?: Note["type"];
+  /** Joins an existing discussion (a reply); otherwise the note starts its own. */
+  discussionId?: string;
+}
 
 export function createNote(
   store: SimStore,
   target: { type: "Issue" | "MergeRequest"; record: Issue | MergeRequest },
   authorId: number,
   body: string,
-  opts: { internal?: boolean; createdAt?: string } = {},
+  opts: NoteOptions = {},
 ): { note: Note; events: SimEvent[] } {
   const now = opts.createdAt ?? tick();
   const note: Note = {
@@ -24,7 +35,8 @@ export function createNote(
     updatedById: null,
     system: false,
     internal: opts.internal ?? false,
-    discussionId: sha1(randomUUID()),
+    type: opts.type ?? null,
+    discussionId: opts.discussionId ?? sha1(randomUUID()),
   };
   store.notes.set(note.id, note);
   const project = store.projects.get(note.projectId);

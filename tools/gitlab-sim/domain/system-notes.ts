@@ -1,8 +1,8 @@
 // System notes GitLab records on issues and merge requests (label changes, title edits, state changes).
 import type { SimStore } from "../store";
 import type { Issue, MergeRequest, Note } from "../types";
-import { sha1, tick } from "../util";
 import { randomUUID } from "node:crypto";
+import { sha1, tick } from "../util";
 
 export function systemNote(store: SimStore, target: Issue | MergeRequest, type: "Issue" | "MergeRequest", authorId: number, body: string): void {
   const now = tick();
@@ -18,6 +18,7 @@ export function systemNote(store: SimStore, target: Issue | MergeRequest, type: 
     updatedById: null,
     system: true,
     internal: false,
+    type: null,
     discussionId: sha1(randomUUID()),
   };
   store.notes.set(note.id, note);

@@ -1,25 +1,26 @@
-// Notes (comments) on issues and merge requests, including quick actions in note bodies.
-import { createNote, updateNote } from "../domain/notes";
+// Notes (comments) on issues and merge requests, including quick actions in note bodies. The write
+// paths are shared with the Discussions API (discussions.ts).
+import { createNote, type NoteOptions, type NoteTarget, updateNote } from "../domain/notes";
 import { noteEntity } from "../entities/notes";
-import { ApiError, bool, errors, has, oneOf, str } from "../http";
+import { type ApiResponse, ApiError, bool, errors, has, oneOf, str } from "../http";
 import { runQuickActions } from "../quick-actions";
 import type { RouteContext, RouteDef } from "../router";
-import type { Issue, MergeRequest, Note, Project } from "../types";
+import type { Note, Project } from "../types";
 import { ACCESS_LEVEL } from "../types";
 import { emit, intParam, level, list, loadProject, ok, requireViewer, sortBy } from "./common";
 import { findReadableIssue } from "./issues";
 import { findMergeRequest } from "./merge-requests";
 
-type Target = { type: "Issue"; record: Issue } | { type: "MergeRequest"; record: MergeRequest };
+type Target = NoteTarget;
 
-interface NoteableKind {
+export interface NoteableKind {
   segment: "issues" | "merge_requests";
   param: string;
   notFound: string;
   find(ctx: RouteContext, project: Project, iid: number): Target | undefined;
 }
 
-const KINDS: NoteableKind[] = [
+export const KINDS: NoteableKind[] = [
   {
     segment: "issues",
     param: "issue_iid",
@@ -40,19 +41,19 @@ const KINDS: NoteableKind[] = [
   },
 ];
 
-function loadTarget(ctx: RouteContext, kind: NoteableKind): { project: Project; target: Target } {
+export function loadTarget(ctx: RouteContext, kind: NoteableKind): { project: Project; target: Target } {
   const project = loadProject(ctx);
   const target = kind.find(ctx, project, intParam(ctx, kind.param));
   if (!target) throw errors.notFound(kind.notFound);
   return { project, target };
 }
 
-function canReadNote(ctx: RouteContext, project: Project, note: Note): boolean {
+export function canReadNote(ctx: RouteContext, project: Project, note: Note): boolean {
   if (!note.internal) return true;
   return level(ctx, project) >= ACCESS_LEVEL.planner;
 }
 
-function loadNote(ctx: RouteContext, project: Project, target: Target): Note {
+export function loadNote(ctx: RouteContext, project: Project, target: Target): Note {
   const id = intParam(ctx, "note_id");
   const note = ctx.store.notes.get(id);
   if (!note || note.noteableType !== target.type || note.noteableId !== target.record.id || !canReadNote(ctx, project, note)) {
@@ -61,12 +62,72 @@ function loadNote(ctx: RouteContext, project: Project, target: Target): Note {
   return note;
 }
 
-function readBody(ctx: RouteContext): string {
+export function readBody(ctx: RouteContext): string {
   if (!has(ctx.input, "body")) throw errors.missing("body");
   const body = str(ctx.input, "body") ?? "";
   if (!body.trim()) throw new ApiError(400, { error: "body is empty" });
   if (body.length > 1_000_000) throw errors.badRequest({ note: ["is too long (maximum is 1000000 characters)"] });
   return body;
+}
+
+/**
+ * Creates a note as the token's user: quick actions run first; a body of quick actions only posts
+ * nothing and answers 202. `create` makes the note (a standalone comment unless the caller starts or
+ * joins a thread).
+ */
+export function postNote(
+  ctx: RouteContext,
+  project: Project,
+  target: Target,
+  opts: { internal?: boolean; type?: NoteOptions["type"] },
+  create: (body: string, createdAt: string | undefined) => ReturnType<typeof createNote> = (body, createdAt) =>
+    createNote(ctx.store, target, requireViewer(ctx).id, body, { internal: opts.internal, type: opts.type, createdAt }),
+): ApiResponse {
+  const store = ctx.store;
+  const user = requireViewer(ctx);
+  const body = readBody(ctx);
+  const lvl = level(ctx, project);
+  if (target.record.discussionLocked && lvl < ACCESS_LEVEL.reporter) throw errors.forbidden();
+  if (project.archived) throw errors.forbidden();
+  if (opts.internal && lvl < ACCESS_LEVEL.planner) throw errors.forbidden();
+  const createdAt = str(ctx.input, "created_at");
+  const qa = runQuickActions(store, project, target, user, body);
+  emit(ctx, qa.events);
+  if (qa.executed.length > 0 && qa.body === "") {
+    // Only quick actions: nothing is posted; GitLab answers 202 with the command summary.
+    return ok({ commands_changes: qa.commandsChanges, summary: qa.summary }, 202);
+  }
+  const { note, events } = create(qa.body, createdAt && (user.isAdmin || lvl >= ACCESS_LEVEL.owner) ? createdAt : undefined);
+  emit(ctx, events);
+  return ok({ ...noteEntity(store, note), commands_changes: qa.commandsChanges }, 201);
+}
+
+/** Edits a note's body: the author, or a Maintainer moderating; system notes are never editable. */
+export function editNote(ctx: RouteContext, project: Project, target: Target, note: Note): ApiResponse {
+  const store = ctx.store;
+  const user = requireViewer(ctx);
+  const body = readBody(ctx);
+  if (note.system || (note.authorId !== user.id && level(ctx, project) < ACCESS_LEVEL.maintainer)) {
+    throw errors.forbidden();
+  }
+  const qa = runQuickActions(store, project, target, user, body);
+  emit(ctx, qa.events);
+  if (qa.executed.length > 0 && qa.body === "") {
+    // Editing a note down to quick actions only deletes it, as Notes::UpdateService does.
+    store.notes.delete(note.id);
+    return ok(noteEntity(store, note));
+  }
+  emit(ctx, updateNote(store, note, user.id, qa.body));
+  return ok(noteEntity(store, note));
+}
+
+export function deleteNote(ctx: RouteContext, project: Project, note: Note): ApiResponse {
+  const user = requireViewer(ctx);
+  if (note.system || (note.authorId !== user.id && level(ctx, project) < ACCESS_LEVEL.maintainer)) {
+    throw errors.forbidden();
+  }
+  ctx.store.notes.delete(note.id);
+  return { status: 204 };
 }
 
 function routesFor(kind: NoteableKind): RouteDef[] {
@@ -101,66 +162,25 @@ function routesFor(kind: NoteableKind): RouteDef[] {
       method: "POST",
       path: base,
       handler: (ctx) => {
-        const store = ctx.store;
-        const user = requireViewer(ctx);
         const { project, target } = loadTarget(ctx, kind);
-        const body = readBody(ctx);
-        const lvl = level(ctx, project);
-        if (target.record.discussionLocked && lvl < ACCESS_LEVEL.reporter) throw errors.forbidden();
-        if (project.archived) throw errors.forbidden();
         const internal = (bool(ctx.input, "internal") ?? false) || (bool(ctx.input, "confidential") ?? false);
-        if (internal && lvl < ACCESS_LEVEL.planner) throw errors.forbidden();
-        const createdAt = str(ctx.input, "created_at");
-        const qa = runQuickActions(store, project, target, user, body);
-        emit(ctx, qa.events);
-        if (qa.executed.length > 0 && qa.body === "") {
-          // Only quick actions: nothing is posted; GitLab answers 202 with the command summary.
-          return ok({ commands_changes: qa.commandsChanges, summary: qa.summary }, 202);
-        }
-        const { note, events } = createNote(store, target, user.id, qa.body, {
-          internal,
-          createdAt: createdAt && (user.isAdmin || lvl >= ACCESS_LEVEL.owner) ? createdAt : undefined,
-        });
-        emit(ctx, events);
-        return ok({ ...noteEntity(store, note), commands_changes: qa.commandsChanges }, 201);
+        return postNote(ctx, project, target, { internal });
       },
     },
     {
       method: "PUT",
       path: `${base}/:note_id`,
       handler: (ctx) => {
-        const store = ctx.store;
-        const user = requireViewer(ctx);
         const { project, target } = loadTarget(ctx, kind);
-        const note = loadNote(ctx, project, target);
-        const body = readBody(ctx);
-        // admin_note: the author, or a Maintainer moderating; system notes are never editable.
-        if (note.system || (note.authorId !== user.id && level(ctx, project) < ACCESS_LEVEL.maintainer)) {
-          throw errors.forbidden();
-        }
-        const qa = runQuickActions(store, project, target, user, body);
-        emit(ctx, qa.events);
-        if (qa.executed.length > 0 && qa.body === "") {
-          // Editing a note down to quick actions only deletes it, as Notes::UpdateService does.
-          store.notes.delete(note.id);
-          return ok(noteEntity(store, note));
-        }
-        emit(ctx, updateNote(store, note, user.id, qa.body));
-        return ok(noteEntity(store, note));
+        return editNote(ctx, project, target, loadNote(ctx, project, target));
       },
     },
     {
       method: "DELETE",
       path: `${base}/:note_id`,
       handler: (ctx) => {
-        const user = requireViewer(ctx);
         const { project, target } = loadTarget(ctx, kind);
-        const note = loadNote(ctx, project, target);
-        if (note.system || (note.authorId !== user.id && level(ctx, project) < ACCESS_LEVEL.maintainer)) {
-          throw errors.forbidden();
-        }
-        ctx.store.notes.delete(note.id);
-        return { status: 204 };
+        return deleteNote(ctx, project, loadNote(ctx, project, target));
       },
     },
   ];

@@ -3,6 +3,7 @@ import { issueWebUrl } from "../entities/issues";
 import { mergeRequestWebUrl } from "../entities/merge-requests";
 import type { SimStore } from "../store";
 import type { PayloadStyle, SimEvent, User } from "../types";
+import { versionAtLeast } from "../util";
 import { convertChanges } from "./changes";
 import { type BuiltEvent, hookLabel, hookProject, hookUser, type Json, repository } from "./common";
 import { issueHookAttrs } from "./issues";
@@ -80,7 +81,8 @@ export function buildEvent(store: SimStore, event: SimEvent, style: PayloadStyle
   const mr = note.noteableType === "MergeRequest" ? store.mergeRequests.get(note.noteableId) : undefined;
   const noteableUrl = issue ? issueWebUrl(store, issue, !modern) : mr ? mergeRequestWebUrl(store, mr, !modern) : store.projectWebUrl(project);
   const confidential = note.internal || (issue?.confidential ?? false);
-  const attrs = noteHookAttrs(note, style, event.action, `${noteableUrl}#note_${note.id}`);
+  const action = modern && versionAtLeast(store.version, "16.11.0") ? event.action : null;
+  const attrs = noteHookAttrs(note, style, action, `${noteableUrl}#note_${note.id}`);
   const payload: Json = {
     object_kind: "note",
     ...(modern ? { event_type: confidential ? "confidential_note" : "note" } : {}),
@@ -96,7 +98,7 @@ export function buildEvent(store: SimStore, event: SimEvent, style: PayloadStyle
     projectId: project.id,
     header: confidential ? "Confidential Note Hook" : "Note Hook",
     objectKind: "note",
-    action: modern ? event.action : null,
+    action,
     payload,
     accepts: (h) => (confidential ? h.confidentialNoteEvents : h.noteEvents),
   };

@@ -2,7 +2,12 @@
 import type { Note, PayloadStyle } from "../types";
 import { type Json, ts } from "./common";
 
-export function noteHookAttrs(note: Note, style: PayloadStyle, action: "create" | "update", url: string): Json {
+/**
+ * `action` is null before GitLab 16.11, which sent none. Note attributes are the record's raw columns, so
+ * their timestamps keep Rails' `YYYY-MM-DD HH:MM:SS UTC` form in every version (gitlab.com captures of
+ * 2023 and 2026 agree), unlike issue and merge request attributes.
+ */
+export function noteHookAttrs(note: Note, style: PayloadStyle, action: "create" | "update" | null, url: string): Json {
   if (style === "legacy") {
     // Keys of a GitLab ~10.x note hook (tests/fixtures/gitlab-webhooks/note_issue.json without `action`).
     return {
@@ -27,7 +32,7 @@ export function noteHookAttrs(note: Note, style: PayloadStyle, action: "create" 
     author_id: note.authorId,
     change_position: null,
     commit_id: null,
-    created_at: ts(style, note.createdAt),
+    created_at: ts("legacy", note.createdAt),
     discussion_id: note.discussionId,
     id: note.id,
     internal: note.internal,
@@ -43,11 +48,11 @@ export function noteHookAttrs(note: Note, style: PayloadStyle, action: "create" 
     resolved_by_push: null,
     st_diff: null,
     system: note.system,
-    type: null,
-    updated_at: ts(style, note.updatedAt),
+    type: note.type,
+    updated_at: ts("legacy", note.updatedAt),
     updated_by_id: note.updatedById,
     description: note.body,
     url,
-    action,
+    ...(action ? { action } : {}),
   };
 }
