@@ -87,4 +87,56 @@ describe("fault injection", () => {
     gl.sim.clearRequests();
     expect(gl.sim.requests()).toEqual([]);
   });
+
+  it("simulates an outage: 503 on every call, POSTs included, until the fault is removed", async () => {
+    const outage = gl.sim.injectFault({ status: 503, count: -1, retryAfter: 30 });
+    const other = gl.sim.injectFault({ status: 429, count: 1, pathPattern: "^/never$" });
+    for (let i = 0; i < 5; i++) {
+      const r = await api(gl.url, `/projects/${seed.projectId}/issues/1/notes`, { token: T.maintainer, method: i % 2 ? "GET" : "POST", json: i % 2 ? undefined : { body: "x" } });
+      expect([r.status, r.headers.get("retry-after")]).toEqual([503, "30"]);
+    }
+    expect(gl.sim.notes(seed.projectId, "issue", 1).filter((n) => !n.system)).toHaveLength(0);
+    expect(gl.sim.faults()).toEqual([
+      expect.objectContaining({ id: outage, status: 503, drop: false, remaining: null, hits: 5 }),
+      expect.objectContaining({ id: other, status: 429, remaining: 1, hits: 0 }),
+    ]);
+    const ended = await fetch(`${gl.url}/_sim/faults/${outage}`, { method: "DELETE" });
+    expect(ended.status).toBe(200);
+    expect((await api(gl.url, "/user", { token: T.maintainer })).status).toBe(200);
+    expect(gl.sim.faults().map((f) => f.id)).toEqual([other]);
+    expect((await fetch(`${gl.url}/_sim/faults/${outage}`, { method: "DELETE" })).status).toBe(400);
+  });
+
+  it("drops connections without an answer while GitLab is unreachable, and logs them", async () => {
+    const res = await fetch(`${gl.url}/_sim/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ drop: true, count: -1 }) });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: number };
+    gl.sim.clearRequests();
+    await expect(api(gl.url, "/user", { token: T.maintainer })).rejects.toThrow();
+    await expect(api(gl.url, `/projects/${seed.projectId}`, { token: T.maintainer })).rejects.toThrow();
+    expect(gl.sim.requests().map((e) => [e.path, e.status, e.fault])).toEqual([
+      ["/user", 0, "drop"],
+      [`/projects/${seed.projectId}`, 0, "drop"],
+    ]);
+    // The control API stays reachable during the outage.
+    expect((await fetch(`${gl.url}/_sim/faults`)).status).toBe(200);
+    gl.sim.removeFault(id);
+    expect((await api(gl.url, "/user", { token: T.maintainer })).status).toBe(200);
+    const invalid = await fetch(`${gl.url}/_sim/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ count: -1 }) });
+    expect(invalid.status).toBe(400);
+  });
+
+  it("slows every API call by N ms when no path is given, until set back to 0", async () => {
+    gl.sim.setLatency(250);
+    for (const path of ["/user", `/projects/${seed.projectId}`]) {
+      const started = Date.now();
+      expect((await api(gl.url, path, { token: T.maintainer })).status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+    }
+    gl.sim.setLatency(0);
+    const fast = Date.now();
+    await api(gl.url, "/user", { token: T.maintainer });
+    expect(Date.now() - fast).toBeLessThan(200);
+  });
 });
+

@@ -30,7 +30,7 @@ describe("project members with roles", () => {
     expect((await api(gl.url, `/projects/${seed.projectId}/members/${seed.users.alice}`, { token: T.reporter })).status).toBe(404);
     const dave = await api(gl.url, memberAll(seed.users.dave), { token: T.reporter });
     expect(dave.status).toBe(404);
-    expect(dave.data).toEqual({ message: "404 Member Not Found" });
+    expect(dave.data).toEqual({ message: "404 Not found" });
   });
 
   it("gives each role its access level, and the highest of direct and inherited wins", async () => {

@@ -53,7 +53,8 @@ function routes(suffix: string, inherited: boolean): RouteDef[] {
         const project = loadProject(ctx);
         const id = intParam(ctx, "user_id");
         const row = rows(ctx, project, inherited).find((r) => r.user.id === id);
-        if (!row) throw errors.notFound("Member");
+        // `find_by!` → ActiveRecord::RecordNotFound, which Grape renders as a plain 404.
+        if (!row) throw errors.notFound();
         return ok(memberEntity(ctx.store, row.user, row.membership));
       },
     },
