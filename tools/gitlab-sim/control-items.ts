@@ -6,6 +6,7 @@ import { createIssue as createIssueRecord, type IssuePatch, updateIssue } from "
 import { createLabel as createLabelRecord } from "./domain/labels";
 import { createMergeRequest as createMergeRequestRecord, type MergeRequestPatch, mergeRequestTransition, updateMergeRequest } from "./domain/merge-requests";
 import { createNote, updateNote } from "./domain/notes";
+import { type RevertInput, revertMergeRequest } from "./domain/reverts";
 import { issueEntity } from "./entities/issues";
 import { labelEntity } from "./entities/labels";
 import { mergeRequestEntity } from "./entities/merge-requests";
@@ -160,6 +161,22 @@ export class ItemControl {
       events.push(...transition);
     }
     return this.dispatch(events, opts);
+  }
+
+  /**
+   * Reverts a merged merge request like GitLab's Revert button: by default a new merge request
+   * `Revert "<title>"` (Merge Request Hook `open`, and `merge` too with `merge: true`); `mode: "direct"`
+   * only records the revert commit on the original merge request.
+   */
+  async revertMergeRequest(projectRef: ProjectRef, iid: number, input: RevertInput = {}, opts: ActionOptions = {}) {
+    const mr = this.mergeRequest(projectRef, iid);
+    const reverted = revertMergeRequest(this.store, mr, this.actor(opts, mr.mergeUserId ?? mr.authorId), input);
+    const deliveries = await this.dispatch(reverted.events, opts);
+    return {
+      commit_sha: reverted.commitSha,
+      merge_request: reverted.mergeRequest ? mergeRequestEntity(this.store, reverted.mergeRequest, { single: true }) : null,
+      deliveries,
+    };
   }
 
   /** Marks a merge request draft/ready: action `update`, `changes.draft` and the `Draft: ` title prefix. */

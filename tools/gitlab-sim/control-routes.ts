@@ -122,6 +122,14 @@ export function buildControlRouter(sim: SimulatorControl): Router {
     },
     {
       method: "POST",
+      path: "/projects/:project/merge_requests/:iid/revert",
+      handler: async (c) => {
+        const b = parse(schemas.revert, c.input);
+        return ok(await sim.revertMergeRequest(project(c), iid(c), { mode: b.mode, merge: b.merge }, opts(b)), 201);
+      },
+    },
+    {
+      method: "POST",
       path: "/projects/:project/merge_requests/:iid/draft",
       handler: async (c) => {
         const b = parse(schemas.draft, c.input);
@@ -237,6 +245,7 @@ export const CONTROL_ROUTES = [
   "POST /_sim/projects/:project/issues/:iid/actions {action, changes?, deliver?, payloadStyle?, userId?}",
   "POST /_sim/projects/:project/merge_requests/:iid/actions {action, changes?, deliver?, payloadStyle?, userId?}",
   "POST /_sim/projects/:project/merge_requests/:iid/draft {draft}",
+  "POST /_sim/projects/:project/merge_requests/:iid/revert {mode?: merge_request|direct, merge?, userId?}",
   "PUT /_sim/projects/:project/(issues|merge_requests)/:iid/labels {labels}",
   "GET|POST /_sim/projects/:project/(issues|merge_requests)/:iid/notes {body, author_id?|author?, internal?, thread?, discussion_id?}",
   "PUT /_sim/projects/:project/(issues|merge_requests)/:iid/notes/:note_id {body, author_id?|author?}",

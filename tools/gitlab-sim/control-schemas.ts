@@ -96,6 +96,7 @@ export const schemas = {
     ...deliverOpts,
   }),
   draft: z.object({ draft: z.boolean(), ...deliverOpts }),
+  revert: z.object({ mode: z.enum(["merge_request", "direct"]).optional(), merge: z.boolean().optional(), ...deliverOpts }),
   labels: z.object({ labels: stringList, ...deliverOpts }),
   note: z.object({
     body: z.string(),

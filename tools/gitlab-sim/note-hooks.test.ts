@@ -125,4 +125,37 @@ describe("merge request hooks from the control API", () => {
     expect(merged!.request.payload).toMatchObject({ object_attributes: { state: "merged", action: "merge", merge_user_id: seed.users.alice } });
     expect(() => gl.sim.mergeRequestAction(seed.projectId, opened.iid, "merge")).toThrow(/cannot merge merge request .* in state closed/);
   });
+
+  it("reverts a merged MR like GitLab's Revert button: a new MR `Revert \"…\"` (open, then merge hooks)", async () => {
+    gl.sim.registerHook(seed.projectId, { url: `${rx.url}?mr`, merge_requests_events: true, push_events: false });
+    const mr = gl.sim.createMergeRequest(seed.projectId, { title: "Enable fast cart ", author_id: seed.users.bob });
+    await gl.sim.mergeRequestAction(seed.projectId, mr.iid, "merge", {}, { userId: seed.users.alice });
+    rx.clear();
+    const res = await fetch(`${gl.url}/_sim/projects/${seed.projectId}/merge_requests/${mr.iid}/revert`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ merge: true, userId: seed.users.carol }),
+    });
+    expect(res.status).toBe(201);
+    const reverted = await res.json();
+    expect(reverted.merge_request).toMatchObject({
+      title: 'Revert "Enable fast cart"',
+      description: `This reverts merge request !${mr.iid}`,
+      source_branch: `revert-${reverted.commit_sha.slice(0, 8)}`,
+      target_branch: "main",
+      state: "merged",
+      author: { username: "carol" },
+    });
+    expect(reverted.deliveries.map((d: { action: string }) => d.action)).toEqual(["open", "merge"]);
+    expect(rx.received.every((r) => r.json.object_attributes.iid === reverted.merge_request.iid)).toBe(true);
+    // The original MR stays merged and only gains a cross-reference system note.
+    expect(gl.sim.getMergeRequest(seed.projectId, mr.iid)?.state).toBe("merged");
+    expect(gl.sim.notes(seed.projectId, "merge_request", mr.iid).at(-1)).toMatchObject({ system: true, body: `mentioned in merge request !${reverted.merge_request.iid}` });
+
+    const direct = await gl.sim.revertMergeRequest(seed.projectId, mr.iid, { mode: "direct" });
+    expect(direct).toMatchObject({ merge_request: null, deliveries: [] });
+    expect(gl.sim.notes(seed.projectId, "merge_request", mr.iid).at(-1)?.body).toBe(`mentioned in commit ${direct.commit_sha}`);
+    const open = gl.sim.createMergeRequest(seed.projectId, { title: "Not merged", author_id: seed.users.bob });
+    await expect(gl.sim.revertMergeRequest(seed.projectId, open.iid)).rejects.toThrow(/is not merged/);
+  });
 });
