@@ -31,7 +31,7 @@ GitLab simulator (GitLab ${simulator.sim.store.version} REST API v4) listening
 
   Instance URL:  ${simulator.url}
   API:           ${simulator.url}/api/v4
-  Control API:   ${simulator.url}/_sim   (GET it for the list of routes)
+  Control API:   ${simulator.url}/_sim   (GET it for the list of routes; tools/gitlab-sim/README.md explains them)
 
 Demo tokens:
   ${DEMO_TOKENS.maintainer.padEnd(34)} api, Maintainer on every acme project (group token)
