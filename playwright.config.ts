@@ -50,7 +50,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx tsx e2e/gitlab-sim/main.ts`,
+      command: `npx tsx tools/gitlab-sim/main.ts`,
       url: `http://127.0.0.1:${simPort}/_sim/health`,
       env: { GITLAB_SIM_PORT: String(simPort), GITLAB_SIM_QUIET: "1" },
       reuseExistingServer: false,

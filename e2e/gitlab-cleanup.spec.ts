@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { DEMO_PROJECT_PATH, DEMO_TOKENS, type DemoSeed } from "./gitlab-sim/seed";
+import { DEMO_PROJECT_PATH, DEMO_TOKENS, type DemoSeed } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL, uniqueName } from "./support/constants";
 
 // Flag cleanup through GitLab, against the simulator and the production server's test clock (no

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { DEMO_PROJECT_PATH, DEMO_TOKENS } from "./gitlab-sim/seed";
+import { DEMO_PROJECT_PATH, DEMO_TOKENS } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL, uniqueName } from "./support/constants";
 
 // Flag-state comments, as the administrator signed in by first-run.spec.ts: a feature linked to a

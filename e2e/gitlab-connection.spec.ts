@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { DEMO_SEARCH_ONLY_PROJECT_PATH, DEMO_TOKENS } from "./gitlab-sim/seed";
+import { DEMO_SEARCH_ONLY_PROJECT_PATH, DEMO_TOKENS } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL, uniqueName } from "./support/constants";
 
 // Connecting a project to GitLab in the browser, against the GitLab simulator, as the administrator

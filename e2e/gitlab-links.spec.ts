@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { DEMO_PROJECT_PATH, DEMO_TOKENS } from "./gitlab-sim/seed";
+import { DEMO_PROJECT_PATH, DEMO_TOKENS } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL, uniqueName } from "./support/constants";
 
 // The feature Links tab against the GitLab simulator, as the administrator signed in by

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { DEMO_PROJECT_PATH, DEMO_TOKENS } from "./gitlab-sim/seed";
+import { DEMO_PROJECT_PATH, DEMO_TOKENS } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL, uniqueName } from "./support/constants";
 
 // GitLab's webhooks reaching the production server: a feature linked to an open issue and an open

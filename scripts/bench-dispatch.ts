@@ -21,8 +21,8 @@ const dataDir = prepareBenchEnv("dispatch", { worker: true });
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main() {
-  const { startGitLabSimulator } = await import("@/e2e/gitlab-sim/server");
-  const { DEMO_TOKENS } = await import("@/e2e/gitlab-sim/seed");
+  const { startGitLabSimulator } = await import("@/tools/gitlab-sim/server");
+  const { DEMO_TOKENS } = await import("@/tools/gitlab-sim/seed");
   const { prisma } = await import("@/lib/db/client");
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { createApiKey } = await import("@/lib/auth/api-keys");

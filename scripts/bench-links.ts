@@ -24,8 +24,8 @@ const percentile = (values: number[], p: number) => {
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 async function main() {
-  const { startGitLabSimulator } = await import("@/e2e/gitlab-sim/server");
-  const { DEMO_TOKENS } = await import("@/e2e/gitlab-sim/seed");
+  const { startGitLabSimulator } = await import("@/tools/gitlab-sim/server");
+  const { DEMO_TOKENS } = await import("@/tools/gitlab-sim/seed");
   const { prisma } = await import("@/lib/db/client");
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { createApiKey } = await import("@/lib/auth/api-keys");

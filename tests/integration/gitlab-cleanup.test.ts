@@ -1,8 +1,8 @@
 import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
-import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
-import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
+import { DEMO_TOKENS, type DemoSeed } from "@/tools/gitlab-sim/seed";
+import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
+import { ACCESS_LEVEL } from "@/tools/gitlab-sim/types";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";
 import { CLEANUP_LINK_JOB } from "@/lib/gitlab/cleanup/cleanup-issues";

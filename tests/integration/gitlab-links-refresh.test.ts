@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEMO_SEARCH_ONLY_PROJECT_PATH, DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
-import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
+import { DEMO_SEARCH_ONLY_PROJECT_PATH, DEMO_TOKENS, type DemoSeed } from "@/tools/gitlab-sim/seed";
+import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
 import { prisma } from "@/lib/db/client";
 import { expectError } from "@/tests/support/api";
 import { expectStatus } from "@/tests/support/flags";

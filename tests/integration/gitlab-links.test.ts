@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as featuresRoute from "@/app/api/v1/projects/[projectId]/features/route";
-import { DEMO_PRIVATE_PROJECT_PATH, DEMO_PROJECT_PATH, DEMO_SEARCH_ONLY_PROJECT_PATH, type DemoSeed } from "@/e2e/gitlab-sim/seed";
-import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
+import { DEMO_PRIVATE_PROJECT_PATH, DEMO_PROJECT_PATH, DEMO_SEARCH_ONLY_PROJECT_PATH, type DemoSeed } from "@/tools/gitlab-sim/seed";
+import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
 import { prisma } from "@/lib/db/client";
 import { call, expectError, seedProjectMember, sessionHeaders } from "@/tests/support/api";
 import { expectStatus } from "@/tests/support/flags";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
-import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
-import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
+import { DEMO_TOKENS, type DemoSeed } from "@/tools/gitlab-sim/seed";
+import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
+import { ACCESS_LEVEL } from "@/tools/gitlab-sim/types";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";

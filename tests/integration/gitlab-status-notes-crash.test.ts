@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DemoSeed } from "@/e2e/gitlab-sim/seed";
-import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
+import type { DemoSeed } from "@/tools/gitlab-sim/seed";
+import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
 import { closeDatabase, currentDatabase, prisma, useDatabase } from "@/lib/db/client";
 import { openDatabase } from "@/lib/db/open-database";
 import { env, resetEnvForTests } from "@/lib/env";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
-import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
-import type { DeliveryRecord } from "@/e2e/gitlab-sim/types";
+import { DEMO_TOKENS, type DemoSeed } from "@/tools/gitlab-sim/seed";
+import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
+import type { DeliveryRecord } from "@/tools/gitlab-sim/types";
 import { prisma } from "@/lib/db/client";
 import { syncFeatureGitLabTags } from "@/lib/gitlab/links/feature-tags";
 import { WEBHOOK_ACTOR } from "@/lib/gitlab/webhooks/apply-delivery";

@@ -1,9 +1,9 @@
 import * as linkRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/feature-external-resources/[resourceId]/route";
 import * as refreshRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/feature-external-resources/refresh/route";
 import * as linksRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/feature-external-resources/route";
-import type { DemoSeed } from "@/e2e/gitlab-sim/seed";
-import { DEMO_TOKENS } from "@/e2e/gitlab-sim/seed";
-import type { GitLabSimulator } from "@/e2e/gitlab-sim/server";
+import type { DemoSeed } from "@/tools/gitlab-sim/seed";
+import { DEMO_TOKENS } from "@/tools/gitlab-sim/seed";
+import type { GitLabSimulator } from "@/tools/gitlab-sim/server";
 import { prisma } from "@/lib/db/client";
 import { ITEM_LABEL_JOB } from "@/lib/gitlab/links/link-labels";
 import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";

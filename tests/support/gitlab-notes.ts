@@ -5,9 +5,9 @@ import * as overrideRoute from "@/app/api/v1/projects/[projectId]/features/[feat
 import * as overridesRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/segment-overrides/route";
 import * as segmentRoute from "@/app/api/v1/projects/[projectId]/segments/[segmentId]/route";
 import * as segmentsRoute from "@/app/api/v1/projects/[projectId]/segments/route";
-import type { DemoSeed } from "@/e2e/gitlab-sim/seed";
-import type { GitLabSimulator } from "@/e2e/gitlab-sim/server";
-import { ACCESS_LEVEL } from "@/e2e/gitlab-sim/types";
+import type { DemoSeed } from "@/tools/gitlab-sim/seed";
+import type { GitLabSimulator } from "@/tools/gitlab-sim/server";
+import { ACCESS_LEVEL } from "@/tools/gitlab-sim/types";
 import { prisma } from "@/lib/db/client";
 import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
 import { msUntilNextDueJob } from "@/lib/jobs/queue";

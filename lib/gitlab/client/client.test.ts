@@ -1,8 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_SEARCH_ONLY_PROJECT_PATH, DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
-import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
+import { DEMO_SEARCH_ONLY_PROJECT_PATH, DEMO_TOKENS, type DemoSeed } from "@/tools/gitlab-sim/seed";
+import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
 import { resetEnvForTests } from "@/lib/env";
 import { ACCESS_LEVEL, gitlabClient, gitlabClientForIntegration, pageInfoFromHeaders } from "@/lib/gitlab/client/client";
 import { encryptSecret } from "@/lib/crypto/secret-box";

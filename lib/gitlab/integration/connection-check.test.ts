@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_TOKENS, type DemoSeed } from "@/e2e/gitlab-sim/seed";
-import { startGitLabSimulator, type GitLabSimulator } from "@/e2e/gitlab-sim/server";
+import { DEMO_TOKENS, type DemoSeed } from "@/tools/gitlab-sim/seed";
+import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
 import { ApiError } from "@/lib/api/errors";
 import { resetEnvForTests } from "@/lib/env";
 import { gitlabClient } from "@/lib/gitlab/client/client";
