@@ -3,7 +3,7 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { ToastProvider } from "@/components/ui/toast";
-import { ApiClientError } from "@/lib/queries/api-client";
+import { ApiClientError } from "@/lib/client/queries/api-client";
 
 // An expired session turns every request into a 401: send the person to sign in and come back.
 function redirectOnUnauthorized(error: unknown) {

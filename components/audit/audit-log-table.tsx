@@ -5,9 +5,9 @@ import { Badge } from "@/components/ui/badge";
 import { focusRing } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { formatDateTime, formatRelative } from "@/lib/format/dates";
-import type { AuditEntry, Environment } from "@/lib/queries/types";
-import { routes } from "@/lib/routes";
+import { formatDateTime, formatRelative } from "@/lib/client/format/dates";
+import type { AuditEntry, Environment } from "@/lib/client/queries/types";
+import { routes } from "@/lib/client/routes";
 
 const actionTone = { CREATE: "success", UPDATE: "accent", DELETE: "danger" } as const;
 const actionLabel = { CREATE: "Created", UPDATE: "Updated", DELETE: "Deleted" } as const;

@@ -6,10 +6,10 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import type { Environment } from "@/lib/queries/types";
-import { useCreateEnvironment } from "@/lib/queries/use-create-environment";
-import { useUpdateEnvironment } from "@/lib/queries/use-update-environment";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import type { Environment } from "@/lib/client/queries/types";
+import { useCreateEnvironment } from "@/lib/client/queries/use-create-environment";
+import { useUpdateEnvironment } from "@/lib/client/queries/use-update-environment";
 import { updateEnvironmentBody } from "@/lib/validations/core";
 
 /** Creates an environment (no `environment`) or renames one; both only ask for a name. */

@@ -9,12 +9,12 @@ import { FormError } from "@/components/ui/form-error";
 import { SearchField } from "@/components/ui/search-field";
 import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import { useDebouncedValue } from "@/lib/hooks/use-debounced-value";
-import { useValueDraft } from "@/lib/hooks/use-value-draft";
-import type { Environment, Feature } from "@/lib/queries/types";
-import { useCreateSegmentOverride } from "@/lib/queries/use-create-segment-override";
-import { useSegments } from "@/lib/queries/use-segments";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import { useDebouncedValue } from "@/lib/client/hooks/use-debounced-value";
+import { useValueDraft } from "@/lib/client/hooks/use-value-draft";
+import type { Environment, Feature } from "@/lib/client/queries/types";
+import { useCreateSegmentOverride } from "@/lib/client/queries/use-create-segment-override";
+import { useSegments } from "@/lib/client/queries/use-segments";
 import { createSegmentOverrideBody } from "@/lib/validations/core";
 
 const fields = ["segment", "enabled", "feature_state_value", "environment", "priority"] as const;

@@ -9,10 +9,10 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import { useValueDraft } from "@/lib/hooks/use-value-draft";
-import type { Tag } from "@/lib/queries/types";
-import { useCreateFeature } from "@/lib/queries/use-create-feature";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import { useValueDraft } from "@/lib/client/hooks/use-value-draft";
+import type { Tag } from "@/lib/client/queries/types";
+import { useCreateFeature } from "@/lib/client/queries/use-create-feature";
 import { createFeatureBody } from "@/lib/validations/core";
 
 const fields = ["name", "description", "default_enabled", "initial_value", "tags"] as const;

@@ -8,12 +8,12 @@ import { FormError } from "@/components/ui/form-error";
 import { Switch } from "@/components/ui/switch";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { Environment, Feature } from "@/lib/queries/types";
-import { useDeleteFeature } from "@/lib/queries/use-delete-feature";
-import { useUpdateFeature } from "@/lib/queries/use-update-feature";
-import { routes } from "@/lib/routes";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { Environment, Feature } from "@/lib/client/queries/types";
+import { useDeleteFeature } from "@/lib/client/queries/use-delete-feature";
+import { useUpdateFeature } from "@/lib/client/queries/use-update-feature";
+import { routes } from "@/lib/client/routes";
 import { updateFeatureBody } from "@/lib/validations/core";
 
 interface FeatureHeaderProps {

@@ -10,11 +10,11 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { Section } from "@/components/ui/page-header";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import type { FeatureLink } from "@/lib/queries/gitlab-types";
-import { useFeatureLinks } from "@/lib/queries/use-feature-links";
-import { useLinkFeatureItem } from "@/lib/queries/use-link-feature-item";
-import { useRefreshFeatureLinks } from "@/lib/queries/use-refresh-feature-links";
-import { useUnlinkFeatureItem } from "@/lib/queries/use-unlink-feature-item";
+import type { FeatureLink } from "@/lib/client/queries/gitlab-types";
+import { useFeatureLinks } from "@/lib/client/queries/use-feature-links";
+import { useLinkFeatureItem } from "@/lib/client/queries/use-link-feature-item";
+import { useRefreshFeatureLinks } from "@/lib/client/queries/use-refresh-feature-links";
+import { useUnlinkFeatureItem } from "@/lib/client/queries/use-unlink-feature-item";
 
 // The feature's "Links" tab: the GitLab issues and merge requests it belongs to, with their live
 // state. Editors link and unlink; viewers see the table.

@@ -3,11 +3,11 @@
 import { InlineValueEditor } from "@/components/features/inline-value-editor";
 import { FlagValueText } from "@/components/features/flag-value";
 import { Switch } from "@/components/ui/switch";
-import { kindOf } from "@/lib/format/flag-value";
-import type { FeatureStateTarget } from "@/lib/queries/feature-state-cache";
-import type { Environment, EnvironmentState, Feature } from "@/lib/queries/types";
-import { useToggleFeatureState } from "@/lib/queries/use-toggle-feature-state";
-import { useUpdateFeatureStateValue } from "@/lib/queries/use-update-feature-state-value";
+import { kindOf } from "@/lib/client/format/flag-value";
+import type { FeatureStateTarget } from "@/lib/client/queries/feature-state-cache";
+import type { Environment, EnvironmentState, Feature } from "@/lib/client/queries/types";
+import { useToggleFeatureState } from "@/lib/client/queries/use-toggle-feature-state";
+import { useUpdateFeatureStateValue } from "@/lib/client/queries/use-update-feature-state-value";
 
 // The two per-environment controls of a feature (on/off and value), used by the feature list,
 // the feature's Value tab and its every-environment table alike.

@@ -11,11 +11,11 @@ import { Section } from "@/components/ui/page-header";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import { errorMessage } from "@/lib/queries/api-client";
-import { useCreateTag } from "@/lib/queries/use-create-tag";
-import { useTags } from "@/lib/queries/use-tags";
-import { useUpdateFeature } from "@/lib/queries/use-update-feature";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import { useCreateTag } from "@/lib/client/queries/use-create-tag";
+import { useTags } from "@/lib/client/queries/use-tags";
+import { useUpdateFeature } from "@/lib/client/queries/use-update-feature";
 import { createTagBody } from "@/lib/validations/core";
 
 const DEFAULT_TAG_COLOUR = "#6837fc";

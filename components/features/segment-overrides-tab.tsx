@@ -13,11 +13,11 @@ import { TableSkeleton } from "@/components/ui/skeleton";
 import { Switch } from "@/components/ui/switch";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
-import { kindOf } from "@/lib/format/flag-value";
-import type { SegmentOverride } from "@/lib/queries/types";
-import { useDeleteSegmentOverride } from "@/lib/queries/use-delete-segment-override";
-import { useSegmentOverrides } from "@/lib/queries/use-segment-overrides";
-import { useUpdateSegmentOverride } from "@/lib/queries/use-update-segment-override";
+import { kindOf } from "@/lib/client/format/flag-value";
+import type { SegmentOverride } from "@/lib/client/queries/types";
+import { useDeleteSegmentOverride } from "@/lib/client/queries/use-delete-segment-override";
+import { useSegmentOverrides } from "@/lib/client/queries/use-segment-overrides";
+import { useUpdateSegmentOverride } from "@/lib/client/queries/use-update-segment-override";
 
 export function SegmentOverridesTab({ context }: { context: FeatureTabContext }) {
   const { feature, environment, permissions } = context;

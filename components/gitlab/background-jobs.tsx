@@ -7,9 +7,9 @@ import { Section } from "@/components/ui/page-header";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
-import { formatDateTime, formatRelative } from "@/lib/format/dates";
-import { errorMessage } from "@/lib/queries/api-client";
-import { useGitLabFailedJobs, useRetryGitLabJob } from "@/lib/queries/use-gitlab-jobs";
+import { formatDateTime, formatRelative } from "@/lib/client/format/dates";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import { useGitLabFailedJobs, useRetryGitLabJob } from "@/lib/client/queries/use-gitlab-jobs";
 
 /**
  * The work Flagpost does in GitLab behind the scenes (status comments, the "Flagpost" label):

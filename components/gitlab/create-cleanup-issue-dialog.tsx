@@ -13,10 +13,10 @@ import { FormError } from "@/components/ui/form-error";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
-import { errorMessage, isApiClientError } from "@/lib/queries/api-client";
-import type { CleanupIssuePreview, FeatureLink, GitLabIntegrationConfig, GitLabUserSummary } from "@/lib/queries/gitlab-types";
-import { useCleanupIssuePreview } from "@/lib/queries/use-cleanup-issue-preview";
-import { useCreateCleanupIssue } from "@/lib/queries/use-create-cleanup-issue";
+import { errorMessage, isApiClientError } from "@/lib/client/queries/api-client";
+import type { CleanupIssuePreview, FeatureLink, GitLabIntegrationConfig, GitLabUserSummary } from "@/lib/client/queries/gitlab-types";
+import { useCleanupIssuePreview } from "@/lib/client/queries/use-cleanup-issue-preview";
+import { useCreateCleanupIssue } from "@/lib/client/queries/use-create-cleanup-issue";
 
 // "Create cleanup issue": a GitLab issue asking for the flag's removal. Title and body start from
 // what Flagpost knows (the preview endpoint) and stay editable, with a preview of the Markdown as

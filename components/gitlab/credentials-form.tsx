@@ -6,9 +6,9 @@ import { TokenHelp } from "@/components/gitlab/token-help";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { noErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { useConnectGitLab } from "@/lib/queries/use-connect-gitlab";
+import { noErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { useConnectGitLab } from "@/lib/client/queries/use-connect-gitlab";
 import { createGitLabIntegrationBody, DEFAULT_GITLAB_INSTANCE_URL } from "@/lib/validations/gitlab";
 
 const fields = ["gitlab_instance_url", "access_token", "webhook_secret"] as const;

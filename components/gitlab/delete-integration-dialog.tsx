@@ -2,8 +2,8 @@
 
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
-import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { useDeleteGitLabIntegration } from "@/lib/queries/use-delete-gitlab-integration";
+import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { useDeleteGitLabIntegration } from "@/lib/client/queries/use-delete-gitlab-integration";
 
 /** Deleting names everything that goes with the integration. */
 export function DeleteIntegrationDialog({ open, onClose, config }: { open: boolean; onClose: () => void; config: GitLabIntegrationConfig }) {

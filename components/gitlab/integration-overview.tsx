@@ -13,9 +13,9 @@ import { Button } from "@/components/ui/button";
 import { Section } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { CommentStyle, GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { useUpdateGitLabIntegration } from "@/lib/queries/use-update-gitlab-integration";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { CommentStyle, GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { useUpdateGitLabIntegration } from "@/lib/client/queries/use-update-gitlab-integration";
 
 const card = "rounded-lg border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900";
 

@@ -7,10 +7,10 @@ import { ErrorState } from "@/components/ui/error-state";
 import { FormError } from "@/components/ui/form-error";
 import { SearchField } from "@/components/ui/search-field";
 import { BlockSkeleton } from "@/components/ui/skeleton";
-import { useDebouncedValue } from "@/lib/hooks/use-debounced-value";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { GitLabProjectOption } from "@/lib/queries/gitlab-types";
-import { useGitLabProjects } from "@/lib/queries/use-gitlab-projects";
+import { useDebouncedValue } from "@/lib/client/hooks/use-debounced-value";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { GitLabProjectOption } from "@/lib/client/queries/gitlab-types";
+import { useGitLabProjects } from "@/lib/client/queries/use-gitlab-projects";
 
 const PAGE_SIZE = 20;
 

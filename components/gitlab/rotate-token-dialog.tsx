@@ -8,9 +8,9 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { useUpdateGitLabIntegration } from "@/lib/queries/use-update-gitlab-integration";
+import { noErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { useUpdateGitLabIntegration } from "@/lib/client/queries/use-update-gitlab-integration";
 import { updateGitLabIntegrationBody } from "@/lib/validations/gitlab";
 
 /** Replaces the stored token with a new one, after GitLab confirms the new one works. */

@@ -9,9 +9,9 @@ import { WebhookDetails } from "@/components/gitlab/webhook-details";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { useToast } from "@/components/ui/toast";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { useUpdateGitLabIntegration } from "@/lib/queries/use-update-gitlab-integration";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { useUpdateGitLabIntegration } from "@/lib/client/queries/use-update-gitlab-integration";
 
 export type WizardStep = "credentials" | "project" | "tagging" | "webhook";
 

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { GitLabTokenFacts } from "@/lib/queries/gitlab-types";
+import type { GitLabTokenFacts } from "@/lib/client/queries/gitlab-types";
 
 // Expiry dates are calendar days in UTC; format them without shifting to the local time zone.
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });

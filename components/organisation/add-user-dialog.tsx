@@ -7,9 +7,9 @@ import { FormError } from "@/components/ui/form-error";
 import { Select } from "@/components/ui/select";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import type { OrganisationRole } from "@/lib/queries/types";
-import { useCreateOrganisationUser } from "@/lib/queries/use-create-organisation-user";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import type { OrganisationRole } from "@/lib/client/queries/types";
+import { useCreateOrganisationUser } from "@/lib/client/queries/use-create-organisation-user";
 import { createUserBody } from "@/lib/validations/core";
 
 export const organisationRoleOptions: { value: OrganisationRole; label: string }[] = [

@@ -9,10 +9,10 @@ import { FormError } from "@/components/ui/form-error";
 import { Select } from "@/components/ui/select";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import { useCreateProject } from "@/lib/queries/use-create-project";
-import type { Organisation } from "@/lib/queries/types";
-import { routes } from "@/lib/routes";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import { useCreateProject } from "@/lib/client/queries/use-create-project";
+import type { Organisation } from "@/lib/client/queries/types";
+import { routes } from "@/lib/client/routes";
 import { createProjectBody } from "@/lib/validations/core";
 
 const fields = ["name", "organisation", "create_default_environments"] as const;

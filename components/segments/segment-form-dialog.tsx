@@ -6,10 +6,10 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import type { Segment } from "@/lib/queries/types";
-import { useCreateSegment } from "@/lib/queries/use-create-segment";
-import { useUpdateSegment } from "@/lib/queries/use-update-segment";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import type { Segment } from "@/lib/client/queries/types";
+import { useCreateSegment } from "@/lib/client/queries/use-create-segment";
+import { useUpdateSegment } from "@/lib/client/queries/use-update-segment";
 import { createSegmentBody } from "@/lib/validations/core";
 
 const fields = ["name", "description", "rules"] as const;

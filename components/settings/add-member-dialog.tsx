@@ -6,10 +6,10 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import type { ProjectRole } from "@/lib/queries/types";
-import { useAddProjectMember } from "@/lib/queries/use-add-project-member";
-import { useOrganisationUsers } from "@/lib/queries/use-organisation-users";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import type { ProjectRole } from "@/lib/client/queries/types";
+import { useAddProjectMember } from "@/lib/client/queries/use-add-project-member";
+import { useOrganisationUsers } from "@/lib/client/queries/use-organisation-users";
 import { addProjectMemberBody } from "@/lib/validations/core";
 
 export const projectRoleOptions: { value: ProjectRole; label: string }[] = [

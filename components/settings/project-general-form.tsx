@@ -5,9 +5,9 @@ import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import type { Project } from "@/lib/queries/types";
-import { useUpdateProject } from "@/lib/queries/use-update-project";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import type { Project } from "@/lib/client/queries/types";
+import { useUpdateProject } from "@/lib/client/queries/use-update-project";
 import { updateProjectBody } from "@/lib/validations/core";
 
 const fields = ["name", "stale_flag_threshold_days"] as const;

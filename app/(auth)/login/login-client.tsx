@@ -7,7 +7,7 @@ import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { noErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
+import { noErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import { emailField } from "@/lib/validations/core";
 
 const loginForm = z.object({ email: emailField, password: z.string().min(1, "Enter your password") });

@@ -6,9 +6,9 @@ import { useState, type ChangeEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import { isApiClientError } from "@/lib/queries/api-client";
-import { useFirstRunSetup } from "@/lib/queries/use-first-run-setup";
+import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import { isApiClientError } from "@/lib/client/queries/api-client";
+import { useFirstRunSetup } from "@/lib/client/queries/use-first-run-setup";
 import { firstRunSetupBody } from "@/lib/validations/core";
 
 const fields = ["name", "email", "password", "organisation_name"] as const;

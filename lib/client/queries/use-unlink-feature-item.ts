@@ -1,0 +1,31 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useToast } from "@/components/ui/toast";
+import { api, errorMessage } from "@/lib/client/queries/api-client";
+import type { FeatureLink } from "@/lib/client/queries/gitlab-types";
+import { queryKeys } from "@/lib/client/queries/keys";
+import { applyOptimistic, rollback } from "@/lib/client/queries/optimistic";
+import { paths } from "@/lib/client/queries/paths";
+import { invalidateAfterLinkChange } from "@/lib/client/queries/use-feature-links";
+
+/** Unlinks an issue or MR: the row goes at once and comes back (with a toast) if the server refuses. */
+export function useUnlinkFeatureItem(projectId: number, featureId: number) {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const listKey = queryKeys.featureLinks.list(projectId, featureId);
+  return useMutation({
+    mutationFn: (link: FeatureLink) => api.delete(paths.featureLink(projectId, featureId, link.id)),
+    onMutate: async (link) => ({
+      snapshot: await applyOptimistic(queryClient, [
+        { filters: { queryKey: listKey, exact: true }, update: (data) => (data as FeatureLink[]).filter((row) => row.id !== link.id) },
+      ]),
+    }),
+    onError: (error, link, context) => {
+      rollback(queryClient, context?.snapshot);
+      toast.error(`Could not unlink ${link.metadata.project_path}${link.metadata.reference}: ${errorMessage(error)}`);
+    },
+    onSuccess: (_answer, link) => toast.success(`Unlinked ${link.metadata.project_path}${link.metadata.reference}`),
+    onSettled: () => invalidateAfterLinkChange(queryClient, projectId, featureId),
+  });
+}
