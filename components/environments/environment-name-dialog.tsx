@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import type { Environment } from "@/lib/client/queries/types";
 import { useCreateEnvironment } from "@/lib/client/queries/use-create-environment";
@@ -14,7 +14,6 @@ import { updateEnvironmentBody } from "@/lib/validations/core";
 
 /** Creates an environment (no `environment`) or renames one; both only ask for a name. */
 export function EnvironmentNameDialog({ open, onClose, projectId, environment }: { open: boolean; onClose: () => void; projectId: number; environment?: Environment }) {
-  const toast = useToast();
   const createEnvironment = useCreateEnvironment(projectId);
   const updateEnvironment = useUpdateEnvironment(projectId);
   const pending = createEnvironment.isPending || updateEnvironment.isPending;

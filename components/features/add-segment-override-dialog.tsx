@@ -8,7 +8,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { SearchField } from "@/components/ui/search-field";
 import { Select } from "@/components/ui/select";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import { useDebouncedValue } from "@/lib/client/hooks/use-debounced-value";
 import { useValueDraft } from "@/lib/client/hooks/use-value-draft";
@@ -29,7 +29,6 @@ interface AddSegmentOverrideDialogProps {
 }
 
 export function AddSegmentOverrideDialog({ open, onClose, feature, environment, takenSegmentIds }: AddSegmentOverrideDialogProps) {
-  const toast = useToast();
   const createOverride = useCreateSegmentOverride(feature.project, feature.id);
   const [segmentSearch, setSegmentSearch] = useState("");
   const search = useDebouncedValue(segmentSearch.trim());

@@ -8,7 +8,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import { useValueDraft } from "@/lib/client/hooks/use-value-draft";
 import type { Tag } from "@/lib/client/queries/types";
@@ -25,7 +25,6 @@ interface CreateFeatureDialogProps {
 }
 
 export function CreateFeatureDialog({ open, onClose, projectId, tags }: CreateFeatureDialogProps) {
-  const toast = useToast();
   const createFeature = useCreateFeature(projectId);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");

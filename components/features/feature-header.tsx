@@ -7,7 +7,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormError } from "@/components/ui/form-error";
 import { Switch } from "@/components/ui/switch";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import type { Environment, Feature } from "@/lib/client/queries/types";
@@ -27,7 +27,6 @@ interface FeatureHeaderProps {
 /** Name, editable description, "permanent", "Create cleanup issue" and the delete action of a feature. */
 export function FeatureHeader({ feature, environment, canEdit, onCreateCleanupIssue }: FeatureHeaderProps) {
   const router = useRouter();
-  const toast = useToast();
   const updateFeature = useUpdateFeature(feature.project, feature.id);
   const deleteFeature = useDeleteFeature(feature.project);
   const [editing, setEditing] = useState(false);

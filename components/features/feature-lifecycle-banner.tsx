@@ -4,7 +4,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import type { Feature } from "@/lib/client/queries/types";
 import { useUpdateFeature } from "@/lib/client/queries/use-update-feature";
@@ -34,7 +34,6 @@ function Banner({ tone, title, children, action }: { tone: "success" | "warning"
 }
 
 export function FeatureLifecycleBanner({ feature, canEdit, onCreateCleanupIssue }: { feature: Feature; canEdit: boolean; onCreateCleanupIssue?: () => void }) {
-  const toast = useToast();
   const update = useUpdateFeature(feature.project, feature.id);
   const setArchived = (archived: boolean) =>
     update.mutate(

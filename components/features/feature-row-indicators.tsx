@@ -3,7 +3,7 @@
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import type { FeatureRowContext } from "@/components/features/feature-table-columns";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import type { Feature } from "@/lib/client/queries/types";
@@ -74,7 +74,6 @@ export const featureRowIndicators: FeatureRowIndicator[] = [
 ];
 
 function RestoreButton({ feature }: { feature: Feature }) {
-  const toast = useToast();
   const update = useUpdateFeature(feature.project, feature.id);
   return (
     <Button

@@ -10,7 +10,7 @@ import { FormError } from "@/components/ui/form-error";
 import { Section } from "@/components/ui/page-header";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import { useCreateTag } from "@/lib/client/queries/use-create-tag";
@@ -66,7 +66,6 @@ function CreateTagForm({ onCreated, projectId }: { projectId: number; onCreated:
 
 export function FeatureTagsTab({ context }: { context: FeatureTabContext }) {
   const { feature, permissions } = context;
-  const toast = useToast();
   const tags = useTags(feature.project);
   const updateFeature = useUpdateFeature(feature.project, feature.id);
   const canEdit = permissions.canEdit;

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { FeatureStateSwitch, FeatureStateValue } from "@/components/features/feature-state-controls";
+import { FeatureStateSwitch, FeatureStateValue, valueChangeToasts } from "@/components/features/feature-state-controls";
 import { FlagValueText } from "@/components/features/flag-value";
 import { ValueEditor } from "@/components/features/value-editor";
 import { Badge } from "@/components/ui/badge";
@@ -24,7 +24,7 @@ import { routes } from "@/lib/client/routes";
 function ValueForm({ context, state }: { context: FeatureTabContext; state: FeatureState }) {
   const { feature, environment, permissions } = context;
   const draft = useValueDraft(state.feature_state_value);
-  const update = useUpdateFeatureStateValue();
+  const update = useUpdateFeatureStateValue(valueChangeToasts);
   const parsed = draft.parse();
   const unchanged = parsed.ok && parsed.value === state.feature_state_value;
   return (

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, focusRing } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { formatDate } from "@/lib/client/format/dates";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import type { StaleFlag } from "@/lib/client/queries/gitlab-types";
@@ -28,7 +28,6 @@ interface StaleFlagsTableProps {
 }
 
 function MarkPermanentButton({ projectId, row }: { projectId: number; row: StaleFlag }) {
-  const toast = useToast();
   const update = useUpdateFeature(projectId, row.feature.id);
   return (
     <Button

@@ -12,7 +12,7 @@ import { WebhookDeliveries } from "@/components/gitlab/webhook-deliveries";
 import { Button } from "@/components/ui/button";
 import { Section } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import type { CommentStyle, GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
 import { useUpdateGitLabIntegration } from "@/lib/client/queries/use-update-gitlab-integration";
@@ -26,7 +26,6 @@ const commentStyles: { value: CommentStyle; label: string }[] = [
 
 /** An existing integration: the same facts as the wizard, each changeable in place. */
 export function IntegrationOverview({ projectId, config }: { projectId: number; config: GitLabIntegrationConfig }) {
-  const toast = useToast();
   const update = useUpdateGitLabIntegration(projectId, config.id);
   const [changingProject, setChangingProject] = useState(false);
   const [rotating, setRotating] = useState(false);

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
 import { useUpdateGitLabIntegration } from "@/lib/client/queries/use-update-gitlab-integration";
@@ -15,7 +15,6 @@ import { updateGitLabIntegrationBody } from "@/lib/validations/gitlab";
 
 /** Replaces the stored token with a new one, after GitLab confirms the new one works. */
 export function RotateTokenDialog({ open, onClose, config }: { open: boolean; onClose: () => void; config: GitLabIntegrationConfig }) {
-  const toast = useToast();
   const update = useUpdateGitLabIntegration(config.project, config.id);
   const [token, setToken] = useState("");
   const [errors, setErrors] = useState<FormErrors>(noErrors);

@@ -6,7 +6,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { Select } from "@/components/ui/select";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import type { OrganisationRole } from "@/lib/client/queries/types";
 import { useCreateOrganisationUser } from "@/lib/client/queries/use-create-organisation-user";
@@ -21,7 +21,6 @@ const fields = ["name", "email", "password", "role"] as const;
 const empty = { name: "", email: "", password: "", role: "MEMBER" as OrganisationRole };
 
 export function AddUserDialog({ open, onClose, organisationId }: { open: boolean; onClose: () => void; organisationId: number }) {
-  const toast = useToast();
   const createUser = useCreateOrganisationUser(organisationId);
   const [values, setValues] = useState(empty);
   const [errors, setErrors] = useState<FormErrors>(noErrors);

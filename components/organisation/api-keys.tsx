@@ -14,7 +14,7 @@ import { Pager } from "@/components/ui/pager";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/client/format/dates";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
@@ -102,7 +102,6 @@ function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; 
 }
 
 export function ApiKeys({ organisationId }: { organisationId: number }) {
-  const toast = useToast();
   const { searchParams, setQuery } = useUrlQuery();
   const page = Math.max(1, Number(searchParams.get(PAGE_PARAM)) || 1);
   const keys = useApiKeys(organisationId, { page, page_size: PAGE_SIZE });

@@ -11,7 +11,7 @@ import { Pager } from "@/components/ui/pager";
 import { Select } from "@/components/ui/select";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { formatDate } from "@/lib/client/format/dates";
 import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
 import { errorMessage } from "@/lib/client/queries/api-client";
@@ -28,7 +28,6 @@ function personName(user: OrganisationUser) {
 }
 
 export function OrganisationUsers({ organisationId, isAdmin, currentUserId }: { organisationId: number; isAdmin: boolean; currentUserId?: number }) {
-  const toast = useToast();
   const { searchParams, setQuery } = useUrlQuery();
   const page = Math.max(1, Number(searchParams.get(PAGE_PARAM)) || 1);
   const users = useOrganisationUsers(organisationId, { page, page_size: PAGE_SIZE });

@@ -8,7 +8,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { Select } from "@/components/ui/select";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import { useCreateProject } from "@/lib/client/queries/use-create-project";
 import type { Organisation } from "@/lib/client/queries/types";
@@ -20,7 +20,6 @@ const fields = ["name", "organisation", "create_default_environments"] as const;
 /** New project; organisation admins of several organisations choose which one it goes into. */
 export function CreateProjectDialog({ open, onClose, organisations }: { open: boolean; onClose: () => void; organisations: Organisation[] }) {
   const router = useRouter();
-  const toast = useToast();
   const createProject = useCreateProject();
   const [name, setName] = useState("");
   const [organisation, setOrganisation] = useState(() => String(organisations[0]?.id ?? ""));

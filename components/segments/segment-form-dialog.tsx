@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import type { Segment } from "@/lib/client/queries/types";
 import { useCreateSegment } from "@/lib/client/queries/use-create-segment";
@@ -20,7 +20,6 @@ const RULES_PLACEHOLDER = `[
 
 /** Create a segment (no `segment`) or edit one. Rules are JSON: an array of rule objects. */
 export function SegmentFormDialog({ open, onClose, projectId, segment }: { open: boolean; onClose: () => void; projectId: number; segment?: Segment }) {
-  const toast = useToast();
   const createSegment = useCreateSegment(projectId);
   const updateSegment = useUpdateSegment(projectId);
   const pending = createSegment.isPending || updateSegment.isPending;

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { Select } from "@/components/ui/select";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import type { ProjectRole } from "@/lib/client/queries/types";
 import { useAddProjectMember } from "@/lib/client/queries/use-add-project-member";
@@ -28,7 +28,6 @@ interface AddMemberDialogProps {
 
 /** Adds someone who already belongs to the organisation to this project. */
 export function AddMemberDialog({ open, onClose, projectId, organisationId, memberIds }: AddMemberDialogProps) {
-  const toast = useToast();
   const addMember = useAddProjectMember(projectId);
   const users = useOrganisationUsers(organisationId, { page_size: 100 }, { enabled: open });
   const [user, setUser] = useState("");

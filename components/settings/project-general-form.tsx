@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
 import type { Project } from "@/lib/client/queries/types";
 import { useUpdateProject } from "@/lib/client/queries/use-update-project";
@@ -14,7 +14,6 @@ const fields = ["name", "stale_flag_threshold_days"] as const;
 
 /** Project name and stale-flag threshold. Read-only for people who are not project admins. */
 export function ProjectGeneralForm({ project, canAdmin }: { project: Project; canAdmin: boolean }) {
-  const toast = useToast();
   const updateProject = useUpdateProject(project.id);
   const [name, setName] = useState(project.name);
   const [threshold, setThreshold] = useState(String(project.stale_flag_threshold_days));

@@ -1,8 +1,8 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useToast } from "@/components/ui/toast";
-import { api, errorMessage, isApiClientError } from "@/lib/client/queries/api-client";
+import { api } from "@/lib/client/queries/api-client";
+import type { MutationOutcome } from "@/lib/client/queries/mutation-outcome";
 import type { FeatureLink, LinkType } from "@/lib/client/queries/gitlab-types";
 import { queryKeys } from "@/lib/client/queries/keys";
 import { applyOptimistic, rollback } from "@/lib/client/queries/optimistic";
@@ -48,10 +48,9 @@ function placeholder(featureId: number, { url, type, preview }: LinkItemVariable
   };
 }
 
-/** Links an issue or MR: the row shows at once, and goes again (with a toast) if GitLab or Flagpost refuse. */
-export function useLinkFeatureItem(projectId: number, featureId: number) {
+/** Links an issue or MR: the row shows at once, and goes again if GitLab or Flagpost refuse. */
+export function useLinkFeatureItem(projectId: number, featureId: number, outcome: MutationOutcome<FeatureLink, LinkItemVariables> = {}) {
   const queryClient = useQueryClient();
-  const toast = useToast();
   const listKey = queryKeys.featureLinks.list(projectId, featureId);
   return useMutation({
     mutationFn: ({ url, type }: LinkItemVariables) => api.post<FeatureLink>(paths.featureLinks(projectId, featureId), { url, type }),
@@ -60,18 +59,13 @@ export function useLinkFeatureItem(projectId: number, featureId: number) {
       const snapshot = await applyOptimistic(queryClient, [{ filters: { queryKey: listKey, exact: true }, update: (data) => [row, ...(data as FeatureLink[])] }]);
       return { snapshot, placeholderId: row.id };
     },
-    onError: (error, { preview }, context) => {
+    onError: (error, variables, context) => {
       rollback(queryClient, context?.snapshot);
-      const what = `${preview.projectPath}${preview.reference}` || preview.title;
-      toast.error(
-        isApiClientError(error, 502)
-          ? `GitLab could not be reached, so ${what} was not linked. Try again in a moment. (${errorMessage(error)})`
-          : `Could not link ${what}: ${errorMessage(error)}`,
-      );
+      outcome.onError?.(error, variables);
     },
-    onSuccess: (link, _variables, context) => {
+    onSuccess: (link, variables, context) => {
       queryClient.setQueryData<FeatureLink[]>(listKey, (rows) => rows?.map((row) => (row.id === context?.placeholderId ? link : row)));
-      toast.success(`Linked ${link.metadata.project_path}${link.metadata.reference}: ${link.metadata.title}`);
+      outcome.onSuccess?.(link, variables);
     },
     onSettled: () => invalidateAfterLinkChange(queryClient, projectId, featureId),
   });

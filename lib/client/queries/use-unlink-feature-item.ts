@@ -1,18 +1,17 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useToast } from "@/components/ui/toast";
-import { api, errorMessage } from "@/lib/client/queries/api-client";
+import { api } from "@/lib/client/queries/api-client";
+import type { MutationOutcome } from "@/lib/client/queries/mutation-outcome";
 import type { FeatureLink } from "@/lib/client/queries/gitlab-types";
 import { queryKeys } from "@/lib/client/queries/keys";
 import { applyOptimistic, rollback } from "@/lib/client/queries/optimistic";
 import { paths } from "@/lib/client/queries/paths";
 import { invalidateAfterLinkChange } from "@/lib/client/queries/use-feature-links";
 
-/** Unlinks an issue or MR: the row goes at once and comes back (with a toast) if the server refuses. */
-export function useUnlinkFeatureItem(projectId: number, featureId: number) {
+/** Unlinks an issue or MR: the row goes at once and comes back if the server refuses. */
+export function useUnlinkFeatureItem(projectId: number, featureId: number, outcome: MutationOutcome<void, FeatureLink> = {}) {
   const queryClient = useQueryClient();
-  const toast = useToast();
   const listKey = queryKeys.featureLinks.list(projectId, featureId);
   return useMutation({
     mutationFn: (link: FeatureLink) => api.delete(paths.featureLink(projectId, featureId, link.id)),
@@ -23,9 +22,9 @@ export function useUnlinkFeatureItem(projectId: number, featureId: number) {
     }),
     onError: (error, link, context) => {
       rollback(queryClient, context?.snapshot);
-      toast.error(`Could not unlink ${link.metadata.project_path}${link.metadata.reference}: ${errorMessage(error)}`);
+      outcome.onError?.(error, link);
     },
-    onSuccess: (_answer, link) => toast.success(`Unlinked ${link.metadata.project_path}${link.metadata.reference}`),
+    onSuccess: (answer, link) => outcome.onSuccess?.(answer, link),
     onSettled: () => invalidateAfterLinkChange(queryClient, projectId, featureId),
   });
 }

@@ -1,8 +1,8 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useToast } from "@/components/ui/toast";
-import { api, errorMessage } from "@/lib/client/queries/api-client";
+import { api } from "@/lib/client/queries/api-client";
+import type { MutationOutcome } from "@/lib/client/queries/mutation-outcome";
 import { queryKeys } from "@/lib/client/queries/keys";
 import { applyOptimistic, mapRows, rollback } from "@/lib/client/queries/optimistic";
 import { paths } from "@/lib/client/queries/paths";
@@ -18,9 +18,8 @@ export interface UpdateSegmentOverrideInput {
 }
 
 /** Inline edits of an override (switch, value, priority): optimistic, rolled back on failure. */
-export function useUpdateSegmentOverride(projectId: number, featureId: number) {
+export function useUpdateSegmentOverride(projectId: number, featureId: number, outcome: MutationOutcome<SegmentOverride, UpdateSegmentOverrideInput> = {}) {
   const queryClient = useQueryClient();
-  const toast = useToast();
   return useMutation({
     mutationFn: ({ overrideId, segmentName: _segmentName, ...patch }: UpdateSegmentOverrideInput) =>
       api.patch<SegmentOverride>(paths.segmentOverride(projectId, featureId, overrideId), patch),
@@ -34,9 +33,9 @@ export function useUpdateSegmentOverride(projectId: number, featureId: number) {
     }),
     onError: (error, input, context) => {
       rollback(queryClient, context?.snapshot);
-      toast.error(`Could not update the ${input.segmentName} override: ${errorMessage(error)}`);
+      outcome.onError?.(error, input);
     },
-    onSuccess: (_override, input) => toast.success(`Updated the ${input.segmentName} override`),
+    onSuccess: (override, input) => outcome.onSuccess?.(override, input),
     onSettled: () => invalidateAfterOverrideChange(queryClient, projectId, featureId),
   });
 }

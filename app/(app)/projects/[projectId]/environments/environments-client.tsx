@@ -13,7 +13,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { formatDate } from "@/lib/client/format/dates";
 import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
 import type { Environment } from "@/lib/client/queries/types";
@@ -25,7 +25,6 @@ import { routes } from "@/lib/client/routes";
 const PAGE_SIZE = 20;
 
 export function EnvironmentsClient({ projectId }: { projectId: number }) {
-  const toast = useToast();
   const { page, setQuery } = useUrlQuery();
   const permissions = useProjectPermissions(projectId);
   const environments = useEnvironments(projectId, { page, page_size: PAGE_SIZE });

@@ -11,7 +11,7 @@ import { Pager } from "@/components/ui/pager";
 import { SearchField } from "@/components/ui/search-field";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { formatRelative } from "@/lib/client/format/dates";
 import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
 import { useUrlSearch } from "@/lib/client/hooks/use-url-search";
@@ -23,7 +23,6 @@ import { useSegments } from "@/lib/client/queries/use-segments";
 const PAGE_SIZE = 20;
 
 export function SegmentsClient({ projectId }: { projectId: number }) {
-  const toast = useToast();
   const { page, setQuery } = useUrlQuery();
   const { text, setText, search } = useUrlSearch();
   const permissions = useProjectPermissions(projectId);

@@ -12,7 +12,7 @@ import { Pager } from "@/components/ui/pager";
 import { Select } from "@/components/ui/select";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import { formatDate } from "@/lib/client/format/dates";
 import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
 import { errorMessage } from "@/lib/client/queries/api-client";
@@ -31,7 +31,6 @@ function personName(member: ProjectMember) {
 }
 
 export function MembersClient({ projectId }: { projectId: number }) {
-  const toast = useToast();
   const { page, setQuery } = useUrlQuery();
   const project = useProject(projectId);
   const permissions = useProjectPermissions(projectId);
