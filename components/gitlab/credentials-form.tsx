@@ -1,53 +1,38 @@
 "use client";
 
-import { useState } from "react";
 import { connectionFormErrors } from "@/components/gitlab/connection-errors";
 import { TokenHelp } from "@/components/gitlab/token-help";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { noErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import { showServerErrors, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
 import { useConnectGitLab } from "@/lib/client/queries/use-connect-gitlab";
 import { createGitLabIntegrationBody, DEFAULT_GITLAB_INSTANCE_URL } from "@/lib/validations/gitlab";
 
-const fields = ["gitlab_instance_url", "access_token", "webhook_secret"] as const;
-
 /** Step 1: where GitLab is and the token Flagpost acts with. Saving checks both with GitLab. */
 export function CredentialsForm({ projectId, onConnected }: { projectId: number; onConnected: (config: GitLabIntegrationConfig) => void }) {
   const connect = useConnectGitLab(projectId);
-  const [instanceUrl, setInstanceUrl] = useState(DEFAULT_GITLAB_INSTANCE_URL);
-  const [token, setToken] = useState("");
-  const [secret, setSecret] = useState("");
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-
-  const submit = () => {
-    const { data, errors: invalid } = validate(createGitLabIntegrationBody, { gitlab_instance_url: instanceUrl, access_token: token, webhook_secret: secret });
-    if (!data) return setErrors(invalid);
-    setErrors(noErrors);
-    connect.mutate(
-      { gitlab_instance_url: data.gitlab_instance_url, access_token: data.access_token, webhook_secret: data.webhook_secret },
-      { onSuccess: onConnected, onError: (error) => setErrors(connectionFormErrors(error, fields)) },
-    );
-  };
+  const form = useSchemaForm(createGitLabIntegrationBody.pick({ gitlab_instance_url: true, access_token: true, webhook_secret: true }), {
+    gitlab_instance_url: DEFAULT_GITLAB_INSTANCE_URL,
+    access_token: "",
+    webhook_secret: "",
+  });
+  const { errors } = form.formState;
 
   return (
     <form
       noValidate
       aria-label="GitLab credentials"
       className="max-w-2xl space-y-5"
-      onSubmit={(event) => {
-        event.preventDefault();
-        submit();
-      }}
+      onSubmit={form.handleSubmit((data) => connect.mutate(data, { onSuccess: onConnected, onError: (error) => showServerErrors(form, error, connectionFormErrors) }))}
     >
-      <FormError message={errors.form} />
+      <FormError message={errors.root?.server?.message} />
       <TextField
         label="GitLab instance URL"
         type="url"
-        value={instanceUrl}
-        onChange={(event) => setInstanceUrl(event.target.value)}
-        error={errors.fields.gitlab_instance_url}
+        {...form.register("gitlab_instance_url")}
+        error={errors.gitlab_instance_url?.message}
         hint="https://gitlab.com, or your own GitLab including any path it is served under (e.g. https://example.com/gitlab)."
         autoComplete="url"
         spellCheck={false}
@@ -57,21 +42,19 @@ export function CredentialsForm({ projectId, onConnected }: { projectId: number;
         <TextField
           label="Access token"
           type="password"
-          value={token}
-          onChange={(event) => setToken(event.target.value)}
-          error={errors.fields.access_token}
+          {...form.register("access_token")}
+          error={errors.access_token?.message}
           placeholder="glpat-…"
           autoComplete="off"
           spellCheck={false}
           required
         />
-        <TokenHelp instanceUrl={instanceUrl} />
+        <TokenHelp instanceUrl={form.watch("gitlab_instance_url") ?? DEFAULT_GITLAB_INSTANCE_URL} />
       </div>
       <TextField
         label="Webhook secret (optional)"
-        value={secret}
-        onChange={(event) => setSecret(event.target.value)}
-        error={errors.fields.webhook_secret}
+        {...form.register("webhook_secret")}
+        error={errors.webhook_secret?.message}
         hint="GitLab sends it with every webhook so Flagpost knows the call is real. Leave it empty and Flagpost generates a strong one."
         autoComplete="off"
         spellCheck={false}
