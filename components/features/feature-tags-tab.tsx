@@ -1,6 +1,5 @@
 "use client";
 
-import { useState } from "react";
 import type { FeatureTabContext } from "@/components/features/feature-tabs";
 import { TagChip } from "@/components/features/tag-chip";
 import { Button } from "@/components/ui/button";
@@ -11,7 +10,7 @@ import { Section } from "@/components/ui/page-header";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import { showServerErrors, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import { useCreateTag } from "@/lib/client/queries/use-create-tag";
 import { useTags } from "@/lib/client/queries/use-tags";
@@ -22,43 +21,37 @@ const DEFAULT_TAG_COLOUR = "#6837fc";
 
 function CreateTagForm({ onCreated, projectId }: { projectId: number; onCreated: (tagId: number, label: string) => void }) {
   const createTag = useCreateTag(projectId);
-  const [label, setLabel] = useState("");
-  const [color, setColor] = useState(DEFAULT_TAG_COLOUR);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const form = useSchemaForm(createTagBody, { label: "", color: DEFAULT_TAG_COLOUR });
+  const { errors } = form.formState;
 
   return (
     <form
       noValidate
       className="flex flex-wrap items-start gap-3"
       aria-label="Create tag"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const { data, errors: invalid } = validate(createTagBody, { label, color });
-        if (!data) return setErrors(invalid);
+      onSubmit={form.handleSubmit((data) =>
         createTag.mutate(data, {
           onSuccess: (tag) => {
-            setLabel("");
-            setErrors(noErrors);
+            form.reset({ label: "", color: data.color });
             onCreated(tag.id, tag.label);
           },
-          onError: (error) => setErrors(serverErrors(error, ["label", "color"])),
-        });
-      }}
+          onError: (error) => showServerErrors(form, error),
+        }),
+      )}
     >
-      <TextField label="New tag" value={label} onChange={(event) => setLabel(event.target.value)} error={errors.fields.label} className="w-56" />
+      <TextField label="New tag" {...form.register("label")} error={errors.label?.message} className="w-56" />
       <TextField
         label="Colour"
         type="color"
-        value={color}
-        onChange={(event) => setColor(event.target.value)}
-        error={errors.fields.color}
+        {...form.register("color")}
+        error={errors.color?.message}
         className="w-20 [&_input]:h-9 [&_input]:p-1"
       />
       <Button type="submit" className="mt-6.5" pending={createTag.isPending}>
         Create and add tag
       </Button>
       <div className="basis-full">
-        <FormError message={errors.form} />
+        <FormError message={errors.root?.server?.message} />
       </div>
     </form>
   );

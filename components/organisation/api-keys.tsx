@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
+import { FormDialog } from "@/components/ui/form-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { FormError } from "@/components/ui/form-error";
@@ -16,7 +17,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/client/format/dates";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/client/forms/field-errors";
+import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
 import type { ApiKey, CreatedApiKey } from "@/lib/client/queries/types";
 import { useApiKeys } from "@/lib/client/queries/use-api-keys";
@@ -30,13 +31,11 @@ const PAGE_PARAM = "keys_page";
 /** Step 1 asks for a name; step 2 shows the new key once, with a copy button. */
 function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; onClose: () => void; organisationId: number }) {
   const createKey = useCreateApiKey(organisationId);
-  const [name, setName] = useState("");
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const form = useSchemaForm(createApiKeyBody, { name: "" });
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
 
   const close = () => {
-    setName("");
-    setErrors(noErrors);
+    form.reset();
     setCreated(null);
     onClose();
   };
@@ -73,31 +72,18 @@ function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; 
   }
 
   return (
-    <Dialog
+    <FormDialog
+      form={form}
       open={open}
       onClose={close}
       title="Create API key"
       description="For scripts and CI. A key can do everything an organisation administrator can."
-      onSubmit={() => {
-        const { data, errors: invalid } = validate(createApiKeyBody, { name });
-        if (!data) return setErrors(invalid);
-        createKey.mutate(data, { onSuccess: setCreated, onError: (error) => setErrors(serverErrors(error, ["name"])) });
-      }}
-      dismissible={!createKey.isPending}
-      footer={
-        <>
-          <Button onClick={close} disabled={createKey.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" pending={createKey.isPending}>
-            Create key
-          </Button>
-        </>
-      }
+      submitLabel="Create key"
+      pending={createKey.isPending}
+      onSubmit={(data, { fail }) => createKey.mutate(data, { onSuccess: setCreated, onError: fail })}
     >
-      <FormError message={errors.form} />
-      <TextField label="Key name" hint="Say what uses it, e.g. “ci-deploy”." value={name} onChange={(event) => setName(event.target.value)} error={errors.fields.name} autoFocus required />
-    </Dialog>
+      <TextField label="Key name" hint="Say what uses it, e.g. “ci-deploy”." {...form.register("name")} error={form.formState.errors.name?.message} autoFocus required />
+    </FormDialog>
   );
 }
 

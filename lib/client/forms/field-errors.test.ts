@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { serverErrors, validate } from "@/lib/client/forms/field-errors";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { serverErrors } from "@/lib/client/forms/field-errors";
 import { ApiClientError } from "@/lib/client/queries/api-client";
 import { createFeatureBody } from "@/lib/validations/core";
 
 describe("form errors", () => {
-  it("reports the shared schema's first issue per field", () => {
-    const result = validate(createFeatureBody, { name: "has spaces", initial_value: 1.5 });
-    expect(result.data).toBeNull();
-    expect(result.errors?.fields.name).toMatch(/letters, digits/);
-    expect(result.errors?.fields.initial_value).toBeDefined();
+  it("reports the shared schema's first issue per field", async () => {
+    const result = await zodResolver(createFeatureBody)({ name: "has spaces", initial_value: 1.5 }, undefined, { fields: {}, shouldUseNativeValidation: false });
+    expect(result.values).toEqual({});
+    expect(result.errors.name?.message).toMatch(/letters, digits/);
+    expect(result.errors.initial_value).toBeDefined();
   });
 
   it("maps 422 details from body.<field> onto the form's fields", () => {

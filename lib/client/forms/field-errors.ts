@@ -1,8 +1,7 @@
-import type { z } from "zod";
 import { ApiClientError } from "@/lib/client/queries/api-client";
 
-// Form errors from two sources, in one shape: the shared zod schemas (checked before sending) and
-// the server's answer (422 `details[]` naming `body.<field>`, 409 naming the duplicated field).
+// The server's answer in form terms (422 `details[]` naming `body.<field>`, 409 naming the duplicated
+// field); the shared zod schemas are checked before sending by the form's resolver (use-schema-form.ts).
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -10,22 +9,6 @@ export interface FormErrors {
   fields: FieldErrors;
   /** An error that belongs to no single field. */
   form?: string;
-}
-
-export const noErrors: FormErrors = { fields: {} };
-
-/** Validates `values` with a shared schema; the first issue per field wins. */
-export function validate<S extends z.ZodType>(schema: S, values: unknown): { data: z.infer<S>; errors: null } | { data: null; errors: FormErrors } {
-  const result = schema.safeParse(values);
-  if (result.success) return { data: result.data, errors: null };
-  const fields: FieldErrors = {};
-  let form: string | undefined;
-  for (const issue of result.error.issues) {
-    const field = issue.path.map(String).join(".");
-    if (!field) form ??= issue.message;
-    else fields[field] ??= issue.message;
-  }
-  return { data: null, errors: { fields, form } };
 }
 
 /** Maps a failed request onto the form: field errors where the server named a field we show. */
