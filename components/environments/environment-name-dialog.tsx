@@ -1,6 +1,5 @@
 "use client";
 
-import { toast } from "sonner";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { TextField } from "@/components/ui/text-field";
 import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
@@ -25,29 +24,10 @@ export function EnvironmentNameDialog({ open, onClose, projectId, environment }:
       title={environment ? `Rename ${environment.name}` : "Create environment"}
       description={environment ? "The API key stays the same." : "Every feature gets a state in the new environment, from its defaults."}
       submitLabel={environment ? "Rename" : "Create environment"}
-      pending={createEnvironment.isPending || updateEnvironment.isPending}
-      onSubmit={(data, { close, fail }) => {
-        if (environment) {
-          updateEnvironment.mutate(
-            { apiKey: environment.api_key, name: data.name },
-            {
-              onSuccess: (renamed) => {
-                toast.success(`Renamed ${environment.name} to ${renamed.name}`);
-                close();
-              },
-              onError: fail,
-            },
-          );
-        } else {
-          createEnvironment.mutate(data, {
-            onSuccess: (created) => {
-              toast.success(`Created environment ${created.name}`);
-              close();
-            },
-            onError: fail,
-          });
-        }
-      }}
+      onSubmit={(data) =>
+        environment ? updateEnvironment.mutateAsync({ apiKey: environment.api_key, name: data.name }) : createEnvironment.mutateAsync(data)
+      }
+      savedMessage={(saved) => (environment ? `Renamed ${environment.name} to ${saved.name}` : `Created environment ${saved.name}`)}
     >
       <TextField label="Name" {...form.register("name")} error={form.formState.errors.name?.message} autoFocus required />
     </FormDialog>

@@ -1,7 +1,6 @@
 "use client";
 
 import { useState } from "react";
-import { toast } from "sonner";
 import { z } from "zod";
 import { ValueEditor } from "@/components/features/value-editor";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -52,26 +51,14 @@ export function AddSegmentOverrideDialog({ open, onClose, feature, environment, 
       open={open}
       onClose={() => {
         setSegmentSearch("");
-        createOverride.reset();
         onClose();
       }}
       title="Add segment override"
       description={`Users in the segment get this state of ${feature.name} in ${environment.name} instead of the environment's.`}
       size="lg"
       submitLabel="Add override"
-      pending={createOverride.isPending}
-      onSubmit={(data, { close, fail }) =>
-        createOverride.mutate(
-          { ...data, environment: environment.id },
-          {
-            onSuccess: (override) => {
-              toast.success(`Added an override for ${override.segment.name} in ${environment.name}`);
-              close();
-            },
-            onError: fail,
-          },
-        )
-      }
+      onSubmit={(data) => createOverride.mutateAsync({ ...data, environment: environment.id })}
+      savedMessage={(override) => `Added an override for ${override.segment.name} in ${environment.name}`}
     >
       <div className="space-y-2">
         <SearchField label="Find a segment" value={segmentSearch} onChange={setSegmentSearch} />

@@ -1,6 +1,5 @@
 "use client";
 
-import { toast } from "sonner";
 import { TagChip } from "@/components/features/tag-chip";
 import { ValueEditor } from "@/components/features/value-editor";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -33,27 +32,15 @@ export function CreateFeatureDialog({ open, onClose, projectId, tags }: CreateFe
     <FormDialog
       form={form}
       open={open}
-      onClose={() => {
-        createFeature.reset();
-        onClose();
-      }}
+      onClose={onClose}
       title="Create feature"
       description="The feature is added to every environment of the project, with the defaults below."
       size="lg"
       submitLabel="Create feature"
-      pending={createFeature.isPending}
-      onSubmit={(data, { close, fail }) =>
-        createFeature.mutate(
-          { ...data, description: data.description || undefined, tags: data.tags?.length ? data.tags : undefined },
-          {
-            onSuccess: (feature) => {
-              toast.success(`Created feature ${feature.name}`);
-              close();
-            },
-            onError: fail,
-          },
-        )
+      onSubmit={(data) =>
+        createFeature.mutateAsync({ ...data, description: data.description || undefined, tags: data.tags?.length ? data.tags : undefined })
       }
+      savedMessage={(feature) => `Created feature ${feature.name}`}
     >
       <TextField
         label="Name"

@@ -8,7 +8,7 @@ import { FormError } from "@/components/ui/form-error";
 import { Switch } from "@/components/ui/switch";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
-import { showServerErrors, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import type { Environment, Feature } from "@/lib/client/queries/types";
 import { useDeleteFeature } from "@/lib/client/queries/use-delete-feature";
@@ -35,15 +35,10 @@ function DescriptionForm({ feature, onDone }: { feature: Feature; onDone: () => 
     <form
       noValidate
       className="max-w-2xl space-y-2"
-      onSubmit={form.handleSubmit((data) =>
-        updateFeature.mutate(data, {
-          onSuccess: () => {
-            toast.success("Description saved");
-            onDone();
-          },
-          onError: (error) => showServerErrors(form, error),
-        }),
-      )}
+      onSubmit={submitRequest(form, updateFeature.mutateAsync, () => {
+        toast.success("Description saved");
+        onDone();
+      })}
     >
       <FormError message={errors.root?.server?.message} />
       <TextField
@@ -58,7 +53,7 @@ function DescriptionForm({ feature, onDone }: { feature: Feature; onDone: () => 
         error={errors.description?.message}
       />
       <div className="flex gap-2">
-        <Button type="submit" variant="primary" size="sm" pending={updateFeature.isPending}>
+        <Button type="submit" variant="primary" size="sm" pending={form.formState.isSubmitting}>
           Save description
         </Button>
         <Button size="sm" onClick={onDone}>

@@ -10,7 +10,7 @@ import { Section } from "@/components/ui/page-header";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
-import { showServerErrors, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import { useCreateTag } from "@/lib/client/queries/use-create-tag";
 import { useTags } from "@/lib/client/queries/use-tags";
@@ -29,15 +29,10 @@ function CreateTagForm({ onCreated, projectId }: { projectId: number; onCreated:
       noValidate
       className="flex flex-wrap items-start gap-3"
       aria-label="Create tag"
-      onSubmit={form.handleSubmit((data) =>
-        createTag.mutate(data, {
-          onSuccess: (tag) => {
-            form.reset({ label: "", color: data.color });
-            onCreated(tag.id, tag.label);
-          },
-          onError: (error) => showServerErrors(form, error),
-        }),
-      )}
+      onSubmit={submitRequest(form, createTag.mutateAsync, (tag, data) => {
+        form.reset({ label: "", color: data.color });
+        onCreated(tag.id, tag.label);
+      })}
     >
       <TextField label="New tag" {...form.register("label")} error={errors.label?.message} className="w-56" />
       <TextField
@@ -47,7 +42,7 @@ function CreateTagForm({ onCreated, projectId }: { projectId: number; onCreated:
         error={errors.color?.message}
         className="w-20 [&_input]:h-9 [&_input]:p-1"
       />
-      <Button type="submit" className="mt-6.5" pending={createTag.isPending}>
+      <Button type="submit" className="mt-6.5" pending={form.formState.isSubmitting}>
         Create and add tag
       </Button>
       <div className="basis-full">

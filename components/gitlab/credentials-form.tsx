@@ -5,7 +5,7 @@ import { TokenHelp } from "@/components/gitlab/token-help";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { showServerErrors, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
 import { useConnectGitLab } from "@/lib/client/queries/use-connect-gitlab";
 import { createGitLabIntegrationBody, DEFAULT_GITLAB_INSTANCE_URL } from "@/lib/validations/gitlab";
@@ -25,7 +25,7 @@ export function CredentialsForm({ projectId, onConnected }: { projectId: number;
       noValidate
       aria-label="GitLab credentials"
       className="max-w-2xl space-y-5"
-      onSubmit={form.handleSubmit((data) => connect.mutate(data, { onSuccess: onConnected, onError: (error) => showServerErrors(form, error, connectionFormErrors) }))}
+      onSubmit={submitRequest(form, connect.mutateAsync, onConnected, connectionFormErrors)}
     >
       <FormError message={errors.root?.server?.message} />
       <TextField

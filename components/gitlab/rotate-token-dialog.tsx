@@ -1,6 +1,5 @@
 "use client";
 
-import { toast } from "sonner";
 import { connectionFormErrors } from "@/components/gitlab/connection-errors";
 import { TokenHelp } from "@/components/gitlab/token-help";
 import { FormDialog } from "@/components/ui/form-dialog";
@@ -25,17 +24,9 @@ export function RotateTokenDialog({ open, onClose, config }: { open: boolean; on
       title="Rotate the access token"
       description={`Paste a new token for ${config.gitlab_instance_url}. Flagpost checks it with GitLab before replacing the old one.`}
       submitLabel="Replace token"
-      pending={update.isPending}
       mapError={connectionFormErrors}
-      onSubmit={(data, { close, fail }) =>
-        update.mutate(data, {
-          onSuccess: () => {
-            toast.success("Access token rotated");
-            close();
-          },
-          onError: fail,
-        })
-      }
+      onSubmit={update.mutateAsync}
+      savedMessage={() => "Access token rotated"}
     >
       <TextField
         label="New access token"

@@ -1,6 +1,5 @@
 "use client";
 
-import { toast } from "sonner";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Select } from "@/components/ui/select";
 import { TextField } from "@/components/ui/text-field";
@@ -27,19 +26,8 @@ export function AddUserDialog({ open, onClose, organisationId }: { open: boolean
       title="Add user"
       description="Give them the password through a safe channel; members then need a role on each project."
       submitLabel="Add user"
-      pending={createUser.isPending}
-      onSubmit={(data, { close, fail }) =>
-        createUser.mutate(
-          { ...data, name: data.name || undefined },
-          {
-            onSuccess: (user) => {
-              toast.success(`Added ${user.email}`);
-              close();
-            },
-            onError: fail,
-          },
-        )
-      }
+      onSubmit={(data) => createUser.mutateAsync({ ...data, name: data.name || undefined })}
+      savedMessage={(user) => `Added ${user.email}`}
     >
       <TextField label="Name" {...form.register("name")} error={errors.name?.message} autoComplete="off" />
       <TextField label="Email" type="email" {...form.register("email")} error={errors.email?.message} autoComplete="off" required />

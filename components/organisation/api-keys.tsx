@@ -79,8 +79,9 @@ function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; 
       title="Create API key"
       description="For scripts and CI. A key can do everything an organisation administrator can."
       submitLabel="Create key"
-      pending={createKey.isPending}
-      onSubmit={(data, { fail }) => createKey.mutate(data, { onSuccess: setCreated, onError: fail })}
+      onSubmit={createKey.mutateAsync}
+      keepOpen
+      onSaved={setCreated}
     >
       <TextField label="Key name" hint="Say what uses it, e.g. “ci-deploy”." {...form.register("name")} error={form.formState.errors.name?.message} autoFocus required />
     </FormDialog>

@@ -1,7 +1,6 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { toast } from "sonner";
 import { Checkbox } from "@/components/ui/checkbox";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Select } from "@/components/ui/select";
@@ -28,24 +27,13 @@ export function CreateProjectDialog({ open, onClose, organisations }: { open: bo
     <FormDialog
       form={form}
       open={open}
-      onClose={() => {
-        createProject.reset();
-        onClose();
-      }}
+      onClose={onClose}
       title="Create project"
       description="A project holds features, segments and environments."
       submitLabel="Create project"
-      pending={createProject.isPending}
-      onSubmit={(data, { close, fail }) =>
-        createProject.mutate(data, {
-          onSuccess: (project) => {
-            toast.success(`Created project ${project.name}`);
-            close();
-            router.push(routes.project(project.id));
-          },
-          onError: fail,
-        })
-      }
+      onSubmit={createProject.mutateAsync}
+      savedMessage={(project) => `Created project ${project.name}`}
+      onSaved={(project) => router.push(routes.project(project.id))}
     >
       <TextField label="Name" {...form.register("name")} error={errors.name?.message} autoFocus required />
       {chooseOrganisation && (

@@ -1,6 +1,5 @@
 "use client";
 
-import { toast } from "sonner";
 import { z } from "zod";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { TextField } from "@/components/ui/text-field";
@@ -47,18 +46,8 @@ export function SegmentFormDialog({ open, onClose, projectId, segment }: { open:
       description="A segment is a group of users defined by rules on their traits."
       size="lg"
       submitLabel={segment ? "Save segment" : "Create segment"}
-      pending={createSegment.isPending || updateSegment.isPending}
-      onSubmit={(data, { close, fail }) => {
-        const options = {
-          onSuccess: () => {
-            toast.success(segment ? `Saved segment ${data.name}` : `Created segment ${data.name}`);
-            close();
-          },
-          onError: fail,
-        };
-        if (segment) updateSegment.mutate({ segmentId: segment.id, ...data }, options);
-        else createSegment.mutate(data, options);
-      }}
+      onSubmit={(data) => (segment ? updateSegment.mutateAsync({ segmentId: segment.id, ...data }) : createSegment.mutateAsync(data))}
+      savedMessage={(_saved, data) => (segment ? `Saved segment ${data.name}` : `Created segment ${data.name}`)}
     >
       <TextField label="Name" {...form.register("name")} error={errors.name?.message} autoFocus required />
       <TextField

@@ -1,6 +1,5 @@
 "use client";
 
-import { toast } from "sonner";
 import { z } from "zod";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Select } from "@/components/ui/select";
@@ -45,16 +44,8 @@ export function AddMemberDialog({ open, onClose, projectId, organisationId, memb
       title="Add member"
       description="People are added to the organisation first (Organisation settings), then to projects."
       submitLabel="Add member"
-      pending={addMember.isPending}
-      onSubmit={(data, { close, fail }) =>
-        addMember.mutate(data, {
-          onSuccess: (member) => {
-            toast.success(`Added ${member.user.name || member.user.email} to the project`);
-            close();
-          },
-          onError: fail,
-        })
-      }
+      onSubmit={addMember.mutateAsync}
+      savedMessage={(member) => `Added ${member.user.name || member.user.email} to the project`}
     >
       <Select
         label="Person"

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
-import { showServerErrors, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { Project } from "@/lib/client/queries/types";
 import { useUpdateProject } from "@/lib/client/queries/use-update-project";
 import { updateProjectBody } from "@/lib/validations/core";
@@ -26,12 +26,7 @@ export function ProjectGeneralForm({ project, canAdmin }: { project: Project; ca
     <form
       noValidate
       className="max-w-xl space-y-4 rounded-lg border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
-      onSubmit={form.handleSubmit((data) =>
-        updateProject.mutate(data, {
-          onSuccess: () => toast.success("Project settings saved"),
-          onError: (error) => showServerErrors(form, error),
-        }),
-      )}
+      onSubmit={submitRequest(form, updateProject.mutateAsync, () => void toast.success("Project settings saved"))}
     >
       <fieldset disabled={!canAdmin} className="space-y-4">
         <legend className="sr-only">General</legend>
@@ -51,7 +46,7 @@ export function ProjectGeneralForm({ project, canAdmin }: { project: Project; ca
         />
       </fieldset>
       {canAdmin ? (
-        <Button type="submit" variant="primary" pending={updateProject.isPending}>
+        <Button type="submit" variant="primary" pending={form.formState.isSubmitting}>
           Save changes
         </Button>
       ) : (

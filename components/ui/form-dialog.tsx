@@ -2,20 +2,13 @@
 
 import type { ReactNode } from "react";
 import type { FieldValues } from "react-hook-form";
+import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
-import { showServerErrors, type ErrorMapper, type SchemaForm } from "@/lib/client/forms/use-schema-form";
+import { submitRequest, type ErrorMapper, type SchemaForm } from "@/lib/client/forms/use-schema-form";
 
-/** What a form dialog's submit handler calls when its request settles. */
-export interface FormDialogDone {
-  /** Success: reset the form and close. */
-  close: () => void;
-  /** Failure: the API's field errors under their fields, the rest above them; the dialog stays open. */
-  fail: (error: unknown) => void;
-}
-
-interface FormDialogProps<TInput extends FieldValues, TOutput> {
+interface FormDialogProps<TInput extends FieldValues, TOutput, TResult> {
   form: SchemaForm<TInput, TOutput>;
   open: boolean;
   onClose: () => void;
@@ -23,21 +16,30 @@ interface FormDialogProps<TInput extends FieldValues, TOutput> {
   description?: ReactNode;
   size?: "sm" | "md" | "lg";
   submitLabel: ReactNode;
-  /** A request is on its way: the dialog cannot be dismissed and the submit button spins. */
-  pending: boolean;
-  /** Called with the schema's parsed output once client-side validation passes. */
-  onSubmit: (values: TOutput, done: FormDialogDone) => void;
+  /** Sends the schema's parsed output (a mutation's mutateAsync); while it runs the dialog stays put. */
+  onSubmit: (values: TOutput) => Promise<TResult>;
+  /** The toast once saved; the dialog then resets and closes. */
+  savedMessage?: (result: TResult, values: TOutput) => string;
+  onSaved?: (result: TResult) => void;
+  /** Stay open after saving (e.g. to show what was created once). */
+  keepOpen?: boolean;
   mapError?: ErrorMapper;
   children: ReactNode;
 }
 
-/** The one shell for dialogs that edit something: Cancel/submit buttons, form-level error, reset on close. */
-export function FormDialog<TInput extends FieldValues, TOutput>({ form, open, onClose, title, description, size, submitLabel, pending, onSubmit, mapError, children }: FormDialogProps<TInput, TOutput>) {
+/** The one shell for dialogs that edit something: Cancel/submit, API errors on the fields, reset on close. */
+export function FormDialog<TInput extends FieldValues, TOutput, TResult>(props: FormDialogProps<TInput, TOutput, TResult>) {
+  const { form, open, onClose, title, description, size, submitLabel, onSubmit, savedMessage, onSaved, keepOpen, mapError, children } = props;
+  const pending = form.formState.isSubmitting;
   const close = () => {
     form.reset();
     onClose();
   };
-  const fail = (error: unknown) => showServerErrors(form, error, mapError);
+  const saved = (result: TResult, values: TOutput) => {
+    if (savedMessage) toast.success(savedMessage(result, values));
+    if (!keepOpen) close();
+    onSaved?.(result);
+  };
   return (
     <Dialog
       open={open}
@@ -45,7 +47,7 @@ export function FormDialog<TInput extends FieldValues, TOutput>({ form, open, on
       title={title}
       description={description}
       size={size}
-      onSubmit={form.handleSubmit((values) => onSubmit(values, { close, fail }))}
+      onSubmit={submitRequest(form, onSubmit, saved, mapError)}
       dismissible={!pending}
       footer={
         <>

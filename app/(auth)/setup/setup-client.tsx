@@ -2,12 +2,11 @@
 
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { showServerErrors, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { isApiClientError } from "@/lib/client/queries/api-client";
 import { useFirstRunSetup } from "@/lib/client/queries/use-first-run-setup";
 import { firstRunSetupBody } from "@/lib/validations/core";
@@ -25,30 +24,22 @@ export function SetupClient() {
   const setup = useFirstRunSetup();
   const form = useSchemaForm(setupForm, { name: "", email: "", password: "", organisation_name: "" });
   const { errors } = form.formState;
-  const [signingIn, setSigningIn] = useState(false);
 
   return (
     <form
       noValidate
       className="space-y-4"
-      onSubmit={form.handleSubmit((data) =>
-        setup.mutate(data, {
-          onSuccess: async () => {
-            setSigningIn(true);
-            const result = await signIn("credentials", { email: data.email, password: data.password, redirect: false });
-            if (result?.error) {
-              // The account exists; signing in by hand is all that is left.
-              router.replace("/login");
-              return;
-            }
-            router.replace("/projects");
-            router.refresh();
-          },
-          onError: (error) => {
-            if (isApiClientError(error, 409)) router.replace("/login");
-            else showServerErrors(form, error);
-          },
-        }),
+      onSubmit={submitRequest(
+        form,
+        // Someone finished the first run meanwhile: signing in is what is left.
+        (data) => setup.mutateAsync(data).catch((error: unknown) => (isApiClientError(error, 409) ? "taken" : Promise.reject(error))),
+        async (outcome, data) => {
+          const result = outcome === "taken" ? null : await signIn("credentials", { email: data.email, password: data.password, redirect: false });
+          // Without a session (the account exists but sign-in failed), signing in by hand is all that is left.
+          if (!result || result.error) return router.replace("/login");
+          router.replace("/projects");
+          router.refresh();
+        },
       )}
     >
       <div className="space-y-1">
@@ -68,7 +59,7 @@ export function SetupClient() {
         required
       />
       <TextField label="Organisation name" autoComplete="organization" {...form.register("organisation_name")} error={errors.organisation_name?.message} />
-      <Button type="submit" variant="primary" className="w-full" pending={setup.isPending || signingIn}>
+      <Button type="submit" variant="primary" className="w-full" pending={form.formState.isSubmitting}>
         Create account
       </Button>
     </form>

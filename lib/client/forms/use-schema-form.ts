@@ -21,3 +21,24 @@ export function showServerErrors<T extends FieldValues, O>(form: UseFormReturn<T
   for (const [field, message] of Object.entries(fields)) if (message) form.setError(field as Path<T>, { type: "server", message });
   if (formMessage) form.setError("root.server", { type: "server", message: formMessage });
 }
+
+/**
+ * The form's submit handler: valid values go to `send` (a mutation's mutateAsync); a refusal lands
+ * on the form, success goes to `onSaved`. The form counts as submitting until both are done.
+ */
+export function submitRequest<T extends FieldValues, O, R>(
+  form: UseFormReturn<T, unknown, O>,
+  send: (values: O) => Promise<R>,
+  onSaved: (result: R, values: O) => void | Promise<void>,
+  mapError?: ErrorMapper,
+) {
+  return form.handleSubmit(async (values) => {
+    let result: R;
+    try {
+      result = await send(values);
+    } catch (error) {
+      return showServerErrors(form, error, mapError);
+    }
+    await onSaved(result, values);
+  });
+}
