@@ -2,7 +2,7 @@
 
 import { FormDialog } from "@/components/ui/form-dialog";
 import { TextField } from "@/components/ui/text-field";
-import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { Environment } from "@/lib/client/queries/types";
 import { useCreateEnvironment } from "@/lib/client/queries/use-create-environment";
 import { useUpdateEnvironment } from "@/lib/client/queries/use-update-environment";
@@ -29,7 +29,7 @@ export function EnvironmentNameDialog({ open, onClose, projectId, environment }:
       }
       savedMessage={(saved) => (environment ? `Renamed ${environment.name} to ${saved.name}` : `Created environment ${saved.name}`)}
     >
-      <TextField label="Name" {...form.register("name")} error={form.formState.errors.name?.message} autoFocus required />
+      <TextField label="Name" {...fieldProps(form, "name")} autoFocus required />
     </FormDialog>
   );
 }

@@ -7,7 +7,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { SearchField } from "@/components/ui/search-field";
 import { Select } from "@/components/ui/select";
-import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { useDebouncedValue } from "@/lib/client/hooks/use-debounced-value";
 import { useValueDraftField, valueDraftField, valueDraftOf } from "@/lib/client/hooks/use-value-draft";
 import type { Environment, Feature } from "@/lib/client/queries/types";
@@ -64,10 +64,9 @@ export function AddSegmentOverrideDialog({ open, onClose, feature, environment, 
         <SearchField label="Find a segment" value={segmentSearch} onChange={setSegmentSearch} />
         <Select
           label="Segment"
-          {...form.register("segment", { valueAsNumber: true })}
+          {...fieldProps(form, "segment", { valueAsNumber: true })}
           placeholder={segments.isPending ? "Loading segments…" : options.length ? "Choose a segment…" : "No segments found"}
           options={options}
-          error={errors.segment?.message}
           hint={segments.isError ? "Could not load segments." : undefined}
         />
       </div>

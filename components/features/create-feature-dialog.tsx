@@ -5,7 +5,7 @@ import { ValueEditor } from "@/components/features/value-editor";
 import { Checkbox } from "@/components/ui/checkbox";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { TextField } from "@/components/ui/text-field";
-import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { useValueDraftField, valueDraftField, valueDraftOf } from "@/lib/client/hooks/use-value-draft";
 import type { Tag } from "@/lib/client/queries/types";
 import { useCreateFeature } from "@/lib/client/queries/use-create-feature";
@@ -44,15 +44,14 @@ export function CreateFeatureDialog({ open, onClose, projectId, tags }: CreateFe
     >
       <TextField
         label="Name"
-        {...form.register("name")}
-        error={errors.name?.message}
+        {...fieldProps(form, "name")}
         hint="Letters, digits, '_', '-', '.' and ':' — this is the key your code asks for."
         autoFocus
         spellCheck={false}
         autoComplete="off"
         required
       />
-      <TextField label="Description" multiline rows={2} {...form.register("description")} error={errors.description?.message} />
+      <TextField label="Description" multiline rows={2} {...fieldProps(form, "description")} />
       <Checkbox label="Enabled by default" hint="The feature starts on in every environment." {...form.register("default_enabled")} />
       <ValueEditor draft={value} error={errors.initial_value?.message} label="Initial value" />
       {userTags.length > 0 && (

@@ -8,7 +8,7 @@ import { FormError } from "@/components/ui/form-error";
 import { Switch } from "@/components/ui/switch";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
-import { submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import type { Environment, Feature } from "@/lib/client/queries/types";
 import { useDeleteFeature } from "@/lib/client/queries/use-delete-feature";
@@ -46,11 +46,10 @@ function DescriptionForm({ feature, onDone }: { feature: Feature; onDone: () => 
         multiline
         rows={3}
         autoFocus
-        {...form.register("description")}
+        {...fieldProps(form, "description")}
         onKeyDown={(event) => {
           if (event.key === "Escape") onDone();
         }}
-        error={errors.description?.message}
       />
       <div className="flex gap-2">
         <Button type="submit" variant="primary" size="sm" pending={form.formState.isSubmitting}>

@@ -10,7 +10,7 @@ import { Section } from "@/components/ui/page-header";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
-import { submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import { useCreateTag } from "@/lib/client/queries/use-create-tag";
 import { useTags } from "@/lib/client/queries/use-tags";
@@ -34,12 +34,11 @@ function CreateTagForm({ onCreated, projectId }: { projectId: number; onCreated:
         onCreated(tag.id, tag.label);
       })}
     >
-      <TextField label="New tag" {...form.register("label")} error={errors.label?.message} className="w-56" />
+      <TextField label="New tag" {...fieldProps(form, "label")} className="w-56" />
       <TextField
         label="Colour"
         type="color"
-        {...form.register("color")}
-        error={errors.color?.message}
+        {...fieldProps(form, "color")}
         className="w-20 [&_input]:h-9 [&_input]:p-1"
       />
       <Button type="submit" className="mt-6.5" pending={form.formState.isSubmitting}>

@@ -5,7 +5,7 @@ import { TokenHelp } from "@/components/gitlab/token-help";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
 import { useConnectGitLab } from "@/lib/client/queries/use-connect-gitlab";
 import { createGitLabIntegrationBody, DEFAULT_GITLAB_INSTANCE_URL } from "@/lib/validations/gitlab";
@@ -31,8 +31,7 @@ export function CredentialsForm({ projectId, onConnected }: { projectId: number;
       <TextField
         label="GitLab instance URL"
         type="url"
-        {...form.register("gitlab_instance_url")}
-        error={errors.gitlab_instance_url?.message}
+        {...fieldProps(form, "gitlab_instance_url")}
         hint="https://gitlab.com, or your own GitLab including any path it is served under (e.g. https://example.com/gitlab)."
         autoComplete="url"
         spellCheck={false}
@@ -42,8 +41,7 @@ export function CredentialsForm({ projectId, onConnected }: { projectId: number;
         <TextField
           label="Access token"
           type="password"
-          {...form.register("access_token")}
-          error={errors.access_token?.message}
+          {...fieldProps(form, "access_token")}
           placeholder="glpat-…"
           autoComplete="off"
           spellCheck={false}
@@ -53,8 +51,7 @@ export function CredentialsForm({ projectId, onConnected }: { projectId: number;
       </div>
       <TextField
         label="Webhook secret (optional)"
-        {...form.register("webhook_secret")}
-        error={errors.webhook_secret?.message}
+        {...fieldProps(form, "webhook_secret")}
         hint="GitLab sends it with every webhook so Flagpost knows the call is real. Leave it empty and Flagpost generates a strong one."
         autoComplete="off"
         spellCheck={false}

@@ -4,7 +4,7 @@ import { connectionFormErrors } from "@/components/gitlab/connection-errors";
 import { TokenHelp } from "@/components/gitlab/token-help";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { TextField } from "@/components/ui/text-field";
-import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
 import { useUpdateGitLabIntegration } from "@/lib/client/queries/use-update-gitlab-integration";
 import { updateGitLabIntegrationBody } from "@/lib/validations/gitlab";
@@ -31,8 +31,7 @@ export function RotateTokenDialog({ open, onClose, config }: { open: boolean; on
       <TextField
         label="New access token"
         type="password"
-        {...form.register("access_token")}
-        error={form.formState.errors.access_token?.message}
+        {...fieldProps(form, "access_token")}
         autoComplete="off"
         spellCheck={false}
         required

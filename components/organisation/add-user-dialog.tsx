@@ -3,7 +3,7 @@
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Select } from "@/components/ui/select";
 import { TextField } from "@/components/ui/text-field";
-import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { OrganisationRole } from "@/lib/client/queries/types";
 import { useCreateOrganisationUser } from "@/lib/client/queries/use-create-organisation-user";
 import { createUserBody } from "@/lib/validations/core";
@@ -16,7 +16,6 @@ export const organisationRoleOptions: { value: OrganisationRole; label: string }
 export function AddUserDialog({ open, onClose, organisationId }: { open: boolean; onClose: () => void; organisationId: number }) {
   const createUser = useCreateOrganisationUser(organisationId);
   const form = useSchemaForm(createUserBody, { name: "", email: "", password: "", role: "MEMBER" });
-  const { errors } = form.formState;
 
   return (
     <FormDialog
@@ -29,23 +28,21 @@ export function AddUserDialog({ open, onClose, organisationId }: { open: boolean
       onSubmit={(data) => createUser.mutateAsync({ ...data, name: data.name || undefined })}
       savedMessage={(user) => `Added ${user.email}`}
     >
-      <TextField label="Name" {...form.register("name")} error={errors.name?.message} autoComplete="off" />
-      <TextField label="Email" type="email" {...form.register("email")} error={errors.email?.message} autoComplete="off" required />
+      <TextField label="Name" {...fieldProps(form, "name")} autoComplete="off" />
+      <TextField label="Email" type="email" {...fieldProps(form, "email")} autoComplete="off" required />
       <TextField
         label="Password"
         type="password"
-        {...form.register("password")}
-        error={errors.password?.message}
+        {...fieldProps(form, "password")}
         hint="At least 10 characters."
         autoComplete="new-password"
         required
       />
       <Select
         label="Organisation role"
-        {...form.register("role")}
+        {...fieldProps(form, "role")}
         options={organisationRoleOptions}
         hint="Admins administer every project and can add people and API keys."
-        error={errors.role?.message}
       />
     </FormDialog>
   );

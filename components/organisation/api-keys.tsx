@@ -17,7 +17,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/client/format/dates";
-import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
 import type { ApiKey, CreatedApiKey } from "@/lib/client/queries/types";
 import { useApiKeys } from "@/lib/client/queries/use-api-keys";
@@ -83,7 +83,7 @@ function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; 
       keepOpen
       onSaved={setCreated}
     >
-      <TextField label="Key name" hint="Say what uses it, e.g. “ci-deploy”." {...form.register("name")} error={form.formState.errors.name?.message} autoFocus required />
+      <TextField label="Key name" hint="Say what uses it, e.g. “ci-deploy”." {...fieldProps(form, "name")} autoFocus required />
     </FormDialog>
   );
 }

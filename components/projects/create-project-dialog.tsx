@@ -5,7 +5,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Select } from "@/components/ui/select";
 import { TextField } from "@/components/ui/text-field";
-import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { useCreateProject } from "@/lib/client/queries/use-create-project";
 import type { Organisation } from "@/lib/client/queries/types";
 import { routes } from "@/lib/client/routes";
@@ -21,7 +21,6 @@ export function CreateProjectDialog({ open, onClose, organisations }: { open: bo
     organisation: chooseOrganisation ? organisations[0]?.id : undefined,
     create_default_environments: true,
   });
-  const { errors } = form.formState;
 
   return (
     <FormDialog
@@ -35,13 +34,12 @@ export function CreateProjectDialog({ open, onClose, organisations }: { open: bo
       savedMessage={(project) => `Created project ${project.name}`}
       onSaved={(project) => router.push(routes.project(project.id))}
     >
-      <TextField label="Name" {...form.register("name")} error={errors.name?.message} autoFocus required />
+      <TextField label="Name" {...fieldProps(form, "name")} autoFocus required />
       {chooseOrganisation && (
         <Select
           label="Organisation"
-          {...form.register("organisation", { valueAsNumber: true })}
+          {...fieldProps(form, "organisation", { valueAsNumber: true })}
           options={organisations.map((org) => ({ value: String(org.id), label: org.name }))}
-          error={errors.organisation?.message}
         />
       )}
       <Checkbox

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { TextField } from "@/components/ui/text-field";
-import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { Segment } from "@/lib/client/queries/types";
 import { useCreateSegment } from "@/lib/client/queries/use-create-segment";
 import { useUpdateSegment } from "@/lib/client/queries/use-update-segment";
@@ -35,7 +35,6 @@ export function SegmentFormDialog({ open, onClose, projectId, segment }: { open:
     description: segment?.description ?? "",
     rules: segment ? JSON.stringify(segment.rules, null, 2) : "[]",
   });
-  const { errors } = form.formState;
 
   return (
     <FormDialog
@@ -49,21 +48,19 @@ export function SegmentFormDialog({ open, onClose, projectId, segment }: { open:
       onSubmit={(data) => (segment ? updateSegment.mutateAsync({ segmentId: segment.id, ...data }) : createSegment.mutateAsync(data))}
       savedMessage={(_saved, data) => (segment ? `Saved segment ${data.name}` : `Created segment ${data.name}`)}
     >
-      <TextField label="Name" {...form.register("name")} error={errors.name?.message} autoFocus required />
+      <TextField label="Name" {...fieldProps(form, "name")} autoFocus required />
       <TextField
         label="Description"
         multiline
         rows={2}
-        {...form.register("description")}
-        error={errors.description?.message}
+        {...fieldProps(form, "description")}
       />
       <TextField
         label="Rules (JSON)"
         multiline
         rows={8}
-        {...form.register("rules")}
+        {...fieldProps(form, "rules")}
         placeholder={RULES_PLACEHOLDER}
-        error={errors.rules?.message}
         hint="A JSON array of rules; [] matches no one until rules are added."
         spellCheck={false}
         className="[&_textarea]:font-mono [&_textarea]:text-xs"

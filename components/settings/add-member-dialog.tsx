@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Select } from "@/components/ui/select";
-import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { ProjectRole } from "@/lib/client/queries/types";
 import { useAddProjectMember } from "@/lib/client/queries/use-add-project-member";
 import { useOrganisationUsers } from "@/lib/client/queries/use-organisation-users";
@@ -58,7 +58,7 @@ export function AddMemberDialog({ open, onClose, projectId, organisationId, memb
         }))}
         error={errors.user?.message ?? (users.isError ? "Could not load the organisation's people." : undefined)}
       />
-      <Select label="Role" {...form.register("role")} options={projectRoleOptions} error={errors.role?.message} />
+      <Select label="Role" {...fieldProps(form, "role")} options={projectRoleOptions} />
     </FormDialog>
   );
 }

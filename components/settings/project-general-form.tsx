@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
-import { submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { Project } from "@/lib/client/queries/types";
 import { useUpdateProject } from "@/lib/client/queries/use-update-project";
 import { updateProjectBody } from "@/lib/validations/core";
@@ -31,7 +31,7 @@ export function ProjectGeneralForm({ project, canAdmin }: { project: Project; ca
       <fieldset disabled={!canAdmin} className="space-y-4">
         <legend className="sr-only">General</legend>
         <FormError message={errors.root?.server?.message} />
-        <TextField label="Project name" {...form.register("name")} error={errors.name?.message} required />
+        <TextField label="Project name" {...fieldProps(form, "name")} required />
         <TextField
           label="Stale flag threshold (days)"
           type="number"
@@ -39,8 +39,7 @@ export function ProjectGeneralForm({ project, canAdmin }: { project: Project; ca
           max={365}
           step={1}
           inputMode="numeric"
-          {...form.register("stale_flag_threshold_days", { valueAsNumber: true })}
-          error={errors.stale_flag_threshold_days?.message}
+          {...fieldProps(form, "stale_flag_threshold_days", { valueAsNumber: true })}
           hint="A flag whose linked work is done and whose state has not changed for this long is reported as stale."
           className="max-w-xs"
         />

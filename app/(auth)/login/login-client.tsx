@@ -6,7 +6,7 @@ import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { emailField } from "@/lib/validations/core";
 
 const loginForm = z.object({ email: emailField, password: z.string().min(1, "Enter your password") });
@@ -38,8 +38,8 @@ export function LoginClient({ callbackUrl }: { callbackUrl: string }) {
     <form noValidate className="space-y-4" onSubmit={form.handleSubmit(submit)}>
       <h1 className="text-lg font-semibold">Sign in</h1>
       <FormError message={errors.root?.server?.message} />
-      <TextField label="Email" type="email" autoComplete="username" {...form.register("email")} error={errors.email?.message} required />
-      <TextField label="Password" type="password" autoComplete="current-password" {...form.register("password")} error={errors.password?.message} required />
+      <TextField label="Email" type="email" autoComplete="username" {...fieldProps(form, "email")} required />
+      <TextField label="Password" type="password" autoComplete="current-password" {...fieldProps(form, "password")} required />
       <Button type="submit" variant="primary" className="w-full" pending={form.formState.isSubmitting}>
         Sign in
       </Button>

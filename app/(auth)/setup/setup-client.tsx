@@ -6,7 +6,7 @@ import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { fieldProps, submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { isApiClientError } from "@/lib/client/queries/api-client";
 import { useFirstRunSetup } from "@/lib/client/queries/use-first-run-setup";
 import { firstRunSetupBody } from "@/lib/validations/core";
@@ -47,18 +47,17 @@ export function SetupClient() {
         <p className="text-sm text-zinc-600 dark:text-zinc-400">Create the first administrator account and your organisation.</p>
       </div>
       <FormError message={errors.root?.server?.message} />
-      <TextField label="Your name" autoComplete="name" {...form.register("name")} error={errors.name?.message} />
-      <TextField label="Email" type="email" autoComplete="username" {...form.register("email")} error={errors.email?.message} required />
+      <TextField label="Your name" autoComplete="name" {...fieldProps(form, "name")} />
+      <TextField label="Email" type="email" autoComplete="username" {...fieldProps(form, "email")} required />
       <TextField
         label="Password"
         type="password"
         autoComplete="new-password"
         hint="At least 10 characters."
-        {...form.register("password")}
-        error={errors.password?.message}
+        {...fieldProps(form, "password")}
         required
       />
-      <TextField label="Organisation name" autoComplete="organization" {...form.register("organisation_name")} error={errors.organisation_name?.message} />
+      <TextField label="Organisation name" autoComplete="organization" {...fieldProps(form, "organisation_name")} />
       <Button type="submit" variant="primary" className="w-full" pending={form.formState.isSubmitting}>
         Create account
       </Button>

@@ -1,13 +1,18 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useForm, type DefaultValues, type FieldValues, type Path, type UseFormReturn } from "react-hook-form";
+import { get, useForm, type DefaultValues, type FieldValues, type Path, type RegisterOptions, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
 import { serverErrors, type FormErrors } from "@/lib/client/forms/field-errors";
 
 /** A react-hook-form form checked, before sending, by the same zod schema the API parses the body with. */
 export function useSchemaForm<S extends z.ZodType<FieldValues, FieldValues>>(schema: S, defaultValues: DefaultValues<z.input<S>>) {
   return useForm<z.input<S>, unknown, z.output<S>>({ resolver: zodResolver(schema), defaultValues });
+}
+
+/** Props for a labelled control (TextField, Select): the field's registration and its error message. */
+export function fieldProps<T extends FieldValues, O>(form: UseFormReturn<T, unknown, O>, name: Path<T>, options?: RegisterOptions<T, Path<T>>) {
+  return { ...form.register(name, options), error: (get(form.formState.errors, name) as { message?: string } | undefined)?.message };
 }
 
 export type SchemaForm<TInput extends FieldValues = FieldValues, TOutput = TInput> = UseFormReturn<TInput, unknown, TOutput>;
