@@ -12,11 +12,6 @@ import { routes } from "@/lib/client/routes";
 const actionTone = { CREATE: "success", UPDATE: "accent", DELETE: "danger" } as const;
 const actionLabel = { CREATE: "Created", UPDATE: "Updated", DELETE: "Deleted" } as const;
 
-function actorName(actor: AuditEntry["actor"]): string {
-  if (!actor) return "System";
-  if (typeof actor === "string") return actor;
-  return actor.name || actor.email || actor.label || "Unknown";
-}
 
 function describe(value: unknown): string {
   return value === null || value === undefined ? "no value" : JSON.stringify(value);
@@ -77,8 +72,8 @@ export function AuditLogTable({ entries, projectId, environmentsById, fallbackEn
                   {formatRelative(entry.created_at)}
                 </time>
               </TD>
-              <TD className="max-w-48 truncate" title={actorName(entry.actor)}>
-                {actorName(entry.actor)}
+              <TD className="max-w-48 truncate" title={entry.actor ?? "System"}>
+                {entry.actor ?? "System"}
               </TD>
               <TD>
                 <Badge tone={actionTone[entry.action] ?? "neutral"}>{actionLabel[entry.action] ?? entry.action}</Badge>
