@@ -39,7 +39,8 @@ export function TokenSummary({ token }: { token: GitLabTokenFacts }) {
         <dd>
           {token.user ? (
             <>
-              {token.user.username}
+              {/* As GitLab writes a user: @username (bots too; GitLab marks them "Bot"). */}
+              {token.user.username ? `@${token.user.username}` : `GitLab user ${token.user.id}`}
               {token.user.bot && <span className="text-zinc-500 dark:text-zinc-400"> (bot)</span>}
             </>
           ) : (
