@@ -1,10 +1,14 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+// The `server-only` marker throws outside React Server Components; tests load server modules
+// directly, so they get the package's own empty module, as Next.js's server layers do.
+const serverOnlyAllowed = path.resolve(import.meta.dirname, "node_modules/server-only/empty.js");
+
 // Two tiers: `unit` (pure logic, colocated *.test.ts) and `integration` (real database through
 // the real route handlers and domain modules, tests/integration). Playwright covers the browser.
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: { alias: { "@": path.resolve(import.meta.dirname), "server-only": serverOnlyAllowed } },
   test: {
     projects: [
       {

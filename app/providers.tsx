@@ -2,8 +2,8 @@
 
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { ToastProvider } from "@/components/ui/toast";
-import { ApiClientError } from "@/lib/queries/api-client";
+import { Toaster } from "sonner";
+import { ApiClientError } from "@/lib/client/queries/api-client";
 
 // An expired session turns every request into a 401: send the person to sign in and come back.
 function redirectOnUnauthorized(error: unknown) {
@@ -42,7 +42,9 @@ export function Providers({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
   return (
     <QueryClientProvider client={queryClient}>
-      <ToastProvider>{children}</ToastProvider>
+      {children}
+      {/* One polite live region for every toast; a toast pauses while hovered or focused. */}
+      <Toaster position="bottom-right" theme="system" richColors closeButton visibleToasts={4} duration={5000} />
     </QueryClientProvider>
   );
 }

@@ -105,7 +105,7 @@ test("a flag goes stale after its MR merges, gets a cleanup issue in GitLab, and
     await dialog.getByLabel("Labels").fill("cleanup");
     await dialog.getByRole("button", { name: "Create issue" }).click();
 
-    const toast = page.getByRole("status").filter({ hasText: `and linked it to ${featureName}` });
+    const toast = page.getByRole("region", { name: /^Notifications/ }).getByRole("listitem").filter({ hasText: `and linked it to ${featureName}` });
     await expect(toast).toBeVisible();
     const link = toast.getByRole("link", { name: /^Open acme\/platform\/flags-demo#\d+ in GitLab/ });
     issueIid = Number(/#(\d+)/.exec((await link.textContent()) ?? "")?.[1]);

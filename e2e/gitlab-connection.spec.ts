@@ -57,11 +57,13 @@ test("an admin connects GitLab with the wizard and finds everything again later"
   });
 
   await test.step("the project on page 2 is found by searching, and linked", async () => {
-    await expect(page.getByRole("radio").first()).toBeVisible();
-    await expect(page.getByRole("radio", { name: DEMO_SEARCH_ONLY_PROJECT_PATH })).toHaveCount(0);
-    await expect(page.getByRole("button", { name: "Next page of GitLab projects" })).toBeEnabled();
-    await page.getByRole("searchbox", { name: "Search GitLab projects" }).fill("checkout");
-    await page.getByRole("radio", { name: DEMO_SEARCH_ONLY_PROJECT_PATH }).check();
+    const combobox = page.getByRole("combobox", { name: "GitLab project" });
+    await combobox.click();
+    await expect(page.getByRole("option").first()).toBeVisible();
+    await expect(page.getByRole("option", { name: DEMO_SEARCH_ONLY_PROJECT_PATH })).toHaveCount(0);
+    await expect(page.getByText("More projects: type to search them.")).toBeVisible();
+    await combobox.fill("checkout");
+    await page.getByRole("option", { name: DEMO_SEARCH_ONLY_PROJECT_PATH }).click();
     await page.getByRole("button", { name: /^Link project/ }).click();
     await expect(page.getByText(`Linked ${DEMO_SEARCH_ONLY_PROJECT_PATH}`)).toBeVisible();
   });

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { ApiError, zodIssues } from "@/lib/api/errors";
 import { env } from "@/lib/env";

@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/lib/env";
 
 // Structured logging: JSON lines in production, readable lines in development. Values under keys

@@ -5,18 +5,13 @@ import { Badge } from "@/components/ui/badge";
 import { focusRing } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { formatDateTime, formatRelative } from "@/lib/format/dates";
-import type { AuditEntry, Environment } from "@/lib/queries/types";
-import { routes } from "@/lib/routes";
+import { formatDateTime, formatRelative } from "@/lib/client/format/dates";
+import type { AuditEntry, Environment } from "@/lib/client/queries/types";
+import { routes } from "@/lib/client/routes";
 
 const actionTone = { CREATE: "success", UPDATE: "accent", DELETE: "danger" } as const;
 const actionLabel = { CREATE: "Created", UPDATE: "Updated", DELETE: "Deleted" } as const;
 
-function actorName(actor: AuditEntry["actor"]): string {
-  if (!actor) return "System";
-  if (typeof actor === "string") return actor;
-  return actor.name || actor.email || actor.label || "Unknown";
-}
 
 function describe(value: unknown): string {
   return value === null || value === undefined ? "no value" : JSON.stringify(value);
@@ -77,8 +72,8 @@ export function AuditLogTable({ entries, projectId, environmentsById, fallbackEn
                   {formatRelative(entry.created_at)}
                 </time>
               </TD>
-              <TD className="max-w-48 truncate" title={actorName(entry.actor)}>
-                {actorName(entry.actor)}
+              <TD className="max-w-48 truncate" title={entry.actor ?? "System"}>
+                {entry.actor ?? "System"}
               </TD>
               <TD>
                 <Badge tone={actionTone[entry.action] ?? "neutral"}>{actionLabel[entry.action] ?? entry.action}</Badge>

@@ -1,81 +1,35 @@
 "use client";
 
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/form-error";
+import { FormDialog } from "@/components/ui/form-dialog";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import type { Environment } from "@/lib/queries/types";
-import { useCreateEnvironment } from "@/lib/queries/use-create-environment";
-import { useUpdateEnvironment } from "@/lib/queries/use-update-environment";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import type { Environment } from "@/lib/client/queries/types";
+import { useCreateEnvironment } from "@/lib/client/queries/use-create-environment";
+import { useUpdateEnvironment } from "@/lib/client/queries/use-update-environment";
 import { updateEnvironmentBody } from "@/lib/validations/core";
 
 /** Creates an environment (no `environment`) or renames one; both only ask for a name. */
 export function EnvironmentNameDialog({ open, onClose, projectId, environment }: { open: boolean; onClose: () => void; projectId: number; environment?: Environment }) {
-  const toast = useToast();
   const createEnvironment = useCreateEnvironment(projectId);
   const updateEnvironment = useUpdateEnvironment(projectId);
-  const pending = createEnvironment.isPending || updateEnvironment.isPending;
-  const [name, setName] = useState(environment?.name ?? "");
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-
-  const close = () => {
-    setErrors(noErrors);
-    if (!environment) setName("");
-    onClose();
-  };
-
-  const submit = () => {
-    // Same name rules as the server's create and rename bodies.
-    const { data, errors: invalid } = validate(updateEnvironmentBody, { name });
-    if (!data) return setErrors(invalid);
-    const onError = (error: unknown) => setErrors(serverErrors(error, ["name"]));
-    if (environment) {
-      updateEnvironment.mutate(
-        { apiKey: environment.api_key, name: data.name },
-        {
-          onSuccess: (renamed) => {
-            toast.success(`Renamed ${environment.name} to ${renamed.name}`);
-            close();
-          },
-          onError,
-        },
-      );
-    } else {
-      createEnvironment.mutate(data, {
-        onSuccess: (created) => {
-          toast.success(`Created environment ${created.name}`);
-          close();
-        },
-        onError,
-      });
-    }
-  };
+  // Same name rules as the server's create and rename bodies.
+  const form = useSchemaForm(updateEnvironmentBody, { name: environment?.name ?? "" });
 
   return (
-    <Dialog
+    <FormDialog
+      form={form}
       open={open}
-      onClose={close}
+      onClose={onClose}
       size="sm"
       title={environment ? `Rename ${environment.name}` : "Create environment"}
       description={environment ? "The API key stays the same." : "Every feature gets a state in the new environment, from its defaults."}
-      onSubmit={submit}
-      dismissible={!pending}
-      footer={
-        <>
-          <Button onClick={close} disabled={pending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" pending={pending}>
-            {environment ? "Rename" : "Create environment"}
-          </Button>
-        </>
+      submitLabel={environment ? "Rename" : "Create environment"}
+      onSubmit={(data) =>
+        environment ? updateEnvironment.mutateAsync({ apiKey: environment.api_key, name: data.name }) : createEnvironment.mutateAsync(data)
       }
+      savedMessage={(saved) => (environment ? `Renamed ${environment.name} to ${saved.name}` : `Created environment ${saved.name}`)}
     >
-      <FormError message={errors.form} />
-      <TextField label="Name" value={name} onChange={(event) => setName(event.target.value)} error={errors.fields.name} autoFocus required />
-    </Dialog>
+      <TextField label="Name" {...fieldProps(form, "name")} autoFocus required />
+    </FormDialog>
   );
 }

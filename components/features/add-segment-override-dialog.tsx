@@ -1,23 +1,25 @@
 "use client";
 
 import { useState } from "react";
+import { z } from "zod";
 import { ValueEditor } from "@/components/features/value-editor";
-import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import { Dialog } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/form-error";
+import { FormDialog } from "@/components/ui/form-dialog";
 import { SearchField } from "@/components/ui/search-field";
 import { Select } from "@/components/ui/select";
-import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import { useDebouncedValue } from "@/lib/hooks/use-debounced-value";
-import { useValueDraft } from "@/lib/hooks/use-value-draft";
-import type { Environment, Feature } from "@/lib/queries/types";
-import { useCreateSegmentOverride } from "@/lib/queries/use-create-segment-override";
-import { useSegments } from "@/lib/queries/use-segments";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { useDebouncedValue } from "@/lib/client/hooks/use-debounced-value";
+import { useValueDraftField, valueDraftField, valueDraftOf } from "@/lib/client/hooks/use-value-draft";
+import type { Environment, Feature } from "@/lib/client/queries/types";
+import { useCreateSegmentOverride } from "@/lib/client/queries/use-create-segment-override";
+import { useSegments } from "@/lib/client/queries/use-segments";
 import { createSegmentOverrideBody } from "@/lib/validations/core";
 
-const fields = ["segment", "enabled", "feature_state_value", "environment", "priority"] as const;
+// The environment is the tab's; the segment comes from a select whose empty choice reads "Choose a segment".
+const addOverrideForm = createSegmentOverrideBody.omit({ environment: true }).extend({
+  segment: z.number({ error: "Choose a segment" }).pipe(createSegmentOverrideBody.shape.segment),
+  feature_state_value: valueDraftField,
+});
 
 interface AddSegmentOverrideDialogProps {
   open: boolean;
@@ -29,49 +31,13 @@ interface AddSegmentOverrideDialogProps {
 }
 
 export function AddSegmentOverrideDialog({ open, onClose, feature, environment, takenSegmentIds }: AddSegmentOverrideDialogProps) {
-  const toast = useToast();
   const createOverride = useCreateSegmentOverride(feature.project, feature.id);
   const [segmentSearch, setSegmentSearch] = useState("");
   const search = useDebouncedValue(segmentSearch.trim());
   const segments = useSegments(feature.project, { search: search || undefined, page_size: 100 }, { enabled: open });
-  const [segment, setSegment] = useState("");
-  const [enabled, setEnabled] = useState(true);
-  const value = useValueDraft(null);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-
-  const close = () => {
-    setSegment("");
-    setSegmentSearch("");
-    setEnabled(true);
-    value.reset(null);
-    setErrors(noErrors);
-    createOverride.reset();
-    onClose();
-  };
-
-  const submit = () => {
-    const parsed = value.parse();
-    const { data, errors: invalid } = validate(createSegmentOverrideBody, {
-      environment: environment.id,
-      segment: segment ? Number(segment) : undefined,
-      enabled,
-      feature_state_value: parsed.ok ? parsed.value : undefined,
-    });
-    if (!data || !parsed.ok) {
-      const segmentError = segment ? invalid?.fields.segment : "Choose a segment";
-      return setErrors({
-        fields: { ...invalid?.fields, segment: segmentError, ...(parsed.ok ? {} : { feature_state_value: parsed.error }) },
-        form: invalid?.form,
-      });
-    }
-    createOverride.mutate(data, {
-      onSuccess: (override) => {
-        toast.success(`Added an override for ${override.segment.name} in ${environment.name}`);
-        close();
-      },
-      onError: (error) => setErrors(serverErrors(error, fields)),
-    });
-  };
+  const form = useSchemaForm(addOverrideForm, { enabled: true, feature_state_value: valueDraftOf(null) });
+  const value = useValueDraftField(form.control, "feature_state_value");
+  const { errors } = form.formState;
 
   const options = (segments.data?.results ?? []).map((row) => ({
     value: String(row.id),
@@ -80,40 +46,32 @@ export function AddSegmentOverrideDialog({ open, onClose, feature, environment, 
   }));
 
   return (
-    <Dialog
+    <FormDialog
+      form={form}
       open={open}
-      onClose={close}
+      onClose={() => {
+        setSegmentSearch("");
+        onClose();
+      }}
       title="Add segment override"
       description={`Users in the segment get this state of ${feature.name} in ${environment.name} instead of the environment's.`}
       size="lg"
-      onSubmit={submit}
-      dismissible={!createOverride.isPending}
-      footer={
-        <>
-          <Button onClick={close} disabled={createOverride.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" pending={createOverride.isPending}>
-            Add override
-          </Button>
-        </>
-      }
+      submitLabel="Add override"
+      onSubmit={(data) => createOverride.mutateAsync({ ...data, environment: environment.id })}
+      savedMessage={(override) => `Added an override for ${override.segment.name} in ${environment.name}`}
     >
-      <FormError message={errors.form} />
       <div className="space-y-2">
         <SearchField label="Find a segment" value={segmentSearch} onChange={setSegmentSearch} />
         <Select
           label="Segment"
-          value={segment}
-          onChange={(event) => setSegment(event.target.value)}
+          {...fieldProps(form, "segment", { valueAsNumber: true })}
           placeholder={segments.isPending ? "Loading segments…" : options.length ? "Choose a segment…" : "No segments found"}
           options={options}
-          error={errors.fields.segment}
           hint={segments.isError ? "Could not load segments." : undefined}
         />
       </div>
-      <Checkbox label="Enabled for this segment" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
-      <ValueEditor draft={value} label="Override value" error={errors.fields.feature_state_value} />
-    </Dialog>
+      <Checkbox label="Enabled for this segment" {...form.register("enabled")} />
+      <ValueEditor draft={value} label="Override value" error={errors.feature_state_value?.message} />
+    </FormDialog>
   );
 }

@@ -7,13 +7,13 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormError } from "@/components/ui/form-error";
 import { Switch } from "@/components/ui/switch";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { Environment, Feature } from "@/lib/queries/types";
-import { useDeleteFeature } from "@/lib/queries/use-delete-feature";
-import { useUpdateFeature } from "@/lib/queries/use-update-feature";
-import { routes } from "@/lib/routes";
+import { toast } from "sonner";
+import { fieldProps, submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { Environment, Feature } from "@/lib/client/queries/types";
+import { useDeleteFeature } from "@/lib/client/queries/use-delete-feature";
+import { useUpdateFeature } from "@/lib/client/queries/use-update-feature";
+import { routes } from "@/lib/client/routes";
 import { updateFeatureBody } from "@/lib/validations/core";
 
 interface FeatureHeaderProps {
@@ -24,29 +24,52 @@ interface FeatureHeaderProps {
   onCreateCleanupIssue?: () => void;
 }
 
+const descriptionForm = updateFeatureBody.pick({ description: true });
+
+/** Edits the description in place; Escape or Cancel leaves it as it was. */
+function DescriptionForm({ feature, onDone }: { feature: Feature; onDone: () => void }) {
+  const updateFeature = useUpdateFeature(feature.project, feature.id);
+  const form = useSchemaForm(descriptionForm, { description: feature.description });
+  const { errors } = form.formState;
+  return (
+    <form
+      noValidate
+      className="max-w-2xl space-y-2"
+      onSubmit={submitRequest(form, updateFeature.mutateAsync, () => {
+        toast.success("Description saved");
+        onDone();
+      })}
+    >
+      <FormError message={errors.root?.server?.message} />
+      <TextField
+        label="Description"
+        multiline
+        rows={3}
+        autoFocus
+        {...fieldProps(form, "description")}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") onDone();
+        }}
+      />
+      <div className="flex gap-2">
+        <Button type="submit" variant="primary" size="sm" pending={form.formState.isSubmitting}>
+          Save description
+        </Button>
+        <Button size="sm" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
 /** Name, editable description, "permanent", "Create cleanup issue" and the delete action of a feature. */
 export function FeatureHeader({ feature, environment, canEdit, onCreateCleanupIssue }: FeatureHeaderProps) {
   const router = useRouter();
-  const toast = useToast();
   const updateFeature = useUpdateFeature(feature.project, feature.id);
   const deleteFeature = useDeleteFeature(feature.project);
   const [editing, setEditing] = useState(false);
-  const [description, setDescription] = useState(feature.description);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
-
-  const saveDescription = () => {
-    const { data, errors: invalid } = validate(updateFeatureBody, { description });
-    if (!data) return setErrors(invalid);
-    updateFeature.mutate(data, {
-      onSuccess: () => {
-        toast.success("Description saved");
-        setEditing(false);
-        setErrors(noErrors);
-      },
-      onError: (error) => setErrors(serverErrors(error, ["description"])),
-    });
-  };
 
   return (
     <div className="mb-6 space-y-3">
@@ -85,46 +108,7 @@ export function FeatureHeader({ feature, environment, canEdit, onCreateCleanupIs
       </div>
 
       {editing ? (
-        <form
-          noValidate
-          className="max-w-2xl space-y-2"
-          onSubmit={(event) => {
-            event.preventDefault();
-            saveDescription();
-          }}
-        >
-          <FormError message={errors.form} />
-          <TextField
-            label="Description"
-            multiline
-            rows={3}
-            autoFocus
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === "Escape") {
-                setEditing(false);
-                setDescription(feature.description);
-              }
-            }}
-            error={errors.fields.description}
-          />
-          <div className="flex gap-2">
-            <Button type="submit" variant="primary" size="sm" pending={updateFeature.isPending}>
-              Save description
-            </Button>
-            <Button
-              size="sm"
-              onClick={() => {
-                setEditing(false);
-                setDescription(feature.description);
-                setErrors(noErrors);
-              }}
-            >
-              Cancel
-            </Button>
-          </div>
-        </form>
+        <DescriptionForm feature={feature} onDone={() => setEditing(false)} />
       ) : (
         <div className="flex max-w-3xl flex-wrap items-start gap-2">
           <p className="text-sm whitespace-pre-line text-zinc-600 dark:text-zinc-400">
@@ -134,10 +118,7 @@ export function FeatureHeader({ feature, environment, canEdit, onCreateCleanupIs
             <Button
               variant="ghost"
               size="sm"
-              onClick={() => {
-                setDescription(feature.description);
-                setEditing(true);
-              }}
+              onClick={() => setEditing(true)}
             >
               Edit description
             </Button>

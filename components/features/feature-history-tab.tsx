@@ -8,10 +8,10 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Section } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import type { Environment } from "@/lib/queries/types";
-import { useAuditLog } from "@/lib/queries/use-audit-log";
-import { useEnvironments } from "@/lib/queries/use-environments";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import type { Environment } from "@/lib/client/queries/types";
+import { useAuditLog } from "@/lib/client/queries/use-audit-log";
+import { useEnvironments } from "@/lib/client/queries/use-environments";
 
 const PAGE_SIZE = 25;
 

@@ -4,11 +4,11 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
-import { useToast } from "@/components/ui/toast";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { Feature } from "@/lib/queries/types";
-import { useUpdateFeature } from "@/lib/queries/use-update-feature";
-import { routes } from "@/lib/routes";
+import { toast } from "sonner";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { Feature } from "@/lib/client/queries/types";
+import { useUpdateFeature } from "@/lib/client/queries/use-update-feature";
+import { routes } from "@/lib/client/routes";
 
 // Where a flag is in its life, above the feature's tabs: archived (restore it), ready to delete
 // (its cleanup issue closed: archive it in one click) or stale (its work is done: clean it up).
@@ -34,7 +34,6 @@ function Banner({ tone, title, children, action }: { tone: "success" | "warning"
 }
 
 export function FeatureLifecycleBanner({ feature, canEdit, onCreateCleanupIssue }: { feature: Feature; canEdit: boolean; onCreateCleanupIssue?: () => void }) {
-  const toast = useToast();
   const update = useUpdateFeature(feature.project, feature.id);
   const setArchived = (archived: boolean) =>
     update.mutate(

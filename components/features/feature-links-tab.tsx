@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { toast } from "sonner";
 import type { FeatureTabContext } from "@/components/features/feature-tabs";
 import { LinkItemPicker } from "@/components/gitlab/link-item-picker";
 import { LinkedItemsTable } from "@/components/gitlab/linked-items-table";
@@ -10,27 +11,49 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { Section } from "@/components/ui/page-header";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import type { FeatureLink } from "@/lib/queries/gitlab-types";
-import { useFeatureLinks } from "@/lib/queries/use-feature-links";
-import { useLinkFeatureItem } from "@/lib/queries/use-link-feature-item";
-import { useRefreshFeatureLinks } from "@/lib/queries/use-refresh-feature-links";
-import { useUnlinkFeatureItem } from "@/lib/queries/use-unlink-feature-item";
+import { errorMessage, isApiClientError } from "@/lib/client/queries/api-client";
+import type { FeatureLink } from "@/lib/client/queries/gitlab-types";
+import { useFeatureLinks } from "@/lib/client/queries/use-feature-links";
+import { useLinkFeatureItem } from "@/lib/client/queries/use-link-feature-item";
+import { useRefreshFeatureLinks } from "@/lib/client/queries/use-refresh-feature-links";
+import { useUnlinkFeatureItem } from "@/lib/client/queries/use-unlink-feature-item";
 
 // The feature's "Links" tab: the GitLab issues and merge requests it belongs to, with their live
 // state. Editors link and unlink; viewers see the table.
 
+const itemName = (link: FeatureLink) => `${link.metadata.project_path}${link.metadata.reference}`;
+
 export function FeatureLinksTab({ context }: { context: FeatureTabContext }) {
   const { feature, permissions, gitlabIntegration, openCleanupIssueDialog } = context;
   const links = useFeatureLinks(feature.project, feature.id);
-  const link = useLinkFeatureItem(feature.project, feature.id);
-  const unlink = useUnlinkFeatureItem(feature.project, feature.id);
-  const refresh = useRefreshFeatureLinks(feature.project, feature.id);
+  const link = useLinkFeatureItem(feature.project, feature.id, {
+    onSuccess: (linked) => toast.success(`Linked ${itemName(linked)}: ${linked.metadata.title}`),
+    onError: (error, { preview }) => {
+      const what = `${preview.projectPath}${preview.reference}` || preview.title;
+      toast.error(
+        isApiClientError(error, 502)
+          ? `GitLab could not be reached, so ${what} was not linked. Try again in a moment. (${errorMessage(error)})`
+          : `Could not link ${what}: ${errorMessage(error)}`,
+      );
+    },
+  });
+  const unlink = useUnlinkFeatureItem(feature.project, feature.id, {
+    onSuccess: (_answer, unlinked) => toast.success(`Unlinked ${itemName(unlinked)}`),
+    onError: (error, unlinked) => toast.error(`Could not unlink ${itemName(unlinked)}: ${errorMessage(error)}`),
+  });
+  const refresh = useRefreshFeatureLinks(feature.project, feature.id, {
+    onSuccess: (rows) => {
+      if (rows.some((row) => row.metadata.stale)) toast.error("GitLab did not answer in time: showing what it said last.");
+      else toast.success("Refreshed from GitLab");
+    },
+    onError: (error) => toast.error(`Could not refresh from GitLab: ${errorMessage(error)}`),
+  });
   const [unlinking, setUnlinking] = useState<FeatureLink | null>(null);
   const canEdit = permissions.canEdit;
   if (!gitlabIntegration) return null;
 
   const linkedKeys = new Set((links.data ?? []).map((row) => `${row.metadata.gitlab_project_id}:${row.type}:${row.metadata.iid}`));
-  const unlinkingName = unlinking ? `${unlinking.metadata.project_path}${unlinking.metadata.reference}` : "";
+  const unlinkingName = unlinking ? itemName(unlinking) : "";
 
   return (
     <div className="space-y-10">

@@ -3,11 +3,11 @@
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 import type { FeatureRowContext } from "@/components/features/feature-table-columns";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { Feature } from "@/lib/queries/types";
-import { useUpdateFeature } from "@/lib/queries/use-update-feature";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { Feature } from "@/lib/client/queries/types";
+import { useUpdateFeature } from "@/lib/client/queries/use-update-feature";
 
 // Small per-row markers shown beside a feature's name in the features table. To add one (e.g. the
 // count of linked GitLab items, or a "Stale" badge), append an entry here; `render` returns null
@@ -74,7 +74,6 @@ export const featureRowIndicators: FeatureRowIndicator[] = [
 ];
 
 function RestoreButton({ feature }: { feature: Feature }) {
-  const toast = useToast();
   const update = useUpdateFeature(feature.project, feature.id);
   return (
     <Button

@@ -5,8 +5,8 @@ import { FeatureStateSwitch, FeatureStateValue } from "@/components/features/fea
 import { TagChip } from "@/components/features/tag-chip";
 import { focusRing } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
-import type { Environment, Feature, Tag } from "@/lib/queries/types";
-import { routes } from "@/lib/routes";
+import type { Environment, Feature, Tag } from "@/lib/client/queries/types";
+import { routes } from "@/lib/client/routes";
 
 // The columns of the features table, in order. A column is a header plus a cell renderer, so a
 // new column is one more entry; per-row markers beside the name live in feature-row-indicators.

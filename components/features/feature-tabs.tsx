@@ -4,9 +4,9 @@ import { FeatureLinksTab } from "@/components/features/feature-links-tab";
 import { FeatureTagsTab } from "@/components/features/feature-tags-tab";
 import { FeatureValueTab } from "@/components/features/feature-value-tab";
 import { SegmentOverridesTab } from "@/components/features/segment-overrides-tab";
-import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import type { ProjectPermissions } from "@/lib/queries/use-permissions";
-import type { Environment, Feature } from "@/lib/queries/types";
+import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import type { ProjectPermissions } from "@/lib/client/queries/use-permissions";
+import type { Environment, Feature } from "@/lib/client/queries/types";
 
 // The tabs of the feature page, in display order. Each is reachable as `?tab=<id>`; the first
 // visible one is the default. A tab can hide itself with `isVisible` (e.g. only when an

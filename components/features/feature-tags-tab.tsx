@@ -1,6 +1,5 @@
 "use client";
 
-import { useState } from "react";
 import type { FeatureTabContext } from "@/components/features/feature-tabs";
 import { TagChip } from "@/components/features/tag-chip";
 import { Button } from "@/components/ui/button";
@@ -10,55 +9,43 @@ import { FormError } from "@/components/ui/form-error";
 import { Section } from "@/components/ui/page-header";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import { errorMessage } from "@/lib/queries/api-client";
-import { useCreateTag } from "@/lib/queries/use-create-tag";
-import { useTags } from "@/lib/queries/use-tags";
-import { useUpdateFeature } from "@/lib/queries/use-update-feature";
+import { toast } from "sonner";
+import { fieldProps, submitRequest, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import { useCreateTag } from "@/lib/client/queries/use-create-tag";
+import { useTags } from "@/lib/client/queries/use-tags";
+import { useUpdateFeature } from "@/lib/client/queries/use-update-feature";
 import { createTagBody } from "@/lib/validations/core";
 
 const DEFAULT_TAG_COLOUR = "#6837fc";
 
 function CreateTagForm({ onCreated, projectId }: { projectId: number; onCreated: (tagId: number, label: string) => void }) {
   const createTag = useCreateTag(projectId);
-  const [label, setLabel] = useState("");
-  const [color, setColor] = useState(DEFAULT_TAG_COLOUR);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const form = useSchemaForm(createTagBody, { label: "", color: DEFAULT_TAG_COLOUR });
+  const { errors } = form.formState;
 
   return (
     <form
       noValidate
       className="flex flex-wrap items-start gap-3"
       aria-label="Create tag"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const { data, errors: invalid } = validate(createTagBody, { label, color });
-        if (!data) return setErrors(invalid);
-        createTag.mutate(data, {
-          onSuccess: (tag) => {
-            setLabel("");
-            setErrors(noErrors);
-            onCreated(tag.id, tag.label);
-          },
-          onError: (error) => setErrors(serverErrors(error, ["label", "color"])),
-        });
-      }}
+      onSubmit={submitRequest(form, createTag.mutateAsync, (tag, data) => {
+        form.reset({ label: "", color: data.color });
+        onCreated(tag.id, tag.label);
+      })}
     >
-      <TextField label="New tag" value={label} onChange={(event) => setLabel(event.target.value)} error={errors.fields.label} className="w-56" />
+      <TextField label="New tag" {...fieldProps(form, "label")} className="w-56" />
       <TextField
         label="Colour"
         type="color"
-        value={color}
-        onChange={(event) => setColor(event.target.value)}
-        error={errors.fields.color}
+        {...fieldProps(form, "color")}
         className="w-20 [&_input]:h-9 [&_input]:p-1"
       />
-      <Button type="submit" className="mt-6.5" pending={createTag.isPending}>
+      <Button type="submit" className="mt-6.5" pending={form.formState.isSubmitting}>
         Create and add tag
       </Button>
       <div className="basis-full">
-        <FormError message={errors.form} />
+        <FormError message={errors.root?.server?.message} />
       </div>
     </form>
   );
@@ -66,7 +53,6 @@ function CreateTagForm({ onCreated, projectId }: { projectId: number; onCreated:
 
 export function FeatureTagsTab({ context }: { context: FeatureTabContext }) {
   const { feature, permissions } = context;
-  const toast = useToast();
   const tags = useTags(feature.project);
   const updateFeature = useUpdateFeature(feature.project, feature.id);
   const canEdit = permissions.canEdit;

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { FeatureStateSwitch, FeatureStateValue } from "@/components/features/feature-state-controls";
+import { FeatureStateSwitch, FeatureStateValue, valueChangeToasts } from "@/components/features/feature-state-controls";
 import { FlagValueText } from "@/components/features/flag-value";
 import { ValueEditor } from "@/components/features/value-editor";
 import { Badge } from "@/components/ui/badge";
@@ -11,20 +11,20 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Section } from "@/components/ui/page-header";
 import { BlockSkeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { formatRelative } from "@/lib/format/dates";
-import { useValueDraft } from "@/lib/hooks/use-value-draft";
+import { formatRelative } from "@/lib/client/format/dates";
+import { useValueDraft } from "@/lib/client/hooks/use-value-draft";
 import type { FeatureTabContext } from "@/components/features/feature-tabs";
-import type { FeatureState } from "@/lib/queries/types";
-import { useEnvironments } from "@/lib/queries/use-environments";
-import { useFeatureState, useFeatureStatesAcrossEnvironments } from "@/lib/queries/use-feature-state";
-import { useUpdateFeatureStateValue } from "@/lib/queries/use-update-feature-state-value";
-import { routes } from "@/lib/routes";
+import type { FeatureState } from "@/lib/client/queries/types";
+import { useEnvironments } from "@/lib/client/queries/use-environments";
+import { useFeatureState, useFeatureStatesAcrossEnvironments } from "@/lib/client/queries/use-feature-state";
+import { useUpdateFeatureStateValue } from "@/lib/client/queries/use-update-feature-state-value";
+import { routes } from "@/lib/client/routes";
 
 /** The full (typed) value editor for this environment; keyed by the saved value so it resets after saves. */
 function ValueForm({ context, state }: { context: FeatureTabContext; state: FeatureState }) {
   const { feature, environment, permissions } = context;
   const draft = useValueDraft(state.feature_state_value);
-  const update = useUpdateFeatureStateValue();
+  const update = useUpdateFeatureStateValue(valueChangeToasts);
   const parsed = draft.parse();
   const unchanged = parsed.ok && parsed.value === state.feature_state_value;
   return (

@@ -4,7 +4,7 @@ import { memo } from "react";
 import { featureColumns, type FeatureRowContext } from "@/components/features/feature-table-columns";
 import { cx } from "@/components/ui/cx";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import type { Feature } from "@/lib/queries/types";
+import type { Feature } from "@/lib/client/queries/types";
 
 // Rows re-render only when their own feature object changes (an optimistic toggle replaces one row).
 const FeatureRow = memo(function FeatureRow({ feature, context }: { feature: Feature; context: FeatureRowContext }) {

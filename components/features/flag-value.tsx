@@ -1,5 +1,5 @@
 import { cx } from "@/components/ui/cx";
-import type { FlagValue } from "@/lib/queries/types";
+import type { FlagValue } from "@/lib/client/queries/types";
 
 /** A flag value exactly as typed: `""`, `0` and `false` are visible values; null reads "no value". */
 export function FlagValueText({ value, className }: { value: FlagValue | undefined; className?: string }) {

@@ -5,8 +5,8 @@ import { FlagValueText } from "@/components/features/flag-value";
 import { focusRing } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { controlClasses, FieldError } from "@/components/ui/text-field";
-import { kindOf, parseTypedValue, valueToText, type ValueKind } from "@/lib/format/flag-value";
-import type { FlagValue } from "@/lib/queries/types";
+import { kindOf, parseTypedValue, valueToText, type ValueKind } from "@/lib/client/format/flag-value";
+import type { FlagValue } from "@/lib/client/queries/types";
 
 interface InlineValueEditorProps {
   value: FlagValue;

@@ -12,18 +12,21 @@ import { Section } from "@/components/ui/page-header";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Switch } from "@/components/ui/switch";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
-import { kindOf } from "@/lib/format/flag-value";
-import type { SegmentOverride } from "@/lib/queries/types";
-import { useDeleteSegmentOverride } from "@/lib/queries/use-delete-segment-override";
-import { useSegmentOverrides } from "@/lib/queries/use-segment-overrides";
-import { useUpdateSegmentOverride } from "@/lib/queries/use-update-segment-override";
+import { toast } from "sonner";
+import { kindOf } from "@/lib/client/format/flag-value";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { SegmentOverride } from "@/lib/client/queries/types";
+import { useDeleteSegmentOverride } from "@/lib/client/queries/use-delete-segment-override";
+import { useSegmentOverrides } from "@/lib/client/queries/use-segment-overrides";
+import { useUpdateSegmentOverride } from "@/lib/client/queries/use-update-segment-override";
 
 export function SegmentOverridesTab({ context }: { context: FeatureTabContext }) {
   const { feature, environment, permissions } = context;
-  const toast = useToast();
   const overrides = useSegmentOverrides(feature.project, feature.id, environment.id);
-  const updateOverride = useUpdateSegmentOverride(feature.project, feature.id);
+  const updateOverride = useUpdateSegmentOverride(feature.project, feature.id, {
+    onSuccess: (_override, input) => toast.success(`Updated the ${input.segmentName} override`),
+    onError: (error, input) => toast.error(`Could not update the ${input.segmentName} override: ${errorMessage(error)}`),
+  });
   const deleteOverride = useDeleteSegmentOverride(feature.project, feature.id);
   const [adding, setAdding] = useState(false);
   const [deleting, setDeleting] = useState<SegmentOverride | null>(null);

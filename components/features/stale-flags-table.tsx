@@ -6,12 +6,12 @@ import { Badge } from "@/components/ui/badge";
 import { Button, focusRing } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
-import { formatDate } from "@/lib/format/dates";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { StaleFlag } from "@/lib/queries/gitlab-types";
-import { useUpdateFeature } from "@/lib/queries/use-update-feature";
-import { routes } from "@/lib/routes";
+import { toast } from "sonner";
+import { formatDate } from "@/lib/client/format/dates";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { StaleFlag } from "@/lib/client/queries/gitlab-types";
+import { useUpdateFeature } from "@/lib/client/queries/use-update-feature";
+import { routes } from "@/lib/client/routes";
 
 // The rows of the stale-flag view: the flag, why it is listed, its open cleanup issue, and the
 // two ways out (a cleanup issue in GitLab, or "permanent" for flags meant to stay).
@@ -28,7 +28,6 @@ interface StaleFlagsTableProps {
 }
 
 function MarkPermanentButton({ projectId, row }: { projectId: number; row: StaleFlag }) {
-  const toast = useToast();
   const update = useUpdateFeature(projectId, row.feature.id);
   return (
     <Button

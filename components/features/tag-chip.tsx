@@ -1,6 +1,6 @@
 import { cx } from "@/components/ui/cx";
-import { isHexColor, readableTextColor } from "@/lib/format/color";
-import type { Tag } from "@/lib/queries/types";
+import { isHexColor, readableTextColor } from "@/lib/client/format/color";
+import type { Tag } from "@/lib/client/queries/types";
 
 /** A tag in its own colour, with text that stays readable on it. System tags get a lock mark. */
 export function TagChip({ tag, className }: { tag: Pick<Tag, "label" | "color" | "is_system_tag" | "description">; className?: string }) {

@@ -2,8 +2,8 @@
 
 import { cx } from "@/components/ui/cx";
 import { focusRing } from "@/components/ui/button";
-import { isHexColor, readableTextColor } from "@/lib/format/color";
-import type { Tag } from "@/lib/queries/types";
+import { isHexColor, readableTextColor } from "@/lib/client/format/color";
+import type { Tag } from "@/lib/client/queries/types";
 
 /** Toggle chips: features must carry every selected tag. */
 export function TagFilter({ tags, selected, onChange }: { tags: Tag[]; selected: number[]; onChange: (ids: number[]) => void }) {

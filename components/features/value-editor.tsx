@@ -2,8 +2,8 @@
 
 import { Select } from "@/components/ui/select";
 import { TextField } from "@/components/ui/text-field";
-import { valueKindOptions, type ValueKind } from "@/lib/format/flag-value";
-import type { ValueDraft } from "@/lib/hooks/use-value-draft";
+import { valueKindOptions, type ValueKind } from "@/lib/client/format/flag-value";
+import type { ValueDraft } from "@/lib/client/hooks/use-value-draft";
 
 interface ValueEditorProps {
   draft: ValueDraft;

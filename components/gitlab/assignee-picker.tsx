@@ -7,9 +7,9 @@ import { cx } from "@/components/ui/cx";
 import { ErrorState } from "@/components/ui/error-state";
 import { SearchField } from "@/components/ui/search-field";
 import { BlockSkeleton } from "@/components/ui/skeleton";
-import { useDebouncedValue } from "@/lib/hooks/use-debounced-value";
-import type { GitLabUserSummary } from "@/lib/queries/gitlab-types";
-import { useGitLabMembers } from "@/lib/queries/use-gitlab-members";
+import { useDebouncedValue } from "@/lib/client/hooks/use-debounced-value";
+import type { GitLabUserSummary } from "@/lib/client/queries/gitlab-types";
+import { useGitLabMembers } from "@/lib/client/queries/use-gitlab-members";
 
 // Who the cleanup issue goes to: members of the target GitLab project (inherited ones included),
 // searched in GitLab; only members can be chosen, so GitLab never drops an assignee silently.

@@ -6,10 +6,10 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Section } from "@/components/ui/page-header";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
-import { formatDateTime, formatRelative } from "@/lib/format/dates";
-import { errorMessage } from "@/lib/queries/api-client";
-import { useGitLabFailedJobs, useRetryGitLabJob } from "@/lib/queries/use-gitlab-jobs";
+import { toast } from "sonner";
+import { formatDateTime, formatRelative } from "@/lib/client/format/dates";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import { useGitLabFailedJobs, useRetryGitLabJob } from "@/lib/client/queries/use-gitlab-jobs";
 
 /**
  * The work Flagpost does in GitLab behind the scenes (status comments, the "Flagpost" label):
@@ -18,7 +18,6 @@ import { useGitLabFailedJobs, useRetryGitLabJob } from "@/lib/queries/use-gitlab
 export function BackgroundJobs({ projectId, integrationId, tokenInvalid }: { projectId: number; integrationId: number; tokenInvalid: boolean }) {
   const jobs = useGitLabFailedJobs(projectId, integrationId);
   const retry = useRetryGitLabJob(projectId, integrationId);
-  const toast = useToast();
   const data = jobs.data;
   const failed = data?.results ?? [];
 

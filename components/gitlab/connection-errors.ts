@@ -1,5 +1,5 @@
-import { serverErrors, type FormErrors } from "@/lib/forms/field-errors";
-import { ApiClientError } from "@/lib/queries/api-client";
+import { serverErrors, type FormErrors } from "@/lib/client/forms/field-errors";
+import { ApiClientError } from "@/lib/client/queries/api-client";
 
 // The GitLab endpoints refuse a connection with `details: { reason, field }` naming the form field
 // at fault (instance URL, token, project); put the message under that field.

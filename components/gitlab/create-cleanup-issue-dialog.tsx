@@ -12,11 +12,11 @@ import { ErrorState } from "@/components/ui/error-state";
 import { FormError } from "@/components/ui/form-error";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
-import { errorMessage, isApiClientError } from "@/lib/queries/api-client";
-import type { CleanupIssuePreview, FeatureLink, GitLabIntegrationConfig, GitLabUserSummary } from "@/lib/queries/gitlab-types";
-import { useCleanupIssuePreview } from "@/lib/queries/use-cleanup-issue-preview";
-import { useCreateCleanupIssue } from "@/lib/queries/use-create-cleanup-issue";
+import { toast } from "sonner";
+import { errorMessage, isApiClientError } from "@/lib/client/queries/api-client";
+import type { CleanupIssuePreview, FeatureLink, GitLabIntegrationConfig, GitLabUserSummary } from "@/lib/client/queries/gitlab-types";
+import { useCleanupIssuePreview } from "@/lib/client/queries/use-cleanup-issue-preview";
+import { useCreateCleanupIssue } from "@/lib/client/queries/use-create-cleanup-issue";
 
 // "Create cleanup issue": a GitLab issue asking for the flag's removal. Title and body start from
 // what Flagpost knows (the preview endpoint) and stay editable, with a preview of the Markdown as
@@ -69,7 +69,6 @@ interface CleanupIssueFormProps {
 }
 
 function CleanupIssueForm({ projectId, feature, integration, preview, onDone }: CleanupIssueFormProps) {
-  const toast = useToast();
   const create = useCreateCleanupIssue(projectId);
   const [title, setTitle] = useState(preview.title);
   const [description, setDescription] = useState(preview.description);
@@ -99,9 +98,15 @@ function CleanupIssueForm({ projectId, feature, integration, preview, onDone }: 
       },
       {
         onSuccess: (created) => {
-          const issue = { href: created.issue.web_url, label: `Open ${created.issue.full_reference} in GitLab` };
           if (created.link_pending) toast.info(created.message);
-          else toast.success(created.message, issue);
+          else
+            toast.success(created.message, {
+              description: (
+                <a href={created.issue.web_url} target="_blank" rel="noreferrer noopener" className="font-medium underline">
+                  Open {created.issue.full_reference} in GitLab<span className="sr-only"> (opens in a new tab)</span>
+                </a>
+              ),
+            });
           onDone();
         },
         onError: (caught) => {

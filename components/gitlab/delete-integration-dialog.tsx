@@ -1,13 +1,12 @@
 "use client";
 
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { useToast } from "@/components/ui/toast";
-import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { useDeleteGitLabIntegration } from "@/lib/queries/use-delete-gitlab-integration";
+import { toast } from "sonner";
+import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { useDeleteGitLabIntegration } from "@/lib/client/queries/use-delete-gitlab-integration";
 
 /** Deleting names everything that goes with the integration. */
 export function DeleteIntegrationDialog({ open, onClose, config }: { open: boolean; onClose: () => void; config: GitLabIntegrationConfig }) {
-  const toast = useToast();
   const remove = useDeleteGitLabIntegration(config.project, config.id);
   const items = config.linked_items_count;
   return (

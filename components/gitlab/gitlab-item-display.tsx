@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { LinkType } from "@/lib/queries/gitlab-types";
+import type { LinkType } from "@/lib/client/queries/gitlab-types";
 
 // How a GitLab issue or merge request looks wherever Flagpost lists one: its kind as an icon and
 // its state as a badge named the way GitLab names it.

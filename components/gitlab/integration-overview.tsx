@@ -12,10 +12,10 @@ import { WebhookDeliveries } from "@/components/gitlab/webhook-deliveries";
 import { Button } from "@/components/ui/button";
 import { Section } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
-import { useToast } from "@/components/ui/toast";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { CommentStyle, GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { useUpdateGitLabIntegration } from "@/lib/queries/use-update-gitlab-integration";
+import { toast } from "sonner";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { CommentStyle, GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { useUpdateGitLabIntegration } from "@/lib/client/queries/use-update-gitlab-integration";
 
 const card = "rounded-lg border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900";
 
@@ -26,7 +26,6 @@ const commentStyles: { value: CommentStyle; label: string }[] = [
 
 /** An existing integration: the same facts as the wizard, each changeable in place. */
 export function IntegrationOverview({ projectId, config }: { projectId: number; config: GitLabIntegrationConfig }) {
-  const toast = useToast();
   const update = useUpdateGitLabIntegration(projectId, config.id);
   const [changingProject, setChangingProject] = useState(false);
   const [rotating, setRotating] = useState(false);

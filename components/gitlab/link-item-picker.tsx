@@ -13,10 +13,10 @@ import { Select } from "@/components/ui/select";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
 import { parseItemReference } from "@/lib/gitlab/links/item-reference";
-import { useDebouncedValue } from "@/lib/hooks/use-debounced-value";
-import type { GitLabIntegrationConfig, GitLabItemOption, LinkType } from "@/lib/queries/gitlab-types";
-import { useGitLabItems } from "@/lib/queries/use-gitlab-items";
-import type { LinkItemVariables } from "@/lib/queries/use-link-feature-item";
+import { useDebouncedValue } from "@/lib/client/hooks/use-debounced-value";
+import type { GitLabIntegrationConfig, GitLabItemOption, LinkType } from "@/lib/client/queries/gitlab-types";
+import { useGitLabItems } from "@/lib/client/queries/use-gitlab-items";
+import type { LinkItemVariables } from "@/lib/client/queries/use-link-feature-item";
 
 // "Link issue or merge request": choose the kind and the GitLab project (the integration's linked
 // one by default, any the token sees otherwise), search GitLab (titles, or #12 / !12 by number),

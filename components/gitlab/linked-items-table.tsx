@@ -4,8 +4,8 @@ import { ItemStateBadge, ItemTypeIcon } from "@/components/gitlab/gitlab-item-di
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { formatDateTime, formatRelative } from "@/lib/format/dates";
-import type { FeatureLink } from "@/lib/queries/gitlab-types";
+import { formatDateTime, formatRelative } from "@/lib/client/format/dates";
+import type { FeatureLink } from "@/lib/client/queries/gitlab-types";
 
 // The GitLab issues and merge requests linked to a feature: what each is, where it is, its state as
 // GitLab last reported it and how fresh that is. Rows still being saved have negative ids.

@@ -2,9 +2,9 @@
 
 import { useMemo } from "react";
 import { cx } from "@/components/ui/cx";
-import { renderMarkdownPreview } from "@/lib/format/markdown-preview";
+import { renderMarkdownPreview } from "@/lib/client/format/markdown-preview";
 
-/** Markdown as GitLab will render it; raw HTML is shown as text (lib/format/markdown-preview.ts). */
+/** Markdown as GitLab will render it; raw HTML is shown as text (lib/client/format/markdown-preview.ts). */
 export function MarkdownPreview({ markdown, label, className }: { markdown: string; label: string; className?: string }) {
   const html = useMemo(() => renderMarkdownPreview(markdown), [markdown]);
   return (

@@ -8,10 +8,10 @@ import { TokenSummary } from "@/components/gitlab/token-summary";
 import { WebhookDetails } from "@/components/gitlab/webhook-details";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
-import { useToast } from "@/components/ui/toast";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { useUpdateGitLabIntegration } from "@/lib/queries/use-update-gitlab-integration";
+import { toast } from "sonner";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { useUpdateGitLabIntegration } from "@/lib/client/queries/use-update-gitlab-integration";
 
 export type WizardStep = "credentials" | "project" | "tagging" | "webhook";
 
@@ -94,7 +94,6 @@ function StepPanel({ title, description, children }: { title: string; descriptio
 }
 
 function ProjectStep({ projectId, config, onDone }: { projectId: number; config: GitLabIntegrationConfig; onDone: () => void }) {
-  const toast = useToast();
   const update = useUpdateGitLabIntegration(projectId, config.id);
   return (
     <StepPanel title="2. Choose the GitLab project" description="Flagpost links this project's issues and merge requests to features, and can create the webhook on it.">
@@ -119,7 +118,6 @@ function ProjectStep({ projectId, config, onDone }: { projectId: number; config:
 }
 
 function TaggingStep({ config, onBack, onDone }: { config: GitLabIntegrationConfig; onBack: () => void; onDone: () => void }) {
-  const toast = useToast();
   const update = useUpdateGitLabIntegration(config.project, config.id);
   return (
     <StepPanel title="3. Tag features automatically" description="Optional. You can change this later.">

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { GitLabTokenFacts } from "@/lib/queries/gitlab-types";
+import type { GitLabTokenFacts } from "@/lib/client/queries/gitlab-types";
 
 // Expiry dates are calendar days in UTC; format them without shifting to the local time zone.
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
@@ -39,7 +39,8 @@ export function TokenSummary({ token }: { token: GitLabTokenFacts }) {
         <dd>
           {token.user ? (
             <>
-              {token.user.username}
+              {/* As GitLab writes a user: @username (bots too; GitLab marks them "Bot"). */}
+              {token.user.username ? `@${token.user.username}` : `GitLab user ${token.user.id}`}
               {token.user.bot && <span className="text-zinc-500 dark:text-zinc-400"> (bot)</span>}
             </>
           ) : (

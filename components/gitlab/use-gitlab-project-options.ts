@@ -1,9 +1,9 @@
 "use client";
 
 import type { SelectOption } from "@/components/ui/select";
-import { useDebouncedValue } from "@/lib/hooks/use-debounced-value";
-import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { useGitLabProjects } from "@/lib/queries/use-gitlab-projects";
+import { useDebouncedValue } from "@/lib/client/hooks/use-debounced-value";
+import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { useGitLabProjects } from "@/lib/client/queries/use-gitlab-projects";
 
 /**
  * The choices of a "GitLab project" select: the integration's linked project first, then the

@@ -7,9 +7,9 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Section } from "@/components/ui/page-header";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { formatDateTime, formatRelative } from "@/lib/format/dates";
-import type { WebhookDeliveryResult } from "@/lib/queries/gitlab-types";
-import { useGitLabWebhookDeliveries } from "@/lib/queries/use-gitlab-webhook-deliveries";
+import { formatDateTime, formatRelative } from "@/lib/client/format/dates";
+import type { WebhookDeliveryResult } from "@/lib/client/queries/gitlab-types";
+import { useGitLabWebhookDeliveries } from "@/lib/client/queries/use-gitlab-webhook-deliveries";
 
 const resultTone = { applied: "success", ignored: "neutral", duplicate: "accent", rejected: "danger", error: "warning" } as const;
 const resultLabel: Record<WebhookDeliveryResult, string> = {

@@ -4,14 +4,13 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { FormError } from "@/components/ui/form-error";
-import { useToast } from "@/components/ui/toast";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { useGitLabWebhook } from "@/lib/queries/use-gitlab-webhook";
+import { toast } from "sonner";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { useGitLabWebhook } from "@/lib/client/queries/use-gitlab-webhook";
 
 /** What to paste into GitLab's webhook form, and the shortcut when the token may do it itself. */
 export function WebhookDetails({ projectId, config }: { projectId: number; config: GitLabIntegrationConfig }) {
-  const toast = useToast();
   const [revealed, setRevealed] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const webhook = useGitLabWebhook(projectId, config.id);

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
+import { FormDialog } from "@/components/ui/form-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { FormError } from "@/components/ui/form-error";
@@ -14,14 +15,14 @@ import { Pager } from "@/components/ui/pager";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
-import { formatDate, formatDateTime, formatRelative } from "@/lib/format/dates";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import type { ApiKey, CreatedApiKey } from "@/lib/queries/types";
-import { useApiKeys } from "@/lib/queries/use-api-keys";
-import { useCreateApiKey } from "@/lib/queries/use-create-api-key";
-import { useRevokeApiKey } from "@/lib/queries/use-revoke-api-key";
+import { toast } from "sonner";
+import { formatDate, formatDateTime, formatRelative } from "@/lib/client/format/dates";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import type { ApiKey, CreatedApiKey } from "@/lib/client/queries/types";
+import { useApiKeys } from "@/lib/client/queries/use-api-keys";
+import { useCreateApiKey } from "@/lib/client/queries/use-create-api-key";
+import { useRevokeApiKey } from "@/lib/client/queries/use-revoke-api-key";
 import { createApiKeyBody } from "@/lib/validations/core";
 
 const PAGE_SIZE = 20;
@@ -30,13 +31,11 @@ const PAGE_PARAM = "keys_page";
 /** Step 1 asks for a name; step 2 shows the new key once, with a copy button. */
 function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; onClose: () => void; organisationId: number }) {
   const createKey = useCreateApiKey(organisationId);
-  const [name, setName] = useState("");
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const form = useSchemaForm(createApiKeyBody, { name: "" });
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
 
   const close = () => {
-    setName("");
-    setErrors(noErrors);
+    form.reset();
     setCreated(null);
     onClose();
   };
@@ -73,36 +72,23 @@ function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; 
   }
 
   return (
-    <Dialog
+    <FormDialog
+      form={form}
       open={open}
       onClose={close}
       title="Create API key"
       description="For scripts and CI. A key can do everything an organisation administrator can."
-      onSubmit={() => {
-        const { data, errors: invalid } = validate(createApiKeyBody, { name });
-        if (!data) return setErrors(invalid);
-        createKey.mutate(data, { onSuccess: setCreated, onError: (error) => setErrors(serverErrors(error, ["name"])) });
-      }}
-      dismissible={!createKey.isPending}
-      footer={
-        <>
-          <Button onClick={close} disabled={createKey.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" pending={createKey.isPending}>
-            Create key
-          </Button>
-        </>
-      }
+      submitLabel="Create key"
+      onSubmit={createKey.mutateAsync}
+      keepOpen
+      onSaved={setCreated}
     >
-      <FormError message={errors.form} />
-      <TextField label="Key name" hint="Say what uses it, e.g. “ci-deploy”." value={name} onChange={(event) => setName(event.target.value)} error={errors.fields.name} autoFocus required />
-    </Dialog>
+      <TextField label="Key name" hint="Say what uses it, e.g. “ci-deploy”." {...fieldProps(form, "name")} autoFocus required />
+    </FormDialog>
   );
 }
 
 export function ApiKeys({ organisationId }: { organisationId: number }) {
-  const toast = useToast();
   const { searchParams, setQuery } = useUrlQuery();
   const page = Math.max(1, Number(searchParams.get(PAGE_PARAM)) || 1);
   const keys = useApiKeys(organisationId, { page, page_size: PAGE_SIZE });

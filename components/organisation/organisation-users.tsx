@@ -11,14 +11,14 @@ import { Pager } from "@/components/ui/pager";
 import { Select } from "@/components/ui/select";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
-import { formatDate } from "@/lib/format/dates";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { OrganisationRole, OrganisationUser } from "@/lib/queries/types";
-import { useOrganisationUsers } from "@/lib/queries/use-organisation-users";
-import { useRemoveOrganisationUser } from "@/lib/queries/use-remove-organisation-user";
-import { useUpdateOrganisationUser } from "@/lib/queries/use-update-organisation-user";
+import { toast } from "sonner";
+import { formatDate } from "@/lib/client/format/dates";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { OrganisationRole, OrganisationUser } from "@/lib/client/queries/types";
+import { useOrganisationUsers } from "@/lib/client/queries/use-organisation-users";
+import { useRemoveOrganisationUser } from "@/lib/client/queries/use-remove-organisation-user";
+import { useUpdateOrganisationUser } from "@/lib/client/queries/use-update-organisation-user";
 
 const PAGE_SIZE = 20;
 const PAGE_PARAM = "users_page";
@@ -28,7 +28,6 @@ function personName(user: OrganisationUser) {
 }
 
 export function OrganisationUsers({ organisationId, isAdmin, currentUserId }: { organisationId: number; isAdmin: boolean; currentUserId?: number }) {
-  const toast = useToast();
   const { searchParams, setQuery } = useUrlQuery();
   const page = Math.max(1, Number(searchParams.get(PAGE_PARAM)) || 1);
   const users = useOrganisationUsers(organisationId, { page, page_size: PAGE_SIZE });

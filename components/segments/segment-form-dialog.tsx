@@ -1,18 +1,26 @@
 "use client";
 
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/form-error";
+import { z } from "zod";
+import { FormDialog } from "@/components/ui/form-dialog";
 import { TextField } from "@/components/ui/text-field";
-import { useToast } from "@/components/ui/toast";
-import { noErrors, serverErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
-import type { Segment } from "@/lib/queries/types";
-import { useCreateSegment } from "@/lib/queries/use-create-segment";
-import { useUpdateSegment } from "@/lib/queries/use-update-segment";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
+import type { Segment } from "@/lib/client/queries/types";
+import { useCreateSegment } from "@/lib/client/queries/use-create-segment";
+import { useUpdateSegment } from "@/lib/client/queries/use-update-segment";
 import { createSegmentBody } from "@/lib/validations/core";
 
-const fields = ["name", "description", "rules"] as const;
+// Rules are edited as JSON text; parsed here, then checked by the shared rule schema.
+const rulesText = z.string().transform((text, context) => {
+  try {
+    const rules: unknown = text.trim() ? JSON.parse(text) : [];
+    if (Array.isArray(rules)) return rules;
+    context.addIssue({ code: "custom", message: "Rules must be a JSON array, like [ … ]" });
+  } catch (error) {
+    context.addIssue({ code: "custom", message: `Not valid JSON: ${error instanceof Error ? error.message : "could not parse"}` });
+  }
+  return z.NEVER;
+});
+const segmentForm = createSegmentBody.extend({ rules: rulesText.pipe(createSegmentBody.shape.rules.unwrap()) });
 
 const RULES_PLACEHOLDER = `[
   { "trait": "plan", "operator": "EQUAL", "value": "enterprise" }
@@ -20,88 +28,43 @@ const RULES_PLACEHOLDER = `[
 
 /** Create a segment (no `segment`) or edit one. Rules are JSON: an array of rule objects. */
 export function SegmentFormDialog({ open, onClose, projectId, segment }: { open: boolean; onClose: () => void; projectId: number; segment?: Segment }) {
-  const toast = useToast();
   const createSegment = useCreateSegment(projectId);
   const updateSegment = useUpdateSegment(projectId);
-  const pending = createSegment.isPending || updateSegment.isPending;
-  const [name, setName] = useState(segment?.name ?? "");
-  const [description, setDescription] = useState(segment?.description ?? "");
-  const [rules, setRules] = useState(segment ? JSON.stringify(segment.rules, null, 2) : "[]");
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-
-  const close = () => {
-    setErrors(noErrors);
-    if (!segment) {
-      setName("");
-      setDescription("");
-      setRules("[]");
-    }
-    onClose();
-  };
-
-  const submit = () => {
-    let parsedRules: unknown;
-    try {
-      parsedRules = rules.trim() ? JSON.parse(rules) : [];
-    } catch (error) {
-      return setErrors({ fields: { rules: `Not valid JSON: ${error instanceof Error ? error.message : "could not parse"}` } });
-    }
-    if (!Array.isArray(parsedRules)) return setErrors({ fields: { rules: "Rules must be a JSON array, like [ … ]" } });
-    const { data, errors: invalid } = validate(createSegmentBody, { name, description, rules: parsedRules });
-    if (!data) return setErrors(invalid);
-    const options = {
-      onSuccess: () => {
-        toast.success(segment ? `Saved segment ${data.name}` : `Created segment ${data.name}`);
-        close();
-      },
-      onError: (error: unknown) => setErrors(serverErrors(error, fields)),
-    };
-    if (segment) updateSegment.mutate({ segmentId: segment.id, ...data }, options);
-    else createSegment.mutate(data, options);
-  };
+  const form = useSchemaForm(segmentForm, {
+    name: segment?.name ?? "",
+    description: segment?.description ?? "",
+    rules: segment ? JSON.stringify(segment.rules, null, 2) : "[]",
+  });
 
   return (
-    <Dialog
+    <FormDialog
+      form={form}
       open={open}
-      onClose={close}
+      onClose={onClose}
       title={segment ? `Edit segment ${segment.name}` : "Create segment"}
       description="A segment is a group of users defined by rules on their traits."
       size="lg"
-      onSubmit={submit}
-      dismissible={!pending}
-      footer={
-        <>
-          <Button onClick={close} disabled={pending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" pending={pending}>
-            {segment ? "Save segment" : "Create segment"}
-          </Button>
-        </>
-      }
+      submitLabel={segment ? "Save segment" : "Create segment"}
+      onSubmit={(data) => (segment ? updateSegment.mutateAsync({ segmentId: segment.id, ...data }) : createSegment.mutateAsync(data))}
+      savedMessage={(_saved, data) => (segment ? `Saved segment ${data.name}` : `Created segment ${data.name}`)}
     >
-      <FormError message={errors.form} />
-      <TextField label="Name" value={name} onChange={(event) => setName(event.target.value)} error={errors.fields.name} autoFocus required />
+      <TextField label="Name" {...fieldProps(form, "name")} autoFocus required />
       <TextField
         label="Description"
         multiline
         rows={2}
-        value={description}
-        onChange={(event) => setDescription(event.target.value)}
-        error={errors.fields.description}
+        {...fieldProps(form, "description")}
       />
       <TextField
         label="Rules (JSON)"
         multiline
         rows={8}
-        value={rules}
+        {...fieldProps(form, "rules")}
         placeholder={RULES_PLACEHOLDER}
-        onChange={(event) => setRules(event.target.value)}
-        error={errors.fields.rules}
         hint="A JSON array of rules; [] matches no one until rules are added."
         spellCheck={false}
         className="[&_textarea]:font-mono [&_textarea]:text-xs"
       />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import type { GitLabIntegrationConfig } from "@/lib/queries/gitlab-types";
-import { routes } from "@/lib/routes";
+import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
+import { routes } from "@/lib/client/routes";
 
 // Integrations offered on a project's Integrations page, one card each. `isConfigured` turns the
 // card's button from "Add integration" into "Manage integration"; the data it needs goes into

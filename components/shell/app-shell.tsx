@@ -10,12 +10,12 @@ import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { UserMenu, type ShellUser } from "@/components/shell/user-menu";
 import { Button, focusRing } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
-import { useLastEnvironment } from "@/lib/hooks/use-last-environment";
-import { useRouteContext } from "@/lib/hooks/use-route-context";
-import { useEnvironments } from "@/lib/queries/use-environments";
-import { useMe } from "@/lib/queries/use-me";
-import { useProject } from "@/lib/queries/use-project";
-import { routes } from "@/lib/routes";
+import { useLastEnvironment } from "@/lib/client/hooks/use-last-environment";
+import { useRouteContext } from "@/lib/client/hooks/use-route-context";
+import { useEnvironments } from "@/lib/client/queries/use-environments";
+import { useMe } from "@/lib/client/queries/use-me";
+import { useProject } from "@/lib/client/queries/use-project";
+import { routes } from "@/lib/client/routes";
 
 /** The signed-in frame: sidebar (organisation, switchers, navigation, account) and a header with breadcrumbs. */
 export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {

@@ -5,12 +5,12 @@ import { usePathname } from "next/navigation";
 import { Skeleton } from "@/components/ui/skeleton";
 import { focusRing } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
-import { useRouteContext } from "@/lib/hooks/use-route-context";
-import { useEnvironment } from "@/lib/queries/use-environment";
-import { useFeature } from "@/lib/queries/use-feature";
-import { useMe } from "@/lib/queries/use-me";
-import { useProject } from "@/lib/queries/use-project";
-import { routes } from "@/lib/routes";
+import { useRouteContext } from "@/lib/client/hooks/use-route-context";
+import { useEnvironment } from "@/lib/client/queries/use-environment";
+import { useFeature } from "@/lib/client/queries/use-feature";
+import { useMe } from "@/lib/client/queries/use-me";
+import { useProject } from "@/lib/client/queries/use-project";
+import { routes } from "@/lib/client/routes";
 
 interface Crumb {
   /** Undefined while loading. */

@@ -2,8 +2,8 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Select } from "@/components/ui/select";
-import { useEnvironments } from "@/lib/queries/use-environments";
-import { routes } from "@/lib/routes";
+import { useEnvironments } from "@/lib/client/queries/use-environments";
+import { routes } from "@/lib/client/routes";
 
 /**
  * Switches environment while keeping your place: a feature's page stays on that feature (and tab),

@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { Select } from "@/components/ui/select";
-import { useProject } from "@/lib/queries/use-project";
-import { useProjects } from "@/lib/queries/use-projects";
-import { routes } from "@/lib/routes";
+import { useProject } from "@/lib/client/queries/use-project";
+import { useProjects } from "@/lib/client/queries/use-projects";
+import { routes } from "@/lib/client/routes";
 
 const ALL_PROJECTS = "__all__";
 

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cx } from "@/components/ui/cx";
 import { focusRing } from "@/components/ui/button";
-import { routes } from "@/lib/routes";
+import { routes } from "@/lib/client/routes";
 
 interface NavItem {
   label: string;

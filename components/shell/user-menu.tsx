@@ -2,7 +2,7 @@
 
 import { signOut } from "next-auth/react";
 import { Menu } from "@/components/ui/menu";
-import { routes } from "@/lib/routes";
+import { routes } from "@/lib/client/routes";
 
 export interface ShellUser {
   name: string;

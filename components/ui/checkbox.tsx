@@ -1,9 +1,9 @@
 "use client";
 
-import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { useId, type ComponentProps, type ReactNode } from "react";
 import { cx } from "@/components/ui/cx";
 
-interface CheckboxProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "className"> {
+interface CheckboxProps extends Omit<ComponentProps<"input">, "type" | "className"> {
   label: ReactNode;
   hint?: ReactNode;
   className?: string;

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { errorMessage } from "@/lib/queries/api-client";
+import { errorMessage } from "@/lib/client/queries/api-client";
 
 // Every delete goes through this: it names what goes, can demand the name typed back for big
 // deletions, and stays open with the server's message if the action fails.

@@ -2,11 +2,10 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "sonner";
 
 /** Copies a secret or key to the clipboard and says so. */
 export function CopyButton({ value, label = "Copy", what = "Value" }: { value: string; label?: string; what?: string }) {
-  const toast = useToast();
   const [copied, setCopied] = useState(false);
   return (
     <Button

@@ -1,7 +1,7 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import { errorMessage } from "@/lib/queries/api-client";
+import { errorMessage } from "@/lib/client/queries/api-client";
 
 /** An inline failure with the reason and a way to try again. */
 export function ErrorState({ error, onRetry, title = "Could not load this" }: { error: unknown; onRetry?: () => void; title?: string }) {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useId, type ComponentProps, type ReactNode } from "react";
 import { cx } from "@/components/ui/cx";
 import { controlClasses, describedBy, FieldFrame } from "@/components/ui/text-field";
 
@@ -12,7 +12,7 @@ export interface SelectOption {
   disabled?: boolean;
 }
 
-interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, "className" | "children"> {
+interface SelectProps extends Omit<ComponentProps<"select">, "className" | "children"> {
   label: ReactNode;
   options: SelectOption[];
   /** A first, empty choice such as "Choose a segment…". */

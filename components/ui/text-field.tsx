@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from "react";
+import { useId, type ComponentProps, type ReactNode } from "react";
 import { cx } from "@/components/ui/cx";
 import { focusRing } from "@/components/ui/button";
 
@@ -63,8 +63,8 @@ interface TextFieldBase {
   className?: string;
 }
 
-type InputFieldProps = TextFieldBase & { multiline?: false } & Omit<InputHTMLAttributes<HTMLInputElement>, "className">;
-type TextAreaFieldProps = TextFieldBase & { multiline: true } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "className">;
+type InputFieldProps = TextFieldBase & { multiline?: false } & Omit<ComponentProps<"input">, "className">;
+type TextAreaFieldProps = TextFieldBase & { multiline: true } & Omit<ComponentProps<"textarea">, "className">;
 
 /** A labelled text input, or a textarea with `multiline`. */
 export function TextField(props: InputFieldProps | TextAreaFieldProps) {

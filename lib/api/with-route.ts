@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { ApiError, errorResponse } from "@/lib/api/errors";
 import { DEFAULT_MAX_BODY_BYTES, parseJsonText, readBodyText } from "@/lib/api/read-body";

@@ -1,3 +1,4 @@
+import "server-only";
 import { getToken } from "next-auth/jwt";
 import { ApiError } from "@/lib/api/errors";
 import { findActiveApiKey } from "@/lib/auth/api-keys";

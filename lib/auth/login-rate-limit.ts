@@ -1,3 +1,4 @@
+import "server-only";
 import { prisma } from "@/lib/db/client";
 
 // Sign-in throttling kept in the database, so it holds across several app instances: at most

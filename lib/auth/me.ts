@@ -1,3 +1,4 @@
+import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { visibleProjectsWhere } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 // Passwords are hashed with scrypt (memory-hard, built into Node, no native add-on).

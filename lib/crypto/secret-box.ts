@@ -1,3 +1,4 @@
+import "server-only";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { deriveKey, keyFingerprint } from "@/lib/crypto/server-secrets";
 

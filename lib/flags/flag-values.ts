@@ -1,3 +1,4 @@
+import "server-only";
 import type { ValueType } from "@/lib/generated/prisma/enums";
 import type { FlagValue } from "@/lib/validations/common";
 

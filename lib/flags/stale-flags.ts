@@ -1,3 +1,4 @@
+import "server-only";
 import { now } from "@/lib/clock";
 import type { Db } from "@/lib/db/types";
 import { Prisma } from "@/lib/generated/prisma/client";

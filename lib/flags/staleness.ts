@@ -1,3 +1,4 @@
+import "server-only";
 import { DAY_MS } from "@/lib/clock";
 import { describeValue, fromStoredValue, sameStoredValue, type StoredValue } from "@/lib/flags/flag-values";
 import type { ExternalResourceType } from "@/lib/generated/prisma/enums";

@@ -1,3 +1,4 @@
+import "server-only";
 import { ensureDatabase } from "@/lib/db/client";
 import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { DatabaseUnreachableError } from "@/lib/db/open-database";

@@ -1,9 +1,10 @@
+import "server-only";
 import { notFound } from "next/navigation";
 import { ApiError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { projectAccess, type ProjectAccess } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";
-import type { Environment as ApiEnvironment } from "@/lib/queries/types";
+import type { Environment as ApiEnvironment } from "@/lib/client/queries/types";
 
 // Server-side checks for pages: a project, environment or feature that does not exist, or that
 // the signed-in person cannot see, renders the not-found page (with a real 404 status) instead of

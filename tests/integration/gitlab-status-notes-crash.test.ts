@@ -46,7 +46,7 @@ interface Worker {
 }
 
 function startWorker(): Worker {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/flagpost.ts", "worker"], {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/flagpost.ts", "worker"], {
     cwd: process.cwd(),
     env: {
       ...process.env,

@@ -12,12 +12,12 @@ import { Pager } from "@/components/ui/pager";
 import { SearchField } from "@/components/ui/search-field";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { formatDate } from "@/lib/format/dates";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import { useUrlSearch } from "@/lib/hooks/use-url-search";
-import { useMe } from "@/lib/queries/use-me";
-import { useProjects } from "@/lib/queries/use-projects";
-import { routes } from "@/lib/routes";
+import { formatDate } from "@/lib/client/format/dates";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import { useUrlSearch } from "@/lib/client/hooks/use-url-search";
+import { useMe } from "@/lib/client/queries/use-me";
+import { useProjects } from "@/lib/client/queries/use-projects";
+import { routes } from "@/lib/client/routes";
 
 const PAGE_SIZE = 20;
 

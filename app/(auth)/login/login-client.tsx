@@ -2,12 +2,11 @@
 
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
-import { noErrors, validate, type FormErrors } from "@/lib/forms/field-errors";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { emailField } from "@/lib/validations/core";
 
 const loginForm = z.object({ email: emailField, password: z.string().min(1, "Enter your password") });
@@ -20,61 +19,28 @@ const signInErrors: Record<string, string> = {
 
 export function LoginClient({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [pending, setPending] = useState(false);
+  const form = useSchemaForm(loginForm, { email: "", password: "" });
+  const { errors } = form.formState;
+  const failed = (message: string) => form.setError("root.server", { message });
 
-  const submit = async () => {
-    const { data, errors: invalid } = validate(loginForm, { email, password });
-    if (!data) return setErrors(invalid);
-    setErrors(noErrors);
-    setPending(true);
+  const submit = async (data: z.output<typeof loginForm>) => {
     try {
       const result = await signIn("credentials", { email: data.email, password: data.password, redirect: false });
-      if (!result || result.error) {
-        setErrors({ fields: {}, form: signInErrors[result?.error ?? ""] ?? "Could not sign in. Please try again." });
-        return;
-      }
+      if (!result || result.error) return failed(signInErrors[result?.error ?? ""] ?? "Could not sign in. Please try again.");
       router.replace(callbackUrl);
       router.refresh();
     } catch {
-      setErrors({ fields: {}, form: "Could not reach the server. Check your connection and try again." });
-    } finally {
-      setPending(false);
+      failed("Could not reach the server. Check your connection and try again.");
     }
   };
 
   return (
-    <form
-      noValidate
-      className="space-y-4"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-    >
+    <form noValidate className="space-y-4" onSubmit={form.handleSubmit(submit)}>
       <h1 className="text-lg font-semibold">Sign in</h1>
-      <FormError message={errors.form} />
-      <TextField
-        label="Email"
-        type="email"
-        autoComplete="username"
-        value={email}
-        onChange={(event) => setEmail(event.target.value)}
-        error={errors.fields.email}
-        required
-      />
-      <TextField
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
-        error={errors.fields.password}
-        required
-      />
-      <Button type="submit" variant="primary" className="w-full" pending={pending}>
+      <FormError message={errors.root?.server?.message} />
+      <TextField label="Email" type="email" autoComplete="username" {...fieldProps(form, "email")} required />
+      <TextField label="Password" type="password" autoComplete="current-password" {...fieldProps(form, "password")} required />
+      <Button type="submit" variant="primary" className="w-full" pending={form.formState.isSubmitting}>
         Sign in
       </Button>
     </form>

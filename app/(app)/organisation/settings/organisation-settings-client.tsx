@@ -7,8 +7,8 @@ import { ErrorState } from "@/components/ui/error-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
 import { BlockSkeleton } from "@/components/ui/skeleton";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import { useMe } from "@/lib/queries/use-me";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import { useMe } from "@/lib/client/queries/use-me";
 
 export function OrganisationSettingsClient({ currentUserId }: { currentUserId: number }) {
   const me = useMe();

@@ -9,11 +9,11 @@ import { Pager } from "@/components/ui/pager";
 import { SearchField } from "@/components/ui/search-field";
 import { Select } from "@/components/ui/select";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import { useUrlSearch } from "@/lib/hooks/use-url-search";
-import type { Environment } from "@/lib/queries/types";
-import { useAuditLog } from "@/lib/queries/use-audit-log";
-import { useEnvironments } from "@/lib/queries/use-environments";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import { useUrlSearch } from "@/lib/client/hooks/use-url-search";
+import type { Environment } from "@/lib/client/queries/types";
+import { useAuditLog } from "@/lib/client/queries/use-audit-log";
+import { useEnvironments } from "@/lib/client/queries/use-environments";
 
 const PAGE_SIZE = 50;
 

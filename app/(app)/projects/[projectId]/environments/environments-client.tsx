@@ -13,19 +13,18 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
-import { formatDate } from "@/lib/format/dates";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import type { Environment } from "@/lib/queries/types";
-import { useDeleteEnvironment } from "@/lib/queries/use-delete-environment";
-import { useEnvironments } from "@/lib/queries/use-environments";
-import { useProjectPermissions } from "@/lib/queries/use-permissions";
-import { routes } from "@/lib/routes";
+import { toast } from "sonner";
+import { formatDate } from "@/lib/client/format/dates";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import type { Environment } from "@/lib/client/queries/types";
+import { useDeleteEnvironment } from "@/lib/client/queries/use-delete-environment";
+import { useEnvironments } from "@/lib/client/queries/use-environments";
+import { useProjectPermissions } from "@/lib/client/queries/use-permissions";
+import { routes } from "@/lib/client/routes";
 
 const PAGE_SIZE = 20;
 
 export function EnvironmentsClient({ projectId }: { projectId: number }) {
-  const toast = useToast();
   const { page, setQuery } = useUrlQuery();
   const permissions = useProjectPermissions(projectId);
   const environments = useEnvironments(projectId, { page, page_size: PAGE_SIZE });

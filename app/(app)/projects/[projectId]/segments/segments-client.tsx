@@ -11,19 +11,18 @@ import { Pager } from "@/components/ui/pager";
 import { SearchField } from "@/components/ui/search-field";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
-import { formatRelative } from "@/lib/format/dates";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import { useUrlSearch } from "@/lib/hooks/use-url-search";
-import type { Segment } from "@/lib/queries/types";
-import { useDeleteSegment } from "@/lib/queries/use-delete-segment";
-import { useProjectPermissions } from "@/lib/queries/use-permissions";
-import { useSegments } from "@/lib/queries/use-segments";
+import { toast } from "sonner";
+import { formatRelative } from "@/lib/client/format/dates";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import { useUrlSearch } from "@/lib/client/hooks/use-url-search";
+import type { Segment } from "@/lib/client/queries/types";
+import { useDeleteSegment } from "@/lib/client/queries/use-delete-segment";
+import { useProjectPermissions } from "@/lib/client/queries/use-permissions";
+import { useSegments } from "@/lib/client/queries/use-segments";
 
 const PAGE_SIZE = 20;
 
 export function SegmentsClient({ projectId }: { projectId: number }) {
-  const toast = useToast();
   const { page, setQuery } = useUrlQuery();
   const { text, setText, search } = useUrlSearch();
   const permissions = useProjectPermissions(projectId);

@@ -8,15 +8,14 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorState } from "@/components/ui/error-state";
 import { PageHeader, Section } from "@/components/ui/page-header";
 import { BlockSkeleton } from "@/components/ui/skeleton";
-import { useToast } from "@/components/ui/toast";
-import { useDeleteProject } from "@/lib/queries/use-delete-project";
-import { useProjectPermissions } from "@/lib/queries/use-permissions";
-import { useProject } from "@/lib/queries/use-project";
-import { routes } from "@/lib/routes";
+import { toast } from "sonner";
+import { useDeleteProject } from "@/lib/client/queries/use-delete-project";
+import { useProjectPermissions } from "@/lib/client/queries/use-permissions";
+import { useProject } from "@/lib/client/queries/use-project";
+import { routes } from "@/lib/client/routes";
 
 export function ProjectSettingsClient({ projectId }: { projectId: number }) {
   const router = useRouter();
-  const toast = useToast();
   const project = useProject(projectId);
   const permissions = useProjectPermissions(projectId);
   const deleteProject = useDeleteProject(projectId);

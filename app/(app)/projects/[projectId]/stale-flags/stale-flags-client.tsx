@@ -10,14 +10,14 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { SearchField } from "@/components/ui/search-field";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { useLastEnvironment } from "@/lib/hooks/use-last-environment";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import { useUrlSearch } from "@/lib/hooks/use-url-search";
-import { useEnvironments } from "@/lib/queries/use-environments";
-import { useGitLabIntegration } from "@/lib/queries/use-gitlab-integration";
-import { useProjectPermissions } from "@/lib/queries/use-permissions";
-import { useStaleFlags } from "@/lib/queries/use-stale-flags";
-import { routes } from "@/lib/routes";
+import { useLastEnvironment } from "@/lib/client/hooks/use-last-environment";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import { useUrlSearch } from "@/lib/client/hooks/use-url-search";
+import { useEnvironments } from "@/lib/client/queries/use-environments";
+import { useGitLabIntegration } from "@/lib/client/queries/use-gitlab-integration";
+import { useProjectPermissions } from "@/lib/client/queries/use-permissions";
+import { useStaleFlags } from "@/lib/client/queries/use-stale-flags";
+import { routes } from "@/lib/client/routes";
 
 const PAGE_SIZE = 50;
 

@@ -4,8 +4,8 @@ import { integrations, type IntegrationContext } from "@/components/settings/int
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
-import { useGitLabIntegration } from "@/lib/queries/use-gitlab-integration";
-import { useProjectPermissions } from "@/lib/queries/use-permissions";
+import { useGitLabIntegration } from "@/lib/client/queries/use-gitlab-integration";
+import { useProjectPermissions } from "@/lib/client/queries/use-permissions";
 
 export function IntegrationsClient({ projectId }: { projectId: number }) {
   const permissions = useProjectPermissions(projectId);

@@ -12,16 +12,16 @@ import { Pager } from "@/components/ui/pager";
 import { Select } from "@/components/ui/select";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
-import { formatDate } from "@/lib/format/dates";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import { errorMessage } from "@/lib/queries/api-client";
-import type { ProjectMember, ProjectRole } from "@/lib/queries/types";
-import { useProjectMembers } from "@/lib/queries/use-project-members";
-import { useProjectPermissions } from "@/lib/queries/use-permissions";
-import { useProject } from "@/lib/queries/use-project";
-import { useRemoveProjectMember } from "@/lib/queries/use-remove-project-member";
-import { useUpdateProjectMember } from "@/lib/queries/use-update-project-member";
+import { toast } from "sonner";
+import { formatDate } from "@/lib/client/format/dates";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import { errorMessage } from "@/lib/client/queries/api-client";
+import type { ProjectMember, ProjectRole } from "@/lib/client/queries/types";
+import { useProjectMembers } from "@/lib/client/queries/use-project-members";
+import { useProjectPermissions } from "@/lib/client/queries/use-permissions";
+import { useProject } from "@/lib/client/queries/use-project";
+import { useRemoveProjectMember } from "@/lib/client/queries/use-remove-project-member";
+import { useUpdateProjectMember } from "@/lib/client/queries/use-update-project-member";
 
 const PAGE_SIZE = 20;
 const roleLabel: Record<ProjectRole, string> = { ADMIN: "Admin", EDITOR: "Editor", VIEWER: "Viewer" };
@@ -31,7 +31,6 @@ function personName(member: ProjectMember) {
 }
 
 export function MembersClient({ projectId }: { projectId: number }) {
-  const toast = useToast();
   const { page, setQuery } = useUrlQuery();
   const project = useProject(projectId);
   const permissions = useProjectPermissions(projectId);

@@ -13,13 +13,13 @@ import { Pager } from "@/components/ui/pager";
 import { SearchField } from "@/components/ui/search-field";
 import { Select } from "@/components/ui/select";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { useUrlQuery } from "@/lib/hooks/use-url-query";
-import { useUrlSearch } from "@/lib/hooks/use-url-search";
-import type { Environment, Tag } from "@/lib/queries/types";
-import { useEnvironment } from "@/lib/queries/use-environment";
-import { useFeatures } from "@/lib/queries/use-features";
-import { useProjectPermissions } from "@/lib/queries/use-permissions";
-import { useTags } from "@/lib/queries/use-tags";
+import { useUrlQuery } from "@/lib/client/hooks/use-url-query";
+import { useUrlSearch } from "@/lib/client/hooks/use-url-search";
+import type { Environment, Tag } from "@/lib/client/queries/types";
+import { useEnvironment } from "@/lib/client/queries/use-environment";
+import { useFeatures } from "@/lib/client/queries/use-features";
+import { useProjectPermissions } from "@/lib/client/queries/use-permissions";
+import { useTags } from "@/lib/client/queries/use-tags";
 
 // Server-paginated: a project can hold thousands of features in many environments, so only one
 // page (with this environment's state of each feature) is ever fetched.

@@ -6,7 +6,7 @@ import { SetupWizard, type WizardStep } from "@/components/gitlab/setup-wizard";
 import { ErrorState } from "@/components/ui/error-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { BlockSkeleton } from "@/components/ui/skeleton";
-import { useGitLabIntegration } from "@/lib/queries/use-gitlab-integration";
+import { useGitLabIntegration } from "@/lib/client/queries/use-gitlab-integration";
 
 export function GitLabIntegrationClient({ projectId }: { projectId: number }) {
   const integration = useGitLabIntegration(projectId);

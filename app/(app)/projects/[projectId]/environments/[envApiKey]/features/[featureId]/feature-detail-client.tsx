@@ -9,12 +9,12 @@ import { CreateCleanupIssueDialog } from "@/components/gitlab/create-cleanup-iss
 import { ErrorState } from "@/components/ui/error-state";
 import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TabLinks, TabPanel } from "@/components/ui/tab-links";
-import type { Environment } from "@/lib/queries/types";
-import { useEnvironment } from "@/lib/queries/use-environment";
-import { useFeature } from "@/lib/queries/use-feature";
-import { useGitLabIntegration } from "@/lib/queries/use-gitlab-integration";
-import { useProjectPermissions } from "@/lib/queries/use-permissions";
-import { routes } from "@/lib/routes";
+import type { Environment } from "@/lib/client/queries/types";
+import { useEnvironment } from "@/lib/client/queries/use-environment";
+import { useFeature } from "@/lib/client/queries/use-feature";
+import { useGitLabIntegration } from "@/lib/client/queries/use-gitlab-integration";
+import { useProjectPermissions } from "@/lib/client/queries/use-permissions";
+import { routes } from "@/lib/client/routes";
 
 interface FeatureDetailClientProps {
   projectId: number;

@@ -1,0 +1,41 @@
+import type { Page } from "@/lib/api/pagination";
+import type { describeActor } from "@/lib/auth/me";
+import type { serializeAuditEntry } from "@/lib/audit/audit-log";
+import type { serializeEnvironment } from "@/lib/flags/environments";
+import type { serializeEnvironmentState, serializeFeatureState } from "@/lib/flags/feature-states";
+import type { serializeFeature } from "@/lib/flags/features";
+import type { serializeProjectMember } from "@/lib/flags/project-members";
+import type { serializeProject } from "@/lib/flags/projects";
+import type { serializeSegmentOverride } from "@/lib/flags/segment-overrides";
+import type { serializeSegment } from "@/lib/flags/segments";
+import type { serializeTag } from "@/lib/flags/tags";
+import type { serializeApiKey } from "@/lib/organisations/organisation-api-keys";
+import type { serializeOrganisationUser } from "@/lib/organisations/organisation-users";
+import type { serializeOrganisation } from "@/lib/organisations/organisations";
+import type { FlagValue } from "@/lib/validations/common";
+
+// Shapes of the API answers (docs/api.md), taken from the server's serialize functions so the two
+// cannot drift. Type-only imports: nothing of the server reaches the browser bundle.
+
+export type { OrganisationRole, ProjectRole } from "@/lib/generated/prisma/enums";
+export type { FlagValue, Page };
+
+export type Organisation = ReturnType<typeof serializeOrganisation>;
+/** Who is calling: a person (id, email, name) or an API key (api_key). */
+export type Me = Awaited<ReturnType<typeof describeActor>>;
+export type Project = ReturnType<typeof serializeProject>;
+export type Environment = ReturnType<typeof serializeEnvironment>;
+export type EnvironmentState = ReturnType<typeof serializeEnvironmentState>;
+export type Feature = ReturnType<typeof serializeFeature>;
+export type FeatureState = ReturnType<typeof serializeFeatureState>;
+export type Segment = ReturnType<typeof serializeSegment>;
+export type SegmentOverride = ReturnType<typeof serializeSegmentOverride>;
+export type Tag = ReturnType<typeof serializeTag>;
+export type AuditEntry = ReturnType<typeof serializeAuditEntry>;
+export type ProjectMember = ReturnType<typeof serializeProjectMember>;
+export type OrganisationUser = ReturnType<typeof serializeOrganisationUser>;
+export type ApiKey = ReturnType<typeof serializeApiKey>;
+export type CreatedApiKey = ApiKey & {
+  /** The whole key: only in the creation answer, never again. */
+  key: string;
+};

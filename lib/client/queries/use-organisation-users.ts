@@ -1,0 +1,16 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { api } from "@/lib/client/queries/api-client";
+import { queryKeys, type ListFilters } from "@/lib/client/queries/keys";
+import { paths } from "@/lib/client/queries/paths";
+import type { OrganisationUser, Page } from "@/lib/client/queries/types";
+
+export function useOrganisationUsers(organisationId: number | undefined, filters: ListFilters, { enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: queryKeys.organisations.users(organisationId ?? 0, filters),
+    queryFn: ({ signal }) => api.get<Page<OrganisationUser>>(paths.organisationUsers(organisationId!), { ...filters }, signal),
+    enabled: enabled && organisationId !== undefined,
+    placeholderData: keepPreviousData,
+  });
+}
