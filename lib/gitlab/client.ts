@@ -5,6 +5,7 @@ import { decryptSecret } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
 import { GitLabApiError } from "@/lib/gitlab/errors";
 import { createGitLabRequester } from "@/lib/gitlab/requester";
+import { neutraliseQuickActions } from "@/lib/vcs/markdown";
 import { GITLAB_TIMEOUT_MS } from "@/lib/gitlab/transport";
 
 // The one module every GitLab call goes through. Gitbeaker's resource classes name the endpoints;
@@ -376,9 +377,11 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
           ),
         toNote,
       ),
-    create: (projectId: number, iid: number, body: string) => one(() => notes.create(projectId, iid, body), toNote),
+    // Every text sent to GitLab passes neutraliseQuickActions here, whoever wrote it: no line can run as a quick action.
+    create: (projectId: number, iid: number, body: string) => one(() => notes.create(projectId, iid, neutraliseQuickActions(body)), toNote),
     /** Only the author (or a moderator) may edit a note: anyone else gets 403; a deleted note 404. */
-    edit: (projectId: number, iid: number, noteId: number, body: string) => one(() => notes.edit(projectId, iid, noteId, opts({ body })), toNote),
+    edit: (projectId: number, iid: number, noteId: number, body: string) =>
+      one(() => notes.edit(projectId, iid, noteId, opts({ body: neutraliseQuickActions(body) })), toNote),
   });
 
   return {
@@ -436,9 +439,9 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
           () =>
             resources.issues.create(
               projectId,
-              input.title,
+              neutraliseQuickActions(input.title),
               opts({
-                ...(input.description ? { description: input.description } : {}),
+                ...(input.description ? { description: neutraliseQuickActions(input.description) } : {}),
                 ...(input.assigneeIds?.length ? { assigneeIds: input.assigneeIds } : {}),
                 ...(input.labels?.length ? { labels: input.labels.join(",") } : {}),
               }),
