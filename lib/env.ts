@@ -44,7 +44,8 @@ const envSchema = z.object({
   FLAGPOST_SECRET_KEY: z
     .string()
     .optional()
-    .refine((value) => value === undefined || value === "" || value.length >= 32, {
+    // Counted without surrounding spaces, but used as given: trimming would change existing keys.
+    .refine((value) => value === undefined || value === "" || value.trim().length >= 32, {
       message: "must be at least 32 characters (generate one with `openssl rand -base64 32`)",
     }),
   GITLAB_ALLOW_PRIVATE_NETWORK: booleanFlag,

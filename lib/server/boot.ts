@@ -1,4 +1,5 @@
 import "server-only";
+import { checkServerSecret, SecretKeyError } from "@/lib/crypto/server-secrets";
 import { ensureDatabase } from "@/lib/db/client";
 import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { DatabaseUnreachableError } from "@/lib/db/open-database";
@@ -20,6 +21,12 @@ export async function bootServer(): Promise<void> {
     env();
   } catch (error) {
     if (error instanceof EnvError) fail(error.message);
+    throw error;
+  }
+  try {
+    checkServerSecret(logger.warn);
+  } catch (error) {
+    if (error instanceof SecretKeyError) fail(error.message);
     throw error;
   }
   process.env.NEXTAUTH_URL ??= env().FLAGPOST_PUBLIC_URL;

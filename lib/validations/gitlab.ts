@@ -15,6 +15,9 @@ const accessTokenField = z
   .regex(/^\S+$/, "An access token has no spaces");
 // GitLab strips line breaks from the secret it sends, so a secret with one would never match.
 const webhookSecretField = z.string().trim().max(255, "Webhook secret must be at most 255 characters").regex(/^[^\r\n]*$/, "Webhook secret must be one line");
+// A secret someone chooses must resist guessing as well as the generated ones (32 characters).
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+const webhookSecretTooShort = `Webhook secret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`;
 const gitlabProjectIdField = z
   .number({ error: "GitLab project id must be a number" })
   .int()
@@ -29,7 +32,10 @@ export const commentStyles = ["STATUS_NOTE", "PER_CHANGE"] as const;
 export const createGitLabIntegrationBody = z.object({
   gitlab_instance_url: instanceUrlField.default(DEFAULT_GITLAB_INSTANCE_URL),
   access_token: accessTokenField,
-  webhook_secret: webhookSecretField.optional().transform((value) => value || undefined),
+  webhook_secret: webhookSecretField
+    .refine((value) => value === "" || value.length >= MIN_WEBHOOK_SECRET_LENGTH, `${webhookSecretTooShort} (leave it empty to have one generated)`)
+    .optional()
+    .transform((value) => value || undefined),
   gitlab_project_id: gitlabProjectIdField.optional(),
   // Accepted for compatibility and ignored: the path is read from GitLab.
   project_name: z.string().max(500).nullable().optional(),
@@ -39,7 +45,7 @@ export const createGitLabIntegrationBody = z.object({
 export const updateGitLabIntegrationBody = z.object({
   gitlab_instance_url: instanceUrlField.optional(),
   access_token: accessTokenField.optional(),
-  webhook_secret: webhookSecretField.min(1, "Webhook secret cannot be empty").optional(),
+  webhook_secret: webhookSecretField.min(MIN_WEBHOOK_SECRET_LENGTH, webhookSecretTooShort).optional(),
   gitlab_project_id: gitlabProjectIdField.optional(),
   project_name: z.string().max(500).nullable().optional(),
   tagging_enabled: z.boolean().optional(),

@@ -41,22 +41,18 @@ export function link(label: string, url: string): string {
   return `[${escapeInline(label)}](${safeUrl})`;
 }
 
+// Any run of spaces a line may start with: every Unicode space (JS `\s`: tab, NBSP, U+2000–U+200A,
+// U+3000, BOM, …) but line breaks, plus zero-width characters that render as nothing.
+const LINE_START_SLASH = /(^|\r\n|\r|\n)((?:[^\S\r\n]|[\u200b-\u200d\u2060])*)\//g;
+
 /**
- * Markdown someone typed (kept as written), with every line that GitLab would run as a quick
- * action escaped: outside code fences, a line starting with "/" becomes "\/…", which renders the
- * same but runs nothing (`/move`, `/close`, … would act with the integration token's rights).
+ * Markdown someone typed (kept as written), with every line that could run as a quick action
+ * escaped: a line starting with "/" after any spaces becomes "\/…", which renders the same
+ * outside code but runs nothing (`/move`, `/close`, … would act with the integration token's
+ * rights). Code fences are deliberately not trusted: a fence GitLab reads differently (a backtick
+ * in its info string, a tab or NBSP before it) would otherwise hide a command, so a line in a
+ * code block shows the backslash instead.
  */
 export function neutraliseQuickActions(markdown: string): string {
-  let fence: string | null = null;
-  return markdown
-    .split(/\r\n|\r|\n/)
-    .map((line) => {
-      const opener = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-      if (opener && (fence === null || (opener[0] === fence[0] && opener.length >= fence.length))) {
-        fence = fence === null ? opener : null;
-        return line;
-      }
-      return fence === null ? line.replace(/^(\s*)\//, "$1\\/") : line;
-    })
-    .join("\n");
+  return markdown.replace(LINE_START_SLASH, "$1$2\\/");
 }

@@ -183,7 +183,8 @@ describe("POST create-cleanup-issue", () => {
     const created = expectStatus(await create({ title: "Drop the checkout flag", description: "Please remove it.\n/close\n/assign @dave\n```\n/not-a-command\n```" }), 201);
     const inGitLab = gl.sim.getIssue(seed.projectId, created.issue.iid)!;
     expect(inGitLab.title).toBe("Drop the checkout flag");
-    expect(inGitLab.description).toBe("Please remove it.\n\\/close\n\\/assign @dave\n```\n/not-a-command\n```");
+    // Lines in code fences are escaped too: GitLab may not read a fence the way Flagpost would.
+    expect(inGitLab.description).toBe("Please remove it.\n\\/close\n\\/assign @dave\n```\n\\/not-a-command\n```");
     expect(inGitLab.state).toBe("opened");
     expect(inGitLab.assignees).toEqual([]);
   });

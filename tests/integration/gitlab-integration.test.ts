@@ -71,8 +71,8 @@ describe("creating, reading, changing and deleting the GitLab integration", () =
 
   it("keeps a given webhook secret and leaves tags alone while tagging is off, until it is turned on", async () => {
     const project = await createProject(org.organisation.id);
-    const created = expectStatus(await gitlabApi.create(admin, project.id, connect({ webhook_secret: "my own secret" })), 201);
-    expect(created).toMatchObject({ webhook_secret: "my own secret", tagging_enabled: false, gitlab_project_id: null, project_name: null, can_manage_webhooks: false });
+    const created = expectStatus(await gitlabApi.create(admin, project.id, connect({ webhook_secret: "my own shared secret" })), 201);
+    expect(created).toMatchObject({ webhook_secret: "my own shared secret", tagging_enabled: false, gitlab_project_id: null, project_name: null, can_manage_webhooks: false });
     expect(await prisma.tag.count({ where: { projectId: project.id } })).toBe(0);
 
     const updated = expectStatus(
@@ -185,6 +185,24 @@ describe("creating, reading, changing and deleting the GitLab integration", () =
     const invalid = await gitlabApi.create(admin, project.id, { gitlab_instance_url: gl.url });
     expectError(invalid, 422, "unprocessable_entity");
     expect(invalid.body.error.details).toEqual([{ field: "body.access_token", issue: "Access token is required" }]);
+  });
+});
+
+describe("a webhook secret someone chooses", () => {
+  it("must be at least 16 characters, on create and on update (422 naming the field), and is kept when long enough", async () => {
+    const project = await createProject(org.organisation.id);
+    const short = await gitlabApi.create(admin, project.id, connect({ webhook_secret: "fifteen chars!!" }));
+    expectError(short, 422, "unprocessable_entity");
+    expect(short.body.error.details).toEqual([{ field: "body.webhook_secret", issue: expect.stringMatching(/at least 16 characters/) }]);
+    expect(await prisma.gitLabIntegration.count({ where: { projectId: project.id } })).toBe(0);
+
+    const created = expectStatus(await gitlabApi.create(admin, project.id, connect({ webhook_secret: "sixteen chars!!!" })), 201);
+    expect(created.webhook_secret).toBe("sixteen chars!!!");
+
+    const tooShort = await gitlabApi.update(admin, project.id, created.id, { webhook_secret: "   short    " });
+    expectError(tooShort, 422, "unprocessable_entity");
+    expect(tooShort.body.error.details).toEqual([{ field: "body.webhook_secret", issue: expect.stringMatching(/at least 16 characters/) }]);
+    expect(expectStatus(await gitlabApi.get(admin, project.id, created.id), 200).webhook_secret).toBe("sixteen chars!!!");
   });
 });
 

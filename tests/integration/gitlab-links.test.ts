@@ -117,6 +117,9 @@ describe("refusals", () => {
     const group = await link(`${gl.url}/groups/acme/-/work_items/4`, "GITLAB_ISSUE");
     expectError(group, 400, "bad_request");
     expect(group.body.error.message).toMatch(/Group-level work items and epics cannot be linked/);
+    const brokenEscape = await link(`${gl.url}/acme/web%E0%A4%A/-/issues/1`, "GITLAB_ISSUE");
+    expectError(brokenEscape, 400, "bad_request");
+    expect(brokenEscape.body.error.message).toMatch(/malformed percent-encoding/);
     const junk = await link("the checkout issue", "GITLAB_ISSUE");
     expectError(junk, 400, "bad_request");
     expect(junk.body.error.message).toMatch(/is not a GitLab issue or merge request URL or reference/);

@@ -5,6 +5,7 @@ import { pruneWebhookDeliveries } from "@/lib/gitlab/webhooks/delivery-log";
 import { call, expectError, seedProjectMember, sessionHeaders } from "@/tests/support/api";
 import { createFeature } from "@/tests/support/flags";
 import {
+  INSTANCE_URL,
   BOT,
   issuePayload,
   linkItem,
@@ -78,6 +79,21 @@ describe("authentication and limits", () => {
     expectError(await postWebhook(projectId, payload), 413, "payload_too_large");
     expect(await projectSnapshot(projectId)).toBe(before);
     expect((await deliveries(projectId)).map((row) => [row.result, row.httpStatus])).toEqual([["ERROR", 413]]);
+  });
+
+  it("does not crash on a malformed percent-encoding in an item URL, and logs the delivery", async () => {
+    const { projectId, featureId } = await projectWithFeature();
+    await linkItem(featureId, { ...issueLink, iid: 1 });
+    const payload = issuePayload({ iid: 1, state: "closed" }) as any;
+    // Old payloads have no project.path_with_namespace: the path is read from the item's URL.
+    delete payload.project.path_with_namespace;
+    payload.object_attributes.url = `${INSTANCE_URL}/acme/web%E0%A4%A/-/issues/1`;
+    const answer = await postWebhook(projectId, payload, { idempotencyKey: "bad-percent-1" });
+    expect(answer.status).toBeLessThan(500);
+    expect(JSON.stringify(answer.body)).not.toMatch(/URIError|stack/);
+    const rows = await deliveries(projectId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.httpStatus).toBe(answer.status);
   });
 
   it("answers 400 with the reason for malformed JSON and payloads missing what is needed, keeping at most 64 KB of body", async () => {

@@ -124,15 +124,17 @@ describe("cleanupIssueBody", () => {
 });
 
 describe("neutraliseQuickActions", () => {
-  it("escapes lines that start with a slash, and only outside code fences", () => {
+  // Fences are not trusted any more (issue 12 #9): GitLab may read a fence differently, so lines in
+  // code blocks are escaped too and show the backslash. lib/vcs/markdown.test.ts has the properties.
+  it("escapes every line that starts with a slash, code fences included", () => {
     const typed = ["Remove it.", "/close", "  /assign @bob", "```sh", "/usr/bin/true", "```", "~~~", "/still code", "~~~", "a /not-at-start", "/label ~x"].join("\n");
     const safe = neutraliseQuickActions(typed);
-    expect(safe).toBe(["Remove it.", "\\/close", "  \\/assign @bob", "```sh", "/usr/bin/true", "```", "~~~", "/still code", "~~~", "a /not-at-start", "\\/label ~x"].join("\n"));
+    expect(safe).toBe(["Remove it.", "\\/close", "  \\/assign @bob", "```sh", "\\/usr/bin/true", "```", "~~~", "\\/still code", "~~~", "a /not-at-start", "\\/label ~x"].join("\n"));
     expect(quickActionLines(safe)).toEqual([]);
   });
 
-  it("does not let a different or shorter fence close a block", () => {
-    expect(neutraliseQuickActions("````\n```\n/inside\n````\n/outside")).toBe("````\n```\n/inside\n````\n\\/outside");
-    expect(neutraliseQuickActions("\r\n/windows\r\n")).toBe("\n\\/windows\n");
+  it("does not depend on which fence closes a block, and keeps line breaks as typed", () => {
+    expect(neutraliseQuickActions("````\n```\n/inside\n````\n/outside")).toBe("````\n```\n\\/inside\n````\n\\/outside");
+    expect(neutraliseQuickActions("\r\n/windows\r\n")).toBe("\r\n\\/windows\r\n");
   });
 });

@@ -332,6 +332,30 @@ describe("notes on issues and merge requests (status comments)", () => {
   });
 });
 
+describe("no text sent to GitLab runs a quick action", () => {
+  // A fence Flagpost's old filter and GitLab read differently: "~~~~" opens, "```" does not close
+  // it for CommonMark, but GitLab's extractor sees two fences and runs what follows.
+  const sneaky = "Please look.\n~~~~\n```\n/close\n/label ~bug\n~~~~\n\t/confidential";
+
+  it("in notes created or edited, whoever rendered them", async () => {
+    const before = gl.sim.quickActions().length;
+    const note = await client().issueNotes.create(seed.projectId, 6, sneaky);
+    expect(note.body).toContain("\\/close");
+    await client().issueNotes.edit(seed.projectId, 6, note.id, `${sneaky}\n/reopen`);
+    await client().mergeRequestNotes.create(seed.projectId, 1, sneaky);
+    expect(gl.sim.quickActions()).toHaveLength(before);
+    expect(gl.sim.getIssue(seed.projectId, 6)?.state).toBe("opened");
+  });
+
+  it("in a new issue's title and description", async () => {
+    const before = gl.sim.quickActions().length;
+    const issue = await client().issues.create(seed.projectId, { title: "/close", description: sneaky });
+    expect(gl.sim.quickActions()).toHaveLength(before);
+    expect(issue.title).toBe("\\/close");
+    expect(gl.sim.getIssue(seed.projectId, issue.iid)?.description).toBe("Please look.\n~~~~\n```\n\\/close\n\\/label ~bug\n~~~~\n\t\\/confidential");
+  });
+});
+
 describe("creating issues", () => {
   it("creates an issue with a description, assignees and labels (comma-separated for GitLab)", async () => {
     const issue = await client().issues.create(seed.projectId, { title: "Remove feature flag `x`", description: "Body", assigneeIds: [seed.users.bob], labels: ["cleanup", "feature-flag"] });

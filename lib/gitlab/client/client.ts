@@ -8,6 +8,7 @@ import { createGitLabRequester } from "@/lib/gitlab/client/requester";
 import { GITLAB_TIMEOUT_MS } from "@/lib/gitlab/client/transport";
 import { accessLevelOf, itemQuery, type Json, labelEdit, num, pageInfoFromHeaders, str, toIssue, toMember, toMergeRequest, toNote, toProject } from "@/lib/gitlab/client/mapping";
 import { type GitLabConnection, type GitLabClientOptions, type GitLabPage, type PageRequest, type GitLabTokenInfo, type GitLabUser, type GitLabProjectDetail, type GitLabLabelInput, type LabelChange, type NoteListFilters, type GitLabHook, type ItemListFilters, type IssueInput, type HookInput } from "@/lib/gitlab/client/types";
+import { neutraliseQuickActions } from "@/lib/vcs/markdown";
 
 // The one module every GitLab call goes through. Gitbeaker's resource classes name the endpoints;
 // our requester carries them (SSRF guard, deadline, typed errors). Results are mapped (mapping.ts)
@@ -99,9 +100,11 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
           ),
         toNote,
       ),
-    create: (projectId: number, iid: number, body: string) => one(() => notes.create(projectId, iid, body), toNote),
+    // Every text sent to GitLab passes neutraliseQuickActions here, whoever wrote it: no line can run as a quick action.
+    create: (projectId: number, iid: number, body: string) => one(() => notes.create(projectId, iid, neutraliseQuickActions(body)), toNote),
     /** Only the author (or a moderator) may edit a note: anyone else gets 403; a deleted note 404. */
-    edit: (projectId: number, iid: number, noteId: number, body: string) => one(() => notes.edit(projectId, iid, noteId, opts({ body })), toNote),
+    edit: (projectId: number, iid: number, noteId: number, body: string) =>
+      one(() => notes.edit(projectId, iid, noteId, opts({ body: neutraliseQuickActions(body) })), toNote),
   });
 
   return {
@@ -159,9 +162,9 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
           () =>
             resources.issues.create(
               projectId,
-              input.title,
+              neutraliseQuickActions(input.title),
               opts({
-                ...(input.description ? { description: input.description } : {}),
+                ...(input.description ? { description: neutraliseQuickActions(input.description) } : {}),
                 ...(input.assigneeIds?.length ? { assigneeIds: input.assigneeIds } : {}),
                 ...(input.labels?.length ? { labels: input.labels.join(",") } : {}),
               }),

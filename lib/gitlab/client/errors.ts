@@ -22,18 +22,30 @@ export class GitLabUnreachableError extends Error implements HintedError {
   }
 }
 
+/** GitLab's messages are stored (token_status_reason, job errors) and shown as they are: keep them short. */
+export const MAX_GITLAB_MESSAGE_LENGTH = 300;
+
+export function capGitLabMessage(message: string): string {
+  const chars = Array.from(message);
+  return chars.length <= MAX_GITLAB_MESSAGE_LENGTH ? message : `${chars.slice(0, MAX_GITLAB_MESSAGE_LENGTH - 1).join("")}…`;
+}
+
 export class GitLabApiError extends Error implements HintedError {
+  /** GitLab's own message (`message` or `error` of its body), or the body text; at most 300 characters. */
+  public readonly gitlabMessage: string;
+
   constructor(
     public readonly status: number,
-    /** GitLab's own message (`message` or `error` of its body), or the body text. */
-    public readonly gitlabMessage: string,
+    gitlabMessage: string,
     /** e.g. "insufficient_scope", "invalid_token" from OAuth-style bodies. */
     public readonly errorCode: string | null,
     /** Seconds to wait before retrying (429 Retry-After or RateLimit-Reset), when GitLab said. */
     public readonly retryAfterSeconds: number | null,
     public readonly endpoint: string,
   ) {
-    super(`GitLab answered ${status} for ${endpoint}: ${gitlabMessage}`);
+    const capped = capGitLabMessage(gitlabMessage);
+    super(`GitLab answered ${status} for ${endpoint}: ${capped}`);
+    this.gitlabMessage = capped;
     this.name = "GitLabApiError";
   }
 
@@ -57,6 +69,11 @@ export function isGitLabRefusal(error: unknown): error is GitLabApiError {
 
 /** Parses GitLab's error bodies: {"message": "..."} | {"message": {...}} | {"error": "...", "error_description"}. */
 export function describeGitLabErrorBody(text: string): { message: string; errorCode: string | null } {
+  const described = readGitLabErrorBody(text);
+  return { ...described, message: capGitLabMessage(described.message) };
+}
+
+function readGitLabErrorBody(text: string): { message: string; errorCode: string | null } {
   try {
     const body = JSON.parse(text) as { message?: unknown; error?: unknown; error_description?: unknown };
     if (typeof body.error === "string") {
@@ -79,7 +96,7 @@ export function describeGitLabErrorBody(text: string): { message: string; errorC
   } catch {
     // Plain text (e.g. Rack::Attack's "Retry later").
   }
-  return { message: text.trim().slice(0, 300) || "no details", errorCode: null };
+  return { message: text.trim() || "no details", errorCode: null };
 }
 
 /** Seconds to wait from a 429's Retry-After (seconds or HTTP date) or RateLimit-Reset (epoch). */

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BlockedAddressError, isNonPublicAddress } from "@/lib/gitlab/client/network-guard";
+import { addressPolicy, BlockedAddressError, embeddedIpv4, isNonPublicAddress } from "@/lib/gitlab/client/network-guard";
 import { GitLabUnreachableError } from "@/lib/gitlab/client/errors";
 import { normaliseInstanceUrl, InstanceUrlError } from "@/lib/gitlab/client/instance-url";
 import { sendToGitLab } from "@/lib/gitlab/client/transport";
@@ -17,6 +17,57 @@ describe("non-public address detection", () => {
 
   it.each(["8.8.8.8", "172.32.0.1", "35.231.145.151", "2606:4700::1111", "::ffff:8.8.8.8"])("allows %s", (address) => {
     expect(isNonPublicAddress(address)).toBe(false);
+  });
+});
+
+describe("IPv4 hidden in IPv6 (classification only, nothing is connected to)", () => {
+  it.each([
+    "::7f00:1", // IPv4-compatible 127.0.0.1, hex
+    "::127.0.0.1", // IPv4-compatible, dotted
+    "::a00:1", // IPv4-compatible 10.0.0.1
+    "::ffff:a9fe:a9fe", // IPv4-mapped 169.254.169.254, hex
+    "0:0:0:0:0:ffff:192.168.0.1", // IPv4-mapped, uncompressed
+    "::ffff:0:10.0.0.1", // IPv4-translated
+    "64:ff9b::a00:1", // NAT64 10.0.0.1, hex
+    "64:ff9b::7f00:1", // NAT64 127.0.0.1
+    "64:ff9b::169.254.169.254", // NAT64 metadata
+    "64:ff9b:1::a00:1", // local-use NAT64
+    "2002:a00:1::1", // 6to4 of 10.0.0.1
+    "2002:7f00:1::", // 6to4 of 127.0.0.1
+    "2002:a9fe:a9fe::1", // 6to4 of 169.254.169.254
+    "2001:0:4136:e378:8000:63bf:f5ff:fffe", // Teredo whose client is 10.0.0.1 (obfuscated)
+  ])("refuses %s", (address) => {
+    expect(isNonPublicAddress(address)).toBe(true);
+  });
+
+  it.each(["64:ff9b::808:808", "2002:808:808::1", "::ffff:808:808", "2a00:1450:4001:80b::200e"])("allows %s", (address) => {
+    expect(isNonPublicAddress(address)).toBe(false);
+  });
+
+  it("decodes the embedded IPv4", () => {
+    expect(embeddedIpv4("64:ff9b::a00:1")).toEqual(["10.0.0.1"]);
+    expect(embeddedIpv4("::ffff:7f00:1")).toEqual(["127.0.0.1"]);
+    expect(embeddedIpv4("2002:c0a8:101::")).toEqual(["192.168.1.1"]);
+    expect(embeddedIpv4("2606:4700::1111")).toEqual([]);
+  });
+});
+
+describe("GITLAB_ALLOW_PRIVATE_NETWORK=true keeps metadata and link-local closed", () => {
+  const allowPrivate = addressPolicy(true);
+
+  it.each([
+    "169.254.169.254", "169.254.0.1", "100.100.100.200", "fe80::1", "febf::1", "fd00:ec2::254",
+    "::ffff:169.254.169.254", "::ffff:a9fe:a9fe", "64:ff9b::a9fe:a9fe", "::169.254.169.254", "2002:a9fe:a9fe::",
+  ])("refuses %s", (address) => {
+    expect(allowPrivate(address)).toBe(true);
+  });
+
+  it.each(["10.0.0.5", "192.168.1.10", "127.0.0.1", "::1", "fd12:3456::1", "172.16.0.1", "8.8.8.8"])("allows %s", (address) => {
+    expect(allowPrivate(address)).toBe(false);
+  });
+
+  it("says the metadata address is always refused", () => {
+    expect(new BlockedAddressError("metadata.internal", "169.254.169.254").message).toMatch(/always refuses/);
   });
 });
 

@@ -12,8 +12,10 @@ export class BlockedAddressError extends Error {
     public readonly address: string,
   ) {
     super(
-      `${host} resolves to ${address}, a loopback, link-local or private address. Flagpost refuses those ` +
-        `unless GITLAB_ALLOW_PRIVATE_NETWORK=true is set.`,
+      isMetadataOrLinkLocalAddress(address)
+        ? `${host} resolves to ${address}, a link-local or cloud metadata address. Flagpost always refuses those.`
+        : `${host} resolves to ${address}, a loopback, link-local or private address. Flagpost refuses those ` +
+            `unless GITLAB_ALLOW_PRIVATE_NETWORK=true is set.`,
     );
     this.name = "BlockedAddressError";
   }
@@ -41,26 +43,76 @@ for (const [network, prefix] of [
   ["fc00::", 7], // unique local
   ["fe80::", 10], // link-local
   ["ff00::", 8], // multicast
+  ["64:ff9b:1::", 48], // local-use NAT64 (RFC 8215): reaches private IPv4 networks
+  ["2001:db8::", 32], // documentation
 ] as const) {
   blocked.addSubnet(network, prefix, "ipv6");
 }
 
-/** True for loopback, link-local, private, unique-local and other non-public addresses. */
-export function isNonPublicAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 4) return blocked.check(address, "ipv4");
-  if (family !== 6) return true;
-  const lower = address.toLowerCase();
-  // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) addresses carry an IPv4 address.
-  const embedded = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (embedded) return blocked.check(embedded[1]!, "ipv4");
-  const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (mappedHex) {
-    const high = parseInt(mappedHex[1]!, 16);
-    const low = parseInt(mappedHex[2]!, 16);
-    return blocked.check(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, "ipv4");
+// Cloud metadata services answer on link-local addresses (169.254.169.254 on AWS, GCP, Azure,
+// Oracle; fd00:ec2::254 on AWS over IPv6; 100.100.100.200 on Alibaba). Nothing a GitLab instance
+// needs lives there, so these stay closed even with GITLAB_ALLOW_PRIVATE_NETWORK=true.
+const alwaysBlocked = new net.BlockList();
+alwaysBlocked.addSubnet("169.254.0.0", 16, "ipv4");
+alwaysBlocked.addAddress("100.100.100.200", "ipv4");
+alwaysBlocked.addSubnet("fe80::", 10, "ipv6");
+alwaysBlocked.addAddress("fd00:ec2::254", "ipv6");
+
+/** The eight 16-bit groups of an IPv6 address (dotted IPv4 tail included), or null. */
+function ipv6Groups(address: string): number[] | null {
+  if (net.isIP(address) !== 6) return null;
+  let text = address.toLowerCase().replace(/%.*$/, "");
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  return blocked.check(address, "ipv6");
+  const [head, tail] = text.split("::") as [string, string | undefined];
+  const parse = (part: string) => (part ? part.split(":").map((group) => parseInt(group, 16)) : []);
+  const front = parse(head);
+  const back = tail === undefined ? [] : parse(tail);
+  const groups = tail === undefined ? front : [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
+  return groups.length === 8 ? groups : null;
+}
+
+function ipv4Of(high: number, low: number): string {
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+}
+
+/**
+ * The IPv4 addresses an IPv6 address carries or reaches: IPv4-mapped (::ffff:0:0/96), IPv4-translated
+ * (::ffff:0:0:0/96), IPv4-compatible (::/96), NAT64 (64:ff9b::/96), 6to4 (2002::/16) and Teredo
+ * (2001::/32, server and obfuscated client). Each must pass the IPv4 check too.
+ */
+export function embeddedIpv4(address: string): string[] {
+  const g = ipv6Groups(address);
+  if (!g) return [];
+  const zeros = (from: number, to: number) => g.slice(from, to).every((group) => group === 0);
+  const found: string[] = [];
+  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) found.push(ipv4Of(g[6]!, g[7]!));
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) found.push(ipv4Of(g[6]!, g[7]!));
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) found.push(ipv4Of(g[6]!, g[7]!));
+  if (g[0] === 0x2002) found.push(ipv4Of(g[1]!, g[2]!));
+  if (g[0] === 0x2001 && g[1] === 0) found.push(ipv4Of(g[2]!, g[3]!), ipv4Of(g[6]! ^ 0xffff, g[7]! ^ 0xffff));
+  return found;
+}
+
+function matches(list: net.BlockList, address: string): boolean {
+  const family = net.isIP(address);
+  if (family === 4) return list.check(address, "ipv4");
+  if (family !== 6) return true;
+  const bare = address.replace(/%.*$/, "");
+  return list.check(bare, "ipv6") || embeddedIpv4(bare).some((ipv4) => list.check(ipv4, "ipv4"));
+}
+
+/** True for loopback, link-local, private, unique-local and other non-public addresses, in any IPv6 disguise. */
+export function isNonPublicAddress(address: string): boolean {
+  return matches(blocked, address);
+}
+
+/** True for link-local and cloud metadata addresses, which no setting opens. */
+export function isMetadataOrLinkLocalAddress(address: string): boolean {
+  return matches(alwaysBlocked, address);
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
@@ -69,7 +121,7 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dn
 export type AddressPolicy = (address: string) => boolean;
 
 export function addressPolicy(allowPrivateNetwork: boolean): AddressPolicy {
-  return allowPrivateNetwork ? () => false : isNonPublicAddress;
+  return allowPrivateNetwork ? isMetadataOrLinkLocalAddress : isNonPublicAddress;
 }
 
 /** A `lookup` for http(s).request that refuses addresses the policy blocks. */

@@ -19,6 +19,15 @@ export class ItemReferenceError extends Error {
   }
 }
 
+/** decodeURIComponent throws URIError on a broken escape such as `%E0%A4%A`: that is bad input, not a crash. */
+function decodedPath(url: URL): string {
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    throw new ItemReferenceError("That URL contains a malformed percent-encoding (such as %E0%A4%A); copy it again from GitLab");
+  }
+}
+
 const MAX_IID = 2_147_483_647;
 
 function toIid(text: string): number {
@@ -97,7 +106,7 @@ export function parseItemReference(input: string, instanceUrl: string): ItemRefe
     );
   }
   const prefix = instance.pathname.replace(/\/+$/, "");
-  let path = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  let path = decodedPath(url).replace(/\/+$/, "");
   if (prefix) {
     if (path.toLowerCase() !== prefix.toLowerCase() && !path.toLowerCase().startsWith(`${prefix.toLowerCase()}/`)) {
       throw new ItemReferenceError(`This URL is outside ${instanceUrl}, the GitLab instance the integration is connected to`);
