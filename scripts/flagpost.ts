@@ -1,7 +1,8 @@
 // Flagpost operations CLI: npm run flagpost -- <command> [options]
 //   migrate                                   apply pending database migrations
 //   create-admin --email <e> --password <p> [--name <n>] [--organisation-name <o>]
-//   create-api-key --name <n> [--organisation <id>]   prints the new key alone on stdout
+//   create-api-key --name <n> [--organisation <id>] [--role read-only|editor|admin] [--expires-in 30d]
+//                                             prints the new key alone on stdout (role admin by default)
 //   worker                                    run the background job worker without the web server
 //                                             (GitLab comments and labels) until SIGTERM/SIGINT
 // Every command applies pending migrations first. On the embedded database only one process may
@@ -9,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { ApiError } from "@/lib/api/errors";
 import { createAdmin } from "@/lib/auth/accounts";
-import { createApiKey } from "@/lib/auth/api-keys";
+import { createApiKey, parseApiKeyRole, parseDuration } from "@/lib/auth/api-keys";
 import { closeDatabase, ensureDatabase, prisma } from "@/lib/db/client";
 import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { DatabaseUnreachableError } from "@/lib/db/open-database";
@@ -24,7 +25,7 @@ class UsageError extends Error {}
 const USAGE = `Usage: npm run flagpost -- <command>
   migrate
   create-admin --email <email> --password <password> [--name <name>] [--organisation-name <name>]
-  create-api-key --name <name> [--organisation <id>]
+  create-api-key --name <name> [--organisation <id>] [--role read-only|editor|admin] [--expires-in <n>m|h|d|w]
   worker`;
 
 /** Standalone workers have no requests to kick them: they look for due jobs this often. */
@@ -40,6 +41,8 @@ async function run(argv: string[]): Promise<void> {
       name: { type: "string" },
       "organisation-name": { type: "string" },
       organisation: { type: "string" },
+      role: { type: "string" },
+      "expires-in": { type: "string" },
     },
     strict: true,
   });
@@ -69,6 +72,12 @@ async function run(argv: string[]): Promise<void> {
     }
     case "create-api-key": {
       if (!values.name?.trim()) throw new UsageError("--name is required");
+      const role = parseApiKeyRole(values.role ?? "admin");
+      if (!role) throw new UsageError(`--role must be read-only, editor or admin, not "${values.role}"`);
+      const lifetime = values["expires-in"] === undefined ? null : parseDuration(values["expires-in"]);
+      if (lifetime === null && values["expires-in"] !== undefined) {
+        throw new UsageError(`--expires-in must be a number and a unit (m, h, d or w), e.g. 30d or 12h, not "${values["expires-in"]}"`);
+      }
       await ensureDatabase();
       const organisations = await prisma.organisation.findMany({ orderBy: { id: "asc" } });
       if (organisations.length === 0) throw new UsageError("No organisation yet: run create-admin first.");
@@ -79,7 +88,9 @@ async function run(argv: string[]): Promise<void> {
       } else if (organisations.length > 1) {
         throw new UsageError(`Several organisations exist; pass --organisation <id> (${organisations.map((o) => `${o.id}: ${o.name}`).join(", ")})`);
       }
-      const { key } = await createApiKey(organisationId, values.name.trim());
+      const expiresAt = lifetime === null ? null : new Date(Date.now() + lifetime);
+      const { key } = await createApiKey(organisationId, values.name.trim(), prisma, { role, expiresAt });
+      process.stderr.write(`Created ${role.toLowerCase().replace("_", "-")} API key "${values.name.trim()}"${expiresAt ? `, expiring ${expiresAt.toISOString()}` : ""}.\n`);
       process.stdout.write(`${key}\n`);
       return;
     }

@@ -28,7 +28,7 @@ export function WebhookDeliveries({ projectId, integrationId }: { projectId: num
   return (
     <Section
       title="Webhook deliveries"
-      description="The last 100 requests GitLab sent to the webhook URL, newest first."
+      description="The last 100 deliveries GitLab sent to the webhook URL, newest first. Requests with a wrong or missing secret token are counted, not listed."
       actions={
         <Button size="sm" onClick={() => void deliveries.refetch()} pending={deliveries.isFetching && !deliveries.isPending}>
           Refresh
@@ -44,7 +44,7 @@ export function WebhookDeliveries({ projectId, integrationId }: { projectId: num
             </dd>
           </div>
           <div className="flex gap-2">
-            <dt className="text-zinc-600 dark:text-zinc-400">Rejected tokens in the last 24 hours</dt>
+            <dt className="text-zinc-600 dark:text-zinc-400">Rejected requests in the last 24 hours</dt>
             <dd data-testid="webhook-rejected-24h" className={data?.rejected_last_24h ? "font-semibold text-red-700 dark:text-red-300" : "font-medium"}>
               {data ? data.rejected_last_24h : "…"}
             </dd>
@@ -61,7 +61,7 @@ export function WebhookDeliveries({ projectId, integrationId }: { projectId: num
           <p>
             In GitLab, open <strong>Settings → Webhooks</strong>, find this webhook and choose <strong>Test → Issue events</strong> (or{" "}
             <strong>Merge request events</strong>). It appears here within a few seconds: <em>ignored</em> or <em>applied</em> means the URL and secret
-            work; <em>rejected</em> means the secret token differs.
+            work; a rise in rejected requests above means the secret token differs.
           </p>
         </div>
 

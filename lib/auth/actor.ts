@@ -4,13 +4,20 @@ import { ApiError } from "@/lib/api/errors";
 import { findActiveApiKey } from "@/lib/auth/api-keys";
 import { sessionSecret, usesSecureCookies } from "@/lib/auth/auth-options";
 import { prisma } from "@/lib/db/client";
+import type { ApiKeyRole } from "@/lib/generated/prisma/client";
 
 // Who is calling: a signed-in person (session cookie) or an organisation API key
-// (`Authorization: Api-Key <key>`), which acts as an organisation admin.
+// (`Authorization: Api-Key <key>`), which acts with its role in every project of its organisation.
 
 export type Actor =
   | { kind: "user"; userId: number; email: string; label: string; viaCookie: true }
-  | { kind: "apiKey"; apiKeyId: number; organisationId: number; label: string; viaCookie: false };
+  | { kind: "apiKey"; apiKeyId: number; organisationId: number; role: ApiKeyRole; label: string; viaCookie: false };
+
+const REFUSED_KEY_MESSAGES = {
+  unknown: "Invalid or revoked API key",
+  revoked: "Invalid or revoked API key",
+  expired: "This API key has expired; ask an organisation admin for a new one",
+} as const;
 
 export function parseCookies(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>();
@@ -45,9 +52,10 @@ export async function resolveActor(headers: Headers): Promise<Actor> {
   if (authorization) {
     const match = /^Api-Key\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new ApiError("unauthorized", "Unsupported Authorization header; use `Api-Key <key>`");
-    const key = await findActiveApiKey(match[1]!);
-    if (!key) throw new ApiError("unauthorized", "Invalid or revoked API key");
-    return { kind: "apiKey", apiKeyId: key.id, organisationId: key.organisationId, label: `API key ${key.name}`, viaCookie: false };
+    const found = await findActiveApiKey(match[1]!);
+    if (!found.ok) throw new ApiError("unauthorized", REFUSED_KEY_MESSAGES[found.reason]);
+    const key = found.apiKey;
+    return { kind: "apiKey", apiKeyId: key.id, organisationId: key.organisationId, role: key.role, label: `API key ${key.name}`, viaCookie: false };
   }
   const userId = await sessionUserId(headers);
   if (userId) {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { visibleProjectsWhere } from "@/lib/auth/permissions";
+import { API_KEY_PROJECT_ROLE, visibleProjectsWhere } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";
 import type { OrganisationRole, ProjectRole } from "@/lib/generated/prisma/client";
 
@@ -15,15 +15,15 @@ interface Membership {
 export async function describeActor(actor: Actor) {
   if (actor.kind === "apiKey") {
     const [apiKey, organisation, projects] = await Promise.all([
-      prisma.apiKey.findUniqueOrThrow({ where: { id: actor.apiKeyId }, select: { id: true, name: true } }),
+      prisma.apiKey.findUniqueOrThrow({ where: { id: actor.apiKeyId }, select: { id: true, name: true, role: true, expiresAt: true } }),
       prisma.organisation.findUniqueOrThrow({ where: { id: actor.organisationId } }),
       prisma.project.findMany({ where: { organisationId: actor.organisationId }, orderBy: { name: "asc" } }),
     ]);
     const membership: Membership = {
-      organisations: [{ id: organisation.id, name: organisation.name, role: "ADMIN" }],
-      projects: projects.map((project) => ({ id: project.id, name: project.name, organisation: project.organisationId, role: "ADMIN" })),
+      organisations: [{ id: organisation.id, name: organisation.name, role: actor.role === "ADMIN" ? "ADMIN" : "MEMBER" }],
+      projects: projects.map((project) => ({ id: project.id, name: project.name, organisation: project.organisationId, role: API_KEY_PROJECT_ROLE[actor.role] })),
     };
-    return { api_key: apiKey, ...membership };
+    return { api_key: { id: apiKey.id, name: apiKey.name, role: apiKey.role, expires_at: apiKey.expiresAt?.toISOString() ?? null }, ...membership };
   }
   const [user, organisationMemberships, projects] = await Promise.all([
     prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, email: true, name: true } }),

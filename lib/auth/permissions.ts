@@ -2,13 +2,17 @@ import "server-only";
 import { ApiError, notFound } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
-import type { Environment, Prisma, ProjectRole } from "@/lib/generated/prisma/client";
+import type { ApiKeyRole, Environment, Prisma, ProjectRole } from "@/lib/generated/prisma/client";
 
 // Authorization predicates, all in one place. Every route handler and server action calls one of
-// these itself; nothing relies on middleware. Organisation admins and API keys are admins of every
-// project in their organisation; other members need a project role.
+// these itself; nothing relies on middleware. Organisation admins and admin API keys are admins of
+// every project in their organisation; editor and read-only keys act as editors and viewers of
+// every project there (and as plain members of the organisation); other members need a project role.
 
 const rank: Record<ProjectRole, number> = { VIEWER: 1, EDITOR: 2, ADMIN: 3 };
+
+/** The project role an organisation API key acts with in every project of its organisation. */
+export const API_KEY_PROJECT_ROLE: Record<ApiKeyRole, ProjectRole> = { READ_ONLY: "VIEWER", EDITOR: "EDITOR", ADMIN: "ADMIN" };
 
 export interface ProjectAccess {
   project: { id: number; organisationId: number; name: string };
@@ -17,7 +21,10 @@ export interface ProjectAccess {
 }
 
 export async function organisationRole(actor: Actor, organisationId: number): Promise<"ADMIN" | "MEMBER" | null> {
-  if (actor.kind === "apiKey") return actor.organisationId === organisationId ? "ADMIN" : null;
+  if (actor.kind === "apiKey") {
+    if (actor.organisationId !== organisationId) return null;
+    return actor.role === "ADMIN" ? "ADMIN" : "MEMBER";
+  }
   const membership = await prisma.organisationMember.findUnique({
     where: { organisationId_userId: { organisationId, userId: actor.userId } },
   });
@@ -45,7 +52,7 @@ export async function projectAccess(actor: Actor, projectId: number): Promise<Pr
   const orgRole = await organisationRole(actor, project.organisationId);
   if (!orgRole) throw notFound("Project");
   if (orgRole === "ADMIN") return { project, role: "ADMIN", isOrganisationAdmin: true };
-  if (actor.kind !== "user") return null;
+  if (actor.kind === "apiKey") return { project, role: API_KEY_PROJECT_ROLE[actor.role], isOrganisationAdmin: false };
   const membership = await prisma.projectMember.findUnique({
     where: { projectId_userId: { projectId, userId: actor.userId } },
   });

@@ -6,17 +6,20 @@ import { createApiKey } from "@/lib/auth/api-keys";
 import { requireOrganisationAdmin } from "@/lib/auth/permissions";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
-import type { ApiKey } from "@/lib/generated/prisma/client";
+import type { ApiKey, ApiKeyRole } from "@/lib/generated/prisma/client";
 
 // Managing an organisation's API keys (organisation admins only). Revoked keys stay listed, with
-// `revoked_at`, so the audit trail keeps meaning something.
+// `revoked_at`, so the audit trail keeps meaning something. Role, expiry and last use are shown
+// so admins can tell which keys still matter.
 
 export function serializeApiKey(apiKey: ApiKey) {
   return {
     id: apiKey.id,
     name: apiKey.name,
     prefix: apiKey.prefix,
+    role: apiKey.role,
     created_at: apiKey.createdAt.toISOString(),
+    expires_at: apiKey.expiresAt?.toISOString() ?? null,
     last_used_at: apiKey.lastUsedAt?.toISOString() ?? null,
     revoked_at: apiKey.revokedAt?.toISOString() ?? null,
   };
@@ -33,16 +36,17 @@ export async function listApiKeys(actor: Actor, organisationId: number, page: Pa
 }
 
 /** Creates a key; the returned `key` is the only time the secret is available. */
-export async function createOrganisationApiKey(actor: Actor, organisationId: number, name: string) {
+export async function createOrganisationApiKey(actor: Actor, organisationId: number, name: string, options: { role: ApiKeyRole; expiresAt: Date | null }) {
   await requireOrganisationAdmin(actor, organisationId);
   return prisma.$transaction(async (tx) => {
-    const created = await createApiKey(organisationId, name, tx);
+    const created = await createApiKey(organisationId, name, tx, options);
     await recordAudit(tx, actor, {
       organisationId,
       action: "CREATE",
       entityType: "api_key",
       entityId: created.apiKey.id,
       summary: `Created API key ${name}`,
+      changes: { role: { from: null, to: options.role }, expires_at: { from: null, to: options.expiresAt?.toISOString() ?? null } },
     });
     return created;
   });

@@ -20,7 +20,7 @@ export function serializeOrganisation({ organisation, role }: OrganisationWithRo
 export async function listOrganisations(actor: Actor, page: PaginationQuery): Promise<{ count: number; rows: OrganisationWithRole[] }> {
   if (actor.kind === "apiKey") {
     const organisation = await prisma.organisation.findUniqueOrThrow({ where: { id: actor.organisationId } });
-    return { count: 1, rows: page.page === 1 ? [{ organisation, role: "ADMIN" }] : [] };
+    return { count: 1, rows: page.page === 1 ? [{ organisation, role: actor.role === "ADMIN" ? "ADMIN" : "MEMBER" }] : [] };
   }
   const where = { userId: actor.userId };
   const [count, memberships] = await Promise.all([

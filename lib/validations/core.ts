@@ -103,7 +103,16 @@ export const createUserBody = z.object({
   role: organisationRole.default("MEMBER"),
 });
 export const updateOrganisationUserBody = z.object({ role: organisationRole });
-export const createApiKeyBody = z.object({ name: nameField("Key name", 100) });
+export const apiKeyRole = z.enum(["READ_ONLY", "EDITOR", "ADMIN"]);
+export const createApiKeyBody = z.object({
+  name: nameField("Key name", 100),
+  // Admin by default: keys made before roles existed were admins, and callers relying on that keep working.
+  role: apiKeyRole.default("ADMIN"),
+  expires_at: z.iso
+    .datetime({ offset: true, message: "Use an ISO 8601 date and time, e.g. 2027-01-31T00:00:00Z" })
+    .refine((value) => Date.parse(value) > Date.now(), "The expiry must be in the future")
+    .nullish(),
+});
 
 // Query-string filters of the core lists (paging is added by the route handlers).
 

@@ -46,7 +46,7 @@ describe("authentication and limits", () => {
     expect(await deliveries(projectId)).toEqual([]);
   });
 
-  it("refuses a missing or wrong token with 401, changes nothing and logs a REJECTED row without body or secret", async () => {
+  it("refuses a missing or wrong token with 401, changes nothing and counts it per hour without body or secret", async () => {
     const { projectId, featureId } = await projectWithFeature();
     await linkItem(featureId, { ...issueLink, iid: 1 });
     const before = await projectSnapshot(projectId);
@@ -59,16 +59,28 @@ describe("authentication and limits", () => {
     expectError(await postWebhook(projectId, payload, { token: "short" }), 401, "unauthorized");
 
     expect(await projectSnapshot(projectId)).toBe(before);
-    const rows = await deliveries(projectId);
-    expect(rows.map((row) => [row.result, row.httpStatus, row.body])).toEqual([
-      ["REJECTED", 401, null],
-      ["REJECTED", 401, null],
-      ["REJECTED", 401, null],
-    ]);
-    expect(rows[0]!.reason).toMatch(/no X-Gitlab-Token/);
-    expect(rows[1]!.reason).toMatch(/does not match/);
-    expect(JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? Number(v) : v))).not.toContain(SECRET.slice(0, 12));
+    // Counted per hour in one row, not logged one row each.
+    expect(await deliveries(projectId)).toEqual([]);
+    const counted = await prisma.webhookRejection.findMany({ where: { projectId } });
+    expect(counted.map((row) => [row.count, row.windowStart.getTime() % 3600_000])).toEqual([[3, 0]]);
+    expect(counted[0]!.lastReason).toMatch(/does not match|no X-Gitlab-Token|length/);
+    expect(JSON.stringify(counted, (_k, v) => (typeof v === "bigint" ? Number(v) : v))).not.toContain(SECRET.slice(0, 12));
     expect(JSON.stringify(wrong.body)).not.toContain(SECRET);
+  });
+
+  it("counts a flood of wrong-token requests without hiding or pruning real deliveries", async () => {
+    const { projectId, integrationId, featureId } = await projectWithFeature();
+    await linkItem(featureId, { ...issueLink, iid: 1 });
+    expect((await postWebhook(projectId, issuePayload({ iid: 1, state: "closed", action: "close", updatedAt: at(1) }))).body.status).toBe("applied");
+    for (let batch = 0; batch < 11; batch++) {
+      const answers = await Promise.all(Array.from({ length: 100 }, () => postWebhook(projectId, {}, { token: "stranger" })));
+      expect(answers.every((answer) => answer.status === 401)).toBe(true);
+    }
+    await pruneWebhookDeliveries(projectId);
+    expect((await deliveries(projectId)).map((row) => row.result)).toEqual(["APPLIED"]);
+    const rejections = await prisma.webhookRejection.findMany({ where: { integrationId } });
+    expect(rejections.reduce((sum, row) => sum + row.count, 0)).toBe(1100);
+    expect(rejections.length).toBeLessThanOrEqual(2);
   });
 
   it("answers 413 above 1 MB without applying anything", async () => {
@@ -151,16 +163,26 @@ describe("which events are used", () => {
     expectError(mismatch, 400, "bad_request");
   });
 
-  it("ignores events caused by Flagpost's own GitLab user (by id, or by username in old payloads) and refreshes nothing", async () => {
+  it("skips only Flagpost's own label edits, and applies state changes made by the token's GitLab user", async () => {
     const { projectId, featureId } = await projectWithFeature();
     await linkItem(featureId, { ...issueLink, iid: 1, title: "before" });
     await postWebhook(projectId, issuePayload({ iid: 1, state: "opened", action: "open", updatedAt: at(1), title: "before" }));
     const before = await projectSnapshot(projectId);
-    const byId = await postWebhook(projectId, issuePayload({ iid: 1, state: "opened", updatedAt: at(2), title: "label added", labels: ["Flagpost"], user: BOT }));
-    expect(byId.body).toEqual({ status: "ignored", reason: expect.stringContaining("Flagpost's own GitLab user") });
-    const legacy = issuePayload({ style: "legacy", iid: 1, state: "closed", updatedAt: at(3), user: { username: BOT.username.toUpperCase() } });
-    expect((await postWebhook(projectId, legacy)).body.status).toBe("ignored");
+    const labelled = {
+      ...issuePayload({ iid: 1, state: "opened", updatedAt: at(2), title: "before", labels: ["Flagpost"], user: BOT }),
+      changes: { labels: { previous: [], current: [{ id: 1, title: "Flagpost" }] }, updated_at: { previous: "x", current: "y" } },
+    };
+    const own = await postWebhook(projectId, labelled);
+    expect(own.body).toEqual({ status: "ignored", reason: expect.stringContaining("Flagpost's own label edit") });
     expect(await projectSnapshot(projectId)).toBe(before);
+
+    // The README recommends a personal access token: what that person does in GitLab counts.
+    const closedByTokenUser = { ...issuePayload({ iid: 1, state: "closed", action: "close", updatedAt: at(3), user: BOT }), changes: { state_id: { previous: 1, current: 2 } } };
+    expect((await postWebhook(projectId, closedByTokenUser)).body.status).toBe("applied");
+    expect(await tagLabels(featureId)).toEqual(["Issue Closed"]);
+    const legacy = issuePayload({ style: "legacy", iid: 1, state: "opened", action: "reopen", updatedAt: at(4), user: { username: BOT.username.toUpperCase() } });
+    expect((await postWebhook(projectId, legacy)).body.status).toBe("applied");
+    expect(await tagLabels(featureId)).toEqual(["Issue Open"]);
   });
 
   it("ignores group-level work items and work item types that cannot be linked", async () => {
@@ -235,6 +257,22 @@ describe("state-based tagging and metadata for every payload generation", () => 
       expect(await prisma.externalResource.findFirstOrThrow({ where: { featureId } })).toMatchObject({ state: "merged", closedAt: at(7) });
     });
   }
+
+  it("keeps cleanup issues out of the Issue tags (they are not the flag's work), while still refreshing them", async () => {
+    const { projectId, featureId } = await projectWithFeature();
+    const cleanup = await linkItem(featureId, { ...issueLink, iid: 5 });
+    await prisma.externalResource.update({ where: { id: cleanup.id }, data: { isCleanupIssue: true } });
+    const opened = await postWebhook(projectId, issuePayload({ iid: 5, state: "opened", action: "open", updatedAt: at(1) }));
+    expect(opened.body).toMatchObject({ status: "applied", tag_changes: [] });
+    expect(await tagLabels(featureId)).toEqual([]);
+    await postWebhook(projectId, issuePayload({ iid: 5, state: "closed", action: "close", updatedAt: at(2) }));
+    expect(await tagLabels(featureId)).toEqual([]);
+    expect((await prisma.externalResource.findUniqueOrThrow({ where: { id: cleanup.id } })).state).toBe("closed");
+    // The flag's real work still drives the tag.
+    await linkItem(featureId, { ...issueLink, iid: 6 });
+    await postWebhook(projectId, issuePayload({ iid: 6, state: "opened", action: "open", updatedAt: at(3) }));
+    expect(await tagLabels(featureId)).toEqual(["Issue Open"]);
+  });
 
   it("reads draft from work_in_progress alone, then from a Draft: title", async () => {
     const { projectId, featureId } = await projectWithFeature();
@@ -376,7 +414,7 @@ describe("deduplication", () => {
 });
 
 describe("failures while applying", () => {
-  it("answers 503 when the database is unreachable and 400 for any other failure, logging both, changing nothing", async () => {
+  it("answers 503 when the database is unreachable and 500 (never a 4xx) for any other failure, logging both, changing nothing", async () => {
     const { projectId, featureId } = await projectWithFeature();
     await linkItem(featureId, { ...issueLink, iid: 1 });
     const before = await projectSnapshot(projectId);
@@ -387,15 +425,18 @@ describe("failures while applying", () => {
       const down = await postWebhook(projectId, payload, { idempotencyKey: "fail-1" });
       expectError(down, 503, "service_unavailable");
       expect(down.headers.get("retry-after")).toBe("60");
-      transaction.mockRejectedValueOnce(new TypeError("boom"));
-      expectError(await postWebhook(projectId, payload, { idempotencyKey: "fail-1" }), 400, "bad_request");
+      transaction.mockRejectedValueOnce(new TypeError("boom at /srv/flagpost/lib/secret.ts"));
+      // GitLab ≤ 17 disables a hook for good after a 4xx: our own failure must not be one.
+      const ours = await postWebhook(projectId, payload, { idempotencyKey: "fail-1" });
+      expectError(ours, 500, "internal_error");
+      expect(JSON.stringify(ours.body)).not.toMatch(/boom|srv|TypeError|stack/);
     } finally {
       transaction.mockRestore();
     }
     expect(await projectSnapshot(projectId)).toBe(before);
     expect((await deliveries(projectId)).map((row) => [row.result, row.httpStatus, row.reason?.split(": ").at(-1)])).toEqual([
       ["ERROR", 503, "Can't reach database server"],
-      ["ERROR", 400, "boom"],
+      ["ERROR", 500, "boom at /srv/flagpost/lib/secret.ts"],
     ]);
     // Nothing claimed the key: GitLab's resend applies.
     expect((await postWebhook(projectId, payload, { idempotencyKey: "fail-1" })).body.status).toBe("applied");
@@ -416,11 +457,18 @@ describe("deliveries panel API", () => {
     await postWebhook(projectId, {}, { token: "nope" });
     await postWebhook(projectId, "{}", { event: "Push Hook" });
 
+    await prisma.webhookRejection.create({
+      data: { projectId, integrationId, windowStart: new Date(Date.now() - 30 * 3600_000), count: 7, lastAt: new Date(Date.now() - 29 * 3600_000) },
+    });
+
     const answer = await list(projectId, integrationId, { apiKey });
     expect(answer.status).toBe(200);
     expect(answer.body.rejected_last_24h).toBe(1);
-    expect(answer.body.results.map((row: { result: string }) => row.result)).toEqual(["ignored", "rejected", "applied", "rejected"]);
-    expect(answer.body.results[2]).toEqual({
+    expect(answer.body.rejected).toEqual([{ window_start: expect.any(String), count: 1, last_reason: expect.stringMatching(/does not match|length/) }]);
+    expect(new Date(answer.body.rejected[0].window_start).getTime() % 3600_000).toBe(0);
+    // Rows recorded before rejections were counted still show, and still count.
+    expect(answer.body.results.map((row: { result: string }) => row.result)).toEqual(["ignored", "applied", "rejected"]);
+    expect(answer.body.results[1]).toEqual({
       id: expect.any(Number),
       received_at: expect.any(String),
       event: "Issue Hook",

@@ -173,7 +173,9 @@ describe("me and organisations API", () => {
       name: "ci-bot",
       prefix: created.key.slice(0, 10),
       key: expect.stringMatching(/^fp_/),
+      role: "ADMIN",
       created_at: expect.any(String),
+      expires_at: null,
       last_used_at: null,
       revoked_at: null,
     });

@@ -156,7 +156,7 @@ describe("GET /stale-flags/", () => {
       const link = await linkItem(flag.id, { type: "GITLAB_MR", iid: index + 1, state: "merged", ...GITLAB });
       await prisma.externalResource.update({ where: { id: link.id }, data: { closedAt: at(-1) } });
     }
-    const actor = { kind: "apiKey" as const, apiKeyId: 0, organisationId: many.organisationId, label: "test", viaCookie: false as const };
+    const actor = { kind: "apiKey" as const, apiKeyId: 0, organisationId: many.organisationId, role: "ADMIN" as const, label: "test", viaCookie: false as const };
     const small = await countDatabaseOperations(() => listStaleFlags(actor, many.projectId, { page: 1, page_size: 2 }));
     const large = await countDatabaseOperations(() => listStaleFlags(actor, many.projectId, { page: 1, page_size: 20 }));
     expect(small.result.rows).toHaveLength(2);

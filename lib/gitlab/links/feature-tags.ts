@@ -8,6 +8,7 @@ import { ensureGitLabSystemTags, GITLAB_SYSTEM_TAGS, gitlabSystemTag, type GitLa
 // MR merged → "MR Merged", closed → "MR Closed", open and draft → "MR Draft", open → "MR Open".
 // With several items of one kind the most active wins (open beats draft beats merged beats closed),
 // so closing one of two open issues leaves "Issue Open". Issue and MR tags are independent.
+// Cleanup issues (created by Flagpost for a stale flag) do not count.
 
 export interface LinkedItemState {
   type: ExternalResourceType;
@@ -72,7 +73,8 @@ export async function syncFeatureGitLabTags(tx: Db, projectId: number, featureId
     SELECT f.id, f.name, p.organisation_id FROM features f JOIN projects p ON p.id = f.project_id
     WHERE f.id = ANY(${ids}) AND f.project_id = ${projectId} ORDER BY f.id FOR UPDATE OF f`;
   const [links, current] = await Promise.all([
-    tx.externalResource.findMany({ where: { featureId: { in: ids } }, select: { featureId: true, type: true, state: true, draft: true } }),
+    // Cleanup issues are the answer to a stale flag, not its work (as in the stale rules): no tag.
+    tx.externalResource.findMany({ where: { featureId: { in: ids }, isCleanupIssue: false }, select: { featureId: true, type: true, state: true, draft: true } }),
     tx.featureTag.findMany({
       where: { featureId: { in: ids }, tag: { type: "GITLAB", isSystemTag: true } },
       select: { featureId: true, tagId: true },

@@ -8,9 +8,11 @@ import { requireLiveIntegration } from "@/lib/gitlab/integration/integrations";
 import { cleanText } from "@/lib/gitlab/webhooks/normalise-payload";
 import { logger } from "@/lib/logger";
 
-// The log behind the deliveries panel: one row per delivery GitLab (or anyone) sent to a project
-// with a live integration. Rows never hold headers (the token travels in one) and keep at most
-// 64 KB of body, and only for deliveries we could not read, where the body is what explains it.
+// The log behind the deliveries panel: one row per delivery GitLab sent to a project with a live
+// integration. Rows never hold headers (the token travels in one) and keep at most 64 KB of body,
+// and only for deliveries we could not read, where the body is what explains it. Requests with a
+// wrong or missing token (anyone can send those) only add to one counter per integration and hour,
+// so they can neither push real deliveries off the panel nor out of the log when it is pruned.
 // Old rows are pruned after the response, now and then, not on every request.
 
 export const MAX_STORED_BODY_BYTES = 64 * 1024;
@@ -18,6 +20,7 @@ export const PANEL_SIZE = 100;
 const KEEP_DAYS = 30;
 const KEEP_PER_PROJECT = 1000;
 const PRUNE_EVERY = 50;
+const REJECTION_WINDOW_MS = 3600_000;
 
 export interface DeliveryRecord {
   projectId: number;
@@ -71,9 +74,27 @@ export async function recordDelivery(db: Db, record: DeliveryRecord): Promise<vo
   await db.webhookDelivery.create({ data: deliveryRow(record) });
 }
 
-/** Deletes a project's rows older than 30 days and beyond the newest 1,000. */
+/** The hour a rejected request is counted in. */
+export function rejectionWindowStart(receivedAt: Date): Date {
+  return new Date(Math.floor(receivedAt.getTime() / REJECTION_WINDOW_MS) * REJECTION_WINDOW_MS);
+}
+
+/** Adds a wrong-token request to its integration's counter for the hour, atomically (one upsert). */
+export async function countRejectedRequest(db: Db, request: { projectId: number; integrationId: number; receivedAt: Date; reason: string }): Promise<void> {
+  const reason = cleanText(request.reason.slice(0, 300));
+  await db.$executeRaw`
+    INSERT INTO webhook_rejections (project_id, integration_id, window_start, count, last_reason, last_at)
+    VALUES (${request.projectId}, ${request.integrationId}, ${rejectionWindowStart(request.receivedAt)}::timestamptz, 1, ${reason}, ${request.receivedAt}::timestamptz)
+    ON CONFLICT (integration_id, window_start) DO UPDATE SET
+      count = webhook_rejections.count + 1,
+      last_reason = EXCLUDED.last_reason,
+      last_at = GREATEST(webhook_rejections.last_at, EXCLUDED.last_at)`;
+}
+
+/** Deletes a project's rows (and rejection counters) older than 30 days, and rows beyond the newest 1,000. */
 export async function pruneWebhookDeliveries(projectId: number, now: Date = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - KEEP_DAYS * 24 * 3600_000);
+  await prisma.webhookRejection.deleteMany({ where: { projectId, windowStart: { lt: cutoff } } });
   const { count: old } = await prisma.webhookDelivery.deleteMany({ where: { projectId, receivedAt: { lt: cutoff } } });
   const boundary = await prisma.webhookDelivery.findFirst({
     where: { projectId },
@@ -117,8 +138,16 @@ export function serializeDelivery(row: Omit<WebhookDelivery, "body" | "dedupeKey
   };
 }
 
+export interface RejectedWindow {
+  window_start: string;
+  count: number;
+  last_reason: string | null;
+}
+
 export interface DeliveriesView {
   results: ReturnType<typeof serializeDelivery>[];
+  /** Requests refused for their token, per hour (newest first), over the last 24 hours. */
+  rejected: RejectedWindow[];
   rejected_last_24h: number;
   last_success_at: string | null;
 }
@@ -128,14 +157,21 @@ export async function listWebhookDeliveries(actor: Actor, projectId: number, int
   await requireProjectRole(actor, projectId, "ADMIN");
   await requireLiveIntegration(prisma, projectId, integrationId);
   const where = { projectId, integrationId };
-  const [rows, rejected, lastSuccess] = await Promise.all([
+  const since = new Date(now.getTime() - 24 * 3600_000);
+  const [rows, rejectedRows, windows, lastSuccess] = await Promise.all([
     prisma.webhookDelivery.findMany({
       where,
       orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
       take: PANEL_SIZE,
       omit: { body: true, dedupeKey: true, idempotencyKey: true },
     }),
-    prisma.webhookDelivery.count({ where: { ...where, result: "REJECTED", receivedAt: { gte: new Date(now.getTime() - 24 * 3600_000) } } }),
+    // REJECTED rows were written before rejections were counted; they age out with the log.
+    prisma.webhookDelivery.count({ where: { ...where, result: "REJECTED", receivedAt: { gte: since } } }),
+    prisma.webhookRejection.findMany({
+      where: { integrationId, projectId, lastAt: { gte: since } },
+      orderBy: { windowStart: "desc" },
+      select: { windowStart: true, count: true, lastReason: true },
+    }),
     prisma.webhookDelivery.findFirst({
       where: { ...where, httpStatus: { gte: 200, lt: 300 } },
       orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
@@ -144,7 +180,8 @@ export async function listWebhookDeliveries(actor: Actor, projectId: number, int
   ]);
   return {
     results: rows.map(serializeDelivery),
-    rejected_last_24h: rejected,
+    rejected: windows.map((window) => ({ window_start: window.windowStart.toISOString(), count: window.count, last_reason: window.lastReason })),
+    rejected_last_24h: rejectedRows + windows.reduce((sum, window) => sum + window.count, 0),
     last_success_at: lastSuccess?.receivedAt.toISOString() ?? null,
   };
 }

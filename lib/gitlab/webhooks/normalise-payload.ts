@@ -48,7 +48,13 @@ interface DeliveryFacts {
 export type NormalisedDelivery =
   | (DeliveryFacts & { outcome: "ignored"; reason: string })
   | (DeliveryFacts & { outcome: "invalid"; reason: string })
-  | (DeliveryFacts & { outcome: "item"; item: WebhookItem; actor: { id: number | null; username: string | null } });
+  | (DeliveryFacts & {
+      outcome: "item";
+      item: WebhookItem;
+      actor: { id: number | null; username: string | null };
+      /** Keys of the body's `changes` (what this event changed); null when the body has none (old GitLab). */
+      changedFields: string[] | null;
+    });
 
 const ISSUE_EVENTS = new Set(["Issue Hook", "Confidential Issue Hook"]);
 const MR_EVENT = "Merge Request Hook";
@@ -306,6 +312,7 @@ export function normaliseDelivery(event: string | null, body: string, options: {
     ...facts,
     outcome: "item",
     actor: { id: payload.user?.id ?? null, username: payload.user?.username ?? null },
+    changedFields: isRecord(json.changes) ? Object.keys(json.changes) : null,
     item: {
       type: kind.type,
       gitlabProjectId,

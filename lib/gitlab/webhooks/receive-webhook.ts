@@ -7,16 +7,17 @@ import { findLiveIntegration } from "@/lib/gitlab/integration/integrations";
 import { applyWebhookItem, type ApplyOutcome } from "@/lib/gitlab/webhooks/apply-delivery";
 import { checkWebhookToken } from "@/lib/gitlab/webhooks/authenticate";
 import { deliveryKey } from "@/lib/gitlab/webhooks/dedupe-key";
-import { pruneDeliveriesNowAndThen, recordDelivery, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
+import { countRejectedRequest, pruneDeliveriesNowAndThen, recordDelivery, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
 import { normaliseDelivery, type NormalisedDelivery } from "@/lib/gitlab/webhooks/normalise-payload";
 import { logger } from "@/lib/logger";
 
 // POST /api/v1/gitlab-webhook/{project_id}/: GitLab's deliveries for one Flagpost project.
 // Order of checks: live integration (404) → secret token (401, logged as REJECTED) → body size
 // (413) → event and payload (200 ignored / 400) → dedupe and apply in one transaction (200 after
-// commit). Anything GitLab or a stranger can send ends in a 2xx or 4xx answer and a log row; only a
-// failing database answers 503. GitLab disables hooks after repeated failures, so events we merely
-// do not use are answered 200 "ignored", never an error.
+// commit). Anything GitLab or a stranger can send ends in a 2xx or 4xx answer and a log row (wrong
+// tokens only add to a per-hour counter, so strangers cannot flush the log); a failing database
+// answers 503 and any other failure of ours 500. GitLab disables hooks after repeated failures (for
+// good after a 4xx in GitLab ≤ 17), so events we merely do not use are answered 200 "ignored".
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
@@ -48,7 +49,11 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   const token = checkWebhookToken(req.headers.get("x-gitlab-token"), integration.encryptedWebhookSecret);
   if (!token.ok) {
     logger.warn("GitLab webhook refused: bad token", { projectId, event, reason: token.reason });
-    await log({ ...base, result: "REJECTED", reason: token.reason, httpStatus: 401 });
+    try {
+      await countRejectedRequest(prisma, { projectId, integrationId: integration.id, receivedAt, reason: token.reason });
+    } catch (error) {
+      logger.error("Could not count a rejected GitLab webhook request", { projectId, error });
+    }
     return errorResponse(new ApiError("unauthorized", "Invalid webhook token"));
   }
 
@@ -73,7 +78,7 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
     return jsonResponse({ status: "ignored", reason });
   };
   if (delivery.outcome === "ignored") return ignore(delivery.reason);
-  const own = ownEventReason(delivery, integration);
+  const own = ownLabelEditReason(delivery, integration);
   if (own) return ignore(own);
 
   let outcome: ApplyOutcome;
@@ -94,13 +99,23 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   });
 }
 
-/** Our own API calls (adding the Flagpost label, editing our note) come back as webhooks: skip them. */
-function ownEventReason(delivery: Extract<NormalisedDelivery, { outcome: "item" }>, integration: GitLabIntegration): string | null {
+// What adding or removing the Flagpost label changes on an item; anything else is a real change.
+const LABEL_EDIT_FIELDS = new Set(["labels", "updated_at", "updated_by_id", "last_edited_at", "last_edited_by_id"]);
+
+/**
+ * Our label edits come back as webhooks and change no state: skip them. Everything else the
+ * token's user does is processed (with a personal access token that user is a person closing
+ * issues and merging MRs); tags are derived from state and older events are skipped, so applying
+ * our own echoes could not loop anyway. Our notes arrive as note events, which are not used.
+ */
+function ownLabelEditReason(delivery: Extract<NormalisedDelivery, { outcome: "item" }>, integration: GitLabIntegration): string | null {
   const { id, username } = delivery.actor;
   const sameId = id !== null && integration.tokenUserId !== null && id === integration.tokenUserId;
   const sameName = !!username && !!integration.tokenUsername && username.toLowerCase() === integration.tokenUsername.toLowerCase();
   if (!sameId && !sameName) return null;
-  return `Caused by Flagpost's own GitLab user (${integration.tokenUsername ?? username ?? id}): nothing to update`;
+  const changed = delivery.changedFields;
+  if (!changed?.includes("labels") || !changed.every((field) => LABEL_EDIT_FIELDS.has(field))) return null;
+  return `Flagpost's own label edit (by ${integration.tokenUsername ?? username ?? id}): nothing to update`;
 }
 
 // Prisma's codes for an unreachable or overloaded database (connection, pool and transaction timeouts).
@@ -115,10 +130,14 @@ function databaseTrouble(error: unknown): ApiError | null {
   });
 }
 
-/** A failure while applying: the database being away is ours to admit (503); anything else is 400. */
+/**
+ * A failure while applying is ours, not the sender's: 503 when the database is away, else 500
+ * (never a 4xx, which GitLab ≤ 17 answers by disabling the hook for good). The answer says no more
+ * than that; the delivery row keeps the error for the panel.
+ */
 async function failed(error: unknown, facts: Omit<Row, "result" | "httpStatus">, log: (row: Row) => Promise<void>): Promise<Response> {
   logger.error("Could not apply a GitLab webhook delivery", { projectId: facts.projectId, itemRef: facts.itemRef, error });
-  const apiError = databaseTrouble(error) ?? new ApiError("bad_request", "Flagpost could not apply this delivery (the error was logged)");
+  const apiError = databaseTrouble(error) ?? new ApiError("internal_error", "Flagpost could not apply this delivery (the error was logged); GitLab may resend it");
   await log({ ...facts, result: "ERROR", reason: `${apiError.message}: ${(error as Error)?.message ?? String(error)}`.slice(0, 1000), httpStatus: apiError.status });
   return errorResponse(apiError);
 }

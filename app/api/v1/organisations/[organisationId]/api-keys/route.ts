@@ -14,6 +14,9 @@ export const GET = withRoute({ params, query: paginationQuery }, async ({ actor,
 
 // POST /api/v1/organisations/{id}/api-keys/ – organisation admins; the answer shows `key` once
 export const POST = withRoute({ params, body: createApiKeyBody, status: 201 }, async ({ actor, params, body }) => {
-  const { key, apiKey } = await createOrganisationApiKey(actor, params.organisationId, body.name);
+  const { key, apiKey } = await createOrganisationApiKey(actor, params.organisationId, body.name, {
+    role: body.role,
+    expiresAt: body.expires_at ? new Date(body.expires_at) : null,
+  });
   return { ...serializeApiKey(apiKey), key };
 });
