@@ -70,12 +70,14 @@ export const createSegmentOverrideBody = z.object({
   enabled: z.boolean().optional(),
   feature_state_value: flagValue.optional(),
   priority: z.number().int().min(0).max(10_000).optional(),
+  multivariate_feature_state_values: multivariateValuesField.optional(),
 });
 export const updateSegmentOverrideBody = z
   .object({
     enabled: z.boolean().optional(),
     feature_state_value: flagValue.optional(),
     priority: z.number().int().min(0).max(10_000).optional(),
+    multivariate_feature_state_values: multivariateValuesField.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update" });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as serverKeyRoute from "@/app/api/v1/environments/[envApiKey]/api-keys/[keyId]/route";
 import * as serverKeysRoute from "@/app/api/v1/environments/[envApiKey]/api-keys/route";
 import * as stateRoute from "@/app/api/v1/environments/[envApiKey]/featurestates/[stateId]/route";
+import * as segmentOverrideRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/segment-overrides/[overrideId]/route";
+import * as segmentOverridesRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/segment-overrides/route";
 import * as optionRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/mv-options/[optionId]/route";
 import * as optionsRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/mv-options/route";
 import { hashApiKey } from "@/lib/auth/api-keys";
@@ -126,6 +128,48 @@ describe("multivariate options API", () => {
 
     const audit = await prisma.auditLog.findMany({ where: { featureId: feature.id, entityType: "feature_state" } });
     expect(audit.map((row) => row.summary)).toEqual(["Changed variant weights of button-colour in Staging"]);
+  });
+
+  it("gives segment overrides weights of their own, audited, with the same limits", async () => {
+    const { apiKey, project, production, feature } = await setUp();
+    const params = { projectId: project.id, featureId: feature.id };
+    const red = expectStatus(
+      await call(optionsRoute.POST, "POST", "/", { apiKey, params, body: { string_value: "red", default_percentage_allocation: 10 } }),
+      201,
+    );
+    const segment = await prisma.segment.create({ data: { projectId: project.id, name: "beta" } });
+    const path = `/api/v1/projects/${project.id}/features/${feature.id}/segment-overrides/`;
+    const created = expectStatus(
+      await call(segmentOverridesRoute.POST, "POST", path, {
+        apiKey,
+        params,
+        body: {
+          environment: production.id,
+          segment: segment.id,
+          enabled: true,
+          multivariate_feature_state_values: [{ multivariate_feature_option: red.id, percentage_allocation: 100 }],
+        },
+      }),
+      201,
+    );
+    expect(created.multivariate_feature_state_values).toEqual([{ id: expect.any(Number), multivariate_feature_option: red.id, percentage_allocation: 100 }]);
+    const overrideParams = { ...params, overrideId: created.id };
+    const over = await call(segmentOverrideRoute.PATCH, "PATCH", `${path}${created.id}/`, {
+      apiKey,
+      params: overrideParams,
+      body: { multivariate_feature_state_values: [{ multivariate_feature_option: red.id, percentage_allocation: 100.5 }] },
+    });
+    expectError(over, 422);
+    expect(over.body.error.details[0].field).toMatch(/^body\.multivariate_feature_state_values/);
+    const cleared = expectStatus(
+      await call(segmentOverrideRoute.PATCH, "PATCH", `${path}${created.id}/`, { apiKey, params: overrideParams, body: { multivariate_feature_state_values: [] } }),
+      200,
+    );
+    expect(cleared.multivariate_feature_state_values).toEqual([]);
+    const audit = await prisma.auditLog.findMany({ where: { featureId: feature.id, entityType: "segment_override" }, orderBy: { id: "asc" } });
+    expect(audit.at(-1)!.changes).toMatchObject({
+      multivariate_feature_state_values: { from: [{ multivariate_feature_option: red.id, percentage_allocation: 100 }], to: [] },
+    });
   });
 
   it("refuses option and weight writes from viewers", async () => {
