@@ -23,7 +23,8 @@ export function serializeIdentity(identity: Identity) {
 
 export function toStoredTrait(value: TraitValue): { valueType: TraitValueType; value: string } {
   if (typeof value === "boolean") return { valueType: "BOOLEAN", value: value ? "true" : "false" };
-  if (typeof value === "number") return { valueType: Number.isInteger(value) ? "INTEGER" : "FLOAT", value: String(value) };
+  if (typeof value === "number")
+    return { valueType: Number.isInteger(value) ? "INTEGER" : "FLOAT", value: String(value) };
   return { valueType: "STRING", value };
 }
 
@@ -49,7 +50,12 @@ export function serializeTrait(trait: Trait) {
   };
 }
 
-export async function listIdentities(actor: Actor, environmentApiKey: string, page: PaginationQuery, search?: string) {
+export async function listIdentities(
+  actor: Actor,
+  environmentApiKey: string,
+  page: PaginationQuery,
+  search?: string,
+) {
   const { environment } = await requireEnvironmentRole(actor, environmentApiKey, "VIEWER");
   const where: Prisma.IdentityWhereInput = {
     environmentId: environment.id,
@@ -116,12 +122,21 @@ export async function listTraits(actor: Actor, environmentApiKey: string, identi
 }
 
 function tooManyTraits(): ApiError {
-  const issue = { field: "body.trait_key", issue: `An identity may have at most ${MAX_TRAITS_PER_IDENTITY} traits` };
+  const issue = {
+    field: "body.trait_key",
+    issue: `An identity may have at most ${MAX_TRAITS_PER_IDENTITY} traits`,
+  };
   return new ApiError("unprocessable_entity", `Invalid input: ${issue.field}: ${issue.issue}`, [issue]);
 }
 
 /** Sets a trait (creating or replacing it, as Flagsmith's POST does); at most 200 per identity. */
-export async function setTrait(actor: Actor, environmentApiKey: string, identityId: number, key: string, value: TraitValue) {
+export async function setTrait(
+  actor: Actor,
+  environmentApiKey: string,
+  identityId: number,
+  key: string,
+  value: TraitValue,
+) {
   const { environment, project } = await requireEnvironmentRole(actor, environmentApiKey, "EDITOR");
   return prisma.$transaction(async (tx) => {
     // The identity's row lock queues trait writers, so two of them cannot both pass the limit.
@@ -129,7 +144,8 @@ export async function setTrait(actor: Actor, environmentApiKey: string, identity
       SELECT identifier FROM identities WHERE id = ${identityId} AND environment_id = ${environment.id} FOR UPDATE`;
     if (!locked) throw notFound("Identity");
     const before = await tx.trait.findUnique({ where: { identityId_key: { identityId, key } } });
-    if (!before && (await tx.trait.count({ where: { identityId } })) >= MAX_TRAITS_PER_IDENTITY) throw tooManyTraits();
+    if (!before && (await tx.trait.count({ where: { identityId } })) >= MAX_TRAITS_PER_IDENTITY)
+      throw tooManyTraits();
     const stored = toStoredTrait(value);
     if (before && before.valueType === stored.valueType && before.value === stored.value) return before;
     const trait = before
@@ -150,18 +166,32 @@ export async function setTrait(actor: Actor, environmentApiKey: string, identity
 }
 
 async function findTrait(db: Db, environmentId: number, identityId: number, traitId: number) {
-  const trait = await db.trait.findFirst({ where: { id: traitId, identityId, identity: { environmentId } }, include: { identity: true } });
+  const trait = await db.trait.findFirst({
+    where: { id: traitId, identityId, identity: { environmentId } },
+    include: { identity: true },
+  });
   if (!trait) throw notFound("Trait");
   return trait;
 }
 
-export async function updateTrait(actor: Actor, environmentApiKey: string, identityId: number, traitId: number, value: TraitValue) {
+export async function updateTrait(
+  actor: Actor,
+  environmentApiKey: string,
+  identityId: number,
+  traitId: number,
+  value: TraitValue,
+) {
   const { environment } = await requireEnvironmentRole(actor, environmentApiKey, "EDITOR");
   const trait = await findTrait(prisma, environment.id, identityId, traitId);
   return setTrait(actor, environmentApiKey, identityId, trait.key, value);
 }
 
-export async function deleteTrait(actor: Actor, environmentApiKey: string, identityId: number, traitId: number) {
+export async function deleteTrait(
+  actor: Actor,
+  environmentApiKey: string,
+  identityId: number,
+  traitId: number,
+) {
   const { environment, project } = await requireEnvironmentRole(actor, environmentApiKey, "EDITOR");
   await prisma.$transaction(async (tx) => {
     const trait = await findTrait(tx, environment.id, identityId, traitId);

@@ -23,7 +23,10 @@ type OverrideRow = IdentityOverride & {
 
 const overrideInclude = {
   feature: { select: { id: true, name: true } },
-  multivariateValues: { select: { id: true, optionId: true, percentageAllocation: true }, orderBy: { optionId: "asc" } },
+  multivariateValues: {
+    select: { id: true, optionId: true, percentageAllocation: true },
+    orderBy: { optionId: "asc" },
+  },
 } as const;
 
 export function serializeIdentityOverride(override: OverrideRow) {
@@ -42,7 +45,11 @@ export function serializeIdentityOverride(override: OverrideRow) {
 export async function listIdentityOverrides(actor: Actor, environmentApiKey: string, identityId: number) {
   const { environment } = await requireEnvironmentRole(actor, environmentApiKey, "VIEWER");
   await findIdentity(prisma, environment.id, identityId);
-  return prisma.identityOverride.findMany({ where: { identityId }, include: overrideInclude, orderBy: { feature: { name: "asc" } } });
+  return prisma.identityOverride.findMany({
+    where: { identityId },
+    include: overrideInclude,
+    orderBy: { feature: { name: "asc" } },
+  });
 }
 
 function invalidFeature(): ApiError {
@@ -59,19 +66,39 @@ export async function createIdentityOverride(
   const { environment, project } = await requireEnvironmentRole(actor, environmentApiKey, "EDITOR");
   return prisma.$transaction(async (tx) => {
     const identity = await findIdentity(tx, environment.id, identityId);
-    const feature = await tx.feature.findFirst({ where: { id: input.feature, projectId: project.id }, select: { id: true, name: true } });
+    const feature = await tx.feature.findFirst({
+      where: { id: input.feature, projectId: project.id },
+      select: { id: true, name: true },
+    });
     if (!feature) throw invalidFeature();
-    const existing = await tx.identityOverride.findUnique({ where: { identityId_featureId: { identityId, featureId: feature.id } } });
+    const existing = await tx.identityOverride.findUnique({
+      where: { identityId_featureId: { identityId, featureId: feature.id } },
+    });
     if (existing) {
-      throw new ApiError("conflict", `Identity ${identity.identifier} already has an override of ${feature.name}`, { fields: ["feature"] });
+      throw new ApiError(
+        "conflict",
+        `Identity ${identity.identifier} already has an override of ${feature.name}`,
+        { fields: ["feature"] },
+      );
     }
     const enabled = input.enabled ?? false;
     const value = input.feature_state_value ?? null;
     const created = await tx.identityOverride.create({
-      data: { identityId, featureId: feature.id, environmentId: environment.id, enabled, ...toStoredValue(value) },
+      data: {
+        identityId,
+        featureId: feature.id,
+        environmentId: environment.id,
+        enabled,
+        ...toStoredValue(value),
+      },
     });
     const weights = input.multivariate_feature_state_values
-      ? await replaceAllocations(tx, feature.id, { identityOverrideId: created.id }, input.multivariate_feature_state_values)
+      ? await replaceAllocations(
+          tx,
+          feature.id,
+          { identityOverrideId: created.id },
+          input.multivariate_feature_state_values,
+        )
       : {};
     await recordAudit(tx, actor, {
       organisationId: project.organisationId,
@@ -82,7 +109,12 @@ export async function createIdentityOverride(
       entityType: "identity_override",
       entityId: created.id,
       summary: `Added identity override ${identity.identifier} to ${feature.name} in ${environment.name}`,
-      changes: { identity: identity.identifier, enabled: { from: null, to: enabled }, value: { from: null, to: value }, ...weights },
+      changes: {
+        identity: identity.identifier,
+        enabled: { from: null, to: enabled },
+        value: { from: null, to: value },
+        ...weights,
+      },
     });
     return tx.identityOverride.findUniqueOrThrow({ where: { id: created.id }, include: overrideInclude });
   });
@@ -95,7 +127,12 @@ interface LockedOverride extends StateFields {
   featureName: string;
 }
 
-async function lockIdentityOverride(tx: Db, environmentId: number, identityId: number, overrideId: number): Promise<LockedOverride> {
+async function lockIdentityOverride(
+  tx: Db,
+  environmentId: number,
+  identityId: number,
+  overrideId: number,
+): Promise<LockedOverride> {
   const [row] = await tx.$queryRaw<LockedOverride[]>`
     SELECT o.id, o.feature_id AS "featureId", o.enabled, o.value_type::text AS "valueType", o.value,
            i.identifier, f.name AS "featureName"
@@ -121,10 +158,16 @@ export async function updateIdentityOverride(
     const { data, changes } = planStateChange(before, input);
     if (input.multivariate_feature_state_values) {
       const weights = input.multivariate_feature_state_values;
-      Object.assign(changes, await replaceAllocations(tx, before.featureId, { identityOverrideId: overrideId }, weights));
+      Object.assign(
+        changes,
+        await replaceAllocations(tx, before.featureId, { identityOverrideId: overrideId }, weights),
+      );
     }
     if (Object.keys(changes).length > 0) {
-      await tx.identityOverride.update({ where: { id: overrideId }, data: { ...data, updatedAt: new Date() } });
+      await tx.identityOverride.update({
+        where: { id: overrideId },
+        data: { ...data, updatedAt: new Date() },
+      });
       await recordAudit(tx, actor, {
         organisationId: project.organisationId,
         projectId: project.id,
@@ -133,7 +176,10 @@ export async function updateIdentityOverride(
         action: "UPDATE",
         entityType: "identity_override",
         entityId: overrideId,
-        summary: describeStateChange(`identity override ${before.identifier} of ${before.featureName} in ${environment.name}`, changes),
+        summary: describeStateChange(
+          `identity override ${before.identifier} of ${before.featureName} in ${environment.name}`,
+          changes,
+        ),
         changes: { identity: before.identifier, ...changes },
       });
     }
@@ -141,7 +187,12 @@ export async function updateIdentityOverride(
   });
 }
 
-export async function deleteIdentityOverride(actor: Actor, environmentApiKey: string, identityId: number, overrideId: number) {
+export async function deleteIdentityOverride(
+  actor: Actor,
+  environmentApiKey: string,
+  identityId: number,
+  overrideId: number,
+) {
   const { environment, project } = await requireEnvironmentRole(actor, environmentApiKey, "EDITOR");
   await prisma.$transaction(async (tx) => {
     const before = await lockIdentityOverride(tx, environment.id, identityId, overrideId);

@@ -6,7 +6,11 @@ import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import type { FlagValue } from "@/lib/validations/common";
 import type { MultivariateOption } from "@/lib/generated/prisma/client";
-import type { createMultivariateOptionBody, MultivariateValuesInput, updateMultivariateOptionBody } from "@/lib/validations/evaluation";
+import type {
+  createMultivariateOptionBody,
+  MultivariateValuesInput,
+  updateMultivariateOptionBody,
+} from "@/lib/validations/evaluation";
 import type { z } from "zod";
 
 // Variants of a feature (Flagsmith's multivariate options) and their weights. An option carries a
@@ -17,7 +21,9 @@ import type { z } from "zod";
 const typeNames = { UNICODE: "unicode", INT: "int", BOOL: "bool" } as const;
 const typeOf = { unicode: "UNICODE", int: "INT", bool: "BOOL" } as const;
 
-export function optionValue(option: Pick<MultivariateOption, "type" | "stringValue" | "integerValue" | "booleanValue">): FlagValue {
+export function optionValue(
+  option: Pick<MultivariateOption, "type" | "stringValue" | "integerValue" | "booleanValue">,
+): FlagValue {
   if (option.type === "INT") return option.integerValue;
   if (option.type === "BOOL") return option.booleanValue;
   return option.stringValue;
@@ -36,8 +42,16 @@ export function serializeMultivariateOption(option: MultivariateOption) {
   };
 }
 
-export function serializeAllocation(allocation: { id: number | null; optionId: number; percentageAllocation: number }) {
-  return { id: allocation.id, multivariate_feature_option: allocation.optionId, percentage_allocation: allocation.percentageAllocation };
+export function serializeAllocation(allocation: {
+  id: number | null;
+  optionId: number;
+  percentageAllocation: number;
+}) {
+  return {
+    id: allocation.id,
+    multivariate_feature_option: allocation.optionId,
+    percentage_allocation: allocation.percentageAllocation,
+  };
 }
 
 function weightsTooHigh(total: number, field: string): ApiError {
@@ -46,7 +60,10 @@ function weightsTooHigh(total: number, field: string): ApiError {
 }
 
 async function featureInProject(db: Db, projectId: number, featureId: number) {
-  const feature = await db.feature.findFirst({ where: { id: featureId, projectId }, select: { id: true, name: true } });
+  const feature = await db.feature.findFirst({
+    where: { id: featureId, projectId },
+    select: { id: true, name: true },
+  });
   if (!feature) throw notFound("Feature");
   return feature;
 }
@@ -57,9 +74,16 @@ export async function listMultivariateOptions(actor: Actor, projectId: number, f
   return prisma.multivariateOption.findMany({ where: { featureId }, orderBy: { id: "asc" } });
 }
 
-export async function getMultivariateOption(actor: Actor, projectId: number, featureId: number, optionId: number) {
+export async function getMultivariateOption(
+  actor: Actor,
+  projectId: number,
+  featureId: number,
+  optionId: number,
+) {
   await requireProjectRole(actor, projectId, "VIEWER");
-  const option = await prisma.multivariateOption.findFirst({ where: { id: optionId, featureId, feature: { projectId } } });
+  const option = await prisma.multivariateOption.findFirst({
+    where: { id: optionId, featureId, feature: { projectId } },
+  });
   if (!option) throw notFound("Multivariate option");
   return option;
 }
@@ -73,8 +97,15 @@ async function lockFeature(tx: Db, featureId: number) {
  * Default weights of all options may not exceed 100, nor may any environment's effective weights
  * (its own where set, the default elsewhere) once `changed` is applied.
  */
-async function assertWeightsFit(tx: Db, featureId: number, changed: { optionId: number | null; weight: number }) {
-  const options = await tx.multivariateOption.findMany({ where: { featureId }, select: { id: true, defaultPercentageAllocation: true } });
+async function assertWeightsFit(
+  tx: Db,
+  featureId: number,
+  changed: { optionId: number | null; weight: number },
+) {
+  const options = await tx.multivariateOption.findMany({
+    where: { featureId },
+    select: { id: true, defaultPercentageAllocation: true },
+  });
   const defaults = new Map(options.map((option) => [option.id, option.defaultPercentageAllocation]));
   defaults.set(changed.optionId ?? -1, changed.weight);
   const defaultTotal = [...defaults.values()].reduce((sum, weight) => sum + weight, 0);
@@ -84,14 +115,22 @@ async function assertWeightsFit(tx: Db, featureId: number, changed: { optionId: 
     select: { id: true, multivariateValues: { select: { optionId: true, percentageAllocation: true } } },
   });
   for (const state of states) {
-    const own = new Map(state.multivariateValues.map((value) => [value.optionId, value.percentageAllocation]));
+    const own = new Map(
+      state.multivariateValues.map((value) => [value.optionId, value.percentageAllocation]),
+    );
     let total = 0;
-    for (const [optionId, weight] of defaults) total += optionId !== changed.optionId && own.has(optionId) ? own.get(optionId)! : weight;
+    for (const [optionId, weight] of defaults)
+      total += optionId !== changed.optionId && own.has(optionId) ? own.get(optionId)! : weight;
     if (total > 100 + 1e-9) throw weightsTooHigh(total, "body.default_percentage_allocation");
   }
 }
 
-function optionData(input: { type?: "unicode" | "int" | "bool"; string_value?: string | null; integer_value?: number | null; boolean_value?: boolean | null }) {
+function optionData(input: {
+  type?: "unicode" | "int" | "bool";
+  string_value?: string | null;
+  integer_value?: number | null;
+  boolean_value?: boolean | null;
+}) {
   const type = typeOf[input.type ?? "unicode"];
   return {
     type,
@@ -113,7 +152,11 @@ export async function createMultivariateOption(
     await lockFeature(tx, featureId);
     await assertWeightsFit(tx, featureId, { optionId: null, weight: input.default_percentage_allocation });
     const option = await tx.multivariateOption.create({
-      data: { featureId, ...optionData(input), defaultPercentageAllocation: input.default_percentage_allocation },
+      data: {
+        featureId,
+        ...optionData(input),
+        defaultPercentageAllocation: input.default_percentage_allocation,
+      },
     });
     await recordAudit(tx, actor, {
       organisationId: project.organisationId,
@@ -123,7 +166,10 @@ export async function createMultivariateOption(
       entityType: "multivariate_option",
       entityId: option.id,
       summary: `Added variant ${JSON.stringify(optionValue(option))} to ${feature.name}`,
-      changes: { value: { from: null, to: optionValue(option) }, default_percentage_allocation: { from: null, to: option.defaultPercentageAllocation } },
+      changes: {
+        value: { from: null, to: optionValue(option) },
+        default_percentage_allocation: { from: null, to: option.defaultPercentageAllocation },
+      },
     });
     return option;
   });
@@ -157,7 +203,10 @@ export async function updateMultivariateOption(
     );
     if (Object.keys(changes).length === 0) return before;
     if (changes.default_percentage_allocation) await assertWeightsFit(tx, featureId, { optionId, weight });
-    const option = await tx.multivariateOption.update({ where: { id: optionId }, data: { ...valueData, defaultPercentageAllocation: weight } });
+    const option = await tx.multivariateOption.update({
+      where: { id: optionId },
+      data: { ...valueData, defaultPercentageAllocation: weight },
+    });
     await recordAudit(tx, actor, {
       organisationId: project.organisationId,
       projectId,
@@ -172,7 +221,12 @@ export async function updateMultivariateOption(
   });
 }
 
-export async function deleteMultivariateOption(actor: Actor, projectId: number, featureId: number, optionId: number) {
+export async function deleteMultivariateOption(
+  actor: Actor,
+  projectId: number,
+  featureId: number,
+  optionId: number,
+) {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   await prisma.$transaction(async (tx) => {
     const feature = await featureInProject(tx, projectId, featureId);
@@ -192,7 +246,8 @@ export async function deleteMultivariateOption(actor: Actor, projectId: number, 
   });
 }
 
-export type AllocationOwner = { featureStateId: number } | { segmentOverrideId: number } | { identityOverrideId: number };
+export type AllocationOwner =
+  { featureStateId: number } | { segmentOverrideId: number } | { identityOverrideId: number };
 
 /**
  * Replaces the weights of one state or override (inside the caller's transaction) and returns the
@@ -206,33 +261,57 @@ export async function replaceAllocations(
   values: MultivariateValuesInput,
 ): Promise<AuditChanges> {
   const field = "body.multivariate_feature_state_values";
-  const options = await tx.multivariateOption.findMany({ where: { featureId }, select: { id: true, defaultPercentageAllocation: true } });
+  const options = await tx.multivariateOption.findMany({
+    where: { featureId },
+    select: { id: true, defaultPercentageAllocation: true },
+  });
   const known = new Set(options.map((option) => option.id));
   const foreign = values.findIndex((value) => !known.has(value.multivariate_feature_option));
   if (foreign >= 0) {
-    const issue = { field: `${field}.${foreign}.multivariate_feature_option`, issue: "not an option of this feature" };
+    const issue = {
+      field: `${field}.${foreign}.multivariate_feature_option`,
+      issue: "not an option of this feature",
+    };
     throw new ApiError("unprocessable_entity", `Invalid input: ${issue.field}: ${issue.issue}`, [issue]);
   }
   if ("featureStateId" in owner) {
-    const listed = new Map(values.map((value) => [value.multivariate_feature_option, value.percentage_allocation]));
-    const total = options.reduce((sum, option) => sum + (listed.get(option.id) ?? option.defaultPercentageAllocation), 0);
+    const listed = new Map(
+      values.map((value) => [value.multivariate_feature_option, value.percentage_allocation]),
+    );
+    const total = options.reduce(
+      (sum, option) => sum + (listed.get(option.id) ?? option.defaultPercentageAllocation),
+      0,
+    );
     if (total > 100 + 1e-9) throw weightsTooHigh(total, field);
   }
   const before = await tx.multivariateAllocation.findMany({ where: owner, orderBy: { optionId: "asc" } });
   const describe = (rows: { optionId: number; weight: number }[]) =>
-    rows.sort((a, b) => a.optionId - b.optionId).map((row) => ({ multivariate_feature_option: row.optionId, percentage_allocation: row.weight }));
+    rows
+      .sort((a, b) => a.optionId - b.optionId)
+      .map((row) => ({ multivariate_feature_option: row.optionId, percentage_allocation: row.weight }));
   const changes = changedFields(
-    { multivariate_feature_state_values: describe(before.map((row) => ({ optionId: row.optionId, weight: row.percentageAllocation }))) },
     {
       multivariate_feature_state_values: describe(
-        values.map((value) => ({ optionId: value.multivariate_feature_option, weight: value.percentage_allocation })),
+        before.map((row) => ({ optionId: row.optionId, weight: row.percentageAllocation })),
+      ),
+    },
+    {
+      multivariate_feature_state_values: describe(
+        values.map((value) => ({
+          optionId: value.multivariate_feature_option,
+          weight: value.percentage_allocation,
+        })),
       ),
     },
   );
   if (Object.keys(changes).length === 0) return changes;
   await tx.multivariateAllocation.deleteMany({ where: owner });
   await tx.multivariateAllocation.createMany({
-    data: values.map((value) => ({ ...owner, optionId: value.multivariate_feature_option, percentageAllocation: value.percentage_allocation })),
+    data: values.map((value) => ({
+      ...owner,
+      optionId: value.multivariate_feature_option,
+      percentageAllocation: value.percentage_allocation,
+    })),
   });
   return changes;
 }
@@ -253,7 +332,11 @@ export async function effectiveStateAllocations(db: Db, states: { id: number; fe
         .filter((option) => option.featureId === state.featureId)
         .map((option) => {
           const own = option.allocations.find((allocation) => allocation.featureStateId === state.id);
-          return { id: own?.id ?? null, optionId: option.id, percentageAllocation: own?.percentageAllocation ?? option.defaultPercentageAllocation };
+          return {
+            id: own?.id ?? null,
+            optionId: option.id,
+            percentageAllocation: own?.percentageAllocation ?? option.defaultPercentageAllocation,
+          };
         }),
     );
   }
@@ -261,7 +344,11 @@ export async function effectiveStateAllocations(db: Db, states: { id: number; fe
 }
 
 /** A state's answer with its effective variant weights (Flagsmith's `multivariate_feature_state_values`). */
-export async function withMultivariateValues<T extends { id: number }>(state: { id: number; featureId: number }, serialized: T, db: Db = prisma) {
+export async function withMultivariateValues<T extends { id: number }>(
+  state: { id: number; featureId: number },
+  serialized: T,
+  db: Db = prisma,
+) {
   const weights = (await effectiveStateAllocations(db, [state])).get(state.id) ?? [];
   return { ...serialized, multivariate_feature_state_values: weights.map(serializeAllocation) };
 }

@@ -78,7 +78,9 @@ export async function findActiveServerKey(key: string) {
   if (!row || row.revokedAt) return null;
   // Recording use is best-effort and at most once a minute per key.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await prisma.serverKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    await prisma.serverKey
+      .update({ where: { id: row.id }, data: { lastUsedAt: new Date() } })
+      .catch(() => undefined);
   }
   return row;
 }

@@ -10,7 +10,12 @@ import { hashApiKey } from "@/lib/auth/api-keys";
 import { prisma } from "@/lib/db/client";
 import { findActiveServerKey } from "@/lib/flags/server-keys";
 import { call, expectError, seedOrganisation, seedProjectMember, sessionHeaders } from "@/tests/support/api";
-import { createFeature, createProjectWithEnvironments, expectStatus, type TestEnvironment } from "@/tests/support/flags";
+import {
+  createFeature,
+  createProjectWithEnvironments,
+  expectStatus,
+  type TestEnvironment,
+} from "@/tests/support/flags";
 
 async function setUp() {
   const { apiKey, organisation } = await seedOrganisation();
@@ -27,7 +32,10 @@ describe("multivariate options API", () => {
     const path = `/api/v1/projects/${project.id}/features/${feature.id}/mv-options/`;
     const create = (body: unknown) => call(optionsRoute.POST, "POST", path, { apiKey, params, body });
 
-    const red = expectStatus(await create({ type: "unicode", string_value: "red", default_percentage_allocation: 30 }), 201);
+    const red = expectStatus(
+      await create({ type: "unicode", string_value: "red", default_percentage_allocation: 30 }),
+      201,
+    );
     expect(red).toEqual({
       id: expect.any(Number),
       feature: feature.id,
@@ -38,15 +46,22 @@ describe("multivariate options API", () => {
       default_percentage_allocation: 30,
       created_at: expect.any(String),
     });
-    const seven = expectStatus(await create({ type: "int", integer_value: 7, default_percentage_allocation: 50 }), 201);
+    const seven = expectStatus(
+      await create({ type: "int", integer_value: 7, default_percentage_allocation: 50 }),
+      201,
+    );
     expect(seven).toMatchObject({ type: "int", integer_value: 7, string_value: null });
 
     const tooMuch = await create({ type: "bool", boolean_value: true, default_percentage_allocation: 21 });
     expectError(tooMuch, 422, "unprocessable_entity");
-    expect(tooMuch.body.error.details).toEqual([{ field: "body.default_percentage_allocation", issue: expect.stringMatching(/101/) }]);
+    expect(tooMuch.body.error.details).toEqual([
+      { field: "body.default_percentage_allocation", issue: expect.stringMatching(/101/) },
+    ]);
     const missingValue = await create({ type: "int", string_value: "x" });
     expectError(missingValue, 422);
-    expect(missingValue.body.error.details).toEqual([{ field: "body.integer_value", issue: expect.any(String) }]);
+    expect(missingValue.body.error.details).toEqual([
+      { field: "body.integer_value", issue: expect.any(String) },
+    ]);
     expectError(await create({ type: "float", string_value: "x" }), 422);
 
     const listed = expectStatus(await call(optionsRoute.GET, "GET", path, { apiKey, params }), 200);
@@ -54,17 +69,35 @@ describe("multivariate options API", () => {
 
     const optionParams = { ...params, optionId: red.id };
     const updated = expectStatus(
-      await call(optionRoute.PATCH, "PATCH", `${path}${red.id}/`, { apiKey, params: optionParams, body: { string_value: "crimson", default_percentage_allocation: 40 } }),
+      await call(optionRoute.PATCH, "PATCH", `${path}${red.id}/`, {
+        apiKey,
+        params: optionParams,
+        body: { string_value: "crimson", default_percentage_allocation: 40 },
+      }),
       200,
     );
     expect(updated).toMatchObject({ string_value: "crimson", default_percentage_allocation: 40 });
     expectError(
-      await call(optionRoute.PATCH, "PATCH", `${path}${red.id}/`, { apiKey, params: optionParams, body: { default_percentage_allocation: 60 } }),
+      await call(optionRoute.PATCH, "PATCH", `${path}${red.id}/`, {
+        apiKey,
+        params: optionParams,
+        body: { default_percentage_allocation: 60 },
+      }),
       422,
     );
-    expect((await call(optionRoute.DELETE, "DELETE", `${path}${seven.id}/`, { apiKey, params: { ...params, optionId: seven.id } })).status).toBe(204);
+    expect(
+      (
+        await call(optionRoute.DELETE, "DELETE", `${path}${seven.id}/`, {
+          apiKey,
+          params: { ...params, optionId: seven.id },
+        })
+      ).status,
+    ).toBe(204);
 
-    const audit = await prisma.auditLog.findMany({ where: { featureId: feature.id, entityType: "multivariate_option" }, orderBy: { id: "asc" } });
+    const audit = await prisma.auditLog.findMany({
+      where: { featureId: feature.id, entityType: "multivariate_option" },
+      orderBy: { id: "asc" },
+    });
     expect(audit.map((row) => row.summary)).toEqual([
       'Added variant "red" to button-colour',
       "Added variant 7 to button-colour",
@@ -77,22 +110,46 @@ describe("multivariate options API", () => {
     const { apiKey, project, staging, production, feature } = await setUp();
     const path = `/api/v1/projects/${project.id}/features/${feature.id}/mv-options/`;
     const params = { projectId: project.id, featureId: feature.id };
-    const red = expectStatus(await call(optionsRoute.POST, "POST", path, { apiKey, params, body: { string_value: "red", default_percentage_allocation: 20 } }), 201);
-    const green = expectStatus(
-      await call(optionsRoute.POST, "POST", path, { apiKey, params, body: { string_value: "green", default_percentage_allocation: 20 } }),
+    const red = expectStatus(
+      await call(optionsRoute.POST, "POST", path, {
+        apiKey,
+        params,
+        body: { string_value: "red", default_percentage_allocation: 20 },
+      }),
       201,
     );
-    const stagingState = await prisma.featureState.findFirstOrThrow({ where: { featureId: feature.id, environmentId: staging.id } });
-    const productionState = await prisma.featureState.findFirstOrThrow({ where: { featureId: feature.id, environmentId: production.id } });
-    const patch = (body: unknown) =>
-      call(stateRoute.PATCH, "PATCH", `/api/v1/environments/${staging.api_key}/featurestates/${stagingState.id}/`, {
+    const green = expectStatus(
+      await call(optionsRoute.POST, "POST", path, {
         apiKey,
-        params: { envApiKey: staging.api_key, stateId: stagingState.id },
-        body,
-      });
+        params,
+        body: { string_value: "green", default_percentage_allocation: 20 },
+      }),
+      201,
+    );
+    const stagingState = await prisma.featureState.findFirstOrThrow({
+      where: { featureId: feature.id, environmentId: staging.id },
+    });
+    const productionState = await prisma.featureState.findFirstOrThrow({
+      where: { featureId: feature.id, environmentId: production.id },
+    });
+    const patch = (body: unknown) =>
+      call(
+        stateRoute.PATCH,
+        "PATCH",
+        `/api/v1/environments/${staging.api_key}/featurestates/${stagingState.id}/`,
+        {
+          apiKey,
+          params: { envApiKey: staging.api_key, stateId: stagingState.id },
+          body,
+        },
+      );
 
     const patched = expectStatus(
-      await patch({ multivariate_feature_state_values: [{ multivariate_feature_option: red.id, percentage_allocation: 70 }] }),
+      await patch({
+        multivariate_feature_state_values: [
+          { multivariate_feature_option: red.id, percentage_allocation: 70 },
+        ],
+      }),
       200,
     );
     expect(patched.multivariate_feature_state_values).toEqual([
@@ -100,18 +157,31 @@ describe("multivariate options API", () => {
       { id: null, multivariate_feature_option: green.id, percentage_allocation: 20 },
     ]);
     const production200 = expectStatus(
-      await call(stateRoute.GET, "GET", `/api/v1/environments/${production.api_key}/featurestates/${productionState.id}/`, {
-        apiKey,
-        params: { envApiKey: production.api_key, stateId: productionState.id },
-      }),
+      await call(
+        stateRoute.GET,
+        "GET",
+        `/api/v1/environments/${production.api_key}/featurestates/${productionState.id}/`,
+        {
+          apiKey,
+          params: { envApiKey: production.api_key, stateId: productionState.id },
+        },
+      ),
       200,
     );
-    expect(production200.multivariate_feature_state_values.map((value: { percentage_allocation: number }) => value.percentage_allocation)).toEqual([20, 20]);
+    expect(
+      production200.multivariate_feature_state_values.map(
+        (value: { percentage_allocation: number }) => value.percentage_allocation,
+      ),
+    ).toEqual([20, 20]);
 
     // The list replaces the state's own weights; options left out take their default: 81 + 20 > 100.
-    const over = await patch({ multivariate_feature_state_values: [{ multivariate_feature_option: red.id, percentage_allocation: 81 }] });
+    const over = await patch({
+      multivariate_feature_state_values: [{ multivariate_feature_option: red.id, percentage_allocation: 81 }],
+    });
     expectError(over, 422, "unprocessable_entity");
-    expect(over.body.error.details).toEqual([{ field: "body.multivariate_feature_state_values", issue: expect.stringMatching(/101/) }]);
+    expect(over.body.error.details).toEqual([
+      { field: "body.multivariate_feature_state_values", issue: expect.stringMatching(/101/) },
+    ]);
     const overInBody = await patch({
       multivariate_feature_state_values: [
         { multivariate_feature_option: red.id, percentage_allocation: 60 },
@@ -120,13 +190,27 @@ describe("multivariate options API", () => {
     });
     expectError(overInBody, 422);
     expect(overInBody.body.error.details[0].field).toBe("body.multivariate_feature_state_values");
-    const outOfRange = await patch({ multivariate_feature_state_values: [{ multivariate_feature_option: red.id, percentage_allocation: 101 }] });
-    expect(outOfRange.body.error.details[0].field).toBe("body.multivariate_feature_state_values.0.percentage_allocation");
-    const foreign = await patch({ multivariate_feature_state_values: [{ multivariate_feature_option: 2_000_000_000, percentage_allocation: 1 }] });
+    const outOfRange = await patch({
+      multivariate_feature_state_values: [
+        { multivariate_feature_option: red.id, percentage_allocation: 101 },
+      ],
+    });
+    expect(outOfRange.body.error.details[0].field).toBe(
+      "body.multivariate_feature_state_values.0.percentage_allocation",
+    );
+    const foreign = await patch({
+      multivariate_feature_state_values: [
+        { multivariate_feature_option: 2_000_000_000, percentage_allocation: 1 },
+      ],
+    });
     expectError(foreign, 422);
-    expect(foreign.body.error.details[0].field).toBe("body.multivariate_feature_state_values.0.multivariate_feature_option");
+    expect(foreign.body.error.details[0].field).toBe(
+      "body.multivariate_feature_state_values.0.multivariate_feature_option",
+    );
 
-    const audit = await prisma.auditLog.findMany({ where: { featureId: feature.id, entityType: "feature_state" } });
+    const audit = await prisma.auditLog.findMany({
+      where: { featureId: feature.id, entityType: "feature_state" },
+    });
     expect(audit.map((row) => row.summary)).toEqual(["Changed variant weights of button-colour in Staging"]);
   });
 
@@ -134,7 +218,11 @@ describe("multivariate options API", () => {
     const { apiKey, project, production, feature } = await setUp();
     const params = { projectId: project.id, featureId: feature.id };
     const red = expectStatus(
-      await call(optionsRoute.POST, "POST", "/", { apiKey, params, body: { string_value: "red", default_percentage_allocation: 10 } }),
+      await call(optionsRoute.POST, "POST", "/", {
+        apiKey,
+        params,
+        body: { string_value: "red", default_percentage_allocation: 10 },
+      }),
       201,
     );
     const segment = await prisma.segment.create({ data: { projectId: project.id, name: "beta" } });
@@ -147,28 +235,46 @@ describe("multivariate options API", () => {
           environment: production.id,
           segment: segment.id,
           enabled: true,
-          multivariate_feature_state_values: [{ multivariate_feature_option: red.id, percentage_allocation: 100 }],
+          multivariate_feature_state_values: [
+            { multivariate_feature_option: red.id, percentage_allocation: 100 },
+          ],
         },
       }),
       201,
     );
-    expect(created.multivariate_feature_state_values).toEqual([{ id: expect.any(Number), multivariate_feature_option: red.id, percentage_allocation: 100 }]);
+    expect(created.multivariate_feature_state_values).toEqual([
+      { id: expect.any(Number), multivariate_feature_option: red.id, percentage_allocation: 100 },
+    ]);
     const overrideParams = { ...params, overrideId: created.id };
     const over = await call(segmentOverrideRoute.PATCH, "PATCH", `${path}${created.id}/`, {
       apiKey,
       params: overrideParams,
-      body: { multivariate_feature_state_values: [{ multivariate_feature_option: red.id, percentage_allocation: 100.5 }] },
+      body: {
+        multivariate_feature_state_values: [
+          { multivariate_feature_option: red.id, percentage_allocation: 100.5 },
+        ],
+      },
     });
     expectError(over, 422);
     expect(over.body.error.details[0].field).toMatch(/^body\.multivariate_feature_state_values/);
     const cleared = expectStatus(
-      await call(segmentOverrideRoute.PATCH, "PATCH", `${path}${created.id}/`, { apiKey, params: overrideParams, body: { multivariate_feature_state_values: [] } }),
+      await call(segmentOverrideRoute.PATCH, "PATCH", `${path}${created.id}/`, {
+        apiKey,
+        params: overrideParams,
+        body: { multivariate_feature_state_values: [] },
+      }),
       200,
     );
     expect(cleared.multivariate_feature_state_values).toEqual([]);
-    const audit = await prisma.auditLog.findMany({ where: { featureId: feature.id, entityType: "segment_override" }, orderBy: { id: "asc" } });
+    const audit = await prisma.auditLog.findMany({
+      where: { featureId: feature.id, entityType: "segment_override" },
+      orderBy: { id: "asc" },
+    });
     expect(audit.at(-1)!.changes).toMatchObject({
-      multivariate_feature_state_values: { from: [{ multivariate_feature_option: red.id, percentage_allocation: 100 }], to: [] },
+      multivariate_feature_state_values: {
+        from: [{ multivariate_feature_option: red.id, percentage_allocation: 100 }],
+        to: [],
+      },
     });
   });
 
@@ -179,14 +285,25 @@ describe("multivariate options API", () => {
     const params = { projectId: project.id, featureId: feature.id };
     const path = `/api/v1/projects/${project.id}/features/${feature.id}/mv-options/`;
     expect((await call(optionsRoute.GET, "GET", path, { headers, params })).status).toBe(200);
-    expectError(await call(optionsRoute.POST, "POST", path, { headers, params, body: { string_value: "x" } }), 403, "forbidden");
-    const state = await prisma.featureState.findFirstOrThrow({ where: { featureId: feature.id, environmentId: staging.id } });
     expectError(
-      await call(stateRoute.PATCH, "PATCH", `/api/v1/environments/${staging.api_key}/featurestates/${state.id}/`, {
-        headers,
-        params: { envApiKey: staging.api_key, stateId: state.id },
-        body: { multivariate_feature_state_values: [] },
-      }),
+      await call(optionsRoute.POST, "POST", path, { headers, params, body: { string_value: "x" } }),
+      403,
+      "forbidden",
+    );
+    const state = await prisma.featureState.findFirstOrThrow({
+      where: { featureId: feature.id, environmentId: staging.id },
+    });
+    expectError(
+      await call(
+        stateRoute.PATCH,
+        "PATCH",
+        `/api/v1/environments/${staging.api_key}/featurestates/${state.id}/`,
+        {
+          headers,
+          params: { envApiKey: staging.api_key, stateId: state.id },
+          body: { multivariate_feature_state_values: [] },
+        },
+      ),
       403,
       "forbidden",
     );
@@ -198,35 +315,77 @@ describe("server-side environment keys API", () => {
     const { apiKey, project, staging, production } = await setUp();
     const envApiKey = staging.api_key;
     const path = `/api/v1/environments/${envApiKey}/api-keys/`;
-    const created = expectStatus(await call(serverKeysRoute.POST, "POST", path, { apiKey, params: { envApiKey }, body: { name: "backend" } }), 201);
-    expect(created).toMatchObject({ id: expect.any(Number), name: "backend", active: true, key: expect.stringMatching(/^ser\.[A-Za-z0-9_-]{40,}$/) });
+    const created = expectStatus(
+      await call(serverKeysRoute.POST, "POST", path, {
+        apiKey,
+        params: { envApiKey },
+        body: { name: "backend" },
+      }),
+      201,
+    );
+    expect(created).toMatchObject({
+      id: expect.any(Number),
+      name: "backend",
+      active: true,
+      key: expect.stringMatching(/^ser\.[A-Za-z0-9_-]{40,}$/),
+    });
 
     const row = await prisma.serverKey.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.keyHash).toBe(hashApiKey(created.key));
     expect(JSON.stringify(row)).not.toContain(created.key.slice(4));
     expect(created.key.startsWith(row.prefix)).toBe(true);
 
-    const listed = expectStatus(await call(serverKeysRoute.GET, "GET", path, { apiKey, params: { envApiKey } }), 200);
+    const listed = expectStatus(
+      await call(serverKeysRoute.GET, "GET", path, { apiKey, params: { envApiKey } }),
+      200,
+    );
     expect(listed.results).toHaveLength(1);
-    expect(listed.results[0]).toMatchObject({ id: created.id, name: "backend", active: true, last_used_at: null });
+    expect(listed.results[0]).toMatchObject({
+      id: created.id,
+      name: "backend",
+      active: true,
+      last_used_at: null,
+    });
     expect(JSON.stringify(listed)).not.toContain(created.key);
     // Keys belong to their environment.
-    const other = expectStatus(await call(serverKeysRoute.GET, "GET", "/", { apiKey, params: { envApiKey: production.api_key } }), 200);
+    const other = expectStatus(
+      await call(serverKeysRoute.GET, "GET", "/", { apiKey, params: { envApiKey: production.api_key } }),
+      200,
+    );
     expect(other.results).toEqual([]);
 
     expect((await findActiveServerKey(created.key))?.environmentId).toBe(staging.id);
     expect(await findActiveServerKey("ser.not-a-key")).toBeNull();
     expectError(
-      await call(serverKeyRoute.DELETE, "DELETE", `${path}${created.id}/`, { apiKey, params: { envApiKey: production.api_key, keyId: created.id } }),
+      await call(serverKeyRoute.DELETE, "DELETE", `${path}${created.id}/`, {
+        apiKey,
+        params: { envApiKey: production.api_key, keyId: created.id },
+      }),
       404,
     );
-    expect((await call(serverKeyRoute.DELETE, "DELETE", `${path}${created.id}/`, { apiKey, params: { envApiKey, keyId: created.id } })).status).toBe(204);
+    expect(
+      (
+        await call(serverKeyRoute.DELETE, "DELETE", `${path}${created.id}/`, {
+          apiKey,
+          params: { envApiKey, keyId: created.id },
+        })
+      ).status,
+    ).toBe(204);
     expect(await findActiveServerKey(created.key)).toBeNull();
-    const afterRevoke = expectStatus(await call(serverKeysRoute.GET, "GET", path, { apiKey, params: { envApiKey } }), 200);
+    const afterRevoke = expectStatus(
+      await call(serverKeysRoute.GET, "GET", path, { apiKey, params: { envApiKey } }),
+      200,
+    );
     expect(afterRevoke.results[0]).toMatchObject({ active: false, revoked_at: expect.any(String) });
 
-    const audit = await prisma.auditLog.findMany({ where: { projectId: project.id, entityType: "server_key" }, orderBy: { id: "asc" } });
-    expect(audit.map((entry) => entry.summary)).toEqual(["Created server-side key backend for Staging", "Revoked server-side key backend of Staging"]);
+    const audit = await prisma.auditLog.findMany({
+      where: { projectId: project.id, entityType: "server_key" },
+      orderBy: { id: "asc" },
+    });
+    expect(audit.map((entry) => entry.summary)).toEqual([
+      "Created server-side key backend for Staging",
+      "Revoked server-side key backend of Staging",
+    ]);
     expect(JSON.stringify(audit.map((entry) => [entry.summary, entry.changes]))).not.toContain(created.key);
   });
 
@@ -235,7 +394,11 @@ describe("server-side environment keys API", () => {
     const editor = await seedProjectMember(organisation.id, project.id, "EDITOR");
     const headers = await sessionHeaders(editor.id);
     const params = { envApiKey: staging.api_key };
-    expectError(await call(serverKeysRoute.POST, "POST", "/", { headers, params, body: { name: "x" } }), 403, "forbidden");
+    expectError(
+      await call(serverKeysRoute.POST, "POST", "/", { headers, params, body: { name: "x" } }),
+      403,
+      "forbidden",
+    );
     expectError(await call(serverKeysRoute.GET, "GET", "/", { headers, params }), 403, "forbidden");
   });
 });

@@ -5,7 +5,9 @@ import { openDatabase } from "@/lib/db/open-database";
 // The evaluation model's migration turns every old, unstructured segment `rules` blob into an empty
 // rule set, keeping the blob in legacy_rules and writing one audit row per segment it changed.
 
-const EVALUATION_MIGRATION = readMigrations().findIndex((migration) => migration.name.endsWith("_evaluation_model"));
+const EVALUATION_MIGRATION = readMigrations().findIndex((migration) =>
+  migration.name.endsWith("_evaluation_model"),
+);
 
 describe("segment rules migration", () => {
   it("keeps old blobs in legacy_rules, empties the rules and audits each migrated segment", async () => {
@@ -27,11 +29,24 @@ describe("segment rules migration", () => {
         "SELECT id, rules, legacy_rules FROM segments ORDER BY id",
       );
       expect(segments).toEqual([
-        { id: 1, rules: [], legacy_rules: [{ type: "ALL", conditions: [{ property: "plan", operator: "EQUAL", value: "pro" }] }] },
+        {
+          id: 1,
+          rules: [],
+          legacy_rules: [
+            { type: "ALL", conditions: [{ property: "plan", operator: "EQUAL", value: "pro" }] },
+          ],
+        },
         { id: 2, rules: [], legacy_rules: { anything: ["goes", 1] } },
         { id: 3, rules: [], legacy_rules: null },
       ]);
-      const audit = await db.sql.query<{ organisation_id: number; project_id: number; entity_type: string; entity_id: string; summary: string; changes: unknown }>(
+      const audit = await db.sql.query<{
+        organisation_id: number;
+        project_id: number;
+        entity_type: string;
+        entity_id: string;
+        summary: string;
+        changes: unknown;
+      }>(
         "SELECT organisation_id, project_id, entity_type, entity_id, summary, changes FROM audit_logs ORDER BY entity_id",
       );
       expect(audit).toEqual([

@@ -13,7 +13,10 @@ export const GET = withRoute({ params }, async ({ actor, params }) => {
 
 // POST /api/v1/environments/{api_key}/api-keys/ {name} – project admins; the answer's `key` is
 // the only time the key is shown
-export const POST = withRoute({ params, body: createServerKeyBody, status: 201 }, async ({ actor, params, body }) => {
-  const { key, row } = await createServerKey(actor, params.envApiKey, body.name);
-  return { ...serializeServerKey(row), key };
-});
+export const POST = withRoute(
+  { params, body: createServerKeyBody, status: 201 },
+  async ({ actor, params, body }) => {
+    const { key, row } = await createServerKey(actor, params.envApiKey, body.name);
+    return { ...serializeServerKey(row), key };
+  },
+);

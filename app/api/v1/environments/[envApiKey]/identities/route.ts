@@ -16,6 +16,8 @@ export const GET = withRoute(
 );
 
 // POST /api/v1/environments/{api_key}/identities/ {identifier} – editors
-export const POST = withRoute({ params, body: createIdentityBody, status: 201 }, async ({ actor, params, body }) =>
-  serializeIdentity(await createIdentity(actor, params.envApiKey, body.identifier)),
+export const POST = withRoute(
+  { params, body: createIdentityBody, status: 201 },
+  async ({ actor, params, body }) =>
+    serializeIdentity(await createIdentity(actor, params.envApiKey, body.identifier)),
 );

@@ -14,5 +14,7 @@ export const GET = withRoute({ params }, async ({ actor, params }) => {
 // POST /api/v1/environments/{api_key}/identities/{id}/traits/ {trait_key, trait_value} – editors;
 // sets the trait, replacing an existing value
 export const POST = withRoute({ params, body: setTraitBody, status: 201 }, async ({ actor, params, body }) =>
-  serializeTrait(await setTrait(actor, params.envApiKey, params.identityId, body.trait_key, body.trait_value)),
+  serializeTrait(
+    await setTrait(actor, params.envApiKey, params.identityId, body.trait_key, body.trait_value),
+  ),
 );

@@ -7,7 +7,9 @@ const params = z.object({ envApiKey: environmentKeyParam, identityId: idParam, t
 
 // PATCH (or PUT) /api/v1/environments/{api_key}/identities/{id}/traits/{trait_id}/ {trait_value} – editors
 export const PATCH = withRoute({ params, body: updateTraitBody }, async ({ actor, params, body }) =>
-  serializeTrait(await updateTrait(actor, params.envApiKey, params.identityId, params.traitId, body.trait_value)),
+  serializeTrait(
+    await updateTrait(actor, params.envApiKey, params.identityId, params.traitId, body.trait_value),
+  ),
 );
 export const PUT = PATCH;
 

@@ -12,12 +12,18 @@ const params = z.object({ projectId: idParam, featureId: idParam, optionId: idPa
 
 // GET /api/v1/projects/{project_id}/features/{feature_id}/mv-options/{id}/
 export const GET = withRoute({ params }, async ({ actor, params }) =>
-  serializeMultivariateOption(await getMultivariateOption(actor, params.projectId, params.featureId, params.optionId)),
+  serializeMultivariateOption(
+    await getMultivariateOption(actor, params.projectId, params.featureId, params.optionId),
+  ),
 );
 
 // PATCH (or PUT) /api/v1/projects/{project_id}/features/{feature_id}/mv-options/{id}/ – editors
-export const PATCH = withRoute({ params, body: updateMultivariateOptionBody }, async ({ actor, params, body }) =>
-  serializeMultivariateOption(await updateMultivariateOption(actor, params.projectId, params.featureId, params.optionId, body)),
+export const PATCH = withRoute(
+  { params, body: updateMultivariateOptionBody },
+  async ({ actor, params, body }) =>
+    serializeMultivariateOption(
+      await updateMultivariateOption(actor, params.projectId, params.featureId, params.optionId, body),
+    ),
 );
 export const PUT = PATCH;
 
