@@ -7,6 +7,7 @@ import { recordAudit, type AuditChanges } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import { describeValue, fromStoredValue, sameStoredValue, toStoredValue, type StoredValue } from "@/lib/flags/flag-values";
+import { replaceAllocations } from "@/lib/flags/multivariate";
 import type { FeatureState } from "@/lib/generated/prisma/client";
 import type { FlagValue } from "@/lib/validations/common";
 import type { updateFeatureStateBody } from "@/lib/validations/core";
@@ -75,6 +76,9 @@ export function describeStateChange(subject: string, changes: AuditChanges): str
     const fromTo = `from ${describeValue(changes.value.from as FlagValue)} to ${describeValue(changes.value.to as FlagValue)}`;
     phrases.push([`Changed value of ${subject} ${fromTo}`, `changed its value ${fromTo}`]);
   }
+  if (changes.multivariate_feature_state_values) {
+    phrases.push([`Changed variant weights of ${subject}`, `changed its variant weights`]);
+  }
   if (changes.priority) {
     phrases.push([`Moved ${subject} to priority ${changes.priority.to}`, `moved it to priority ${changes.priority.to}`]);
   }
@@ -138,6 +142,10 @@ export async function updateFeatureState(
   return prisma.$transaction(async (tx) => {
     const before = await lockFeatureState(tx, environment.id, stateId);
     const { data, changes } = planStateChange(before, input);
+    if (input.multivariate_feature_state_values) {
+      const weights = input.multivariate_feature_state_values;
+      Object.assign(changes, await replaceAllocations(tx, before.featureId, { featureStateId: stateId }, weights));
+    }
     if (Object.keys(changes).length === 0) return tx.featureState.findUniqueOrThrow({ where: { id: stateId } });
     const state = await tx.featureState.update({ where: { id: stateId }, data: { ...data, updatedAt: new Date() } });
     await recordAudit(tx, actor, {

@@ -8,6 +8,7 @@ import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import { describeStateChange, planStateChange, type StateFields } from "@/lib/flags/feature-states";
 import { fromStoredValue, toStoredValue } from "@/lib/flags/flag-values";
+import { replaceAllocations, serializeAllocation } from "@/lib/flags/multivariate";
 import type { SegmentOverride } from "@/lib/generated/prisma/client";
 import type { createSegmentOverrideBody, updateSegmentOverrideBody } from "@/lib/validations/core";
 import type { z } from "zod";
@@ -15,9 +16,15 @@ import type { z } from "zod";
 // A feature's state for one segment in one environment. Within an environment, overrides are
 // evaluated by ascending priority (ties: the older override first).
 
-type OverrideRow = SegmentOverride & { segment: { id: number; name: string } };
+type OverrideRow = SegmentOverride & {
+  segment: { id: number; name: string };
+  multivariateValues: { id: number; optionId: number; percentageAllocation: number }[];
+};
 
-const overrideInclude = { segment: { select: { id: true, name: true } } } as const;
+const overrideInclude = {
+  segment: { select: { id: true, name: true } },
+  multivariateValues: { select: { id: true, optionId: true, percentageAllocation: true }, orderBy: { optionId: "asc" } },
+} as const;
 
 export function serializeSegmentOverride(override: OverrideRow) {
   return {
@@ -28,6 +35,7 @@ export function serializeSegmentOverride(override: OverrideRow) {
     priority: override.priority,
     enabled: override.enabled,
     feature_state_value: fromStoredValue(override.valueType, override.value),
+    multivariate_feature_state_values: override.multivariateValues.map(serializeAllocation),
     updated_at: override.updatedAt.toISOString(),
   };
 }
@@ -91,10 +99,13 @@ export async function createSegmentOverride(
     const priority = input.priority ?? (last._max.priority === null ? 0 : last._max.priority + 1);
     const enabled = input.enabled ?? false;
     const value = input.feature_state_value ?? null;
-    const override = await tx.segmentOverride.create({
+    const created = await tx.segmentOverride.create({
       data: { featureId, environmentId: environment.id, segmentId: segment.id, priority, enabled, ...toStoredValue(value) },
-      include: overrideInclude,
     });
+    const weights = input.multivariate_feature_state_values
+      ? await replaceAllocations(tx, featureId, { segmentOverrideId: created.id }, input.multivariate_feature_state_values)
+      : {};
+    const override = await tx.segmentOverride.findUniqueOrThrow({ where: { id: created.id }, include: overrideInclude });
     await recordAudit(tx, actor, {
       organisationId: project.organisationId,
       projectId,
@@ -109,6 +120,7 @@ export async function createSegmentOverride(
         enabled: { from: null, to: enabled },
         value: { from: null, to: value },
         priority: { from: null, to: priority },
+        ...weights,
       },
     });
     return override;
@@ -152,6 +164,10 @@ export async function updateSegmentOverride(
     const { data, changes } = planStateChange(before, input);
     const priority = input.priority !== undefined && input.priority !== before.priority ? input.priority : undefined;
     if (priority !== undefined) changes.priority = { from: before.priority, to: priority };
+    if (input.multivariate_feature_state_values) {
+      const weights = input.multivariate_feature_state_values;
+      Object.assign(changes, await replaceAllocations(tx, featureId, { segmentOverrideId: overrideId }, weights));
+    }
     if (Object.keys(changes).length === 0) {
       return tx.segmentOverride.findUniqueOrThrow({ where: { id: overrideId }, include: overrideInclude });
     }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { booleanQuery, descriptionField, flagValue, hexColor, idField, idList, idQuery, nameField, searchQuery } from "@/lib/validations/common";
+import { multivariateValuesField } from "@/lib/validations/evaluation";
 
 // Request bodies and list filters of the core API (projects, environments, features, states,
 // segments, tags, members). Route handlers parse with these; forms validate with the same schemas.
@@ -46,9 +47,13 @@ export const updateFeatureBody = z.object({
 });
 
 export const updateFeatureStateBody = z
-  .object({ enabled: z.boolean().optional(), feature_state_value: flagValue.optional() })
-  .refine((body) => body.enabled !== undefined || body.feature_state_value !== undefined, {
-    message: "Send `enabled`, `feature_state_value` or both",
+  .object({
+    enabled: z.boolean().optional(),
+    feature_state_value: flagValue.optional(),
+    multivariate_feature_state_values: multivariateValuesField.optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), {
+    message: "Send `enabled`, `feature_state_value` or `multivariate_feature_state_values`",
   });
 
 const segmentRules = z.array(z.unknown()).max(100);
@@ -65,12 +70,14 @@ export const createSegmentOverrideBody = z.object({
   enabled: z.boolean().optional(),
   feature_state_value: flagValue.optional(),
   priority: z.number().int().min(0).max(10_000).optional(),
+  multivariate_feature_state_values: multivariateValuesField.optional(),
 });
 export const updateSegmentOverrideBody = z
   .object({
     enabled: z.boolean().optional(),
     feature_state_value: flagValue.optional(),
     priority: z.number().int().min(0).max(10_000).optional(),
+    multivariate_feature_state_values: multivariateValuesField.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update" });
 

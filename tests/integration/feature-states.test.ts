@@ -197,7 +197,7 @@ describe("feature states API", () => {
 
     const empty = await patchState(production, state.id, {}, { apiKey });
     expectError(empty, 422, "unprocessable_entity");
-    expect(empty.body.error.details).toEqual([{ field: "body", issue: "Send `enabled`, `feature_state_value` or both" }]);
+    expect(empty.body.error.details).toEqual([{ field: "body", issue: "Send `enabled`, `feature_state_value` or `multivariate_feature_state_values`" }]);
     const invalid = await patchState(production, state.id, { enabled: "yes", feature_state_value: { nested: true } }, { apiKey });
     expectError(invalid, 422);
     expect(invalid.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual(["body.enabled", "body.feature_state_value"]);

@@ -75,6 +75,7 @@ describe("segments API", () => {
       priority: 0,
       enabled: true,
       feature_state_value: "treatment",
+      multivariate_feature_state_values: [],
       updated_at: expect.any(String),
     });
     const second = expectStatus(await create({ environment: production.id, segment: staff.id, feature_state_value: false }), 201);

@@ -66,6 +66,7 @@ export function statusNoteScope(entry: AuditEntry): NoteScope | null {
   switch (entry.entityType) {
     case "feature_state":
     case "segment_override":
+    case "identity_override":
       return featureId ? { kind: "feature", featureId } : null;
     case "feature":
       // A new feature has no links yet; archiving, renaming, describing and deleting show.
