@@ -21,13 +21,31 @@ interface AuditEntryBase {
 
 /** Changes to one feature or what hangs off it: the feature is always named. */
 export interface FeatureAuditEntry extends AuditEntryBase {
-  entityType: "feature" | "feature_state" | "segment_override" | "feature_external_resource" | "feature_tags";
+  entityType:
+    | "feature"
+    | "feature_state"
+    | "segment_override"
+    | "identity_override"
+    | "multivariate_option"
+    | "feature_external_resource"
+    | "feature_tags";
   featureId: number;
 }
 
 /** Changes to a project, or to something of the organisation, that no single feature owns. */
 export interface OtherAuditEntry extends AuditEntryBase {
-  entityType: "environment" | "segment" | "tag" | "project" | "project_member" | "gitlab_integration" | "api_key" | "user";
+  entityType:
+    | "environment"
+    | "segment"
+    | "tag"
+    | "project"
+    | "project_member"
+    | "gitlab_integration"
+    | "api_key"
+    | "server_key"
+    | "identity"
+    | "trait"
+    | "user";
   featureId?: null;
 }
 

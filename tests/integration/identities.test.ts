@@ -6,7 +6,8 @@ import * as traitRoute from "@/app/api/v1/environments/[envApiKey]/identities/[i
 import * as traitsRoute from "@/app/api/v1/environments/[envApiKey]/identities/[identityId]/traits/route";
 import * as identitiesRoute from "@/app/api/v1/environments/[envApiKey]/identities/route";
 import { prisma } from "@/lib/db/client";
-import { STATUS_NOTE_JOB } from "@/lib/gitlab/status-note-outbox";
+import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { call, expectError, seedOrganisation, seedProjectMember, sessionHeaders } from "@/tests/support/api";
 import {
   createFeature,
@@ -380,7 +381,7 @@ describe("identities API", () => {
       201,
     );
     const jobs = await prisma.job.findMany({
-      where: { kind: STATUS_NOTE_JOB, integrationId: integration.id },
+      where: { kind: STATUS_NOTE_JOB, groupKey: integrationJobGroup(integration.id) },
     });
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.payload).toMatchObject({ featureId: feature.id });
