@@ -1,16 +1,19 @@
 import "server-only";
-import { notFound } from "@/lib/api/errors";
+import { ApiError, notFound } from "@/lib/api/errors";
 import { skipTake, type PaginationQuery } from "@/lib/api/pagination";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";
 import { changedFields, recordAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import type { Prisma, Segment } from "@/lib/generated/prisma/client";
+import { matchingSegmentNames, type SegmentRule } from "@/lib/engine";
 import type { createSegmentBody, updateSegmentBody } from "@/lib/validations/core";
+import type { testSegmentBody } from "@/lib/validations/evaluation";
 import type { z } from "zod";
 
-// Segments of a project: named groups of identities (rules are stored as given) that segment
-// overrides target.
+// Segments of a project: named groups of identities, defined by Flagsmith's rule tree (validated
+// by lib/validations/segment-rules.ts before it is stored), that segment overrides target. Segments
+// from before structured rules keep their old blob in legacy_rules (shown, never evaluated).
 
 export function serializeSegment(segment: Segment) {
   return {
@@ -18,6 +21,7 @@ export function serializeSegment(segment: Segment) {
     name: segment.name,
     description: segment.description,
     rules: segment.rules,
+    legacy_rules: segment.legacyRules,
     project: segment.projectId,
     created_at: segment.createdAt.toISOString(),
     updated_at: segment.updatedAt.toISOString(),
@@ -111,4 +115,25 @@ export async function deleteSegment(actor: Actor, projectId: number, segmentId: 
       summary: `Deleted segment ${segment.name}`,
     });
   });
+}
+
+/** The segment tester: does an identity with these traits belong to a segment with these rules? */
+export async function testSegmentRules(actor: Actor, projectId: number, input: z.infer<typeof testSegmentBody>) {
+  await requireProjectRole(actor, projectId, "VIEWER");
+  let environment = { key: "", name: "" };
+  if (input.environment) {
+    const row = await prisma.environment.findFirst({ where: { apiKey: input.environment, projectId }, select: { apiKey: true, name: true } });
+    if (!row) {
+      const issue = { field: "body.environment", issue: "not an environment of this project" };
+      throw new ApiError("unprocessable_entity", `Invalid input: ${issue.field}: ${issue.issue}`, [issue]);
+    }
+    environment = { key: row.apiKey, name: row.name };
+  }
+  const key = input.segment ? String(input.segment) : "segment-under-test";
+  const matched = matchingSegmentNames({
+    environment,
+    identity: { identifier: input.identifier, traits: input.traits },
+    segments: { [key]: { key, name: key, rules: input.rules as SegmentRule[] } },
+  });
+  return { matches: matched.length > 0 };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { booleanQuery, descriptionField, flagValue, hexColor, idField, idList, idQuery, nameField, searchQuery } from "@/lib/validations/common";
 import { multivariateValuesField } from "@/lib/validations/evaluation";
+import { segmentRulesField } from "@/lib/validations/segment-rules";
 
 // Request bodies and list filters of the core API (projects, environments, features, states,
 // segments, tags, members). Route handlers parse with these; forms validate with the same schemas.
@@ -56,11 +57,10 @@ export const updateFeatureStateBody = z
     message: "Send `enabled`, `feature_state_value` or `multivariate_feature_state_values`",
   });
 
-const segmentRules = z.array(z.unknown()).max(100);
 export const createSegmentBody = z.object({
   name: nameField("Segment name", 100),
   description: descriptionField.optional(),
-  rules: segmentRules.optional(),
+  rules: segmentRulesField.optional(),
 });
 export const updateSegmentBody = createSegmentBody.partial();
 

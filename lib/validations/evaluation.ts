@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { flagValue, idField, nameField, searchQuery } from "@/lib/validations/common";
+import { segmentRulesField } from "@/lib/validations/segment-rules";
 
 // Request bodies of the evaluation admin API (identities, traits, identity overrides, variants,
 // server-side keys). Flagsmith's Admin API shapes; shared by route handlers and forms.
@@ -24,7 +25,10 @@ export const traitKeyField = z
 export const traitValueField = z.union([
   z
     .string()
-    .refine((value) => Buffer.byteLength(value, "utf8") <= MAX_TRAIT_VALUE_BYTES, `Trait values must be at most ${MAX_TRAIT_VALUE_BYTES} bytes`),
+    .refine(
+      (value) => Buffer.byteLength(value, "utf8") <= MAX_TRAIT_VALUE_BYTES,
+      `Trait values must be at most ${MAX_TRAIT_VALUE_BYTES} bytes`,
+    ),
   z.number().finite(),
   z.boolean(),
 ]);
@@ -44,11 +48,19 @@ export const multivariateValuesField = z
   .max(100)
   .superRefine((values, ctx) => {
     const total = values.reduce((sum, value) => sum + value.percentage_allocation, 0);
-    if (total > 100 + 1e-9) ctx.addIssue({ code: "custom", message: `Percentage allocations sum to ${total}; at most 100 is allowed` });
+    if (total > 100 + 1e-9)
+      ctx.addIssue({
+        code: "custom",
+        message: `Percentage allocations sum to ${total}; at most 100 is allowed`,
+      });
     const seen = new Set<number>();
     values.forEach((value, index) => {
       if (seen.has(value.multivariate_feature_option)) {
-        ctx.addIssue({ code: "custom", path: [index, "multivariate_feature_option"], message: "Each option may appear once" });
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "multivariate_feature_option"],
+          message: "Each option may appear once",
+        });
       }
       seen.add(value.multivariate_feature_option);
     });
@@ -76,14 +88,26 @@ const optionFields = {
   string_value: z.string().max(20_000).nullish(),
   integer_value: z.number().int().min(-2_147_483_648).max(2_147_483_647).nullish(),
   boolean_value: z.boolean().nullish(),
-  default_percentage_allocation: z.number().min(0, "must be at least 0").max(100, "must be at most 100").default(0),
+  default_percentage_allocation: z
+    .number()
+    .min(0, "must be at least 0")
+    .max(100, "must be at most 100")
+    .default(0),
 };
 
 /** The value field matching the type must be given (Flagsmith reads only that one). */
-function requireTypedValue(body: { type?: string; string_value?: unknown; integer_value?: unknown; boolean_value?: unknown }, ctx: z.RefinementCtx) {
-  const field = body.type === "int" ? "integer_value" : body.type === "bool" ? "boolean_value" : "string_value";
+function requireTypedValue(
+  body: { type?: string; string_value?: unknown; integer_value?: unknown; boolean_value?: unknown },
+  ctx: z.RefinementCtx,
+) {
+  const field =
+    body.type === "int" ? "integer_value" : body.type === "bool" ? "boolean_value" : "string_value";
   if (body[field] === undefined || body[field] === null) {
-    ctx.addIssue({ code: "custom", path: [field], message: `A ${body.type ?? "unicode"} option needs ${field}` });
+    ctx.addIssue({
+      code: "custom",
+      path: [field],
+      message: `A ${body.type ?? "unicode"} option needs ${field}`,
+    });
   }
 }
 
@@ -101,3 +125,20 @@ export const updateMultivariateOptionBody = z
   });
 
 export const createServerKeyBody = z.object({ name: nameField("Key name", 100) });
+
+/** The segment tester: rules (saved or not) against an identity made of these traits. */
+export const testSegmentBody = z.object({
+  rules: segmentRulesField,
+  traits: z
+    .record(traitKeyField, traitValueField)
+    .refine(
+      (traits) => Object.keys(traits).length <= MAX_TRAITS_PER_IDENTITY,
+      `At most ${MAX_TRAITS_PER_IDENTITY} traits`,
+    )
+    .default({}),
+  identifier: identifierField.default("test-identity"),
+  /** An environment api_key: sets `$.environment.name` and the identity key. */
+  environment: z.string().max(100).optional(),
+  /** A saved segment's id, so PERCENTAGE_SPLIT hashes exactly as for that segment. */
+  segment: idField.optional(),
+});
