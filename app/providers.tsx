@@ -44,7 +44,14 @@ export function Providers({ children }: { children: ReactNode }) {
     <QueryClientProvider client={queryClient}>
       {children}
       {/* One polite live region for every toast; a toast pauses while hovered or focused. */}
-      <Toaster position="bottom-right" theme="system" richColors closeButton visibleToasts={4} duration={5000} />
+      <Toaster
+        position="bottom-right"
+        theme="system"
+        richColors
+        closeButton
+        visibleToasts={4}
+        duration={5000}
+      />
     </QueryClientProvider>
   );
 }

@@ -56,7 +56,9 @@ test("manage a feature across environments and see it in the audit log", async (
     await dialog.getByRole("button", { name: "Create feature" }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByRole("link", { name: featureName, exact: true })).toBeVisible();
-    await expect(page.getByRole("button", { name: `Edit value of ${featureName} in Staging` })).toHaveText("blue");
+    await expect(page.getByRole("button", { name: `Edit value of ${featureName} in Staging` })).toHaveText(
+      "blue",
+    );
   });
 
   await test.step("turn it on in Staging only", async () => {
@@ -66,12 +68,17 @@ test("manage a feature across environments and see it in the audit log", async (
     await expect(toggle).toHaveAttribute("aria-checked", "true");
     await expect(page.getByText(`${featureName} turned on in Staging`)).toBeVisible();
     await page.reload();
-    await expect(page.getByRole("switch", { name: `Toggle ${featureName} in Staging` })).toHaveAttribute("aria-checked", "true");
+    await expect(page.getByRole("switch", { name: `Toggle ${featureName} in Staging` })).toHaveAttribute(
+      "aria-checked",
+      "true",
+    );
 
     for (const environment of ["Development", "Production"]) {
       await switchEnvironment(page, environment);
       await page.reload();
-      await expect(page.getByRole("switch", { name: `Toggle ${featureName} in ${environment}` })).toHaveAttribute("aria-checked", "false");
+      await expect(
+        page.getByRole("switch", { name: `Toggle ${featureName} in ${environment}` }),
+      ).toHaveAttribute("aria-checked", "false");
     }
   });
 
@@ -83,7 +90,9 @@ test("manage a feature across environments and see it in the audit log", async (
     await input.press("Enter");
     await expect(page.getByText(`${featureName} in Production is now "green"`)).toBeVisible();
     await page.reload();
-    await expect(page.getByRole("button", { name: `Edit value of ${featureName} in Production` })).toHaveText("green");
+    await expect(page.getByRole("button", { name: `Edit value of ${featureName} in Production` })).toHaveText(
+      "green",
+    );
   });
 
   await test.step("create a segment", async () => {
@@ -92,7 +101,9 @@ test("manage a feature across environments and see it in the audit log", async (
     await page.getByRole("button", { name: "Create segment" }).first().click();
     const dialog = page.getByRole("dialog", { name: "Create segment" });
     await dialog.getByLabel("Name").fill(segmentName);
-    await dialog.getByLabel("Rules (JSON)").fill('[{ "trait": "beta", "operator": "EQUAL", "value": "true" }]');
+    await dialog
+      .getByLabel("Rules (JSON)")
+      .fill('[{ "trait": "beta", "operator": "EQUAL", "value": "true" }]');
     await dialog.getByRole("button", { name: "Create segment" }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByRole("cell", { name: segmentName, exact: true })).toBeVisible();
@@ -105,7 +116,10 @@ test("manage a feature across environments and see it in the audit log", async (
     await page.getByRole("link", { name: featureName, exact: true }).click();
     await expect(page.getByRole("heading", { name: featureName, exact: true })).toBeVisible();
     await page.getByRole("tab", { name: "Segment overrides" }).click();
-    await expect(page.getByRole("tab", { name: "Segment overrides" })).toHaveAttribute("aria-selected", "true");
+    await expect(page.getByRole("tab", { name: "Segment overrides" })).toHaveAttribute(
+      "aria-selected",
+      "true",
+    );
     await page.getByRole("button", { name: "Add segment override" }).first().click();
     const dialog = page.getByRole("dialog", { name: "Add segment override" });
     await dialog.getByLabel("Segment", { exact: true }).selectOption({ label: segmentName });
@@ -114,8 +128,12 @@ test("manage a feature across environments and see it in the audit log", async (
     await dialog.getByRole("button", { name: "Add override" }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByRole("cell", { name: segmentName, exact: true })).toBeVisible();
-    await expect(page.getByRole("switch", { name: `Toggle ${featureName} for segment ${segmentName}` })).toHaveAttribute("aria-checked", "true");
-    await expect(page.getByRole("button", { name: `Edit value of ${featureName} for segment ${segmentName}` })).toHaveText("purple");
+    await expect(
+      page.getByRole("switch", { name: `Toggle ${featureName} for segment ${segmentName}` }),
+    ).toHaveAttribute("aria-checked", "true");
+    await expect(
+      page.getByRole("button", { name: `Edit value of ${featureName} for segment ${segmentName}` }),
+    ).toHaveText("purple");
   });
 
   await test.step("the audit log shows every step", async () => {

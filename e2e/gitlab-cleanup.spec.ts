@@ -20,8 +20,15 @@ let envApiKey: string;
 let mrIid: number;
 
 /** A change made in GitLab by a person (not Flagpost's token user); answers once our webhook answered. */
-async function simAction(request: APIRequestContext, kind: "issues" | "merge_requests", iid: number, action: string) {
-  const answer = await request.post(`${simProject}/${kind}/${iid}/actions`, { data: { action, userId: seed.users.alice } });
+async function simAction(
+  request: APIRequestContext,
+  kind: "issues" | "merge_requests",
+  iid: number,
+  action: string,
+) {
+  const answer = await request.post(`${simProject}/${kind}/${iid}/actions`, {
+    data: { action, userId: seed.users.alice },
+  });
   expect(answer.ok(), await answer.text()).toBe(true);
   const { deliveries } = (await answer.json()) as { deliveries: { response: { status: number } | null }[] };
   expect(deliveries.map((delivery) => delivery.response?.status)).toContain(200);
@@ -34,30 +41,58 @@ test.beforeAll(async ({ request, baseURL }) => {
   seed = (await seeded.json()) as DemoSeed;
   expect((await request.delete("/api/internal/test-clock")).ok()).toBe(true);
 
-  const project = await request.post("/api/v1/projects/", { data: { name: uniqueName("Cleanup"), create_default_environments: true }, headers });
+  const project = await request.post("/api/v1/projects/", {
+    data: { name: uniqueName("Cleanup"), create_default_environments: true },
+    headers,
+  });
   expect(project.status()).toBe(201);
   projectId = ((await project.json()) as { id: number }).id;
   const integration = await request.post(`/api/v1/projects/${projectId}/integrations/gitlab/`, {
-    data: { gitlab_instance_url: GITLAB_SIM_URL, access_token: DEMO_TOKENS.maintainer, gitlab_project_id: seed.projectId, tagging_enabled: true },
+    data: {
+      gitlab_instance_url: GITLAB_SIM_URL,
+      access_token: DEMO_TOKENS.maintainer,
+      gitlab_project_id: seed.projectId,
+      tagging_enabled: true,
+    },
     headers,
   });
   expect(integration.status(), await integration.text()).toBe(201);
   const config = (await integration.json()) as { webhook_url: string; webhook_secret: string };
   const hook = await request.post(`${simProject}/hooks`, {
-    data: { url: config.webhook_url, token: config.webhook_secret, issues_events: true, confidential_issues_events: true, merge_requests_events: true },
+    data: {
+      url: config.webhook_url,
+      token: config.webhook_secret,
+      issues_events: true,
+      confidential_issues_events: true,
+      merge_requests_events: true,
+    },
   });
   expect(hook.status()).toBe(201);
 
   featureName = uniqueName("old_checkout");
-  const feature = await request.post(`/api/v1/projects/${projectId}/features/`, { data: { name: featureName, description: "Gates the old checkout during the migration." }, headers });
+  const feature = await request.post(`/api/v1/projects/${projectId}/features/`, {
+    data: { name: featureName, description: "Gates the old checkout during the migration." },
+    headers,
+  });
   expect(feature.status()).toBe(201);
   featureId = ((await feature.json()) as { id: number }).id;
-  const mr = await request.post(`${simProject}/merge_requests`, { data: { title: `Remove the old checkout behind ${featureName}`, source_branch: featureName, author_id: seed.users.bob } });
+  const mr = await request.post(`${simProject}/merge_requests`, {
+    data: {
+      title: `Remove the old checkout behind ${featureName}`,
+      source_branch: featureName,
+      author_id: seed.users.bob,
+    },
+  });
   expect(mr.status()).toBe(201);
   mrIid = ((await mr.json()) as { iid: number }).iid;
-  const linked = await request.post(`/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`, { data: { url: `!${mrIid}`, type: "GITLAB_MR" }, headers });
+  const linked = await request.post(
+    `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`,
+    { data: { url: `!${mrIid}`, type: "GITLAB_MR" }, headers },
+  );
   expect(linked.status(), await linked.text()).toBe(201);
-  const environments = (await (await request.get(`/api/v1/environments/?project=${projectId}`)).json()) as { results: { api_key: string }[] };
+  const environments = (await (await request.get(`/api/v1/environments/?project=${projectId}`)).json()) as {
+    results: { api_key: string }[];
+  };
   envApiKey = environments.results[0]!.api_key;
 });
 
@@ -66,7 +101,10 @@ test.afterAll(async ({ request }) => {
   await request.delete("/api/internal/test-clock");
 });
 
-test("a flag goes stale after its MR merges, gets a cleanup issue in GitLab, and is archived once that issue closes", async ({ page, request }) => {
+test("a flag goes stale after its MR merges, gets a cleanup issue in GitLab, and is archived once that issue closes", async ({
+  page,
+  request,
+}) => {
   const row = page.getByTestId(`stale-flag-${featureName}`);
   let issueIid = 0;
 
@@ -81,10 +119,16 @@ test("a flag goes stale after its MR merges, gets a cleanup issue in GitLab, and
     const advanced = await request.post("/api/internal/test-clock", { data: { advance_days: 15 } });
     expect(advanced.ok(), await advanced.text()).toBe(true);
     await page.reload();
-    await expect(row).toContainText(new RegExp(`MR !${mrIid} merged 15 days ago; disabled in all 2 environments since \\d{4}-\\d\\d-\\d\\d`));
+    await expect(row).toContainText(
+      new RegExp(
+        `MR !${mrIid} merged 15 days ago; disabled in all 2 environments since \\d{4}-\\d\\d-\\d\\d`,
+      ),
+    );
     await expect(row).toContainText("None yet");
     await page.goto(`/projects/${projectId}/environments/${envApiKey}/features`);
-    await expect(page.getByRole("row").filter({ hasText: featureName }).getByText("Stale", { exact: true })).toBeVisible();
+    await expect(
+      page.getByRole("row").filter({ hasText: featureName }).getByText("Stale", { exact: true }),
+    ).toBeVisible();
   });
 
   await test.step("a cleanup issue is created from the stale view with an assignee, previewed first", async () => {
@@ -93,7 +137,9 @@ test("a flag goes stale after its MR merges, gets a cleanup issue in GitLab, and
     const dialog = page.getByRole("dialog", { name: "Create cleanup issue" });
     await expect(dialog.getByLabel("Title")).toHaveValue(`Remove feature flag \`${featureName}\``);
     const description = dialog.getByRole("textbox", { name: "Description" });
-    await expect(description).toHaveValue(new RegExp(`- \\[ \\] Remove the code paths that read \`${featureName}\``));
+    await expect(description).toHaveValue(
+      new RegExp(`- \\[ \\] Remove the code paths that read \`${featureName}\``),
+    );
     await dialog.getByRole("button", { name: "Preview" }).click();
     const preview = dialog.getByRole("region", { name: "Description preview" });
     await expect(preview.getByRole("heading", { name: "Checklist" })).toBeVisible();
@@ -105,7 +151,10 @@ test("a flag goes stale after its MR merges, gets a cleanup issue in GitLab, and
     await dialog.getByLabel("Labels").fill("cleanup");
     await dialog.getByRole("button", { name: "Create issue" }).click();
 
-    const toast = page.getByRole("region", { name: /^Notifications/ }).getByRole("listitem").filter({ hasText: `and linked it to ${featureName}` });
+    const toast = page
+      .getByRole("region", { name: /^Notifications/ })
+      .getByRole("listitem")
+      .filter({ hasText: `and linked it to ${featureName}` });
     await expect(toast).toBeVisible();
     const link = toast.getByRole("link", { name: /^Open acme\/platform\/flags-demo#\d+ in GitLab/ });
     issueIid = Number(/#(\d+)/.exec((await link.textContent()) ?? "")?.[1]);
@@ -115,11 +164,18 @@ test("a flag goes stale after its MR merges, gets a cleanup issue in GitLab, and
   });
 
   await test.step("GitLab has the issue with the generated body and the assignee", async () => {
-    const issue = (await (await request.get(`${simProject}/issues/${issueIid}`)).json()) as { title: string; description: string; assignees: { username: string }[]; labels: string[] };
+    const issue = (await (await request.get(`${simProject}/issues/${issueIid}`)).json()) as {
+      title: string;
+      description: string;
+      assignees: { username: string }[];
+      labels: string[];
+    };
     expect(issue.title).toBe(`Remove feature flag \`${featureName}\``);
     expect(issue.description).toContain(`Flagpost suggests removing the feature flag \`${featureName}\``);
     expect(issue.description).toContain(`- [ ] Remove the code paths that read \`${featureName}\``);
-    expect(issue.description).toMatch(new RegExp(`Merge request \\[acme/platform/flags\\\\-demo\\\\!${mrIid}\\]`));
+    expect(issue.description).toMatch(
+      new RegExp(`Merge request \\[acme/platform/flags\\\\-demo\\\\!${mrIid}\\]`),
+    );
     expect(issue.assignees.map((user) => user.username)).toEqual(["bob"]);
     expect(issue.labels).toContain("cleanup");
   });
@@ -142,7 +198,10 @@ test("a flag goes stale after its MR merges, gets a cleanup issue in GitLab, and
     await expect(listed.getByText("Ready to delete")).toBeVisible();
 
     await listed.getByRole("link", { name: featureName }).click();
-    await page.getByRole("region", { name: "Ready to delete" }).getByRole("button", { name: "Archive" }).click();
+    await page
+      .getByRole("region", { name: "Ready to delete" })
+      .getByRole("button", { name: "Archive" })
+      .click();
     await expect(page.getByRole("region", { name: "Archived" })).toBeVisible();
 
     await page.goto(`/projects/${projectId}/environments/${envApiKey}/features`);

@@ -16,14 +16,21 @@ interface Note {
 const ISSUE = 7;
 
 async function statusNotes(request: APIRequestContext, featureId: number): Promise<Note[]> {
-  const response = await request.get(`${GITLAB_SIM_URL}/_sim/projects/${encodeURIComponent(DEMO_PROJECT_PATH)}/issues/${ISSUE}/notes`);
+  const response = await request.get(
+    `${GITLAB_SIM_URL}/_sim/projects/${encodeURIComponent(DEMO_PROJECT_PATH)}/issues/${ISSUE}/notes`,
+  );
   const notes = (await response.json()) as Note[];
   return notes.filter((note) => !note.system && note.body.includes(`<!-- flagpost:feature=${featureId} -->`));
 }
 
-const productionRow = (body: string | undefined) => body?.split("\n").find((line) => line.startsWith("| [Production]")) ?? "";
+const productionRow = (body: string | undefined) =>
+  body?.split("\n").find((line) => line.startsWith("| [Production]")) ?? "";
 
-test("toggling a flag in the UI updates its status comment on the linked GitLab issue", async ({ page, request, baseURL }) => {
+test("toggling a flag in the UI updates its status comment on the linked GitLab issue", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const headers = { origin: baseURL! };
   const featureName = uniqueName("dark_mode");
   let projectId = 0;
@@ -34,23 +41,38 @@ test("toggling a flag in the UI updates its status comment on the linked GitLab 
     const seeded = await request.post(`${GITLAB_SIM_URL}/_sim/seed`);
     expect(seeded.ok()).toBe(true);
     const gitlabProjectId = ((await seeded.json()) as { projectId: number }).projectId;
-    const project = await request.post("/api/v1/projects/", { data: { name: uniqueName("Comments"), create_default_environments: true }, headers });
+    const project = await request.post("/api/v1/projects/", {
+      data: { name: uniqueName("Comments"), create_default_environments: true },
+      headers,
+    });
     expect(project.status()).toBe(201);
     projectId = ((await project.json()) as { id: number }).id;
     const integration = await request.post(`/api/v1/projects/${projectId}/integrations/gitlab/`, {
-      data: { gitlab_instance_url: GITLAB_SIM_URL, access_token: DEMO_TOKENS.maintainer, gitlab_project_id: gitlabProjectId },
+      data: {
+        gitlab_instance_url: GITLAB_SIM_URL,
+        access_token: DEMO_TOKENS.maintainer,
+        gitlab_project_id: gitlabProjectId,
+      },
       headers,
     });
     expect(integration.status(), await integration.text()).toBe(201);
-    const feature = await request.post(`/api/v1/projects/${projectId}/features/`, { data: { name: featureName }, headers });
-    expect(feature.status()).toBe(201);
-    featureId = ((await feature.json()) as { id: number }).id;
-    const link = await request.post(`/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`, {
-      data: { url: `#${ISSUE}`, type: "GITLAB_ISSUE" },
+    const feature = await request.post(`/api/v1/projects/${projectId}/features/`, {
+      data: { name: featureName },
       headers,
     });
+    expect(feature.status()).toBe(201);
+    featureId = ((await feature.json()) as { id: number }).id;
+    const link = await request.post(
+      `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`,
+      {
+        data: { url: `#${ISSUE}`, type: "GITLAB_ISSUE" },
+        headers,
+      },
+    );
     expect(link.status(), await link.text()).toBe(201);
-    const environments = (await (await request.get(`/api/v1/environments/?project=${projectId}`)).json()) as { results: { name: string; api_key: string }[] };
+    const environments = (await (await request.get(`/api/v1/environments/?project=${projectId}`)).json()) as {
+      results: { name: string; api_key: string }[];
+    };
     productionKey = environments.results.find((environment) => environment.name === "Production")!.api_key;
   });
 
@@ -71,7 +93,9 @@ test("toggling a flag in the UI updates its status comment on the linked GitLab 
 
   await test.step("the same note in GitLab now shows it enabled in Production", async () => {
     const [before] = await statusNotes(request, featureId);
-    await expect.poll(async () => productionRow((await statusNotes(request, featureId))[0]?.body)).toContain("✅ Enabled");
+    await expect
+      .poll(async () => productionRow((await statusNotes(request, featureId))[0]?.body))
+      .toContain("✅ Enabled");
     const notes = await statusNotes(request, featureId);
     expect(notes).toHaveLength(1);
     expect(notes[0]!.id).toBe(before!.id);

@@ -14,18 +14,33 @@ let organisationId: number;
 const integrationsPage = () => `/projects/${projectId}/settings/integrations`;
 const gitlabPage = () => `/projects/${projectId}/settings/integrations/gitlab`;
 const hooksOf = async (request: APIRequestContext, path: string) =>
-  (await (await request.get(`${GITLAB_SIM_URL}/_sim/projects/${encodeURIComponent(path)}/hooks`)).json()) as { id: number; url: string; token: string }[];
+  (await (await request.get(`${GITLAB_SIM_URL}/_sim/projects/${encodeURIComponent(path)}/hooks`)).json()) as {
+    id: number;
+    url: string;
+    token: string;
+  }[];
 const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
 
 test.beforeAll(async ({ request, baseURL }) => {
   expect((await request.post(`${GITLAB_SIM_URL}/_sim/seed`)).ok()).toBe(true);
   // Cookie-authenticated writes must say where they come from (CSRF check).
-  const created = await request.post("/api/v1/projects/", { data: { name: uniqueName("GitLab demo"), create_default_environments: true }, headers: { origin: baseURL! } });
+  const created = await request.post("/api/v1/projects/", {
+    data: { name: uniqueName("GitLab demo"), create_default_environments: true },
+    headers: { origin: baseURL! },
+  });
   expect(created.status()).toBe(201);
-  ({ id: projectId, organisation: organisationId } = (await created.json()) as { id: number; organisation: number });
+  ({ id: projectId, organisation: organisationId } = (await created.json()) as {
+    id: number;
+    organisation: number;
+  });
 });
 
-test("an admin connects GitLab with the wizard and finds everything again later", async ({ page, context, baseURL, request }) => {
+test("an admin connects GitLab with the wizard and finds everything again later", async ({
+  page,
+  context,
+  baseURL,
+  request,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
   const webhookUrl = `${baseURL}/api/v1/gitlab-webhook/${projectId}/`;
   let secret = "";
@@ -37,7 +52,10 @@ test("an admin connects GitLab with the wizard and finds everything again later"
     await expect(page).toHaveURL(gitlabPage());
     await expect(page.getByRole("heading", { name: "GitLab integration", exact: true })).toBeVisible();
     await expect(page.getByLabel("GitLab instance URL")).toHaveValue("https://gitlab.com");
-    await expect(page.getByRole("link", { name: "create a personal access token" })).toHaveAttribute("href", "https://gitlab.com/-/user_settings/personal_access_tokens");
+    await expect(page.getByRole("link", { name: "create a personal access token" })).toHaveAttribute(
+      "href",
+      "https://gitlab.com/-/user_settings/personal_access_tokens",
+    );
   });
 
   await test.step("a wrong token is refused on its field, nothing is saved", async () => {
@@ -69,7 +87,9 @@ test("an admin connects GitLab with the wizard and finds everything again later"
   });
 
   await test.step("tagging is turned on", async () => {
-    const tagging = page.getByRole("switch", { name: "Tag features with the state of their linked issues and merge requests" });
+    const tagging = page.getByRole("switch", {
+      name: "Tag features with the state of their linked issues and merge requests",
+    });
     await expect(page.getByRole("list", { name: "GitLab tags" })).toContainText("MR Draft");
     await tagging.click();
     await expect(tagging).toHaveAttribute("aria-checked", "true");
@@ -107,7 +127,11 @@ test("an admin connects GitLab with the wizard and finds everything again later"
     await page.goto(integrationsPage());
     await page.getByRole("link", { name: "Manage integration" }).click();
     await expect(page.getByTestId("linked-project")).toHaveText(DEMO_SEARCH_ONLY_PROJECT_PATH);
-    await expect(page.getByRole("switch", { name: "Tag features with the state of their linked issues and merge requests" })).toHaveAttribute("aria-checked", "true");
+    await expect(
+      page.getByRole("switch", {
+        name: "Tag features with the state of their linked issues and merge requests",
+      }),
+    ).toHaveAttribute("aria-checked", "true");
     await expect(page.getByLabel("Comments in GitLab")).toHaveValue("STATUS_NOTE");
     await expect(page.getByTestId("webhook-url")).toHaveText(webhookUrl);
     await page.getByRole("button", { name: "Show secret" }).click();
@@ -161,7 +185,13 @@ test("rotating the token checks the new one first", async ({ page }) => {
   // A group token with Maintainer on acme, like the first one, but expiring in five days.
   const expiresAt = new Date(Date.now() + 5 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
   const replacement = await page.request.post(`${GITLAB_SIM_URL}/_sim/tokens`, {
-    data: { value: "glpat-flagpost-e2e-rotated", name: "Flagpost rotated", scopes: ["api"], expires_at: expiresAt, groups: [{ id: "acme", access_level: 40 }] },
+    data: {
+      value: "glpat-flagpost-e2e-rotated",
+      name: "Flagpost rotated",
+      scopes: ["api"],
+      expires_at: expiresAt,
+      groups: [{ id: "acme", access_level: 40 }],
+    },
   });
   expect(replacement.ok()).toBe(true);
   await dialog.getByLabel("New access token").fill("glpat-flagpost-e2e-rotated");

@@ -20,35 +20,72 @@ let gitlabProjectId: number;
 let tagged: Setup;
 
 const simItem = async (request: APIRequestContext, kind: "issues" | "merge_requests", iid: number) =>
-  (await (await request.get(`${GITLAB_SIM_URL}/_sim/projects/${encodeURIComponent(DEMO_PROJECT_PATH)}/${kind}/${iid}`)).json()) as { labels: string[] };
-const simLabels = (request: APIRequestContext, kind: "issues" | "merge_requests", iid: number) => async () => (await simItem(request, kind, iid)).labels;
+  (await (
+    await request.get(
+      `${GITLAB_SIM_URL}/_sim/projects/${encodeURIComponent(DEMO_PROJECT_PATH)}/${kind}/${iid}`,
+    )
+  ).json()) as { labels: string[] };
+const simLabels = (request: APIRequestContext, kind: "issues" | "merge_requests", iid: number) => async () =>
+  (await simItem(request, kind, iid)).labels;
 
 /** A Flagpost project connected to the demo GitLab project, with one feature (all through the API). */
-async function connectedProject(request: APIRequestContext, origin: string, tagging: boolean): Promise<Setup> {
+async function connectedProject(
+  request: APIRequestContext,
+  origin: string,
+  tagging: boolean,
+): Promise<Setup> {
   const headers = { origin };
-  const project = await request.post("/api/v1/projects/", { data: { name: uniqueName("Links"), create_default_environments: true }, headers });
+  const project = await request.post("/api/v1/projects/", {
+    data: { name: uniqueName("Links"), create_default_environments: true },
+    headers,
+  });
   expect(project.status()).toBe(201);
   const projectId = ((await project.json()) as { id: number }).id;
   const integration = await request.post(`/api/v1/projects/${projectId}/integrations/gitlab/`, {
-    data: { gitlab_instance_url: GITLAB_SIM_URL, access_token: DEMO_TOKENS.maintainer, gitlab_project_id: gitlabProjectId, tagging_enabled: tagging },
+    data: {
+      gitlab_instance_url: GITLAB_SIM_URL,
+      access_token: DEMO_TOKENS.maintainer,
+      gitlab_project_id: gitlabProjectId,
+      tagging_enabled: tagging,
+    },
     headers,
   });
   expect(integration.status(), await integration.text()).toBe(201);
   const featureName = uniqueName("new_checkout");
-  const feature = await request.post(`/api/v1/projects/${projectId}/features/`, { data: { name: featureName }, headers });
+  const feature = await request.post(`/api/v1/projects/${projectId}/features/`, {
+    data: { name: featureName },
+    headers,
+  });
   expect(feature.status()).toBe(201);
-  const environments = (await (await request.get(`/api/v1/environments/?project=${projectId}`)).json()) as { results: { api_key: string }[] };
-  return { projectId, featureId: ((await feature.json()) as { id: number }).id, featureName, envApiKey: environments.results[0]!.api_key };
+  const environments = (await (await request.get(`/api/v1/environments/?project=${projectId}`)).json()) as {
+    results: { api_key: string }[];
+  };
+  return {
+    projectId,
+    featureId: ((await feature.json()) as { id: number }).id,
+    featureName,
+    envApiKey: environments.results[0]!.api_key,
+  };
 }
 
-const featurePage = (setup: Setup, tab: string) => `/projects/${setup.projectId}/environments/${setup.envApiKey}/features/${setup.featureId}?tab=${tab}`;
+const featurePage = (setup: Setup, tab: string) =>
+  `/projects/${setup.projectId}/environments/${setup.envApiKey}/features/${setup.featureId}?tab=${tab}`;
 const row = (page: Page, reference: string) => page.getByTestId(`linked-item-${reference}`);
-const linkButton = (page: Page, reference: string) => page.getByRole("button", { name: `Link ${reference}`, exact: true });
+const linkButton = (page: Page, reference: string) =>
+  page.getByRole("button", { name: `Link ${reference}`, exact: true });
 
 async function featureTags(request: APIRequestContext, setup: Setup): Promise<string[]> {
-  const feature = (await (await request.get(`/api/v1/projects/${setup.projectId}/features/${setup.featureId}/`)).json()) as { tags: number[] };
-  const tags = (await (await request.get(`/api/v1/projects/${setup.projectId}/tags/`)).json()) as { id: number; label: string }[];
-  return tags.filter((tag) => feature.tags.includes(tag.id)).map((tag) => tag.label).sort();
+  const feature = (await (
+    await request.get(`/api/v1/projects/${setup.projectId}/features/${setup.featureId}/`)
+  ).json()) as { tags: number[] };
+  const tags = (await (await request.get(`/api/v1/projects/${setup.projectId}/tags/`)).json()) as {
+    id: number;
+    label: string;
+  }[];
+  return tags
+    .filter((tag) => feature.tags.includes(tag.id))
+    .map((tag) => tag.label)
+    .sort();
 }
 
 test.beforeAll(async ({ request, baseURL }) => {
@@ -58,7 +95,10 @@ test.beforeAll(async ({ request, baseURL }) => {
   tagged = await connectedProject(request, baseURL!, true);
 });
 
-test("an editor links issues and merge requests, sees their state, and unlinks with confirmation", async ({ page, request }) => {
+test("an editor links issues and merge requests, sees their state, and unlinks with confirmation", async ({
+  page,
+  request,
+}) => {
   const links = () => page.getByRole("region", { name: "Linked issues and merge requests" });
 
   await test.step("the Links tab is there because the project has a GitLab integration", async () => {
@@ -76,12 +116,20 @@ test("an editor links issues and merge requests, sees their state, and unlinks w
     await expect(page.getByRole("radio", { name: /^#6 / })).toHaveCount(0);
     await option.check();
     await linkButton(page, "#1").click();
-    await expect(page.getByText(`Linked ${DEMO_PROJECT_PATH}#1: Roll out the new checkout flow behind a flag`)).toBeVisible();
+    await expect(
+      page.getByText(`Linked ${DEMO_PROJECT_PATH}#1: Roll out the new checkout flow behind a flag`),
+    ).toBeVisible();
     await expect(row(page, "#1")).toContainText("Open");
-    await expect(row(page, "#1").getByRole("link", { name: /Roll out the new checkout flow/ })).toHaveAttribute("href", `${GITLAB_SIM_URL}/${DEMO_PROJECT_PATH}/-/issues/1`);
-    await expect(row(page, "#1").getByRole("link", { name: /Roll out the new checkout flow/ })).toHaveAttribute("target", "_blank");
+    await expect(
+      row(page, "#1").getByRole("link", { name: /Roll out the new checkout flow/ }),
+    ).toHaveAttribute("href", `${GITLAB_SIM_URL}/${DEMO_PROJECT_PATH}/-/issues/1`);
+    await expect(
+      row(page, "#1").getByRole("link", { name: /Roll out the new checkout flow/ }),
+    ).toHaveAttribute("target", "_blank");
     // Linked items stay in the picker, marked and not selectable.
-    await expect(page.getByRole("radio", { name: "#1 Roll out the new checkout flow behind a flag (already linked)" })).toBeDisabled();
+    await expect(
+      page.getByRole("radio", { name: "#1 Roll out the new checkout flow behind a flag (already linked)" }),
+    ).toBeDisabled();
   });
 
   await test.step("a merged merge request, by !iid", async () => {
@@ -94,7 +142,9 @@ test("an editor links issues and merge requests, sees their state, and unlinks w
   });
 
   await test.step("a closed issue, by pasting its work-item URL", async () => {
-    await page.getByLabel("Or paste a URL or reference").fill(`${GITLAB_SIM_URL}/${DEMO_PROJECT_PATH}/-/work_items/2`);
+    await page
+      .getByLabel("Or paste a URL or reference")
+      .fill(`${GITLAB_SIM_URL}/${DEMO_PROJECT_PATH}/-/work_items/2`);
     await page.getByRole("button", { name: "Link pasted item" }).click();
     await expect(row(page, "#2")).toContainText("Remove the legacy pricing flag");
     await expect(row(page, "#2")).toContainText("Closed");
@@ -104,7 +154,9 @@ test("an editor links issues and merge requests, sees their state, and unlinks w
   await test.step("a link GitLab refuses is explained and leaves nothing behind", async () => {
     await page.getByLabel("Or paste a URL or reference").fill("#999");
     await page.getByRole("button", { name: "Link pasted item" }).click();
-    await expect(page.getByText(/Could not link .*#999.*not found or is not visible to the integration's token/)).toBeVisible();
+    await expect(
+      page.getByText(/Could not link .*#999.*not found or is not visible to the integration's token/),
+    ).toBeVisible();
     await expect(links().getByRole("row")).toHaveCount(4);
   });
 
@@ -132,7 +184,10 @@ test("an editor links issues and merge requests, sees their state, and unlinks w
     await expect(row(page, "#1")).toBeVisible();
 
     await page.getByRole("button", { name: `Unlink ${DEMO_PROJECT_PATH}#1` }).click();
-    await page.getByRole("dialog", { name: `Unlink ${DEMO_PROJECT_PATH}#1?` }).getByRole("button", { name: "Unlink" }).click();
+    await page
+      .getByRole("dialog", { name: `Unlink ${DEMO_PROJECT_PATH}#1?` })
+      .getByRole("button", { name: "Unlink" })
+      .click();
     await expect(page.getByText(`Unlinked ${DEMO_PROJECT_PATH}#1`)).toBeVisible();
     await expect(row(page, "#1")).toHaveCount(0);
     await expect.poll(simLabels(request, "issues", 1)).not.toContain("Flagpost");
@@ -141,19 +196,29 @@ test("an editor links issues and merge requests, sees their state, and unlinks w
   });
 });
 
-test("the label stays while another feature links the item and goes with the last link", async ({ page, request, baseURL }) => {
+test("the label stays while another feature links the item and goes with the last link", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const other = await connectedProject(request, baseURL!, true);
-  const linked = await request.post(`/api/v1/projects/${other.projectId}/features/${other.featureId}/feature-external-resources/`, {
-    data: { url: "!3", type: "GITLAB_MR" },
-    headers: { origin: baseURL! },
-  });
+  const linked = await request.post(
+    `/api/v1/projects/${other.projectId}/features/${other.featureId}/feature-external-resources/`,
+    {
+      data: { url: "!3", type: "GITLAB_MR" },
+      headers: { origin: baseURL! },
+    },
+  );
   expect(linked.status()).toBe(201);
 
   await page.goto(featurePage(tagged, "links"));
   // !3 first: its job (which must leave the label) is due before #2's, whose effect we wait for.
   for (const reference of ["!3", "#2"]) {
     await page.getByRole("button", { name: `Unlink ${DEMO_PROJECT_PATH}${reference}` }).click();
-    await page.getByRole("dialog", { name: `Unlink ${DEMO_PROJECT_PATH}${reference}?` }).getByRole("button", { name: "Unlink" }).click();
+    await page
+      .getByRole("dialog", { name: `Unlink ${DEMO_PROJECT_PATH}${reference}?` })
+      .getByRole("button", { name: "Unlink" })
+      .click();
     await expect(row(page, reference)).toHaveCount(0);
   }
   await expect(page.getByText("No linked issues or merge requests")).toBeVisible();
@@ -164,7 +229,10 @@ test("the label stays while another feature links the item and goes with the las
 
   await page.goto(featurePage(other, "links"));
   await page.getByRole("button", { name: `Unlink ${DEMO_PROJECT_PATH}!3` }).click();
-  await page.getByRole("dialog", { name: `Unlink ${DEMO_PROJECT_PATH}!3?` }).getByRole("button", { name: "Unlink" }).click();
+  await page
+    .getByRole("dialog", { name: `Unlink ${DEMO_PROJECT_PATH}!3?` })
+    .getByRole("button", { name: "Unlink" })
+    .click();
   await expect(row(page, "!3")).toHaveCount(0);
   await expect.poll(simLabels(request, "merge_requests", 3)).not.toContain("Flagpost");
 });

@@ -16,7 +16,12 @@ let webhookUrl: string;
 const simProject = `${GITLAB_SIM_URL}/_sim/projects/${encodeURIComponent(DEMO_PROJECT_PATH)}`;
 
 /** As the item's author (a person, not Flagpost's token user); answers once our webhook has answered. */
-async function simAction(request: APIRequestContext, kind: "issues" | "merge_requests", iid: number, action: string) {
+async function simAction(
+  request: APIRequestContext,
+  kind: "issues" | "merge_requests",
+  iid: number,
+  action: string,
+) {
   const answer = await request.post(`${simProject}/${kind}/${iid}/actions`, { data: { action } });
   expect(answer.ok(), await answer.text()).toBe(true);
 }
@@ -27,11 +32,19 @@ test.beforeAll(async ({ request, baseURL }) => {
   expect(seeded.ok()).toBe(true);
   const gitlabProjectId = ((await seeded.json()) as { projectId: number }).projectId;
 
-  const project = await request.post("/api/v1/projects/", { data: { name: uniqueName("Webhooks"), create_default_environments: true }, headers });
+  const project = await request.post("/api/v1/projects/", {
+    data: { name: uniqueName("Webhooks"), create_default_environments: true },
+    headers,
+  });
   expect(project.status()).toBe(201);
   projectId = ((await project.json()) as { id: number }).id;
   const integration = await request.post(`/api/v1/projects/${projectId}/integrations/gitlab/`, {
-    data: { gitlab_instance_url: GITLAB_SIM_URL, access_token: DEMO_TOKENS.maintainer, gitlab_project_id: gitlabProjectId, tagging_enabled: true },
+    data: {
+      gitlab_instance_url: GITLAB_SIM_URL,
+      access_token: DEMO_TOKENS.maintainer,
+      gitlab_project_id: gitlabProjectId,
+      tagging_enabled: true,
+    },
     headers,
   });
   expect(integration.status(), await integration.text()).toBe(201);
@@ -40,26 +53,43 @@ test.beforeAll(async ({ request, baseURL }) => {
   expect(webhookUrl).toBe(`${baseURL}/api/v1/gitlab-webhook/${projectId}/`);
 
   featureName = uniqueName("new_checkout");
-  const feature = await request.post(`/api/v1/projects/${projectId}/features/`, { data: { name: featureName }, headers });
+  const feature = await request.post(`/api/v1/projects/${projectId}/features/`, {
+    data: { name: featureName },
+    headers,
+  });
   expect(feature.status()).toBe(201);
   const featureId = ((await feature.json()) as { id: number }).id;
   for (const link of [
     { url: "#1", type: "GITLAB_ISSUE" },
     { url: "!1", type: "GITLAB_MR" },
   ]) {
-    const linked = await request.post(`/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`, { data: link, headers });
+    const linked = await request.post(
+      `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`,
+      { data: link, headers },
+    );
     expect(linked.status(), await linked.text()).toBe(201);
   }
-  const environments = (await (await request.get(`/api/v1/environments/?project=${projectId}`)).json()) as { results: { api_key: string }[] };
+  const environments = (await (await request.get(`/api/v1/environments/?project=${projectId}`)).json()) as {
+    results: { api_key: string }[];
+  };
   envApiKey = environments.results[0]!.api_key;
 
   const hook = await request.post(`${simProject}/hooks`, {
-    data: { url: webhookUrl, token: config.webhook_secret, issues_events: true, confidential_issues_events: true, merge_requests_events: true },
+    data: {
+      url: webhookUrl,
+      token: config.webhook_secret,
+      issues_events: true,
+      confidential_issues_events: true,
+      merge_requests_events: true,
+    },
   });
   expect(hook.status()).toBe(201);
 });
 
-test("closing the issue and merging the MR in GitLab changes the feature's tag chips", async ({ page, request }) => {
+test("closing the issue and merging the MR in GitLab changes the feature's tag chips", async ({
+  page,
+  request,
+}) => {
   const chips = page.getByRole("list", { name: `Tags of ${featureName}` });
 
   await test.step("the linked open issue and open MR show as tags", async () => {
@@ -96,8 +126,12 @@ test("closing the issue and merging the MR in GitLab changes the feature's tag c
     await expect(panel.getByTestId("webhook-rejected-24h")).toHaveText("1");
     await expect(panel.getByTestId("webhook-last-success")).not.toHaveText("never");
     const applied = panel.getByTestId("webhook-delivery").filter({ hasText: "Applied" });
-    await expect(applied.filter({ hasText: `${DEMO_PROJECT_PATH}#1` }).filter({ hasText: "close" })).toHaveCount(1);
-    await expect(applied.filter({ hasText: `${DEMO_PROJECT_PATH}!1` }).filter({ hasText: "merge" })).toHaveCount(1);
+    await expect(
+      applied.filter({ hasText: `${DEMO_PROJECT_PATH}#1` }).filter({ hasText: "close" }),
+    ).toHaveCount(1);
+    await expect(
+      applied.filter({ hasText: `${DEMO_PROJECT_PATH}!1` }).filter({ hasText: "merge" }),
+    ).toHaveCount(1);
     await expect(panel.getByTestId("webhook-delivery").filter({ hasText: "Rejected" })).toHaveCount(1);
   });
 });

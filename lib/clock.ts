@@ -26,7 +26,10 @@ export interface TestClockView {
   offset_ms: number;
 }
 
-const view = (): TestClockView => ({ now: now().toISOString(), offset_ms: state.__flagpostClockOffsetMs ?? 0 });
+const view = (): TestClockView => ({
+  now: now().toISOString(),
+  offset_ms: state.__flagpostClockOffsetMs ?? 0,
+});
 
 /** The test clock endpoint does not exist unless the operator turned it on. */
 function requireTestClock(): void {
@@ -34,14 +37,24 @@ function requireTestClock(): void {
 }
 
 const advanceBody = z
-  .object({ advance_days: z.number().min(0).max(3650).optional(), advance_ms: z.number().int().min(0).optional() })
-  .refine((value) => value.advance_days !== undefined || value.advance_ms !== undefined, { message: "Send advance_days or advance_ms" });
+  .object({
+    advance_days: z.number().min(0).max(3650).optional(),
+    advance_ms: z.number().int().min(0).optional(),
+  })
+  .refine((value) => value.advance_days !== undefined || value.advance_ms !== undefined, {
+    message: "Send advance_days or advance_ms",
+  });
 
 /** Moves the clock forward by `{ advance_days?, advance_ms? }` (never back: the rules assume time only grows). */
 export function advanceTestClock(body: unknown): TestClockView {
   requireTestClock();
   const parsed = advanceBody.safeParse(body);
-  if (!parsed.success) throw new ApiError("unprocessable_entity", "Send { advance_days } or { advance_ms }", zodIssues(parsed.error));
+  if (!parsed.success)
+    throw new ApiError(
+      "unprocessable_entity",
+      "Send { advance_days } or { advance_ms }",
+      zodIssues(parsed.error),
+    );
   const ms = (parsed.data.advance_days ?? 0) * DAY_MS + (parsed.data.advance_ms ?? 0);
   state.__flagpostClockOffsetMs = (state.__flagpostClockOffsetMs ?? 0) + ms;
   return view();

@@ -30,7 +30,12 @@ describe("configuration", () => {
   it("explains every bad value in one message", () => {
     let error: unknown;
     try {
-      parseEnv({ DATABASE_URL: "mysql://x", PORT: "eighty", FLAGPOST_SECRET_KEY: "short", GITLAB_ALLOW_PRIVATE_NETWORK: "maybe" });
+      parseEnv({
+        DATABASE_URL: "mysql://x",
+        PORT: "eighty",
+        FLAGPOST_SECRET_KEY: "short",
+        GITLAB_ALLOW_PRIVATE_NETWORK: "maybe",
+      });
     } catch (caught) {
       error = caught;
     }

@@ -31,7 +31,8 @@ function currentLevel(): Level {
 function write(level: Level, message: string, fields?: Record<string, unknown>) {
   if (order[level] < order[currentLevel()]) return;
   const safe = fields ? (redact(fields) as Record<string, unknown>) : undefined;
-  const stream = level === "error" || level === "warn" || sink.__flagpostLogToStderr ? process.stderr : process.stdout;
+  const stream =
+    level === "error" || level === "warn" || sink.__flagpostLogToStderr ? process.stderr : process.stdout;
   if (process.env.NODE_ENV === "production") {
     stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...safe })}\n`);
   } else {

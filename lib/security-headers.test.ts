@@ -3,7 +3,8 @@ import type { NextConfig } from "next";
 
 // next.config.mjs has no type declarations; load it as Next.js does and type it as its config.
 const configModule = "../next.config.mjs";
-const loadConfig = async () => ((await import(/* @vite-ignore */ configModule)) as { default: NextConfig }).default;
+const loadConfig = async () =>
+  ((await import(/* @vite-ignore */ configModule)) as { default: NextConfig }).default;
 
 // Pages must not be framed (clickjacking) nor sniffed; HSTS only for an https deployment.
 describe("security headers of every response", () => {
@@ -33,7 +34,9 @@ describe("security headers of every response", () => {
   });
 
   it("add HSTS when the public URL is https, read when the configuration is loaded", async () => {
-    expect((await headersFor("https://flags.example.com"))["Strict-Transport-Security"]).toMatch(/^max-age=\d{7,}/);
+    expect((await headersFor("https://flags.example.com"))["Strict-Transport-Security"]).toMatch(
+      /^max-age=\d{7,}/,
+    );
     expect((await headersFor(undefined))["Strict-Transport-Security"]).toBeUndefined();
   });
 });

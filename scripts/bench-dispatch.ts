@@ -60,7 +60,9 @@ async function main() {
     const actor = (await resolveActor(new Headers({ authorization: `Api-Key ${key}` })))!;
     const project = await prisma.project.create({ data: { name: "Bench", organisationId: organisation.id } });
     const environments = await Promise.all(
-      ["Development", "Production"].map((name, index) => prisma.environment.create({ data: { projectId: project.id, name, apiKey: `bench-env-${index}` } })),
+      ["Development", "Production"].map((name, index) =>
+        prisma.environment.create({ data: { projectId: project.id, name, apiKey: `bench-env-${index}` } }),
+      ),
     );
     const integration = await prisma.gitLabIntegration.create({
       data: {
@@ -73,7 +75,12 @@ async function main() {
         tokenUsername: bot.username,
       },
     });
-    const feature = await createFeature(actor, project.id, { name: "new_checkout", description: "The new checkout flow", default_enabled: false, tags: [] });
+    const feature = await createFeature(actor, project.id, {
+      name: "new_checkout",
+      description: "The new checkout flow",
+      default_enabled: false,
+      tags: [],
+    });
     await prisma.externalResource.createMany({
       data: items.map((item) => ({
         featureId: feature.id,
@@ -85,11 +92,16 @@ async function main() {
         title: "(bench)",
       })),
     });
-    const production = await prisma.featureState.findUniqueOrThrow({ where: { featureId_environmentId: { featureId: feature.id, environmentId: environments[1]!.id } } });
+    const production = await prisma.featureState.findUniqueOrThrow({
+      where: { featureId_environmentId: { featureId: feature.id, environmentId: environments[1]!.id } },
+    });
 
     const notesOf = (item: (typeof items)[number]) =>
-      gl.sim.notes(item.gitlabProjectId, "issue", item.iid).filter((note) => !note.system && hasNoteMarker(note.body as string, feature.id));
-    const shows = (value: string) => (item: (typeof items)[number]) => notesOf(item).some((note) => (note.body as string).includes(value));
+      gl.sim
+        .notes(item.gitlabProjectId, "issue", item.iid)
+        .filter((note) => !note.system && hasNoteMarker(note.body as string, feature.id));
+    const shows = (value: string) => (item: (typeof items)[number]) =>
+      notesOf(item).some((note) => (note.body as string).includes(value));
     const duplicates = () => items.filter((item) => notesOf(item).length > 1).length;
     const byMethod = () => {
       const counts = new Map<string, number>();
@@ -97,12 +109,16 @@ async function main() {
         const key = `${request.method}${request.status === 429 ? " (429)" : ""}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
-      return [...counts.entries()].sort().map(([method, count]) => `${method} ${count}`).join(", ");
+      return [...counts.entries()]
+        .sort()
+        .map(([method, count]) => `${method} ${count}`)
+        .join(", ");
     };
     async function until(done: () => boolean): Promise<number> {
       const started = performance.now();
       while (!done()) {
-        if (performance.now() - started > TIMEOUT_MS) throw new Error(`Not every note was right after ${TIMEOUT_MS / 1000} s`);
+        if (performance.now() - started > TIMEOUT_MS)
+          throw new Error(`Not every note was right after ${TIMEOUT_MS / 1000} s`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return performance.now() - started;
@@ -118,11 +134,21 @@ async function main() {
     const linkStart = performance.now();
     // What a change to the feature queues (one job per linked item); with no note yet, each job creates it.
     await prisma.$transaction((tx) =>
-      queueStatusNoteSyncs(tx, { organisationId: organisation.id, projectId: project.id, featureId: feature.id, action: "UPDATE", entityType: "feature_state", entityId: production.id, summary: "bench" }),
+      queueStatusNoteSyncs(tx, {
+        organisationId: organisation.id,
+        projectId: project.id,
+        featureId: feature.id,
+        action: "UPDATE",
+        entityType: "feature_state",
+        entityId: production.id,
+        summary: "bench",
+      }),
     );
     kickJobRunner();
     await until(() => items.every((item) => notesOf(item).length > 0));
-    console.log(`  link phase (notes created): ${seconds(performance.now() - linkStart)}; GitLab requests: ${byMethod()}; duplicates: ${duplicates()}`);
+    console.log(
+      `  link phase (notes created): ${seconds(performance.now() - linkStart)}; GitLab requests: ${byMethod()}; duplicates: ${duplicates()}`,
+    );
 
     let value = 0;
     async function toggleAndWait(label: string) {
@@ -130,7 +156,10 @@ async function main() {
       const wanted = `\`run-${value}\``;
       gl.sim.clearRequests();
       const started = performance.now();
-      await updateFeatureState(actor, environments[1]!.apiKey, production.id, { enabled: value % 2 === 1, feature_state_value: `run-${value}` });
+      await updateFeatureState(actor, environments[1]!.apiKey, production.id, {
+        enabled: value % 2 === 1,
+        feature_state_value: `run-${value}`,
+      });
       kickJobRunner();
       await until(() => items.every(shows(wanted)));
       const elapsed = performance.now() - started;

@@ -29,7 +29,8 @@ async function main() {
   const { prisma } = await import("@/lib/db/client");
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { createApiKey } = await import("@/lib/auth/api-keys");
-  const linksRoute = await import("@/app/api/v1/projects/[projectId]/features/[featureId]/feature-external-resources/route");
+  const linksRoute =
+    await import("@/app/api/v1/projects/[projectId]/features/[featureId]/feature-external-resources/route");
 
   const database = await openBenchDatabase(dataDir, usePostgres);
   const gl = await startGitLabSimulator({ port: 0 });
@@ -42,8 +43,18 @@ async function main() {
       const projectPath = `acme/bench/service-${n}`;
       const id = gl.sim.createProject({ path_with_namespace: projectPath, name: `Service ${n}` });
       for (let i = 1; i <= ITEMS_PER_KIND; i++) {
-        gl.sim.createIssue(id, { title: `Issue ${i} of service ${n}`, labels: ["bench"], state: i % 3 === 0 ? "closed" : "opened", author_id: seed.users.alice });
-        gl.sim.createMergeRequest(id, { title: `MR ${i} of service ${n}`, source_branch: `bench/${i}`, state: i % 4 === 0 ? "merged" : "opened", author_id: seed.users.bob });
+        gl.sim.createIssue(id, {
+          title: `Issue ${i} of service ${n}`,
+          labels: ["bench"],
+          state: i % 3 === 0 ? "closed" : "opened",
+          author_id: seed.users.alice,
+        });
+        gl.sim.createMergeRequest(id, {
+          title: `MR ${i} of service ${n}`,
+          source_branch: `bench/${i}`,
+          state: i % 4 === 0 ? "merged" : "opened",
+          author_id: seed.users.bob,
+        });
       }
       gitlabProjects.push({ id, path: projectPath });
     }
@@ -86,18 +97,29 @@ async function main() {
     const links = await prisma.externalResource.count({ where: { featureId: feature.id } });
 
     const list = async () => {
-      const req = new Request(`http://localhost:3000/api/v1/projects/${project.id}/features/${feature.id}/feature-external-resources/`, {
-        headers: { authorization: `Api-Key ${key}` },
-      });
+      const req = new Request(
+        `http://localhost:3000/api/v1/projects/${project.id}/features/${feature.id}/feature-external-resources/`,
+        {
+          headers: { authorization: `Api-Key ${key}` },
+        },
+      );
       const started = performance.now();
-      const res = await linksRoute.GET(req, { params: Promise.resolve({ projectId: String(project.id), featureId: String(feature.id) }) });
+      const res = await linksRoute.GET(req, {
+        params: Promise.resolve({ projectId: String(project.id), featureId: String(feature.id) }),
+      });
       const body = (await res.json()) as { results: { metadata: { stale: boolean } }[] };
       const elapsed = performance.now() - started;
-      if (res.status !== 200 || body.results.length !== links) throw new Error(`Listing answered ${res.status} with ${body.results?.length} rows`);
-      if (body.results.some((row) => row.metadata.stale)) throw new Error("GitLab did not answer the refresh: rows came back stale");
+      if (res.status !== 200 || body.results.length !== links)
+        throw new Error(`Listing answered ${res.status} with ${body.results?.length} rows`);
+      if (body.results.some((row) => row.metadata.stale))
+        throw new Error("GitLab did not answer the refresh: rows came back stale");
       return elapsed;
     };
-    const makeStale = () => prisma.externalResource.updateMany({ where: { featureId: feature.id }, data: { metadataRefreshedAt: longAgo } });
+    const makeStale = () =>
+      prisma.externalResource.updateMany({
+        where: { featureId: feature.id },
+        data: { metadataRefreshedAt: longAgo },
+      });
 
     // The first listing rewrites every row (the placeholders differ from GitLab); it also warms up
     // the JIT and the connection pool, so it is reported apart.
@@ -123,15 +145,29 @@ async function main() {
     const warmRequests = gl.sim.requests().length;
 
     const groups = GITLAB_PROJECTS * 2;
-    console.log(`bench:links — ${links} links over ${GITLAB_PROJECTS} GitLab projects × 2 kinds, ${database.label}`);
-    console.log(`  GitLab requests per cold listing: ${worstRequests} (${groups} project/kind groups; at most ${worstPerGroup} per group, limit ${MAX_REQUESTS_PER_GROUP})`);
+    console.log(
+      `bench:links — ${links} links over ${GITLAB_PROJECTS} GitLab projects × 2 kinds, ${database.label}`,
+    );
+    console.log(
+      `  GitLab requests per cold listing: ${worstRequests} (${groups} project/kind groups; at most ${worstPerGroup} per group, limit ${MAX_REQUESTS_PER_GROUP})`,
+    );
     console.log(`  GitLab requests over ${warm.length} warm listings: ${warmRequests}`);
     console.log(`  first listing (all ${links} rows re-read and rewritten): ${ms(first)}`);
-    console.log(`  cold (stale, re-read from GitLab), ${cold.length} runs: median ${ms(percentile(cold, 50))}, p95 ${ms(percentile(cold, 95))}`);
-    console.log(`  warm (cached), ${warm.length} runs: median ${ms(percentile(warm, 50))}, p95 ${ms(percentile(warm, 95))}`);
+    console.log(
+      `  cold (stale, re-read from GitLab), ${cold.length} runs: median ${ms(percentile(cold, 50))}, p95 ${ms(percentile(cold, 95))}`,
+    );
+    console.log(
+      `  warm (cached), ${warm.length} runs: median ${ms(percentile(warm, 50))}, p95 ${ms(percentile(warm, 95))}`,
+    );
 
-    if (worstPerGroup > MAX_REQUESTS_PER_GROUP || worstRequests > groups * MAX_REQUESTS_PER_GROUP || warmRequests > 0) {
-      console.error("FAIL: listing linked items makes more GitLab requests than one per GitLab project and kind");
+    if (
+      worstPerGroup > MAX_REQUESTS_PER_GROUP ||
+      worstRequests > groups * MAX_REQUESTS_PER_GROUP ||
+      warmRequests > 0
+    ) {
+      console.error(
+        "FAIL: listing linked items makes more GitLab requests than one per GitLab project and kind",
+      );
       process.exitCode = 1;
     }
   } finally {

@@ -22,7 +22,10 @@ const flag = (name: string) => {
 };
 const usePostgres = args.includes("--postgres");
 const DURATION = Math.max(1, Number(flag("--duration") ?? 5));
-const LEVELS = (flag("--concurrency") ?? "1,4,16,64").split(",").map(Number).filter((n) => n > 0);
+const LEVELS = (flag("--concurrency") ?? "1,4,16,64")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const ITEMS = 20;
 const SECRET = "bench-webhook-secret";
 const root = path.resolve(import.meta.dirname, "..");
@@ -56,7 +59,9 @@ async function seed(): Promise<{ projectId: number; gitlabProjectId: number }> {
   try {
     const gitlabProjectId = 4242;
     const organisation = await prisma.organisation.create({ data: { name: "Bench" } });
-    const project = await prisma.project.create({ data: { name: "Webhook bench", organisationId: organisation.id } });
+    const project = await prisma.project.create({
+      data: { name: "Webhook bench", organisationId: organisation.id },
+    });
     await prisma.gitLabIntegration.create({
       data: {
         projectId: project.id,
@@ -73,7 +78,9 @@ async function seed(): Promise<{ projectId: number; gitlabProjectId: number }> {
     });
     await ensureGitLabSystemTags(prisma, project.id);
     for (let iid = 1; iid <= ITEMS; iid++) {
-      const feature = await prisma.feature.create({ data: { projectId: project.id, name: `bench_feature_${iid}` } });
+      const feature = await prisma.feature.create({
+        data: { projectId: project.id, name: `bench_feature_${iid}` },
+      });
       await prisma.externalResource.create({
         data: {
           featureId: feature.id,
@@ -93,12 +100,16 @@ async function seed(): Promise<{ projectId: number; gitlabProjectId: number }> {
 }
 
 async function startServer(port: number): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
-    cwd: root,
-    env: { ...process.env, ...serverEnv },
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
+  const server = spawn(
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
+    {
+      cwd: root,
+      env: { ...process.env, ...serverEnv },
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
+    },
+  );
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
@@ -114,10 +125,18 @@ async function startServer(port: number): Promise<ChildProcess> {
 
 /** A real 2026 gitlab.com issue-event body, pointed at our project; `%…%` marks the fields each request changes. */
 function deliveryTemplate(gitlabProjectId: number): string {
-  const body = JSON.parse(fs.readFileSync(path.join(root, "tests/fixtures/gitlab-webhooks/work_item_task_close.json"), "utf8"));
+  const body = JSON.parse(
+    fs.readFileSync(path.join(root, "tests/fixtures/gitlab-webhooks/work_item_task_close.json"), "utf8"),
+  );
   body.project.id = gitlabProjectId;
   body.project.path_with_namespace = "acme/web";
-  Object.assign(body.object_attributes, { project_id: gitlabProjectId, iid: "%IID%", state: "%STATE%", action: "%ACTION%", updated_at: "%UPDATED%" });
+  Object.assign(body.object_attributes, {
+    project_id: gitlabProjectId,
+    iid: "%IID%",
+    state: "%STATE%",
+    action: "%ACTION%",
+    updated_at: "%UPDATED%",
+  });
   return JSON.stringify(body).replace('"%IID%"', "%IID%");
 }
 
@@ -158,7 +177,12 @@ interface Row {
 
 const rate = (result: Result) => result.requests.total / result.duration;
 
-async function run(url: string, concurrency: number, options: Partial<Parameters<typeof autocannon>[0]>, duration = DURATION): Promise<Result> {
+async function run(
+  url: string,
+  concurrency: number,
+  options: Partial<Parameters<typeof autocannon>[0]>,
+  duration = DURATION,
+): Promise<Result> {
   return autocannon({ url, connections: concurrency, duration, timeout: 30, ...options });
 }
 
@@ -195,17 +219,32 @@ async function main() {
 
     const check = await fetch(`${base}/api/v1/gitlab-webhook/${projectId}/`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-gitlab-event": "Issue Hook", "x-gitlab-token": SECRET, "idempotency-key": randomUUID() },
-      body: template.replace("%IID%", "1").replace("%STATE%", "closed").replace("%ACTION%", "close").replace("%UPDATED%", new Date(Date.now() + 86_400_000).toISOString()),
+      headers: {
+        "content-type": "application/json",
+        "x-gitlab-event": "Issue Hook",
+        "x-gitlab-token": SECRET,
+        "idempotency-key": randomUUID(),
+      },
+      body: template
+        .replace("%IID%", "1")
+        .replace("%STATE%", "closed")
+        .replace("%ACTION%", "close")
+        .replace("%UPDATED%", new Date(Date.now() + 86_400_000).toISOString()),
     });
     const answer = (await check.json()) as { status: string };
 
     const database = usePostgres ? "PostgreSQL (temporary server)" : "embedded database (PGlite)";
-    console.log(`\nbench:webhook — production build, ${database}, ${os.cpus().length} CPUs, ${DURATION} s per run, autocannon on the same machine`);
-    console.log(`  webhook: POST /api/v1/gitlab-webhook/${projectId}/ (${Buffer.byteLength(template)} B body, unique Idempotency-Key; each flips an issue and re-tags its feature)`);
+    console.log(
+      `\nbench:webhook — production build, ${database}, ${os.cpus().length} CPUs, ${DURATION} s per run, autocannon on the same machine`,
+    );
+    console.log(
+      `  webhook: POST /api/v1/gitlab-webhook/${projectId}/ (${Buffer.byteLength(template)} B body, unique Idempotency-Key; each flips an issue and re-tags its feature)`,
+    );
     console.log("  ceiling: GET /api/health (same server: routing + one SELECT 1)\n");
     const pad = (text: string | number, width: number) => String(text).padStart(width);
-    console.log(`${pad("conc.", 6)} | ${pad("webhook req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} ${pad("non-2xx", 8)} | ${pad("ceiling req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} | ${pad("share", 6)}`);
+    console.log(
+      `${pad("conc.", 6)} | ${pad("webhook req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} ${pad("non-2xx", 8)} | ${pad("ceiling req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} | ${pad("share", 6)}`,
+    );
     for (const concurrency of LEVELS) {
       const hook = rows.find((row) => row.label === "webhook" && row.concurrency === concurrency)!.result;
       const ceiling = rows.find((row) => row.label === "health" && row.concurrency === concurrency)!.result;
@@ -215,7 +254,9 @@ async function main() {
       );
     }
     console.log(`\n  check delivery after the runs: HTTP ${check.status} ${answer.status}`);
-    const failures = rows.filter((row) => row.label === "webhook").reduce((sum, row) => sum + row.result.non2xx + row.result.errors, 0);
+    const failures = rows
+      .filter((row) => row.label === "webhook")
+      .reduce((sum, row) => sum + row.result.non2xx + row.result.errors, 0);
     if (failures > 0 || answer.status !== "applied") process.exitCode = 1;
   } finally {
     if (server?.pid && server.exitCode === null) {

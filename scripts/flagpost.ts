@@ -61,10 +61,16 @@ async function run(argv: string[]): Promise<void> {
         name: values.name,
         organisation_name: values["organisation-name"],
       });
-      if (!input.success) throw new UsageError(input.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+      if (!input.success)
+        throw new UsageError(input.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
       await ensureDatabase();
       const { user, organisation } = await createAdmin(
-        { email: input.data.email, password: input.data.password, name: input.data.name, organisationName: input.data.organisation_name },
+        {
+          email: input.data.email,
+          password: input.data.password,
+          name: input.data.name,
+          organisationName: input.data.organisation_name,
+        },
         { onlyIfFirst: false },
       );
       process.stderr.write(`Created administrator ${user.email} of organisation "${organisation.name}".\n`);
@@ -76,7 +82,9 @@ async function run(argv: string[]): Promise<void> {
       if (!role) throw new UsageError(`--role must be read-only, editor or admin, not "${values.role}"`);
       const lifetime = values["expires-in"] === undefined ? null : parseDuration(values["expires-in"]);
       if (lifetime === null && values["expires-in"] !== undefined) {
-        throw new UsageError(`--expires-in must be a number and a unit (m, h, d or w), e.g. 30d or 12h, not "${values["expires-in"]}"`);
+        throw new UsageError(
+          `--expires-in must be a number and a unit (m, h, d or w), e.g. 30d or 12h, not "${values["expires-in"]}"`,
+        );
       }
       await ensureDatabase();
       const organisations = await prisma.organisation.findMany({ orderBy: { id: "asc" } });
@@ -84,13 +92,18 @@ async function run(argv: string[]): Promise<void> {
       let organisationId = organisations[0]!.id;
       if (values.organisation) {
         organisationId = Number(values.organisation);
-        if (!organisations.some((org) => org.id === organisationId)) throw new UsageError(`No organisation with id ${values.organisation}`);
+        if (!organisations.some((org) => org.id === organisationId))
+          throw new UsageError(`No organisation with id ${values.organisation}`);
       } else if (organisations.length > 1) {
-        throw new UsageError(`Several organisations exist; pass --organisation <id> (${organisations.map((o) => `${o.id}: ${o.name}`).join(", ")})`);
+        throw new UsageError(
+          `Several organisations exist; pass --organisation <id> (${organisations.map((o) => `${o.id}: ${o.name}`).join(", ")})`,
+        );
       }
       const expiresAt = lifetime === null ? null : new Date(Date.now() + lifetime);
       const { key } = await createApiKey(organisationId, values.name.trim(), prisma, { role, expiresAt });
-      process.stderr.write(`Created ${role.toLowerCase().replace("_", "-")} API key "${values.name.trim()}"${expiresAt ? `, expiring ${expiresAt.toISOString()}` : ""}.\n`);
+      process.stderr.write(
+        `Created ${role.toLowerCase().replace("_", "-")} API key "${values.name.trim()}"${expiresAt ? `, expiring ${expiresAt.toISOString()}` : ""}.\n`,
+      );
       process.stdout.write(`${key}\n`);
       return;
     }
@@ -125,7 +138,12 @@ run(process.argv.slice(2))
       error instanceof EnvError ||
       error instanceof EmbeddedDatabaseBusyError ||
       error instanceof DatabaseUnreachableError ||
-      (error instanceof Error && error.name === "TypeError" && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"));
-    process.stderr.write(`flagpost: ${known ? (error as Error).message : `unexpected error: ${String(error instanceof Error ? error.stack : error)}`}\n`);
+      (error instanceof Error &&
+        error.name === "TypeError" &&
+        "code" in error &&
+        String(error.code).startsWith("ERR_PARSE_ARGS"));
+    process.stderr.write(
+      `flagpost: ${known ? (error as Error).message : `unexpected error: ${String(error instanceof Error ? error.stack : error)}`}\n`,
+    );
     process.exit(error instanceof UsageError ? 2 : 1);
   });

@@ -41,7 +41,9 @@ if (process.env.FLAGPOST_TEST_SKIP_POSTGRES === "1") {
     results.push({ name: "Integration tests (PostgreSQL)", ok: false, seconds: 0 });
   }
   if (server) {
-    stage("Integration tests (PostgreSQL)", "npx", ["vitest", "run", "--project", "integration"], { TEST_DATABASE_URL: server.url });
+    stage("Integration tests (PostgreSQL)", "npx", ["vitest", "run", "--project", "integration"], {
+      TEST_DATABASE_URL: server.url,
+    });
     server.stop();
   }
 }
@@ -49,7 +51,9 @@ if (process.env.FLAGPOST_TEST_SKIP_POSTGRES === "1") {
 if (process.env.FLAGPOST_TEST_SKIP_E2E === "1") {
   skip("End-to-end tests", "FLAGPOST_TEST_SKIP_E2E=1");
 } else if (!fs.existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) {
-  process.stdout.write("\nChromium not found at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)\n");
+  process.stdout.write(
+    "\nChromium not found at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)\n",
+  );
   results.push({ name: "End-to-end tests", ok: false, seconds: 0 });
 } else if (stage("Production build", "npx", ["next", "build"])) {
   stage("End-to-end tests (Playwright, Chromium)", "npx", ["playwright", "test"]);
@@ -57,7 +61,9 @@ if (process.env.FLAGPOST_TEST_SKIP_E2E === "1") {
 
 process.stdout.write("\n━━ Summary ━━\n");
 for (const { name, ok, skipped, seconds } of results) {
-  process.stdout.write(`${skipped ? "SKIP" : ok ? "PASS" : "FAIL"}  ${name}${seconds ? `  (${seconds.toFixed(0)} s)` : ""}\n`);
+  process.stdout.write(
+    `${skipped ? "SKIP" : ok ? "PASS" : "FAIL"}  ${name}${seconds ? `  (${seconds.toFixed(0)} s)` : ""}\n`,
+  );
 }
 process.stdout.write(`Total ${((Date.now() - overall) / 1000 / 60).toFixed(1)} min\n`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

@@ -12,7 +12,6 @@ import { routes } from "@/lib/client/routes";
 const actionTone = { CREATE: "success", UPDATE: "accent", DELETE: "danger" } as const;
 const actionLabel = { CREATE: "Created", UPDATE: "Updated", DELETE: "Deleted" } as const;
 
-
 function describe(value: unknown): string {
   return value === null || value === undefined ? "no value" : JSON.stringify(value);
 }
@@ -48,7 +47,13 @@ interface AuditLogTableProps {
   showFeature?: boolean;
 }
 
-export function AuditLogTable({ entries, projectId, environmentsById, fallbackEnvironmentKey, showFeature = true }: AuditLogTableProps) {
+export function AuditLogTable({
+  entries,
+  projectId,
+  environmentsById,
+  fallbackEnvironmentKey,
+  showFeature = true,
+}: AuditLogTableProps) {
   return (
     <Table caption="Audit log entries">
       <THead>
@@ -76,21 +81,32 @@ export function AuditLogTable({ entries, projectId, environmentsById, fallbackEn
                 {entry.actor ?? "System"}
               </TD>
               <TD>
-                <Badge tone={actionTone[entry.action] ?? "neutral"}>{actionLabel[entry.action] ?? entry.action}</Badge>
+                <Badge tone={actionTone[entry.action] ?? "neutral"}>
+                  {actionLabel[entry.action] ?? entry.action}
+                </Badge>
               </TD>
               <TD>
                 <p>{entry.summary}</p>
                 <Changes changes={entry.changes} />
               </TD>
               <TD className="text-zinc-700 dark:text-zinc-300">
-                {environment ? environment.name : entry.environment ? <span className="text-zinc-400">Deleted</span> : "—"}
+                {environment ? (
+                  environment.name
+                ) : entry.environment ? (
+                  <span className="text-zinc-400">Deleted</span>
+                ) : (
+                  "—"
+                )}
               </TD>
               {showFeature && (
                 <TD>
                   {entry.feature && featureEnvironmentKey ? (
                     <Link
                       href={routes.feature(projectId, featureEnvironmentKey, entry.feature)}
-                      className={cx("rounded text-accent-700 hover:underline dark:text-accent-300", focusRing)}
+                      className={cx(
+                        "rounded text-accent-700 hover:underline dark:text-accent-300",
+                        focusRing,
+                      )}
                       aria-label={`Open the feature of: ${entry.summary}`}
                     >
                       Open

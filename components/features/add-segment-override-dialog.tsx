@@ -30,11 +30,21 @@ interface AddSegmentOverrideDialogProps {
   takenSegmentIds: number[];
 }
 
-export function AddSegmentOverrideDialog({ open, onClose, feature, environment, takenSegmentIds }: AddSegmentOverrideDialogProps) {
+export function AddSegmentOverrideDialog({
+  open,
+  onClose,
+  feature,
+  environment,
+  takenSegmentIds,
+}: AddSegmentOverrideDialogProps) {
   const createOverride = useCreateSegmentOverride(feature.project, feature.id);
   const [segmentSearch, setSegmentSearch] = useState("");
   const search = useDebouncedValue(segmentSearch.trim());
-  const segments = useSegments(feature.project, { search: search || undefined, page_size: 100 }, { enabled: open });
+  const segments = useSegments(
+    feature.project,
+    { search: search || undefined, page_size: 100 },
+    { enabled: open },
+  );
   const form = useSchemaForm(addOverrideForm, { enabled: true, feature_state_value: valueDraftOf(null) });
   const value = useValueDraftField(form.control, "feature_state_value");
   const { errors } = form.formState;
@@ -65,7 +75,13 @@ export function AddSegmentOverrideDialog({ open, onClose, feature, environment, 
         <Select
           label="Segment"
           {...fieldProps(form, "segment", { valueAsNumber: true })}
-          placeholder={segments.isPending ? "Loading segments…" : options.length ? "Choose a segment…" : "No segments found"}
+          placeholder={
+            segments.isPending
+              ? "Loading segments…"
+              : options.length
+                ? "Choose a segment…"
+                : "No segments found"
+          }
           options={options}
           hint={segments.isError ? "Could not load segments." : undefined}
         />

@@ -22,7 +22,13 @@ interface CreateFeatureDialogProps {
 
 export function CreateFeatureDialog({ open, onClose, projectId, tags }: CreateFeatureDialogProps) {
   const createFeature = useCreateFeature(projectId);
-  const form = useSchemaForm(createFeatureForm, { name: "", description: "", default_enabled: false, initial_value: valueDraftOf(null), tags: [] });
+  const form = useSchemaForm(createFeatureForm, {
+    name: "",
+    description: "",
+    default_enabled: false,
+    initial_value: valueDraftOf(null),
+    tags: [],
+  });
   const value = useValueDraftField(form.control, "initial_value");
   const { errors } = form.formState;
   const userTags = tags.filter((tag) => !tag.is_system_tag);
@@ -38,7 +44,11 @@ export function CreateFeatureDialog({ open, onClose, projectId, tags }: CreateFe
       size="lg"
       submitLabel="Create feature"
       onSubmit={(data) =>
-        createFeature.mutateAsync({ ...data, description: data.description || undefined, tags: data.tags?.length ? data.tags : undefined })
+        createFeature.mutateAsync({
+          ...data,
+          description: data.description || undefined,
+          tags: data.tags?.length ? data.tags : undefined,
+        })
       }
       savedMessage={(feature) => `Created feature ${feature.name}`}
     >
@@ -52,7 +62,11 @@ export function CreateFeatureDialog({ open, onClose, projectId, tags }: CreateFe
         required
       />
       <TextField label="Description" multiline rows={2} {...fieldProps(form, "description")} />
-      <Checkbox label="Enabled by default" hint="The feature starts on in every environment." {...form.register("default_enabled")} />
+      <Checkbox
+        label="Enabled by default"
+        hint="The feature starts on in every environment."
+        {...form.register("default_enabled")}
+      />
       <ValueEditor draft={value} error={errors.initial_value?.message} label="Initial value" />
       {userTags.length > 0 && (
         <fieldset className="space-y-2">
@@ -64,7 +78,12 @@ export function CreateFeatureDialog({ open, onClose, projectId, tags }: CreateFe
                 label={<TagChip tag={tag} />}
                 checked={selectedTags.includes(tag.id)}
                 onChange={(event) =>
-                  form.setValue("tags", event.target.checked ? [...selectedTags, tag.id] : selectedTags.filter((id) => id !== tag.id))
+                  form.setValue(
+                    "tags",
+                    event.target.checked
+                      ? [...selectedTags, tag.id]
+                      : selectedTags.filter((id) => id !== tag.id),
+                  )
                 }
               />
             ))}

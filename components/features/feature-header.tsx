@@ -74,21 +74,32 @@ export function FeatureHeader({ feature, environment, canEdit, onCreateCleanupIs
   return (
     <div className="mb-6 space-y-3">
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <h1 className="font-mono text-xl font-semibold tracking-tight break-all text-zinc-900 dark:text-zinc-50">{feature.name}</h1>
+        <h1 className="font-mono text-xl font-semibold tracking-tight break-all text-zinc-900 dark:text-zinc-50">
+          {feature.name}
+        </h1>
         <div className="flex flex-wrap items-center gap-3">
           <span title="Long-lived flags such as kill switches: never listed as stale">
             <Switch
               label="Mark as permanent"
               showLabel
               size="sm"
-              checked={(updateFeature.isPending ? updateFeature.variables?.is_permanent : undefined) ?? feature.is_permanent}
+              checked={
+                (updateFeature.isPending ? updateFeature.variables?.is_permanent : undefined) ??
+                feature.is_permanent
+              }
               disabled={!canEdit || updateFeature.isPending}
               onCheckedChange={(permanent) =>
                 updateFeature.mutate(
                   { is_permanent: permanent },
                   {
-                    onSuccess: () => toast.success(permanent ? `${feature.name} is permanent: never listed as stale` : `${feature.name} is no longer permanent`),
-                    onError: (error) => toast.error(`Could not change ${feature.name}: ${errorMessage(error)}`),
+                    onSuccess: () =>
+                      toast.success(
+                        permanent
+                          ? `${feature.name} is permanent: never listed as stale`
+                          : `${feature.name} is no longer permanent`,
+                      ),
+                    onError: (error) =>
+                      toast.error(`Could not change ${feature.name}: ${errorMessage(error)}`),
                   },
                 )
               }
@@ -115,11 +126,7 @@ export function FeatureHeader({ feature, environment, canEdit, onCreateCleanupIs
             {feature.description || <span className="italic">No description.</span>}
           </p>
           {canEdit && (
-            <Button
-              variant="ghost"
-              size="sm"
-              onClick={() => setEditing(true)}
-            >
+            <Button variant="ghost" size="sm" onClick={() => setEditing(true)}>
               Edit description
             </Button>
           )}
@@ -138,8 +145,8 @@ export function FeatureHeader({ feature, environment, canEdit, onCreateCleanupIs
         }}
       >
         <p>
-          <strong className="font-mono">{feature.name}</strong> is removed from every environment, together with its segment overrides.
-          Applications asking for it will fall back to their own defaults.
+          <strong className="font-mono">{feature.name}</strong> is removed from every environment, together
+          with its segment overrides. Applications asking for it will fall back to their own defaults.
         </p>
         <p>Its history stays in the audit log.</p>
       </ConfirmDialog>

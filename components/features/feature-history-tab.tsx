@@ -21,7 +21,13 @@ export function FeatureHistoryTab({ context }: { context: FeatureTabContext }) {
   const history = useAuditLog(projectId, { feature: feature.id, page, page_size: PAGE_SIZE });
   const environments = useEnvironments(projectId);
   const environmentsById = useMemo(
-    () => new Map((environments.data?.results ?? []).map((environment): [number, Environment] => [environment.id, environment])),
+    () =>
+      new Map(
+        (environments.data?.results ?? []).map((environment): [number, Environment] => [
+          environment.id,
+          environment,
+        ]),
+      ),
     [environments.data],
   );
 
@@ -30,13 +36,28 @@ export function FeatureHistoryTab({ context }: { context: FeatureTabContext }) {
       {history.isPending ? (
         <TableSkeleton rows={5} columns={5} label="Loading history…" />
       ) : history.isError ? (
-        <ErrorState title="Could not load the history" error={history.error} onRetry={() => void history.refetch()} />
+        <ErrorState
+          title="Could not load the history"
+          error={history.error}
+          onRetry={() => void history.refetch()}
+        />
       ) : history.data.count === 0 ? (
         <EmptyState title="No history yet" />
       ) : (
         <>
-          <AuditLogTable entries={history.data.results} projectId={projectId} environmentsById={environmentsById} showFeature={false} />
-          <Pager page={page} pageSize={PAGE_SIZE} count={history.data.count} onPageChange={(next) => setQuery({ page: next })} noun="entries" />
+          <AuditLogTable
+            entries={history.data.results}
+            projectId={projectId}
+            environmentsById={environmentsById}
+            showFeature={false}
+          />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            count={history.data.count}
+            onPageChange={(next) => setQuery({ page: next })}
+            noun="entries"
+          />
         </>
       )}
     </Section>

@@ -13,15 +13,28 @@ import { routes } from "@/lib/client/routes";
 // Where a flag is in its life, above the feature's tabs: archived (restore it), ready to delete
 // (its cleanup issue closed: archive it in one click) or stale (its work is done: clean it up).
 
-function Banner({ tone, title, children, action }: { tone: "success" | "warning" | "neutral"; title: string; children: ReactNode; action?: ReactNode }) {
+function Banner({
+  tone,
+  title,
+  children,
+  action,
+}: {
+  tone: "success" | "warning" | "neutral";
+  title: string;
+  children: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <section
       aria-label={title}
       className={cx(
         "mb-6 flex flex-wrap items-center justify-between gap-3 rounded-lg border px-4 py-3 text-sm",
-        tone === "success" && "border-emerald-200 bg-emerald-50 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950/60 dark:text-emerald-100",
-        tone === "warning" && "border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950/60 dark:text-amber-100",
-        tone === "neutral" && "border-zinc-200 bg-zinc-50 text-zinc-800 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-200",
+        tone === "success" &&
+          "border-emerald-200 bg-emerald-50 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950/60 dark:text-emerald-100",
+        tone === "warning" &&
+          "border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950/60 dark:text-amber-100",
+        tone === "neutral" &&
+          "border-zinc-200 bg-zinc-50 text-zinc-800 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-200",
       )}
     >
       <div className="space-y-0.5">
@@ -33,14 +46,25 @@ function Banner({ tone, title, children, action }: { tone: "success" | "warning"
   );
 }
 
-export function FeatureLifecycleBanner({ feature, canEdit, onCreateCleanupIssue }: { feature: Feature; canEdit: boolean; onCreateCleanupIssue?: () => void }) {
+export function FeatureLifecycleBanner({
+  feature,
+  canEdit,
+  onCreateCleanupIssue,
+}: {
+  feature: Feature;
+  canEdit: boolean;
+  onCreateCleanupIssue?: () => void;
+}) {
   const update = useUpdateFeature(feature.project, feature.id);
   const setArchived = (archived: boolean) =>
     update.mutate(
       { is_archived: archived },
       {
         onSuccess: () => toast.success(archived ? `Archived ${feature.name}` : `Restored ${feature.name}`),
-        onError: (error) => toast.error(`Could not ${archived ? "archive" : "restore"} ${feature.name}: ${errorMessage(error)}`),
+        onError: (error) =>
+          toast.error(
+            `Could not ${archived ? "archive" : "restore"} ${feature.name}: ${errorMessage(error)}`,
+          ),
       },
     );
 
@@ -57,7 +81,8 @@ export function FeatureLifecycleBanner({ feature, canEdit, onCreateCleanupIssue 
           )
         }
       >
-        This flag is hidden from the features list and no longer reported on GitLab. Its states, links and history are kept.
+        This flag is hidden from the features list and no longer reported on GitLab. Its states, links and
+        history are kept.
       </Banner>
     );
   }
@@ -74,7 +99,8 @@ export function FeatureLifecycleBanner({ feature, canEdit, onCreateCleanupIssue 
           )
         }
       >
-        Its cleanup issue is closed, so the code no longer reads this flag. Archive it: it leaves the features list and GitLab comments, and can be restored.
+        Its cleanup issue is closed, so the code no longer reads this flag. Archive it: it leaves the features
+        list and GitLab comments, and can be restored.
       </Banner>
     );
   }

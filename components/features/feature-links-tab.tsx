@@ -39,11 +39,13 @@ export function FeatureLinksTab({ context }: { context: FeatureTabContext }) {
   });
   const unlink = useUnlinkFeatureItem(feature.project, feature.id, {
     onSuccess: (_answer, unlinked) => toast.success(`Unlinked ${itemName(unlinked)}`),
-    onError: (error, unlinked) => toast.error(`Could not unlink ${itemName(unlinked)}: ${errorMessage(error)}`),
+    onError: (error, unlinked) =>
+      toast.error(`Could not unlink ${itemName(unlinked)}: ${errorMessage(error)}`),
   });
   const refresh = useRefreshFeatureLinks(feature.project, feature.id, {
     onSuccess: (rows) => {
-      if (rows.some((row) => row.metadata.stale)) toast.error("GitLab did not answer in time: showing what it said last.");
+      if (rows.some((row) => row.metadata.stale))
+        toast.error("GitLab did not answer in time: showing what it said last.");
       else toast.success("Refreshed from GitLab");
     },
     onError: (error) => toast.error(`Could not refresh from GitLab: ${errorMessage(error)}`),
@@ -52,14 +54,24 @@ export function FeatureLinksTab({ context }: { context: FeatureTabContext }) {
   const canEdit = permissions.canEdit;
   if (!gitlabIntegration) return null;
 
-  const linkedKeys = new Set((links.data ?? []).map((row) => `${row.metadata.gitlab_project_id}:${row.type}:${row.metadata.iid}`));
+  const linkedKeys = new Set(
+    (links.data ?? []).map((row) => `${row.metadata.gitlab_project_id}:${row.type}:${row.metadata.iid}`),
+  );
   const unlinkingName = unlinking ? itemName(unlinking) : "";
 
   return (
     <div className="space-y-10">
       {canEdit && (
-        <Section title="Link issue or merge request" description="Attach the GitLab work this flag belongs to; its state shows here and in the feature's GitLab tags.">
-          <LinkItemPicker projectId={feature.project} integration={gitlabIntegration} linkedKeys={linkedKeys} onLink={(variables) => link.mutate(variables)} />
+        <Section
+          title="Link issue or merge request"
+          description="Attach the GitLab work this flag belongs to; its state shows here and in the feature's GitLab tags."
+        >
+          <LinkItemPicker
+            projectId={feature.project}
+            integration={gitlabIntegration}
+            linkedKeys={linkedKeys}
+            onLink={(variables) => link.mutate(variables)}
+          />
         </Section>
       )}
 
@@ -73,7 +85,12 @@ export function FeatureLinksTab({ context }: { context: FeatureTabContext }) {
                 Create cleanup issue
               </Button>
             )}
-            <Button size="sm" onClick={() => refresh.mutate()} pending={refresh.isPending} disabled={!links.data?.length}>
+            <Button
+              size="sm"
+              onClick={() => refresh.mutate()}
+              pending={refresh.isPending}
+              disabled={!links.data?.length}
+            >
               Refresh
             </Button>
           </>
@@ -82,13 +99,23 @@ export function FeatureLinksTab({ context }: { context: FeatureTabContext }) {
         {links.isPending ? (
           <TableSkeleton rows={3} columns={5} label="Loading linked items…" />
         ) : links.isError ? (
-          <ErrorState title="Could not load linked items" error={links.error} onRetry={() => void links.refetch()} />
+          <ErrorState
+            title="Could not load linked items"
+            error={links.error}
+            onRetry={() => void links.refetch()}
+          />
         ) : links.data.length === 0 ? (
           <EmptyState title="No linked issues or merge requests">
-            {canEdit ? "Link the GitLab issue or merge request this flag is for, above." : "Editors can link the GitLab issues and merge requests this flag is for."}
+            {canEdit
+              ? "Link the GitLab issue or merge request this flag is for, above."
+              : "Editors can link the GitLab issues and merge requests this flag is for."}
           </EmptyState>
         ) : (
-          <LinkedItemsTable featureName={feature.name} links={links.data} onUnlink={canEdit ? setUnlinking : undefined} />
+          <LinkedItemsTable
+            featureName={feature.name}
+            links={links.data}
+            onUnlink={canEdit ? setUnlinking : undefined}
+          />
         )}
       </Section>
 
@@ -104,8 +131,9 @@ export function FeatureLinksTab({ context }: { context: FeatureTabContext }) {
           }}
         >
           <p>
-            <strong>{unlinking?.metadata.title}</strong> ({unlinkingName}) will no longer be linked to {feature.name}. It stays in GitLab; Flagpost removes its
-            “Flagpost” label there once no feature links it.
+            <strong>{unlinking?.metadata.title}</strong> ({unlinkingName}) will no longer be linked to{" "}
+            {feature.name}. It stays in GitLab; Flagpost removes its “Flagpost” label there once no feature
+            links it.
           </p>
         </ConfirmDialog>
       )}

@@ -51,7 +51,10 @@ export const featureRowIndicators: FeatureRowIndicator[] = [
     id: "stale",
     render: (feature) =>
       feature.stale && !feature.ready_to_delete ? (
-        <Badge tone="warning" title="Its linked issues and merge requests are done and its state has not changed for a while (see Stale flags)">
+        <Badge
+          tone="warning"
+          title="Its linked issues and merge requests are done and its state has not changed for a while (see Stale flags)"
+        >
           Stale
         </Badge>
       ) : null,
@@ -85,7 +88,10 @@ function RestoreButton({ feature }: { feature: Feature }) {
       onClick={() =>
         update.mutate(
           { is_archived: false },
-          { onSuccess: () => toast.success(`Restored ${feature.name}`), onError: (error) => toast.error(`Could not restore ${feature.name}: ${errorMessage(error)}`) },
+          {
+            onSuccess: () => toast.success(`Restored ${feature.name}`),
+            onError: (error) => toast.error(`Could not restore ${feature.name}: ${errorMessage(error)}`),
+          },
         )
       }
     >

@@ -23,19 +23,41 @@ interface StateControlProps {
   canEdit: boolean;
 }
 
-function target({ projectId, feature, environment, state }: StateControlProps & { state: { id: number } }): FeatureStateTarget {
-  return { projectId, apiKey: environment.api_key, stateId: state.id, featureName: feature.name, environmentName: environment.name };
+function target({
+  projectId,
+  feature,
+  environment,
+  state,
+}: StateControlProps & { state: { id: number } }): FeatureStateTarget {
+  return {
+    projectId,
+    apiKey: environment.api_key,
+    stateId: state.id,
+    featureName: feature.name,
+    environmentName: environment.name,
+  };
 }
 
 const toggleToasts: MutationOutcome<unknown, FeatureStateTarget & { enabled: boolean }> = {
-  onSuccess: (_state, target) => toast.success(`${target.featureName} turned ${target.enabled ? "on" : "off"} in ${target.environmentName}`),
+  onSuccess: (_state, target) =>
+    toast.success(
+      `${target.featureName} turned ${target.enabled ? "on" : "off"} in ${target.environmentName}`,
+    ),
   onError: (error, target) =>
-    toast.error(`Could not turn ${target.featureName} ${target.enabled ? "on" : "off"} in ${target.environmentName}: ${errorMessage(error)}`),
+    toast.error(
+      `Could not turn ${target.featureName} ${target.enabled ? "on" : "off"} in ${target.environmentName}: ${errorMessage(error)}`,
+    ),
 };
 
 export const valueChangeToasts: MutationOutcome<unknown, FeatureStateTarget & { value: FlagValue }> = {
-  onSuccess: (_state, target) => toast.success(`${target.featureName} in ${target.environmentName} is now ${describeFlagValue(target.value)}`),
-  onError: (error, target) => toast.error(`Could not change the value of ${target.featureName} in ${target.environmentName}: ${errorMessage(error)}`),
+  onSuccess: (_state, target) =>
+    toast.success(
+      `${target.featureName} in ${target.environmentName} is now ${describeFlagValue(target.value)}`,
+    ),
+  onError: (error, target) =>
+    toast.error(
+      `Could not change the value of ${target.featureName} in ${target.environmentName}: ${errorMessage(error)}`,
+    ),
 };
 
 export function FeatureStateSwitch(props: StateControlProps & { showLabel?: boolean }) {

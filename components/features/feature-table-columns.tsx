@@ -42,7 +42,10 @@ export const featureColumns: FeatureColumn[] = [
         <div className="flex flex-wrap items-center gap-2">
           <Link
             href={routes.feature(context.projectId, context.environment.api_key, feature.id)}
-            className={cx("rounded font-mono text-sm font-medium text-accent-700 hover:underline dark:text-accent-300", focusRing)}
+            className={cx(
+              "rounded font-mono text-sm font-medium text-accent-700 hover:underline dark:text-accent-300",
+              focusRing,
+            )}
           >
             {feature.name}
           </Link>
@@ -60,7 +63,9 @@ export const featureColumns: FeatureColumn[] = [
     id: "tags",
     header: () => "Tags",
     render: (feature, context) => {
-      const tags = feature.tags.map((id) => context.tagsById.get(id)).filter((tag): tag is Tag => Boolean(tag));
+      const tags = feature.tags
+        .map((id) => context.tagsById.get(id))
+        .filter((tag): tag is Tag => Boolean(tag));
       if (!tags.length) return <span className="text-zinc-400">—</span>;
       return (
         <ul className="flex max-w-64 flex-wrap gap-1" aria-label={`Tags of ${feature.name}`}>
@@ -109,7 +114,12 @@ export const featureColumns: FeatureColumn[] = [
     render: (feature, context) =>
       feature.num_segment_overrides > 0 ? (
         <Link
-          href={routes.feature(context.projectId, context.environment.api_key, feature.id, "segment-overrides")}
+          href={routes.feature(
+            context.projectId,
+            context.environment.api_key,
+            feature.id,
+            "segment-overrides",
+          )}
           className={cx("rounded text-accent-700 hover:underline dark:text-accent-300", focusRing)}
           aria-label={`${feature.num_segment_overrides} segment overrides of ${feature.name}`}
         >

@@ -32,10 +32,19 @@ export interface FeatureTab {
 
 export const featureTabs: FeatureTab[] = [
   { id: "value", label: "Value", render: (context) => <FeatureValueTab context={context} /> },
-  { id: "segment-overrides", label: "Segment overrides", render: (context) => <SegmentOverridesTab context={context} /> },
+  {
+    id: "segment-overrides",
+    label: "Segment overrides",
+    render: (context) => <SegmentOverridesTab context={context} />,
+  },
   { id: "tags", label: "Tags", render: (context) => <FeatureTagsTab context={context} /> },
   { id: "history", label: "History", render: (context) => <FeatureHistoryTab context={context} /> },
-  { id: "links", label: "Links", isVisible: (context) => context.gitlabIntegration !== null, render: (context) => <FeatureLinksTab context={context} /> },
+  {
+    id: "links",
+    label: "Links",
+    isVisible: (context) => context.gitlabIntegration !== null,
+    render: (context) => <FeatureLinksTab context={context} />,
+  },
 ];
 
 export function visibleFeatureTabs(context: FeatureTabContext): FeatureTab[] {

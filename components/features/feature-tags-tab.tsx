@@ -19,7 +19,13 @@ import { createTagBody } from "@/lib/validations/core";
 
 const DEFAULT_TAG_COLOUR = "#6837fc";
 
-function CreateTagForm({ onCreated, projectId }: { projectId: number; onCreated: (tagId: number, label: string) => void }) {
+function CreateTagForm({
+  onCreated,
+  projectId,
+}: {
+  projectId: number;
+  onCreated: (tagId: number, label: string) => void;
+}) {
   const createTag = useCreateTag(projectId);
   const form = useSchemaForm(createTagBody, { label: "", color: DEFAULT_TAG_COLOUR });
   const { errors } = form.formState;
@@ -62,7 +68,8 @@ export function FeatureTagsTab({ context }: { context: FeatureTabContext }) {
   // `tags` replaces the feature's non-system tags; system tags are kept by the server. While a
   // change is being saved, the boxes already show it (and snap back if it fails).
   const savedUserTagIds = userTags.filter((tag) => feature.tags.includes(tag.id)).map((tag) => tag.id);
-  const assignedUserTagIds = (updateFeature.isPending ? updateFeature.variables?.tags : undefined) ?? savedUserTagIds;
+  const assignedUserTagIds =
+    (updateFeature.isPending ? updateFeature.variables?.tags : undefined) ?? savedUserTagIds;
 
   const setUserTags = (ids: number[], message: string) =>
     updateFeature.mutate(
@@ -74,13 +81,16 @@ export function FeatureTagsTab({ context }: { context: FeatureTabContext }) {
     );
 
   if (tags.isPending) return <BlockSkeleton lines={4} label="Loading tags…" />;
-  if (tags.isError) return <ErrorState title="Could not load tags" error={tags.error} onRetry={() => void tags.refetch()} />;
+  if (tags.isError)
+    return <ErrorState title="Could not load tags" error={tags.error} onRetry={() => void tags.refetch()} />;
 
   return (
     <div className="space-y-10">
       <Section title="Tags" description="Tags group features and filter the feature list.">
         {userTags.length === 0 ? (
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">This project has no tags yet{canEdit ? "; create the first one below." : "."}</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            This project has no tags yet{canEdit ? "; create the first one below." : "."}
+          </p>
         ) : (
           <fieldset disabled={!canEdit || updateFeature.isPending} className="flex flex-wrap gap-x-6 gap-y-3">
             <legend className="sr-only">Tags of {feature.name}</legend>
@@ -94,7 +104,9 @@ export function FeatureTagsTab({ context }: { context: FeatureTabContext }) {
                   checked={assigned}
                   onChange={() =>
                     setUserTags(
-                      assigned ? assignedUserTagIds.filter((id) => id !== tag.id) : [...assignedUserTagIds, tag.id],
+                      assigned
+                        ? assignedUserTagIds.filter((id) => id !== tag.id)
+                        : [...assignedUserTagIds, tag.id],
                       assigned ? `Removed tag ${tag.label}` : `Added tag ${tag.label}`,
                     )
                   }
@@ -106,13 +118,18 @@ export function FeatureTagsTab({ context }: { context: FeatureTabContext }) {
         {canEdit && (
           <CreateTagForm
             projectId={feature.project}
-            onCreated={(tagId, label) => setUserTags([...assignedUserTagIds, tagId], `Created and added tag ${label}`)}
+            onCreated={(tagId, label) =>
+              setUserTags([...assignedUserTagIds, tagId], `Created and added tag ${label}`)
+            }
           />
         )}
       </Section>
 
       {systemTags.length > 0 && (
-        <Section title="System tags" description="Set by Flagpost and its integrations; they cannot be changed here.">
+        <Section
+          title="System tags"
+          description="Set by Flagpost and its integrations; they cannot be changed here."
+        >
           <ul className="flex flex-wrap gap-2">
             {systemTags.map((tag) => (
               <li key={tag.id}>

@@ -1,7 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { FeatureStateSwitch, FeatureStateValue, valueChangeToasts } from "@/components/features/feature-state-controls";
+import {
+  FeatureStateSwitch,
+  FeatureStateValue,
+  valueChangeToasts,
+} from "@/components/features/feature-state-controls";
 import { FlagValueText } from "@/components/features/flag-value";
 import { ValueEditor } from "@/components/features/value-editor";
 import { Badge } from "@/components/ui/badge";
@@ -44,9 +48,20 @@ function ValueForm({ context, state }: { context: FeatureTabContext; state: Feat
         });
       }}
     >
-      <ValueEditor draft={draft} label={`${environment.name} value`} error={parsed.ok ? undefined : parsed.error} disabled={!permissions.canEdit} />
+      <ValueEditor
+        draft={draft}
+        label={`${environment.name} value`}
+        error={parsed.ok ? undefined : parsed.error}
+        disabled={!permissions.canEdit}
+      />
       {permissions.canEdit && (
-        <Button type="submit" variant="primary" size="sm" disabled={unchanged || !parsed.ok} pending={update.isPending}>
+        <Button
+          type="submit"
+          variant="primary"
+          size="sm"
+          disabled={unchanged || !parsed.ok}
+          pending={update.isPending}
+        >
           Save value
         </Button>
       )}
@@ -58,22 +73,41 @@ function CurrentEnvironmentCard({ context }: { context: FeatureTabContext }) {
   const { projectId, feature, environment, permissions } = context;
   const state = useFeatureState(environment.api_key, feature.id);
   return (
-    <Section title={`In ${environment.name}`} description="What applications using this environment's key receive (unless a segment override applies).">
+    <Section
+      title={`In ${environment.name}`}
+      description="What applications using this environment's key receive (unless a segment override applies)."
+    >
       <div className="rounded-lg border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
         {state.isPending ? (
           <BlockSkeleton lines={2} />
         ) : state.isError ? (
-          <ErrorState error={state.error} onRetry={() => void state.refetch()} title="Could not load the state" />
+          <ErrorState
+            error={state.error}
+            onRetry={() => void state.refetch()}
+            title="Could not load the state"
+          />
         ) : !state.data ? (
           <p className="text-sm text-zinc-600">This feature has no state in {environment.name}.</p>
         ) : (
           <div className="space-y-5">
             <div className="flex items-center gap-3">
-              <FeatureStateSwitch projectId={projectId} feature={feature} environment={environment} state={state.data} canEdit={permissions.canEdit} />
+              <FeatureStateSwitch
+                projectId={projectId}
+                feature={feature}
+                environment={environment}
+                state={state.data}
+                canEdit={permissions.canEdit}
+              />
               <span className="text-sm font-medium">{state.data.enabled ? "Enabled" : "Disabled"}</span>
-              <span className="text-xs text-zinc-500 dark:text-zinc-400">updated {formatRelative(state.data.updated_at)}</span>
+              <span className="text-xs text-zinc-500 dark:text-zinc-400">
+                updated {formatRelative(state.data.updated_at)}
+              </span>
             </div>
-            <ValueForm key={`${state.data.id}:${JSON.stringify(state.data.feature_state_value)}`} context={context} state={state.data} />
+            <ValueForm
+              key={`${state.data.id}:${JSON.stringify(state.data.feature_state_value)}`}
+              context={context}
+              state={state.data}
+            />
           </div>
         )}
       </div>
@@ -88,11 +122,18 @@ function AllEnvironmentsTable({ context }: { context: FeatureTabContext }) {
   const states = useFeatureStatesAcrossEnvironments(rows, feature.id);
 
   return (
-    <Section title="Every environment" description="The same feature across the project. Changes here apply to that environment only.">
+    <Section
+      title="Every environment"
+      description="The same feature across the project. Changes here apply to that environment only."
+    >
       {environments.isPending ? (
         <TableSkeleton rows={3} columns={4} />
       ) : environments.isError ? (
-        <ErrorState error={environments.error} onRetry={() => void environments.refetch()} title="Could not load environments" />
+        <ErrorState
+          error={environments.error}
+          onRetry={() => void environments.refetch()}
+          title="Could not load environments"
+        />
       ) : (
         <Table caption={`${feature.name} in every environment`}>
           <THead>
@@ -108,12 +149,20 @@ function AllEnvironmentsTable({ context }: { context: FeatureTabContext }) {
               const query = states[index];
               const state = query?.data;
               return (
-                <TR key={environment.id} className={environment.id === current.id ? "bg-accent-50/50 dark:bg-accent-950/30" : undefined}>
+                <TR
+                  key={environment.id}
+                  className={
+                    environment.id === current.id ? "bg-accent-50/50 dark:bg-accent-950/30" : undefined
+                  }
+                >
                   <TD>
                     <Link
                       href={routes.feature(projectId, environment.api_key, feature.id)}
                       aria-current={environment.id === current.id ? "page" : undefined}
-                      className={cx("rounded font-medium text-accent-700 hover:underline dark:text-accent-300", focusRing)}
+                      className={cx(
+                        "rounded font-medium text-accent-700 hover:underline dark:text-accent-300",
+                        focusRing,
+                      )}
                     >
                       {environment.name}
                     </Link>
@@ -122,16 +171,28 @@ function AllEnvironmentsTable({ context }: { context: FeatureTabContext }) {
                     // Edited in the card above; repeating the controls would give two switches the same name.
                     <>
                       <TD>
-                        {state ? <Badge tone={state.enabled ? "success" : "neutral"}>{state.enabled ? "On" : "Off"}</Badge> : "—"}
+                        {state ? (
+                          <Badge tone={state.enabled ? "success" : "neutral"}>
+                            {state.enabled ? "On" : "Off"}
+                          </Badge>
+                        ) : (
+                          "—"
+                        )}
                       </TD>
                       <TD>
                         <FlagValueText value={state?.feature_state_value ?? null} />
                       </TD>
-                      <TD className="text-zinc-600 dark:text-zinc-400">{state ? formatRelative(state.updated_at) : "—"}</TD>
+                      <TD className="text-zinc-600 dark:text-zinc-400">
+                        {state ? formatRelative(state.updated_at) : "—"}
+                      </TD>
                     </>
                   ) : query?.isError ? (
                     <TD colSpan={3}>
-                      <ErrorState error={query.error} onRetry={() => void query.refetch()} title="Could not load" />
+                      <ErrorState
+                        error={query.error}
+                        onRetry={() => void query.refetch()}
+                        title="Could not load"
+                      />
                     </TD>
                   ) : (
                     <>
@@ -139,17 +200,31 @@ function AllEnvironmentsTable({ context }: { context: FeatureTabContext }) {
                         {query?.isPending ? (
                           <span className="text-zinc-400">…</span>
                         ) : (
-                          <FeatureStateSwitch projectId={projectId} feature={feature} environment={environment} state={state} canEdit={permissions.canEdit} />
+                          <FeatureStateSwitch
+                            projectId={projectId}
+                            feature={feature}
+                            environment={environment}
+                            state={state}
+                            canEdit={permissions.canEdit}
+                          />
                         )}
                       </TD>
                       <TD>
                         {query?.isPending ? (
                           <span className="text-zinc-400">…</span>
                         ) : (
-                          <FeatureStateValue projectId={projectId} feature={feature} environment={environment} state={state} canEdit={permissions.canEdit} />
+                          <FeatureStateValue
+                            projectId={projectId}
+                            feature={feature}
+                            environment={environment}
+                            state={state}
+                            canEdit={permissions.canEdit}
+                          />
                         )}
                       </TD>
-                      <TD className="text-zinc-600 dark:text-zinc-400">{state ? formatRelative(state.updated_at) : "—"}</TD>
+                      <TD className="text-zinc-600 dark:text-zinc-400">
+                        {state ? formatRelative(state.updated_at) : "—"}
+                      </TD>
                     </>
                   )}
                 </TR>

@@ -7,7 +7,13 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { Feature } from "@/lib/client/queries/types";
 
 // Rows re-render only when their own feature object changes (an optimistic toggle replaces one row).
-const FeatureRow = memo(function FeatureRow({ feature, context }: { feature: Feature; context: FeatureRowContext }) {
+const FeatureRow = memo(function FeatureRow({
+  feature,
+  context,
+}: {
+  feature: Feature;
+  context: FeatureRowContext;
+}) {
   return (
     <TR>
       {featureColumns.map((column) => (
@@ -19,7 +25,15 @@ const FeatureRow = memo(function FeatureRow({ feature, context }: { feature: Fea
   );
 });
 
-export function FeaturesTable({ features, context, stale }: { features: Feature[]; context: FeatureRowContext; stale?: boolean }) {
+export function FeaturesTable({
+  features,
+  context,
+  stale,
+}: {
+  features: Feature[];
+  context: FeatureRowContext;
+  stale?: boolean;
+}) {
   return (
     <div className={cx("transition-opacity", stale && "opacity-60")} aria-busy={stale || undefined}>
       <Table caption={`Features in ${context.environment.name}`}>

@@ -9,7 +9,13 @@ export function FlagValueText({ value, className }: { value: FlagValue | undefin
   const text = typeof value === "string" ? (value === "" ? '""' : value) : String(value);
   return (
     <code
-      title={typeof value === "string" ? (value === "" ? "Empty string" : value) : `${typeof value === "number" ? "Number" : "Boolean"} ${text}`}
+      title={
+        typeof value === "string"
+          ? value === ""
+            ? "Empty string"
+            : value
+          : `${typeof value === "number" ? "Number" : "Boolean"} ${text}`
+      }
       className={cx(
         "inline-block max-w-64 truncate rounded bg-zinc-100 px-1.5 py-0.5 align-middle font-mono text-xs text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200",
         className,

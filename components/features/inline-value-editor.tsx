@@ -22,12 +22,19 @@ interface InlineValueEditorProps {
  * Click the value to edit it in place: Enter saves, Escape (or leaving the field) cancels. The value
  * keeps its type — numbers stay numbers, and a boolean simply flips when clicked.
  */
-export function InlineValueEditor({ value, subject, fallbackKind = "string", disabled, onSave }: InlineValueEditorProps) {
+export function InlineValueEditor({
+  value,
+  subject,
+  fallbackKind = "string",
+  disabled,
+  onSave,
+}: InlineValueEditorProps) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const hintId = useId();
-  const kind: ValueKind = value === null ? (fallbackKind === "none" ? "string" : fallbackKind) : kindOf(value);
+  const kind: ValueKind =
+    value === null ? (fallbackKind === "none" ? "string" : fallbackKind) : kindOf(value);
 
   if (disabled) return <FlagValueText value={value} />;
 

@@ -25,7 +25,8 @@ export function SegmentOverridesTab({ context }: { context: FeatureTabContext })
   const overrides = useSegmentOverrides(feature.project, feature.id, environment.id);
   const updateOverride = useUpdateSegmentOverride(feature.project, feature.id, {
     onSuccess: (_override, input) => toast.success(`Updated the ${input.segmentName} override`),
-    onError: (error, input) => toast.error(`Could not update the ${input.segmentName} override: ${errorMessage(error)}`),
+    onError: (error, input) =>
+      toast.error(`Could not update the ${input.segmentName} override: ${errorMessage(error)}`),
   });
   const deleteOverride = useDeleteSegmentOverride(feature.project, feature.id);
   const [adding, setAdding] = useState(false);
@@ -47,10 +48,15 @@ export function SegmentOverridesTab({ context }: { context: FeatureTabContext })
       {overrides.isPending ? (
         <TableSkeleton rows={3} columns={4} label="Loading segment overrides…" />
       ) : overrides.isError ? (
-        <ErrorState title="Could not load segment overrides" error={overrides.error} onRetry={() => void overrides.refetch()} />
+        <ErrorState
+          title="Could not load segment overrides"
+          error={overrides.error}
+          onRetry={() => void overrides.refetch()}
+        />
       ) : overrides.data.length === 0 ? (
         <EmptyState title={`No segment overrides in ${environment.name}`} action={addButton || undefined}>
-          Everyone gets the environment&apos;s state. Add an override to give a segment (beta testers, internal staff…) a different one.
+          Everyone gets the environment&apos;s state. Add an override to give a segment (beta testers,
+          internal staff…) a different one.
         </EmptyState>
       ) : (
         <Table caption={`Segment overrides of ${feature.name} in ${environment.name}`}>
@@ -77,7 +83,13 @@ export function SegmentOverridesTab({ context }: { context: FeatureTabContext })
                     checked={override.enabled}
                     label={`Toggle ${feature.name} for segment ${override.segment.name}`}
                     disabled={!canEdit}
-                    onCheckedChange={(enabled) => updateOverride.mutate({ overrideId: override.id, segmentName: override.segment.name, enabled })}
+                    onCheckedChange={(enabled) =>
+                      updateOverride.mutate({
+                        overrideId: override.id,
+                        segmentName: override.segment.name,
+                        enabled,
+                      })
+                    }
                   />
                 </TD>
                 <TD>
@@ -87,13 +99,22 @@ export function SegmentOverridesTab({ context }: { context: FeatureTabContext })
                     fallbackKind={kindOf(feature.initial_value)}
                     disabled={!canEdit}
                     onSave={(value) =>
-                      updateOverride.mutate({ overrideId: override.id, segmentName: override.segment.name, feature_state_value: value })
+                      updateOverride.mutate({
+                        overrideId: override.id,
+                        segmentName: override.segment.name,
+                        feature_state_value: value,
+                      })
                     }
                   />
                 </TD>
                 {canEdit && (
                   <TD className="text-right">
-                    <Button variant="ghost" size="sm" onClick={() => setDeleting(override)} aria-label={`Delete the override for ${override.segment.name}`}>
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      onClick={() => setDeleting(override)}
+                      aria-label={`Delete the override for ${override.segment.name}`}
+                    >
                       Delete
                     </Button>
                   </TD>
@@ -125,7 +146,8 @@ export function SegmentOverridesTab({ context }: { context: FeatureTabContext })
         }}
       >
         <p>
-          Users in <strong>{deleting?.segment.name}</strong> will get {feature.name}&apos;s {environment.name} state again.
+          Users in <strong>{deleting?.segment.name}</strong> will get {feature.name}&apos;s {environment.name}{" "}
+          state again.
         </p>
       </ConfirmDialog>
     </Section>

@@ -38,8 +38,10 @@ function MarkPermanentButton({ projectId, row }: { projectId: number; row: Stale
         update.mutate(
           { is_permanent: true },
           {
-            onSuccess: () => toast.success(`${row.feature.name} is permanent: it will not be listed as stale again`),
-            onError: (error) => toast.error(`Could not mark ${row.feature.name} as permanent: ${errorMessage(error)}`),
+            onSuccess: () =>
+              toast.success(`${row.feature.name} is permanent: it will not be listed as stale again`),
+            onError: (error) =>
+              toast.error(`Could not mark ${row.feature.name} as permanent: ${errorMessage(error)}`),
           },
         )
       }
@@ -49,7 +51,14 @@ function MarkPermanentButton({ projectId, row }: { projectId: number; row: Stale
   );
 }
 
-export function StaleFlagsTable({ projectId, rows, environmentKey, canEdit, onCreateCleanupIssue, busy }: StaleFlagsTableProps) {
+export function StaleFlagsTable({
+  projectId,
+  rows,
+  environmentKey,
+  canEdit,
+  onCreateCleanupIssue,
+  busy,
+}: StaleFlagsTableProps) {
   return (
     <div className={cx("transition-opacity", busy && "opacity-60")} aria-busy={busy || undefined}>
       <Table caption="Stale flags">
@@ -74,22 +83,34 @@ export function StaleFlagsTable({ projectId, rows, environmentKey, canEdit, onCr
                   {environmentKey ? (
                     <Link
                       href={routes.feature(projectId, environmentKey, row.feature.id)}
-                      className={cx("rounded font-mono text-sm font-medium text-accent-700 hover:underline dark:text-accent-300", focusRing)}
+                      className={cx(
+                        "rounded font-mono text-sm font-medium text-accent-700 hover:underline dark:text-accent-300",
+                        focusRing,
+                      )}
                     >
                       {row.feature.name}
                     </Link>
                   ) : (
                     <span className="font-mono text-sm font-medium">{row.feature.name}</span>
                   )}
-                  {row.feature.description && <p className="text-xs text-zinc-500 dark:text-zinc-400">{row.feature.description}</p>}
+                  {row.feature.description && (
+                    <p className="text-xs text-zinc-500 dark:text-zinc-400">{row.feature.description}</p>
+                  )}
                 </TD>
                 <TD className="align-top">
                   <p>{row.reason}</p>
-                  <p className="text-xs text-zinc-500 dark:text-zinc-400">Stale since {formatDate(row.since)}</p>
+                  <p className="text-xs text-zinc-500 dark:text-zinc-400">
+                    Stale since {formatDate(row.since)}
+                  </p>
                 </TD>
                 <TD className="align-top">
                   {cleanup ? (
-                    <a href={cleanup.url} target="_blank" rel="noreferrer noopener" className="inline-flex flex-wrap items-center gap-1.5 hover:underline">
+                    <a
+                      href={cleanup.url}
+                      target="_blank"
+                      rel="noreferrer noopener"
+                      className="inline-flex flex-wrap items-center gap-1.5 hover:underline"
+                    >
                       <span className="font-mono text-xs">{cleanup.metadata.reference}</span>
                       <span>{cleanup.metadata.title}</span>
                       <ItemStateBadge state={cleanup.metadata.state} />
@@ -105,7 +126,12 @@ export function StaleFlagsTable({ projectId, rows, environmentKey, canEdit, onCr
                   <TD className="align-top">
                     <div className="flex flex-wrap justify-end gap-2">
                       {onCreateCleanupIssue && (
-                        <Button size="sm" variant={cleanup ? "secondary" : "primary"} onClick={() => onCreateCleanupIssue({ id: row.feature.id, name: row.feature.name })} aria-label={`Create cleanup issue for ${row.feature.name}`}>
+                        <Button
+                          size="sm"
+                          variant={cleanup ? "secondary" : "primary"}
+                          onClick={() => onCreateCleanupIssue({ id: row.feature.id, name: row.feature.name })}
+                          aria-label={`Create cleanup issue for ${row.feature.name}`}
+                        >
                           Create cleanup issue
                         </Button>
                       )}

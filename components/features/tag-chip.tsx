@@ -3,12 +3,21 @@ import { isHexColor, readableTextColor } from "@/lib/client/format/color";
 import type { Tag } from "@/lib/client/queries/types";
 
 /** A tag in its own colour, with text that stays readable on it. System tags get a lock mark. */
-export function TagChip({ tag, className }: { tag: Pick<Tag, "label" | "color" | "is_system_tag" | "description">; className?: string }) {
+export function TagChip({
+  tag,
+  className,
+}: {
+  tag: Pick<Tag, "label" | "color" | "is_system_tag" | "description">;
+  className?: string;
+}) {
   const background = isHexColor(tag.color) ? tag.color : "#71717a";
   return (
     <span
       title={tag.description || (tag.is_system_tag ? `${tag.label} (managed by Flagpost)` : tag.label)}
-      className={cx("inline-flex max-w-48 items-center gap-1 truncate rounded-full px-2 py-0.5 text-xs font-medium", className)}
+      className={cx(
+        "inline-flex max-w-48 items-center gap-1 truncate rounded-full px-2 py-0.5 text-xs font-medium",
+        className,
+      )}
       style={{ backgroundColor: background, color: readableTextColor(background) }}
     >
       {tag.is_system_tag && (

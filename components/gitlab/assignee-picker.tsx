@@ -24,9 +24,14 @@ interface AssigneePickerProps {
 export function AssigneePicker({ projectId, gitlabProjectId, selected, onChange }: AssigneePickerProps) {
   const [text, setText] = useState("");
   const search = useDebouncedValue(text.trim(), 300);
-  const members = useGitLabMembers(projectId, { gitlab_project_id: gitlabProjectId ?? undefined, search: search || undefined }, { enabled: gitlabProjectId !== null });
+  const members = useGitLabMembers(
+    projectId,
+    { gitlab_project_id: gitlabProjectId ?? undefined, search: search || undefined },
+    { enabled: gitlabProjectId !== null },
+  );
   const isSelected = (id: number) => selected.some((user) => user.id === id);
-  const toggle = (user: GitLabUserSummary) => onChange(isSelected(user.id) ? selected.filter((other) => other.id !== user.id) : [...selected, user]);
+  const toggle = (user: GitLabUserSummary) =>
+    onChange(isSelected(user.id) ? selected.filter((other) => other.id !== user.id) : [...selected, user]);
 
   return (
     <fieldset className="space-y-2">
@@ -37,7 +42,13 @@ export function AssigneePicker({ projectId, gitlabProjectId, selected, onChange 
             <li key={user.id}>
               <span className="inline-flex items-center gap-1 rounded-full bg-accent-50 py-0.5 pr-1 pl-2.5 text-xs font-medium text-accent-800 dark:bg-accent-950 dark:text-accent-200">
                 {user.name} (@{user.username})
-                <Button variant="ghost" size="sm" className="h-5 px-1" onClick={() => toggle(user)} aria-label={`Remove assignee ${user.username}`}>
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  className="h-5 px-1"
+                  onClick={() => toggle(user)}
+                  aria-label={`Remove assignee ${user.username}`}
+                >
                   ×
                 </Button>
               </span>
@@ -45,19 +56,42 @@ export function AssigneePicker({ projectId, gitlabProjectId, selected, onChange 
           ))}
         </ul>
       )}
-      <SearchField label="Search project members" placeholder="Search members by name or username" value={text} onChange={setText} />
+      <SearchField
+        label="Search project members"
+        placeholder="Search members by name or username"
+        value={text}
+        onChange={setText}
+      />
       {gitlabProjectId === null ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">Choose a GitLab project first.</p>
       ) : members.isPending ? (
         <BlockSkeleton lines={3} label="Loading project members…" />
       ) : members.isError ? (
-        <ErrorState title="Could not load the project's members" error={members.error} onRetry={() => void members.refetch()} />
+        <ErrorState
+          title="Could not load the project's members"
+          error={members.error}
+          onRetry={() => void members.refetch()}
+        />
       ) : members.data.results.length === 0 ? (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">{search ? `No member matches “${search}”.` : "This GitLab project has no members the token can see."}</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          {search
+            ? `No member matches “${search}”.`
+            : "This GitLab project has no members the token can see."}
+        </p>
       ) : (
-        <div className={cx("max-h-40 space-y-1.5 overflow-y-auto rounded-md border border-zinc-200 p-2 dark:border-zinc-800", members.isPlaceholderData && "opacity-60")}>
+        <div
+          className={cx(
+            "max-h-40 space-y-1.5 overflow-y-auto rounded-md border border-zinc-200 p-2 dark:border-zinc-800",
+            members.isPlaceholderData && "opacity-60",
+          )}
+        >
           {members.data.results.map((member) => (
-            <Checkbox key={member.id} label={`${member.name} (@${member.username})`} checked={isSelected(member.id)} onChange={() => toggle(member)} />
+            <Checkbox
+              key={member.id}
+              label={`${member.name} (@${member.username})`}
+              checked={isSelected(member.id)}
+              onChange={() => toggle(member)}
+            />
           ))}
         </div>
       )}

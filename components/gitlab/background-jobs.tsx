@@ -15,7 +15,15 @@ import { useGitLabFailedJobs, useRetryGitLabJob } from "@/lib/client/queries/use
  * The work Flagpost does in GitLab behind the scenes (status comments, the "Flagpost" label):
  * how much is waiting, running or failed, and the failed jobs with GitLab's answer and a Retry.
  */
-export function BackgroundJobs({ projectId, integrationId, tokenInvalid }: { projectId: number; integrationId: number; tokenInvalid: boolean }) {
+export function BackgroundJobs({
+  projectId,
+  integrationId,
+  tokenInvalid,
+}: {
+  projectId: number;
+  integrationId: number;
+  tokenInvalid: boolean;
+}) {
   const jobs = useGitLabFailedJobs(projectId, integrationId);
   const retry = useRetryGitLabJob(projectId, integrationId);
   const data = jobs.data;
@@ -42,14 +50,24 @@ export function BackgroundJobs({ projectId, integrationId, tokenInvalid }: { pro
           {counts.map((count) => (
             <div key={count.label} className="flex gap-2">
               <dt className="text-zinc-600 dark:text-zinc-400">{count.label}</dt>
-              <dd data-testid={count.testId} className={count.label === "Failed" && count.value ? "font-semibold text-red-700 dark:text-red-300" : "font-medium"}>
+              <dd
+                data-testid={count.testId}
+                className={
+                  count.label === "Failed" && count.value
+                    ? "font-semibold text-red-700 dark:text-red-300"
+                    : "font-medium"
+                }
+              >
                 {count.value ?? "…"}
               </dd>
             </div>
           ))}
         </dl>
         {tokenInvalid && !!data?.counts.pending && (
-          <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-100">
+          <p
+            role="status"
+            className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-100"
+          >
             Waiting jobs are paused until the access token is rotated; they run by themselves once it is.
           </p>
         )}
@@ -57,7 +75,11 @@ export function BackgroundJobs({ projectId, integrationId, tokenInvalid }: { pro
         {jobs.isPending ? (
           <TableSkeleton rows={2} columns={4} label="Loading background jobs…" />
         ) : jobs.isError ? (
-          <ErrorState title="Could not load the background jobs" error={jobs.error} onRetry={() => void jobs.refetch()} />
+          <ErrorState
+            title="Could not load the background jobs"
+            error={jobs.error}
+            onRetry={() => void jobs.refetch()}
+          />
         ) : failed.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">No failed jobs.</p>
         ) : (
@@ -86,11 +108,19 @@ export function BackgroundJobs({ projectId, integrationId, tokenInvalid }: { pro
                   </TD>
                   <TD>
                     <div className="flex flex-col">
-                      {job.feature && <span className="font-medium">{job.feature.name ?? `Deleted feature #${job.feature.id}`}</span>}
-                      {job.item && <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{job.item}</span>}
+                      {job.feature && (
+                        <span className="font-medium">
+                          {job.feature.name ?? `Deleted feature #${job.feature.id}`}
+                        </span>
+                      )}
+                      {job.item && (
+                        <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{job.item}</span>
+                      )}
                     </div>
                   </TD>
-                  <TD className="max-w-md text-xs break-words text-zinc-700 dark:text-zinc-300">{job.last_error ?? "—"}</TD>
+                  <TD className="max-w-md text-xs break-words text-zinc-700 dark:text-zinc-300">
+                    {job.last_error ?? "—"}
+                  </TD>
                   <TD className="whitespace-nowrap" title={formatDateTime(job.finished_at)}>
                     {formatRelative(job.finished_at)}
                   </TD>

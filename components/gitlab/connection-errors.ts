@@ -6,7 +6,8 @@ import { ApiClientError } from "@/lib/client/queries/api-client";
 export function connectionFormErrors(error: unknown, knownFields: readonly string[]): FormErrors {
   if (error instanceof ApiClientError) {
     const field = (error.details as { field?: unknown } | undefined)?.field;
-    if (typeof field === "string" && knownFields.includes(field)) return { fields: { [field]: error.message } };
+    if (typeof field === "string" && knownFields.includes(field))
+      return { fields: { [field]: error.message } };
   }
   return serverErrors(error, knownFields);
 }

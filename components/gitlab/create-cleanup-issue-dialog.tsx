@@ -14,7 +14,12 @@ import { BlockSkeleton } from "@/components/ui/skeleton";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
 import { errorMessage, isApiClientError } from "@/lib/client/queries/api-client";
-import type { CleanupIssuePreview, FeatureLink, GitLabIntegrationConfig, GitLabUserSummary } from "@/lib/client/queries/gitlab-types";
+import type {
+  CleanupIssuePreview,
+  FeatureLink,
+  GitLabIntegrationConfig,
+  GitLabUserSummary,
+} from "@/lib/client/queries/gitlab-types";
 import { useCleanupIssuePreview } from "@/lib/client/queries/use-cleanup-issue-preview";
 import { useCreateCleanupIssue } from "@/lib/client/queries/use-create-cleanup-issue";
 
@@ -31,17 +36,40 @@ interface CreateCleanupIssueDialogProps {
   integration: GitLabIntegrationConfig;
 }
 
-export function CreateCleanupIssueDialog({ open, onClose, projectId, feature, integration }: CreateCleanupIssueDialogProps) {
+export function CreateCleanupIssueDialog({
+  open,
+  onClose,
+  projectId,
+  feature,
+  integration,
+}: CreateCleanupIssueDialogProps) {
   const preview = useCleanupIssuePreview(projectId, feature.id, { enabled: open });
   return (
-    <Dialog open={open} onClose={onClose} title="Create cleanup issue" description={`Ask in GitLab for the flag ${feature.name} to be removed from the code.`} size="lg">
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Create cleanup issue"
+      description={`Ask in GitLab for the flag ${feature.name} to be removed from the code.`}
+      size="lg"
+    >
       {preview.isPending ? (
         <BlockSkeleton lines={8} label="Writing the issue from what Flagpost knows…" />
       ) : preview.isError ? (
-        <ErrorState title="Could not prepare the cleanup issue" error={preview.error} onRetry={() => void preview.refetch()} />
+        <ErrorState
+          title="Could not prepare the cleanup issue"
+          error={preview.error}
+          onRetry={() => void preview.refetch()}
+        />
       ) : (
         // Keyed on the preview so reopening starts again from the flag as it is now.
-        <CleanupIssueForm key={preview.dataUpdatedAt} projectId={projectId} feature={feature} integration={integration} preview={preview.data} onDone={onClose} />
+        <CleanupIssueForm
+          key={preview.dataUpdatedAt}
+          projectId={projectId}
+          feature={feature}
+          integration={integration}
+          preview={preview.data}
+          onDone={onClose}
+        />
       )}
     </Dialog>
   );
@@ -49,7 +77,10 @@ export function CreateCleanupIssueDialog({ open, onClose, projectId, feature, in
 
 function OpenIssueWarning({ issue }: { issue: FeatureLink }) {
   return (
-    <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/60 dark:text-amber-100">
+    <div
+      role="alert"
+      className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/60 dark:text-amber-100"
+    >
       A cleanup issue is already open for this flag:{" "}
       <a href={issue.url} target="_blank" rel="noreferrer noopener" className="font-medium underline">
         {issue.metadata.project_path}
@@ -93,7 +124,10 @@ function CleanupIssueForm({ projectId, feature, integration, preview, onDone }: 
         title: title.trim(),
         description,
         assignee_ids: assignees.map((user) => user.id),
-        labels: labels.split(",").map((label) => label.trim()).filter(Boolean),
+        labels: labels
+          .split(",")
+          .map((label) => label.trim())
+          .filter(Boolean),
         confirm_duplicate: openIssue !== null,
       },
       {
@@ -102,15 +136,23 @@ function CleanupIssueForm({ projectId, feature, integration, preview, onDone }: 
           else
             toast.success(created.message, {
               description: (
-                <a href={created.issue.web_url} target="_blank" rel="noreferrer noopener" className="font-medium underline">
-                  Open {created.issue.full_reference} in GitLab<span className="sr-only"> (opens in a new tab)</span>
+                <a
+                  href={created.issue.web_url}
+                  target="_blank"
+                  rel="noreferrer noopener"
+                  className="font-medium underline"
+                >
+                  Open {created.issue.full_reference} in GitLab
+                  <span className="sr-only"> (opens in a new tab)</span>
                 </a>
               ),
             });
           onDone();
         },
         onError: (caught) => {
-          const details = isApiClientError(caught, 409) ? (caught.details as { open_cleanup_issue?: FeatureLink } | undefined) : undefined;
+          const details = isApiClientError(caught, 409)
+            ? (caught.details as { open_cleanup_issue?: FeatureLink } | undefined)
+            : undefined;
           if (details?.open_cleanup_issue) setOpenIssue(details.open_cleanup_issue);
           else setError(errorMessage(caught));
         },
@@ -140,12 +182,22 @@ function CleanupIssueForm({ projectId, feature, integration, preview, onDone }: 
           onSearchTextChange={setProjectText}
         />
       </div>
-      <TextField label="Title" value={title} onChange={(event) => setTitle(event.target.value)} maxLength={255} required />
+      <TextField
+        label="Title"
+        value={title}
+        onChange={(event) => setTitle(event.target.value)}
+        maxLength={255}
+        required
+      />
 
       <div className="space-y-1.5">
         <div className="flex items-center justify-between gap-3">
           <span className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Description</span>
-          <div className="inline-flex rounded-md border border-zinc-300 p-0.5 dark:border-zinc-700" role="group" aria-label="Description view">
+          <div
+            className="inline-flex rounded-md border border-zinc-300 p-0.5 dark:border-zinc-700"
+            role="group"
+            aria-label="Description view"
+          >
             {[
               { preview: false, label: "Write" },
               { preview: true, label: "Preview" },
@@ -157,7 +209,9 @@ function CleanupIssueForm({ projectId, feature, integration, preview, onDone }: 
                 onClick={() => setShowPreview(option.preview)}
                 className={cx(
                   "rounded px-3 py-1 text-xs font-medium",
-                  showPreview === option.preview ? "bg-accent-600 text-white" : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
+                  showPreview === option.preview
+                    ? "bg-accent-600 text-white"
+                    : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
                 )}
               >
                 {option.label}
@@ -182,8 +236,20 @@ function CleanupIssueForm({ projectId, feature, integration, preview, onDone }: 
         )}
       </div>
 
-      <AssigneePicker projectId={projectId} gitlabProjectId={gitlabProjectId} selected={assignees} onChange={setAssignees} />
-      <TextField label="Labels" value={labels} onChange={(event) => setLabels(event.target.value)} placeholder="cleanup, tech-debt" hint="Comma-separated; GitLab creates labels that do not exist yet." autoComplete="off" />
+      <AssigneePicker
+        projectId={projectId}
+        gitlabProjectId={gitlabProjectId}
+        selected={assignees}
+        onChange={setAssignees}
+      />
+      <TextField
+        label="Labels"
+        value={labels}
+        onChange={(event) => setLabels(event.target.value)}
+        placeholder="cleanup, tech-debt"
+        hint="Comma-separated; GitLab creates labels that do not exist yet."
+        autoComplete="off"
+      />
 
       <FormError message={error} />
       <div className="flex flex-wrap justify-end gap-2 border-t border-zinc-200 pt-4 dark:border-zinc-800">

@@ -11,13 +11,22 @@ import { useConnectGitLab } from "@/lib/client/queries/use-connect-gitlab";
 import { createGitLabIntegrationBody, DEFAULT_GITLAB_INSTANCE_URL } from "@/lib/validations/gitlab";
 
 /** Step 1: where GitLab is and the token Flagpost acts with. Saving checks both with GitLab. */
-export function CredentialsForm({ projectId, onConnected }: { projectId: number; onConnected: (config: GitLabIntegrationConfig) => void }) {
+export function CredentialsForm({
+  projectId,
+  onConnected,
+}: {
+  projectId: number;
+  onConnected: (config: GitLabIntegrationConfig) => void;
+}) {
   const connect = useConnectGitLab(projectId);
-  const form = useSchemaForm(createGitLabIntegrationBody.pick({ gitlab_instance_url: true, access_token: true, webhook_secret: true }), {
-    gitlab_instance_url: DEFAULT_GITLAB_INSTANCE_URL,
-    access_token: "",
-    webhook_secret: "",
-  });
+  const form = useSchemaForm(
+    createGitLabIntegrationBody.pick({ gitlab_instance_url: true, access_token: true, webhook_secret: true }),
+    {
+      gitlab_instance_url: DEFAULT_GITLAB_INSTANCE_URL,
+      access_token: "",
+      webhook_secret: "",
+    },
+  );
   const { errors } = form.formState;
 
   return (

@@ -13,7 +13,13 @@ interface GitLabProjectFieldsProps {
 }
 
 /** "GitLab project" select with a search box beside it for projects beyond the first page. */
-export function GitLabProjectFields({ options, value, onChange, searchText, onSearchTextChange }: GitLabProjectFieldsProps) {
+export function GitLabProjectFields({
+  options,
+  value,
+  onChange,
+  searchText,
+  onSearchTextChange,
+}: GitLabProjectFieldsProps) {
   return (
     <>
       <Select

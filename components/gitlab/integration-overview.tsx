@@ -25,14 +25,23 @@ const commentStyles: { value: CommentStyle; label: string }[] = [
 ];
 
 /** An existing integration: the same facts as the wizard, each changeable in place. */
-export function IntegrationOverview({ projectId, config }: { projectId: number; config: GitLabIntegrationConfig }) {
+export function IntegrationOverview({
+  projectId,
+  config,
+}: {
+  projectId: number;
+  config: GitLabIntegrationConfig;
+}) {
   const update = useUpdateGitLabIntegration(projectId, config.id);
   const [changingProject, setChangingProject] = useState(false);
   const [rotating, setRotating] = useState(false);
   const [deleting, setDeleting] = useState(false);
 
   const save = (input: Parameters<typeof update.mutate>[0], done: string) =>
-    update.mutate(input, { onSuccess: () => toast.success(done), onError: (error) => toast.error(errorMessage(error)) });
+    update.mutate(input, {
+      onSuccess: () => toast.success(done),
+      onError: (error) => toast.error(errorMessage(error)),
+    });
 
   return (
     <div className="space-y-8">
@@ -41,7 +50,12 @@ export function IntegrationOverview({ projectId, config }: { projectId: number; 
         description={
           <>
             Connected to{" "}
-            <a href={config.gitlab_instance_url} target="_blank" rel="noreferrer" className="font-medium text-accent-700 underline dark:text-accent-300">
+            <a
+              href={config.gitlab_instance_url}
+              target="_blank"
+              rel="noreferrer"
+              className="font-medium text-accent-700 underline dark:text-accent-300"
+            >
               {config.gitlab_instance_url}
             </a>
           </>
@@ -56,7 +70,13 @@ export function IntegrationOverview({ projectId, config }: { projectId: number; 
       <Section
         title="GitLab project"
         description="Issues and merge requests of this project are offered when linking, and the webhook lives here."
-        actions={!changingProject && <Button onClick={() => setChangingProject(true)}>{config.gitlab_project_id ? "Change" : "Choose a project"}</Button>}
+        actions={
+          !changingProject && (
+            <Button onClick={() => setChangingProject(true)}>
+              {config.gitlab_project_id ? "Change" : "Choose a project"}
+            </Button>
+          )
+        }
       >
         <div className={card}>
           {changingProject ? (
@@ -94,7 +114,12 @@ export function IntegrationOverview({ projectId, config }: { projectId: number; 
           <TaggingSettings
             enabled={config.tagging_enabled}
             pending={update.isPending}
-            onChange={(enabled) => save({ tagging_enabled: enabled }, enabled ? "Automatic tagging is on" : "Automatic tagging is off")}
+            onChange={(enabled) =>
+              save(
+                { tagging_enabled: enabled },
+                enabled ? "Automatic tagging is on" : "Automatic tagging is off",
+              )
+            }
           />
           <Select
             label="Comments in GitLab"
@@ -103,12 +128,17 @@ export function IntegrationOverview({ projectId, config }: { projectId: number; 
             options={commentStyles}
             disabled={update.isPending}
             hint="How Flagpost tells a linked issue or merge request about its feature's state."
-            onChange={(event) => save({ comment_style: event.target.value as CommentStyle }, "Comment style saved")}
+            onChange={(event) =>
+              save({ comment_style: event.target.value as CommentStyle }, "Comment style saved")
+            }
           />
         </div>
       </Section>
 
-      <Section title="Webhook" description="GitLab calls this URL when linked issues and merge requests change.">
+      <Section
+        title="Webhook"
+        description="GitLab calls this URL when linked issues and merge requests change."
+      >
         <div className={card}>
           <WebhookDetails projectId={projectId} config={config} />
         </div>
@@ -116,11 +146,17 @@ export function IntegrationOverview({ projectId, config }: { projectId: number; 
 
       <WebhookDeliveries projectId={projectId} integrationId={config.id} />
 
-      <BackgroundJobs projectId={projectId} integrationId={config.id} tokenInvalid={config.token.status === "INVALID"} />
+      <BackgroundJobs
+        projectId={projectId}
+        integrationId={config.id}
+        tokenInvalid={config.token.status === "INVALID"}
+      />
 
       <Section title="Delete the integration">
         <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-200 bg-white p-5 dark:border-red-900 dark:bg-zinc-900">
-          <p className="text-sm text-zinc-700 dark:text-zinc-300">Disconnects GitLab from this project and removes its links and tags.</p>
+          <p className="text-sm text-zinc-700 dark:text-zinc-300">
+            Disconnects GitLab from this project and removes its links and tags.
+          </p>
           <Button variant="danger" onClick={() => setDeleting(true)}>
             Delete integration
           </Button>

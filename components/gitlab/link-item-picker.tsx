@@ -60,7 +60,10 @@ function useWhenVisible(onVisible: () => void, active: boolean, pages: number) {
   useEffect(() => {
     const node = target.current;
     if (!node || !active || typeof IntersectionObserver === "undefined") return;
-    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && callback.current(), { root: node.parentElement });
+    const observer = new IntersectionObserver(
+      (entries) => entries.some((entry) => entry.isIntersecting) && callback.current(),
+      { root: node.parentElement },
+    );
     observer.observe(node);
     return () => observer.disconnect();
   }, [active, pages]);
@@ -97,9 +100,13 @@ export function LinkItemPicker({ projectId, integration, linkedKeys, onLink }: L
     { enabled: gitlabProjectId !== null },
   );
   const rows = items.data?.pages.flatMap((page) => page.results) ?? [];
-  const sentinel = useWhenVisible(() => {
-    if (items.hasNextPage && !items.isFetchingNextPage) void items.fetchNextPage();
-  }, Boolean(items.hasNextPage), items.data?.pages.length ?? 0);
+  const sentinel = useWhenVisible(
+    () => {
+      if (items.hasNextPage && !items.isFetchingNextPage) void items.fetchNextPage();
+    },
+    Boolean(items.hasNextPage),
+    items.data?.pages.length ?? 0,
+  );
 
   const isLinked = (item: GitLabItemOption) => linkedKeys.has(`${gitlabProjectId}:${type}:${item.iid}`);
   const reset = () => setSelected(null);
@@ -126,7 +133,19 @@ export function LinkItemPicker({ projectId, integration, linkedKeys, onLink }: L
     event.preventDefault();
     const value = pasted.trim();
     if (!value) return;
-    onLink({ url: value, type: pastedType(value, integration.gitlab_instance_url), preview: { title: value, state: "opened", draft: false, reference: "", projectPath: "", gitlabProjectId: null, iid: null } });
+    onLink({
+      url: value,
+      type: pastedType(value, integration.gitlab_instance_url),
+      preview: {
+        title: value,
+        state: "opened",
+        draft: false,
+        reference: "",
+        projectPath: "",
+        gitlabProjectId: null,
+        iid: null,
+      },
+    });
     setPasted("");
   };
 
@@ -142,7 +161,9 @@ export function LinkItemPicker({ projectId, integration, linkedKeys, onLink }: L
                 key={option}
                 className={cx(
                   "relative cursor-pointer rounded px-3 py-1.5 text-sm font-medium has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-accent-600",
-                  type === option ? "bg-accent-600 text-white" : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
+                  type === option
+                    ? "bg-accent-600 text-white"
+                    : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
                 )}
               >
                 {/* Transparent over the whole segment: native radio behaviour, the segment's look. */}
@@ -202,7 +223,11 @@ export function LinkItemPicker({ projectId, integration, linkedKeys, onLink }: L
       ) : items.isPending ? (
         <BlockSkeleton lines={4} label={`Loading ${kindName}…`} />
       ) : items.isError ? (
-        <ErrorState title={`Could not load GitLab ${kindName}`} error={items.error} onRetry={() => void items.refetch()} />
+        <ErrorState
+          title={`Could not load GitLab ${kindName}`}
+          error={items.error}
+          onRetry={() => void items.refetch()}
+        />
       ) : rows.length === 0 ? (
         <p className="rounded-lg border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
           {search ? `No ${kindName} match “${search}”.` : `No ${kindName} in this state.`}
@@ -219,10 +244,13 @@ export function LinkItemPicker({ projectId, integration, linkedKeys, onLink }: L
                   <label
                     className={cx(
                       "flex items-center gap-3 rounded-md border px-3 py-2 text-sm",
-                      linked ? "cursor-not-allowed border-zinc-200 opacity-60 dark:border-zinc-800" : "cursor-pointer",
+                      linked
+                        ? "cursor-not-allowed border-zinc-200 opacity-60 dark:border-zinc-800"
+                        : "cursor-pointer",
                       !linked && selected?.id === item.id
                         ? "border-accent-500 bg-accent-50 dark:border-accent-500 dark:bg-accent-950/40"
-                        : !linked && "border-zinc-200 hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50",
+                        : !linked &&
+                            "border-zinc-200 hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50",
                     )}
                   >
                     <input
@@ -247,7 +275,12 @@ export function LinkItemPicker({ projectId, integration, linkedKeys, onLink }: L
             })}
             {items.hasNextPage && (
               <li ref={sentinel} className="py-2 text-center">
-                <Button size="sm" variant="ghost" onClick={() => void items.fetchNextPage()} pending={items.isFetchingNextPage}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  onClick={() => void items.fetchNextPage()}
+                  pending={items.isFetchingNextPage}
+                >
                   Load more {kindName}
                 </Button>
               </li>
@@ -260,7 +293,11 @@ export function LinkItemPicker({ projectId, integration, linkedKeys, onLink }: L
         {selected ? `Link ${sigil(type)}${selected.iid}` : "Link"}
       </Button>
 
-      <form onSubmit={linkPasted} className="flex flex-wrap items-end gap-3 border-t border-zinc-200 pt-4 dark:border-zinc-800" aria-label="Link by URL">
+      <form
+        onSubmit={linkPasted}
+        className="flex flex-wrap items-end gap-3 border-t border-zinc-200 pt-4 dark:border-zinc-800"
+        aria-label="Link by URL"
+      >
         <TextField
           label="Or paste a URL or reference"
           placeholder={`${integration.gitlab_instance_url}/group/project/-/issues/12, #12 or !34`}

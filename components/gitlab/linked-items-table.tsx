@@ -20,7 +20,10 @@ interface LinkedItemsTableProps {
 function Freshness({ link }: { link: FeatureLink }) {
   const { refreshed_at: refreshedAt, stale } = link.metadata;
   return (
-    <span className="whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={refreshedAt ? `Read from GitLab ${formatDateTime(refreshedAt)}` : undefined}>
+    <span
+      className="whitespace-nowrap text-zinc-600 dark:text-zinc-400"
+      title={refreshedAt ? `Read from GitLab ${formatDateTime(refreshedAt)}` : undefined}
+    >
       {formatRelative(refreshedAt)}
       {stale && (
         <span className="ml-1.5" title="GitLab did not answer in time; this is what it said last">
@@ -54,17 +57,34 @@ export function LinkedItemsTable({ featureName, links, onUnlink }: LinkedItemsTa
           const { metadata } = link;
           const reference = `${metadata.project_path}${metadata.reference}`;
           return (
-            <TR key={link.id} aria-busy={pending || undefined} data-testid={pending ? undefined : `linked-item-${metadata.reference}`}>
+            <TR
+              key={link.id}
+              aria-busy={pending || undefined}
+              data-testid={pending ? undefined : `linked-item-${metadata.reference}`}
+            >
               <TD>
                 <ItemTypeIcon type={link.type} />
               </TD>
               <TD className="min-w-64">
-                <a href={link.url} target="_blank" rel="noreferrer noopener" className="group block font-medium text-zinc-900 hover:underline dark:text-zinc-100">
-                  {metadata.reference && <span className="mr-1.5 font-mono text-xs text-zinc-500 tabular-nums">{metadata.reference}</span>}
+                <a
+                  href={link.url}
+                  target="_blank"
+                  rel="noreferrer noopener"
+                  className="group block font-medium text-zinc-900 hover:underline dark:text-zinc-100"
+                >
+                  {metadata.reference && (
+                    <span className="mr-1.5 font-mono text-xs text-zinc-500 tabular-nums">
+                      {metadata.reference}
+                    </span>
+                  )}
                   {metadata.title}
                   <span className="sr-only"> (opens GitLab in a new tab)</span>
                 </a>
-                {metadata.project_path && <span className="block text-xs text-zinc-500 dark:text-zinc-400">{metadata.project_path}</span>}
+                {metadata.project_path && (
+                  <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                    {metadata.project_path}
+                  </span>
+                )}
               </TD>
               <TD>
                 {pending ? (
@@ -95,7 +115,13 @@ export function LinkedItemsTable({ featureName, links, onUnlink }: LinkedItemsTa
               <TD>{pending ? "—" : <Freshness link={link} />}</TD>
               {onUnlink && (
                 <TD className="text-right">
-                  <Button variant="ghost" size="sm" disabled={pending} onClick={() => onUnlink(link)} aria-label={`Unlink ${reference}`}>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    disabled={pending}
+                    onClick={() => onUnlink(link)}
+                    aria-label={`Unlink ${reference}`}
+                  >
                     Unlink
                   </Button>
                 </TD>

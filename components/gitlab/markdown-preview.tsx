@@ -5,7 +5,15 @@ import { cx } from "@/components/ui/cx";
 import { renderMarkdownPreview } from "@/lib/client/format/markdown-preview";
 
 /** Markdown as GitLab will render it; raw HTML is shown as text (lib/client/format/markdown-preview.ts). */
-export function MarkdownPreview({ markdown, label, className }: { markdown: string; label: string; className?: string }) {
+export function MarkdownPreview({
+  markdown,
+  label,
+  className,
+}: {
+  markdown: string;
+  label: string;
+  className?: string;
+}) {
   const html = useMemo(() => renderMarkdownPreview(markdown), [markdown]);
   return (
     <div

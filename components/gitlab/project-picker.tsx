@@ -1,6 +1,13 @@
 "use client";
 
-import { Combobox, ComboboxButton, ComboboxInput, ComboboxOption, ComboboxOptions, Label } from "@headlessui/react";
+import {
+  Combobox,
+  ComboboxButton,
+  ComboboxInput,
+  ComboboxOption,
+  ComboboxOptions,
+  Label,
+} from "@headlessui/react";
 import { Check, ChevronsUpDown } from "lucide-react";
 import { useState } from "react";
 import { Button, focusRing } from "@/components/ui/button";
@@ -26,7 +33,13 @@ interface ProjectPickerProps {
 const note = "px-3 py-2 text-sm text-zinc-600 dark:text-zinc-400";
 
 /** A combobox over the GitLab projects the token is a member of; typing searches in GitLab. */
-export function ProjectPicker({ projectId, currentId, onLink, linkLabel = "Link project", onCancel }: ProjectPickerProps) {
+export function ProjectPicker({
+  projectId,
+  currentId,
+  onLink,
+  linkLabel = "Link project",
+  onCancel,
+}: ProjectPickerProps) {
   const [text, setText] = useState("");
   const search = useDebouncedValue(text.trim(), 300);
   const [selected, setSelected] = useState<GitLabProjectOption | null>(null);
@@ -63,7 +76,13 @@ export function ProjectPicker({ projectId, currentId, onLink, linkLabel = "Link 
               autoComplete="off"
               spellCheck={false}
             />
-            <ComboboxButton aria-label="Show GitLab projects" className={cx("absolute inset-y-0 right-0 flex items-center rounded-r-md px-2 text-zinc-500", focusRing)}>
+            <ComboboxButton
+              aria-label="Show GitLab projects"
+              className={cx(
+                "absolute inset-y-0 right-0 flex items-center rounded-r-md px-2 text-zinc-500",
+                focusRing,
+              )}
+            >
               <ChevronsUpDown aria-hidden="true" className="size-4" />
             </ComboboxButton>
           </div>
@@ -74,9 +93,17 @@ export function ProjectPicker({ projectId, currentId, onLink, linkLabel = "Link 
           className="z-50 max-h-80 w-(--input-width) overflow-y-auto rounded-md border border-zinc-200 bg-white py-1 shadow-lg empty:invisible dark:border-zinc-700 dark:bg-zinc-900"
         >
           {projects.isPending && <p className={note}>Loading GitLab projects…</p>}
-          {projects.isError && <p className={cx(note, "text-red-700 dark:text-red-400")}>Could not load GitLab projects: {errorMessage(projects.error)}</p>}
+          {projects.isError && (
+            <p className={cx(note, "text-red-700 dark:text-red-400")}>
+              Could not load GitLab projects: {errorMessage(projects.error)}
+            </p>
+          )}
           {projects.isSuccess && results.length === 0 && (
-            <p className={note}>{search ? `No GitLab project the token can see matches “${search}”.` : "The token is not a member of any GitLab project."}</p>
+            <p className={note}>
+              {search
+                ? `No GitLab project the token can see matches “${search}”.`
+                : "The token is not a member of any GitLab project."}
+            </p>
           )}
           {results.map((project) => (
             <ComboboxOption
@@ -85,7 +112,10 @@ export function ProjectPicker({ projectId, currentId, onLink, linkLabel = "Link 
               aria-label={project.path_with_namespace}
               className="group flex cursor-pointer items-center gap-2 px-3 py-2 text-sm data-focus:bg-accent-50 dark:data-focus:bg-accent-950/40"
             >
-              <Check aria-hidden="true" className="invisible size-4 shrink-0 text-accent-600 group-data-selected:visible" />
+              <Check
+                aria-hidden="true"
+                className="invisible size-4 shrink-0 text-accent-600 group-data-selected:visible"
+              />
               <span className="min-w-0">
                 <span className="block truncate font-medium">{project.path_with_namespace}</span>
                 <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400">
@@ -100,7 +130,12 @@ export function ProjectPicker({ projectId, currentId, onLink, linkLabel = "Link 
       </Combobox>
       <FormError message={linkError} />
       <div className="flex flex-wrap gap-2">
-        <Button variant="primary" onClick={() => void link()} disabled={!selected || selected.id === currentId} pending={pending}>
+        <Button
+          variant="primary"
+          onClick={() => void link()}
+          disabled={!selected || selected.id === currentId}
+          pending={pending}
+        >
           {selected ? `${linkLabel}: ${selected.path_with_namespace}` : linkLabel}
         </Button>
         {onCancel && (

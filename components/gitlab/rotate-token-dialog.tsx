@@ -12,7 +12,15 @@ import { updateGitLabIntegrationBody } from "@/lib/validations/gitlab";
 const rotateTokenForm = updateGitLabIntegrationBody.pick({ access_token: true }).required();
 
 /** Replaces the stored token with a new one, after GitLab confirms the new one works. */
-export function RotateTokenDialog({ open, onClose, config }: { open: boolean; onClose: () => void; config: GitLabIntegrationConfig }) {
+export function RotateTokenDialog({
+  open,
+  onClose,
+  config,
+}: {
+  open: boolean;
+  onClose: () => void;
+  config: GitLabIntegrationConfig;
+}) {
   const update = useUpdateGitLabIntegration(config.project, config.id);
   const form = useSchemaForm(rotateTokenForm, { access_token: "" });
 

@@ -56,7 +56,10 @@ export function SetupWizard({ projectId, config, step, onStep, onFinish }: Setup
         ))}
       </ol>
       {step === "credentials" || !config ? (
-        <StepPanel title="1. Connect to GitLab" description="Where your GitLab is, and the token Flagpost uses to read issues and merge requests and to comment on them.">
+        <StepPanel
+          title="1. Connect to GitLab"
+          description="Where your GitLab is, and the token Flagpost uses to read issues and merge requests and to comment on them."
+        >
           <CredentialsForm projectId={projectId} onConnected={() => onStep("project")} />
         </StepPanel>
       ) : step === "project" ? (
@@ -81,9 +84,20 @@ export function SetupWizard({ projectId, config, step, onStep, onFinish }: Setup
   );
 }
 
-function StepPanel({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+function StepPanel({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description: string;
+  children: ReactNode;
+}) {
   return (
-    <section aria-label={title} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+    <section
+      aria-label={title}
+      className="space-y-4 rounded-lg border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <div className="space-y-1">
         <h2 className="text-base font-semibold">{title}</h2>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">{description}</p>
@@ -93,11 +107,25 @@ function StepPanel({ title, description, children }: { title: string; descriptio
   );
 }
 
-function ProjectStep({ projectId, config, onDone }: { projectId: number; config: GitLabIntegrationConfig; onDone: () => void }) {
+function ProjectStep({
+  projectId,
+  config,
+  onDone,
+}: {
+  projectId: number;
+  config: GitLabIntegrationConfig;
+  onDone: () => void;
+}) {
   const update = useUpdateGitLabIntegration(projectId, config.id);
   return (
-    <StepPanel title="2. Choose the GitLab project" description="Flagpost links this project's issues and merge requests to features, and can create the webhook on it.">
-      <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-100">
+    <StepPanel
+      title="2. Choose the GitLab project"
+      description="Flagpost links this project's issues and merge requests to features, and can create the webhook on it."
+    >
+      <div
+        role="status"
+        className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-100"
+      >
         Connected to {config.gitlab_instance_url}. GitLab confirmed the token:
       </div>
       <TokenSummary token={config.token} />
@@ -117,7 +145,15 @@ function ProjectStep({ projectId, config, onDone }: { projectId: number; config:
   );
 }
 
-function TaggingStep({ config, onBack, onDone }: { config: GitLabIntegrationConfig; onBack: () => void; onDone: () => void }) {
+function TaggingStep({
+  config,
+  onBack,
+  onDone,
+}: {
+  config: GitLabIntegrationConfig;
+  onBack: () => void;
+  onDone: () => void;
+}) {
   const update = useUpdateGitLabIntegration(config.project, config.id);
   return (
     <StepPanel title="3. Tag features automatically" description="Optional. You can change this later.">
@@ -128,7 +164,8 @@ function TaggingStep({ config, onBack, onDone }: { config: GitLabIntegrationConf
           update.mutate(
             { tagging_enabled: enabled },
             {
-              onSuccess: () => toast.success(enabled ? "Automatic tagging is on" : "Automatic tagging is off"),
+              onSuccess: () =>
+                toast.success(enabled ? "Automatic tagging is on" : "Automatic tagging is off"),
               onError: (error) => toast.error(errorMessage(error)),
             },
           )

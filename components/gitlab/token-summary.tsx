@@ -10,17 +10,24 @@ export function TokenSummary({ token }: { token: GitLabTokenFacts }) {
   return (
     <div className="space-y-3">
       {token.status === "INVALID" && (
-        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/50 dark:text-red-100">
+        <div
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/50 dark:text-red-100"
+        >
           <p className="font-semibold">GitLab no longer accepts this token</p>
           <p>
-            {token.status_reason ?? "GitLab rejected it."} Comments, labels and tags wait until you rotate the token; nothing is lost in the
-            meantime.
+            {token.status_reason ?? "GitLab rejected it."} Comments, labels and tags wait until you rotate the
+            token; nothing is lost in the meantime.
           </p>
         </div>
       )}
       {token.status === "VALID" && token.expires_soon && token.expires_at && (
-        <div role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-100">
-          The token expires on {formatDay(token.expires_at)}. Create a new one in GitLab and rotate it here before then.
+        <div
+          role="status"
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-100"
+        >
+          The token expires on {formatDay(token.expires_at)}. Create a new one in GitLab and rotate it here
+          before then.
         </div>
       )}
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1.5 text-sm">

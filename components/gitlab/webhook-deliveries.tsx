@@ -11,7 +11,13 @@ import { formatDateTime, formatRelative } from "@/lib/client/format/dates";
 import type { WebhookDeliveryResult } from "@/lib/client/queries/gitlab-types";
 import { useGitLabWebhookDeliveries } from "@/lib/client/queries/use-gitlab-webhook-deliveries";
 
-const resultTone = { applied: "success", ignored: "neutral", duplicate: "accent", rejected: "danger", error: "warning" } as const;
+const resultTone = {
+  applied: "success",
+  ignored: "neutral",
+  duplicate: "accent",
+  rejected: "danger",
+  error: "warning",
+} as const;
 const resultLabel: Record<WebhookDeliveryResult, string> = {
   applied: "Applied",
   ignored: "Ignored",
@@ -21,7 +27,13 @@ const resultLabel: Record<WebhookDeliveryResult, string> = {
 };
 
 /** What GitLab has been sending: the health of the webhook at a glance, and the last 100 deliveries. */
-export function WebhookDeliveries({ projectId, integrationId }: { projectId: number; integrationId: number }) {
+export function WebhookDeliveries({
+  projectId,
+  integrationId,
+}: {
+  projectId: number;
+  integrationId: number;
+}) {
   const deliveries = useGitLabWebhookDeliveries(projectId, integrationId);
   const data = deliveries.data;
 
@@ -30,7 +42,11 @@ export function WebhookDeliveries({ projectId, integrationId }: { projectId: num
       title="Webhook deliveries"
       description="The last 100 deliveries GitLab sent to the webhook URL, newest first. Requests with a wrong or missing secret token are counted, not listed."
       actions={
-        <Button size="sm" onClick={() => void deliveries.refetch()} pending={deliveries.isFetching && !deliveries.isPending}>
+        <Button
+          size="sm"
+          onClick={() => void deliveries.refetch()}
+          pending={deliveries.isFetching && !deliveries.isPending}
+        >
           Refresh
         </Button>
       }
@@ -39,38 +55,59 @@ export function WebhookDeliveries({ projectId, integrationId }: { projectId: num
         <dl className="flex flex-wrap gap-x-8 gap-y-2 text-sm">
           <div className="flex gap-2">
             <dt className="text-zinc-600 dark:text-zinc-400">Last successful delivery</dt>
-            <dd data-testid="webhook-last-success" className="font-medium" title={formatDateTime(data?.last_success_at)}>
+            <dd
+              data-testid="webhook-last-success"
+              className="font-medium"
+              title={formatDateTime(data?.last_success_at)}
+            >
               {data ? formatRelative(data.last_success_at) : "…"}
             </dd>
           </div>
           <div className="flex gap-2">
             <dt className="text-zinc-600 dark:text-zinc-400">Rejected requests in the last 24 hours</dt>
-            <dd data-testid="webhook-rejected-24h" className={data?.rejected_last_24h ? "font-semibold text-red-700 dark:text-red-300" : "font-medium"}>
+            <dd
+              data-testid="webhook-rejected-24h"
+              className={
+                data?.rejected_last_24h ? "font-semibold text-red-700 dark:text-red-300" : "font-medium"
+              }
+            >
               {data ? data.rejected_last_24h : "…"}
             </dd>
           </div>
         </dl>
         {!!data?.rejected_last_24h && (
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/50 dark:text-red-100">
-            Some deliveries carried a wrong or missing secret token and were refused. If they came from your GitLab, paste the secret shown above into the
-            webhook&apos;s <em>Secret token</em> field in GitLab.
+          <p
+            role="alert"
+            className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/50 dark:text-red-100"
+          >
+            Some deliveries carried a wrong or missing secret token and were refused. If they came from your
+            GitLab, paste the secret shown above into the webhook&apos;s <em>Secret token</em> field in
+            GitLab.
           </p>
         )}
         <div className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300">
           <p className="font-medium">Send a test event</p>
           <p>
-            In GitLab, open <strong>Settings → Webhooks</strong>, find this webhook and choose <strong>Test → Issue events</strong> (or{" "}
-            <strong>Merge request events</strong>). It appears here within a few seconds: <em>ignored</em> or <em>applied</em> means the URL and secret
-            work; a rise in rejected requests above means the secret token differs.
+            In GitLab, open <strong>Settings → Webhooks</strong>, find this webhook and choose{" "}
+            <strong>Test → Issue events</strong> (or <strong>Merge request events</strong>). It appears here
+            within a few seconds: <em>ignored</em> or <em>applied</em> means the URL and secret work; a rise
+            in rejected requests above means the secret token differs.
           </p>
         </div>
 
         {deliveries.isPending ? (
           <TableSkeleton rows={3} columns={5} label="Loading webhook deliveries…" />
         ) : deliveries.isError ? (
-          <ErrorState title="Could not load the webhook deliveries" error={deliveries.error} onRetry={() => void deliveries.refetch()} />
+          <ErrorState
+            title="Could not load the webhook deliveries"
+            error={deliveries.error}
+            onRetry={() => void deliveries.refetch()}
+          />
         ) : data!.results.length === 0 ? (
-          <EmptyState title="No deliveries yet">GitLab has not called the webhook URL of this project. Send a test event from GitLab to check the setup.</EmptyState>
+          <EmptyState title="No deliveries yet">
+            GitLab has not called the webhook URL of this project. Send a test event from GitLab to check the
+            setup.
+          </EmptyState>
         ) : (
           <Table caption="Webhook deliveries" className="max-h-[32rem]">
             <THead>
@@ -96,7 +133,11 @@ export function WebhookDeliveries({ projectId, integrationId }: { projectId: num
                       <Badge tone={resultTone[delivery.result]} title={`HTTP ${delivery.http_status}`}>
                         {resultLabel[delivery.result]}
                       </Badge>
-                      {delivery.reason && <span className="max-w-md text-xs break-words text-zinc-600 dark:text-zinc-400">{delivery.reason}</span>}
+                      {delivery.reason && (
+                        <span className="max-w-md text-xs break-words text-zinc-600 dark:text-zinc-400">
+                          {delivery.reason}
+                        </span>
+                      )}
                     </div>
                   </TD>
                 </TR>

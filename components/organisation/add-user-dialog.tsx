@@ -13,7 +13,15 @@ export const organisationRoleOptions: { value: OrganisationRole; label: string }
   { value: "ADMIN", label: "Admin" },
 ];
 
-export function AddUserDialog({ open, onClose, organisationId }: { open: boolean; onClose: () => void; organisationId: number }) {
+export function AddUserDialog({
+  open,
+  onClose,
+  organisationId,
+}: {
+  open: boolean;
+  onClose: () => void;
+  organisationId: number;
+}) {
   const createUser = useCreateOrganisationUser(organisationId);
   const form = useSchemaForm(createUserBody, { name: "", email: "", password: "", role: "MEMBER" });
 

@@ -29,7 +29,15 @@ const PAGE_SIZE = 20;
 const PAGE_PARAM = "keys_page";
 
 /** Step 1 asks for a name; step 2 shows the new key once, with a copy button. */
-function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; onClose: () => void; organisationId: number }) {
+function CreateApiKeyDialog({
+  open,
+  onClose,
+  organisationId,
+}: {
+  open: boolean;
+  onClose: () => void;
+  organisationId: number;
+}) {
   const createKey = useCreateApiKey(organisationId);
   const form = useSchemaForm(createApiKeyBody, { name: "" });
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
@@ -59,13 +67,17 @@ function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; 
           Copy this key now. It will not be shown again; if you lose it, revoke it and create a new one.
         </p>
         <div className="flex items-center gap-2">
-          <code aria-label="New API key" className="flex-1 rounded-md bg-zinc-100 px-3 py-2 font-mono text-sm break-all select-all dark:bg-zinc-800">
+          <code
+            aria-label="New API key"
+            className="flex-1 rounded-md bg-zinc-100 px-3 py-2 font-mono text-sm break-all select-all dark:bg-zinc-800"
+          >
             {created.key}
           </code>
           <CopyButton value={created.key} what="API key" />
         </div>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Send it as <code className="font-mono">Authorization: Api-Key &lt;key&gt;</code>. It acts as an organisation administrator.
+          Send it as <code className="font-mono">Authorization: Api-Key &lt;key&gt;</code>. It acts as an
+          organisation administrator.
         </p>
       </Dialog>
     );
@@ -83,7 +95,13 @@ function CreateApiKeyDialog({ open, onClose, organisationId }: { open: boolean; 
       keepOpen
       onSaved={setCreated}
     >
-      <TextField label="Key name" hint="Say what uses it, e.g. “ci-deploy”." {...fieldProps(form, "name")} autoFocus required />
+      <TextField
+        label="Key name"
+        hint="Say what uses it, e.g. “ci-deploy”."
+        {...fieldProps(form, "name")}
+        autoFocus
+        required
+      />
     </FormDialog>
   );
 }
@@ -103,7 +121,11 @@ export function ApiKeys({ organisationId }: { organisationId: number }) {
   );
 
   return (
-    <Section title="API keys" description="Keys for the REST API (Authorization: Api-Key …)." actions={createButton}>
+    <Section
+      title="API keys"
+      description="Keys for the REST API (Authorization: Api-Key …)."
+      actions={createButton}
+    >
       {keys.isPending ? (
         <TableSkeleton columns={4} label="Loading API keys…" />
       ) : keys.isError ? (
@@ -133,13 +155,27 @@ export function ApiKeys({ organisationId }: { organisationId: number }) {
                     <code className="font-mono text-xs">{key.prefix}…</code>
                   </TD>
                   <TD className="text-zinc-600 dark:text-zinc-400">{formatDate(key.created_at)}</TD>
-                  <TD className="text-zinc-600 dark:text-zinc-400" title={key.last_used_at ? formatDateTime(key.last_used_at) : undefined}>
+                  <TD
+                    className="text-zinc-600 dark:text-zinc-400"
+                    title={key.last_used_at ? formatDateTime(key.last_used_at) : undefined}
+                  >
                     {key.last_used_at ? formatRelative(key.last_used_at) : "Never"}
                   </TD>
-                  <TD>{key.revoked_at ? <Badge tone="danger">Revoked</Badge> : <Badge tone="success">Active</Badge>}</TD>
+                  <TD>
+                    {key.revoked_at ? (
+                      <Badge tone="danger">Revoked</Badge>
+                    ) : (
+                      <Badge tone="success">Active</Badge>
+                    )}
+                  </TD>
                   <TD className="text-right">
                     {!key.revoked_at && (
-                      <Button variant="ghost" size="sm" onClick={() => setRevoking(key)} aria-label={`Revoke API key ${key.name}`}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => setRevoking(key)}
+                        aria-label={`Revoke API key ${key.name}`}
+                      >
                         Revoke
                       </Button>
                     )}
@@ -148,11 +184,21 @@ export function ApiKeys({ organisationId }: { organisationId: number }) {
               ))}
             </TBody>
           </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} count={keys.data.count} onPageChange={(next) => setQuery({ [PAGE_PARAM]: next })} noun="keys" />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            count={keys.data.count}
+            onPageChange={(next) => setQuery({ [PAGE_PARAM]: next })}
+            noun="keys"
+          />
         </>
       )}
 
-      <CreateApiKeyDialog open={creating} onClose={() => setCreating(false)} organisationId={organisationId} />
+      <CreateApiKeyDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        organisationId={organisationId}
+      />
       <ConfirmDialog
         open={revoking !== null}
         onClose={() => setRevoking(null)}

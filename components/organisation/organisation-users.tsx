@@ -27,7 +27,15 @@ function personName(user: OrganisationUser) {
   return user.name || user.email;
 }
 
-export function OrganisationUsers({ organisationId, isAdmin, currentUserId }: { organisationId: number; isAdmin: boolean; currentUserId?: number }) {
+export function OrganisationUsers({
+  organisationId,
+  isAdmin,
+  currentUserId,
+}: {
+  organisationId: number;
+  isAdmin: boolean;
+  currentUserId?: number;
+}) {
   const { searchParams, setQuery } = useUrlQuery();
   const page = Math.max(1, Number(searchParams.get(PAGE_PARAM)) || 1);
   const users = useOrganisationUsers(organisationId, { page, page_size: PAGE_SIZE });
@@ -74,7 +82,8 @@ export function OrganisationUsers({ organisationId, isAdmin, currentUserId }: { 
                   <TR key={user.id}>
                     <TD>
                       <p className="font-medium">
-                        {personName(user)} {isSelf && <span className="text-xs font-normal text-zinc-500">(you)</span>}
+                        {personName(user)}{" "}
+                        {isSelf && <span className="text-xs font-normal text-zinc-500">(you)</span>}
                       </p>
                       {user.name && <p className="text-xs text-zinc-500 dark:text-zinc-400">{user.email}</p>}
                     </TD>
@@ -90,21 +99,32 @@ export function OrganisationUsers({ organisationId, isAdmin, currentUserId }: { 
                             updateUser.mutate(
                               { userId: user.id, role: event.target.value as OrganisationRole },
                               {
-                                onSuccess: (updated) => toast.success(`${personName(user)} is now ${updated.role === "ADMIN" ? "an admin" : "a member"}`),
-                                onError: (error) => toast.error(`Could not change the role: ${errorMessage(error)}`),
+                                onSuccess: (updated) =>
+                                  toast.success(
+                                    `${personName(user)} is now ${updated.role === "ADMIN" ? "an admin" : "a member"}`,
+                                  ),
+                                onError: (error) =>
+                                  toast.error(`Could not change the role: ${errorMessage(error)}`),
                               },
                             )
                           }
                         />
                       ) : (
-                        <Badge tone={user.role === "ADMIN" ? "accent" : "neutral"}>{user.role === "ADMIN" ? "Admin" : "Member"}</Badge>
+                        <Badge tone={user.role === "ADMIN" ? "accent" : "neutral"}>
+                          {user.role === "ADMIN" ? "Admin" : "Member"}
+                        </Badge>
                       )}
                     </TD>
                     <TD className="text-zinc-600 dark:text-zinc-400">{formatDate(user.created_at)}</TD>
                     {isAdmin && (
                       <TD className="text-right">
                         {!isSelf && (
-                          <Button variant="ghost" size="sm" onClick={() => setRemoving(user)} aria-label={`Remove ${personName(user)}`}>
+                          <Button
+                            variant="ghost"
+                            size="sm"
+                            onClick={() => setRemoving(user)}
+                            aria-label={`Remove ${personName(user)}`}
+                          >
                             Remove
                           </Button>
                         )}
@@ -115,11 +135,19 @@ export function OrganisationUsers({ organisationId, isAdmin, currentUserId }: { 
               })}
             </TBody>
           </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} count={users.data.count} onPageChange={(next) => setQuery({ [PAGE_PARAM]: next })} noun="users" />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            count={users.data.count}
+            onPageChange={(next) => setQuery({ [PAGE_PARAM]: next })}
+            noun="users"
+          />
         </>
       )}
 
-      {isAdmin && <AddUserDialog open={adding} onClose={() => setAdding(false)} organisationId={organisationId} />}
+      {isAdmin && (
+        <AddUserDialog open={adding} onClose={() => setAdding(false)} organisationId={organisationId} />
+      )}
       <ConfirmDialog
         open={removing !== null}
         onClose={() => setRemoving(null)}
@@ -132,8 +160,8 @@ export function OrganisationUsers({ organisationId, isAdmin, currentUserId }: { 
         }}
       >
         <p>
-          <strong>{removing?.email}</strong> can no longer sign in to this organisation and loses every project role in it. Their past changes stay
-          in the audit log.
+          <strong>{removing?.email}</strong> can no longer sign in to this organisation and loses every
+          project role in it. Their past changes stay in the audit log.
         </p>
       </ConfirmDialog>
     </Section>

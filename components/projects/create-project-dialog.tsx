@@ -12,7 +12,15 @@ import { routes } from "@/lib/client/routes";
 import { createProjectBody } from "@/lib/validations/core";
 
 /** New project; organisation admins of several organisations choose which one it goes into. */
-export function CreateProjectDialog({ open, onClose, organisations }: { open: boolean; onClose: () => void; organisations: Organisation[] }) {
+export function CreateProjectDialog({
+  open,
+  onClose,
+  organisations,
+}: {
+  open: boolean;
+  onClose: () => void;
+  organisations: Organisation[];
+}) {
   const router = useRouter();
   const createProject = useCreateProject();
   const chooseOrganisation = organisations.length > 1;

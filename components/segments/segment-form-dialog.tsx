@@ -16,18 +16,33 @@ const rulesText = z.string().transform((text, context) => {
     if (Array.isArray(rules)) return rules;
     context.addIssue({ code: "custom", message: "Rules must be a JSON array, like [ … ]" });
   } catch (error) {
-    context.addIssue({ code: "custom", message: `Not valid JSON: ${error instanceof Error ? error.message : "could not parse"}` });
+    context.addIssue({
+      code: "custom",
+      message: `Not valid JSON: ${error instanceof Error ? error.message : "could not parse"}`,
+    });
   }
   return z.NEVER;
 });
-const segmentForm = createSegmentBody.extend({ rules: rulesText.pipe(createSegmentBody.shape.rules.unwrap()) });
+const segmentForm = createSegmentBody.extend({
+  rules: rulesText.pipe(createSegmentBody.shape.rules.unwrap()),
+});
 
 const RULES_PLACEHOLDER = `[
   { "trait": "plan", "operator": "EQUAL", "value": "enterprise" }
 ]`;
 
 /** Create a segment (no `segment`) or edit one. Rules are JSON: an array of rule objects. */
-export function SegmentFormDialog({ open, onClose, projectId, segment }: { open: boolean; onClose: () => void; projectId: number; segment?: Segment }) {
+export function SegmentFormDialog({
+  open,
+  onClose,
+  projectId,
+  segment,
+}: {
+  open: boolean;
+  onClose: () => void;
+  projectId: number;
+  segment?: Segment;
+}) {
   const createSegment = useCreateSegment(projectId);
   const updateSegment = useUpdateSegment(projectId);
   const form = useSchemaForm(segmentForm, {
@@ -45,16 +60,17 @@ export function SegmentFormDialog({ open, onClose, projectId, segment }: { open:
       description="A segment is a group of users defined by rules on their traits."
       size="lg"
       submitLabel={segment ? "Save segment" : "Create segment"}
-      onSubmit={(data) => (segment ? updateSegment.mutateAsync({ segmentId: segment.id, ...data }) : createSegment.mutateAsync(data))}
-      savedMessage={(_saved, data) => (segment ? `Saved segment ${data.name}` : `Created segment ${data.name}`)}
+      onSubmit={(data) =>
+        segment
+          ? updateSegment.mutateAsync({ segmentId: segment.id, ...data })
+          : createSegment.mutateAsync(data)
+      }
+      savedMessage={(_saved, data) =>
+        segment ? `Saved segment ${data.name}` : `Created segment ${data.name}`
+      }
     >
       <TextField label="Name" {...fieldProps(form, "name")} autoFocus required />
-      <TextField
-        label="Description"
-        multiline
-        rows={2}
-        {...fieldProps(form, "description")}
-      />
+      <TextField label="Description" multiline rows={2} {...fieldProps(form, "description")} />
       <TextField
         label="Rules (JSON)"
         multiline

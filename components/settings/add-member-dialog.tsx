@@ -24,17 +24,27 @@ interface AddMemberDialogProps {
 }
 
 // The shared body, with a plain sentence for the empty "Choose a person…" choice.
-const addMemberForm = addProjectMemberBody.extend({ user: z.number({ error: "Choose a person" }).pipe(addProjectMemberBody.shape.user) });
+const addMemberForm = addProjectMemberBody.extend({
+  user: z.number({ error: "Choose a person" }).pipe(addProjectMemberBody.shape.user),
+});
 
 /** Adds someone who already belongs to the organisation to this project. */
-export function AddMemberDialog({ open, onClose, projectId, organisationId, memberIds }: AddMemberDialogProps) {
+export function AddMemberDialog({
+  open,
+  onClose,
+  projectId,
+  organisationId,
+  memberIds,
+}: AddMemberDialogProps) {
   const addMember = useAddProjectMember(projectId);
   const users = useOrganisationUsers(organisationId, { page_size: 100 }, { enabled: open });
   const form = useSchemaForm(addMemberForm, { role: "EDITOR" });
   const { errors } = form.formState;
 
   // Organisation admins already administer every project, so adding them would change nothing.
-  const candidates = (users.data?.results ?? []).filter((candidate) => candidate.role !== "ADMIN" && !memberIds.includes(candidate.id));
+  const candidates = (users.data?.results ?? []).filter(
+    (candidate) => candidate.role !== "ADMIN" && !memberIds.includes(candidate.id),
+  );
 
   return (
     <FormDialog
@@ -50,13 +60,21 @@ export function AddMemberDialog({ open, onClose, projectId, organisationId, memb
       <Select
         label="Person"
         {...form.register("user", { valueAsNumber: true })}
-        placeholder={users.isPending ? "Loading people…" : candidates.length ? "Choose a person…" : "Everyone is already a member"}
+        placeholder={
+          users.isPending
+            ? "Loading people…"
+            : candidates.length
+              ? "Choose a person…"
+              : "Everyone is already a member"
+        }
         hint="Organisation admins are not listed: they administer every project already."
         options={candidates.map((candidate) => ({
           value: String(candidate.id),
           label: candidate.name ? `${candidate.name} (${candidate.email})` : candidate.email,
         }))}
-        error={errors.user?.message ?? (users.isError ? "Could not load the organisation's people." : undefined)}
+        error={
+          errors.user?.message ?? (users.isError ? "Could not load the organisation's people." : undefined)
+        }
       />
       <Select label="Role" {...fieldProps(form, "role")} options={projectRoleOptions} />
     </FormDialog>

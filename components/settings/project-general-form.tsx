@@ -13,20 +13,32 @@ import { updateProjectBody } from "@/lib/validations/core";
 // zod would report an empty field as "expected number"; say what is wanted instead.
 const days = "Enter a whole number of days from 1 to 365";
 const projectGeneralForm = updateProjectBody.extend({
-  stale_flag_threshold_days: z.number({ error: days }).int(days).min(1, days).max(365, days).pipe(updateProjectBody.shape.stale_flag_threshold_days.unwrap()),
+  stale_flag_threshold_days: z
+    .number({ error: days })
+    .int(days)
+    .min(1, days)
+    .max(365, days)
+    .pipe(updateProjectBody.shape.stale_flag_threshold_days.unwrap()),
 });
 
 /** Project name and stale-flag threshold. Read-only for people who are not project admins. */
 export function ProjectGeneralForm({ project, canAdmin }: { project: Project; canAdmin: boolean }) {
   const updateProject = useUpdateProject(project.id);
-  const form = useSchemaForm(projectGeneralForm, { name: project.name, stale_flag_threshold_days: project.stale_flag_threshold_days });
+  const form = useSchemaForm(projectGeneralForm, {
+    name: project.name,
+    stale_flag_threshold_days: project.stale_flag_threshold_days,
+  });
   const { errors } = form.formState;
 
   return (
     <form
       noValidate
       className="max-w-xl space-y-4 rounded-lg border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
-      onSubmit={submitRequest(form, updateProject.mutateAsync, () => void toast.success("Project settings saved"))}
+      onSubmit={submitRequest(
+        form,
+        updateProject.mutateAsync,
+        () => void toast.success("Project settings saved"),
+      )}
     >
       <fieldset disabled={!canAdmin} className="space-y-4">
         <legend className="sr-only">General</legend>
@@ -49,7 +61,9 @@ export function ProjectGeneralForm({ project, canAdmin }: { project: Project; ca
           Save changes
         </Button>
       ) : (
-        <p className="text-sm text-zinc-500 dark:text-zinc-400">Only project administrators can change these settings.</p>
+        <p className="text-sm text-zinc-500 dark:text-zinc-400">
+          Only project administrators can change these settings.
+        </p>
       )}
     </form>
   );

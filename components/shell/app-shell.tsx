@@ -41,10 +41,15 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
 
   // A remembered environment may since have been deleted; only trust it while it still exists.
   const environments = useEnvironments(projectId);
-  const rememberedStillExists = environments.data?.results.some((environment) => environment.api_key === lastEnvironment) ?? false;
+  const rememberedStillExists =
+    environments.data?.results.some((environment) => environment.api_key === lastEnvironment) ?? false;
   const environmentKey = envApiKey ?? (rememberedStillExists ? lastEnvironment : null);
   const featuresHref =
-    projectId === undefined ? routes.projects() : environmentKey ? routes.features(projectId, environmentKey) : routes.project(projectId);
+    projectId === undefined
+      ? routes.projects()
+      : environmentKey
+        ? routes.features(projectId, environmentKey)
+        : routes.project(projectId);
   const organisationId = project.data?.organisation ?? me.data?.organisations[0]?.id;
   const organisationName = me.data?.organisations.find((org) => org.id === organisationId)?.name;
 
@@ -57,7 +62,13 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         Skip to content
       </a>
 
-      {navOpen && <div aria-hidden="true" className="fixed inset-0 z-30 bg-zinc-950/40 lg:hidden" onClick={() => setNavOpen(false)} />}
+      {navOpen && (
+        <div
+          aria-hidden="true"
+          className="fixed inset-0 z-30 bg-zinc-950/40 lg:hidden"
+          onClick={() => setNavOpen(false)}
+        />
+      )}
 
       <aside
         id="app-sidebar"
@@ -69,8 +80,14 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         )}
       >
         <div className="border-b border-zinc-200 px-4 py-4 dark:border-zinc-800">
-          <Link href={routes.projects()} className={cx("flex items-center gap-2 rounded font-semibold tracking-tight", focusRing)}>
-            <span aria-hidden="true" className="flex size-7 items-center justify-center rounded-md bg-accent-600 text-sm text-white">
+          <Link
+            href={routes.projects()}
+            className={cx("flex items-center gap-2 rounded font-semibold tracking-tight", focusRing)}
+          >
+            <span
+              aria-hidden="true"
+              className="flex size-7 items-center justify-center rounded-md bg-accent-600 text-sm text-white"
+            >
               ⚑
             </span>
             Flagpost
@@ -112,7 +129,11 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           </Button>
           <Breadcrumbs />
         </header>
-        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 focus:outline-none sm:px-6 lg:px-8">
+        <main
+          id="main"
+          tabIndex={-1}
+          className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 focus:outline-none sm:px-6 lg:px-8"
+        >
           {children}
         </main>
       </div>

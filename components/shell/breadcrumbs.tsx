@@ -30,10 +30,19 @@ const projectSections: { path: string; crumbs: { label: string; path: string }[]
   { path: "audit-log", crumbs: [{ label: "Audit log", path: "audit-log" }] },
   { path: "stale-flags", crumbs: [{ label: "Stale flags", path: "stale-flags" }] },
   { path: "settings", crumbs: [{ label: "Settings", path: "settings" }] },
-  { path: "settings/members", crumbs: [{ label: "Settings", path: "settings" }, { label: "Members", path: "settings/members" }] },
+  {
+    path: "settings/members",
+    crumbs: [
+      { label: "Settings", path: "settings" },
+      { label: "Members", path: "settings/members" },
+    ],
+  },
   {
     path: "settings/integrations",
-    crumbs: [{ label: "Settings", path: "settings" }, { label: "Integrations", path: "settings/integrations" }],
+    crumbs: [
+      { label: "Settings", path: "settings" },
+      { label: "Integrations", path: "settings/integrations" },
+    ],
   },
 ];
 
@@ -49,17 +58,23 @@ export function Breadcrumbs() {
   const organisationId = project.data?.organisation ?? me.data?.organisations[0]?.id;
   const organisationName = me.data?.organisations.find((org) => org.id === organisationId)?.name;
 
-  const crumbs: Crumb[] = [{ label: organisationName ?? (me.isPending ? undefined : "Organisation"), href: routes.projects() }];
+  const crumbs: Crumb[] = [
+    { label: organisationName ?? (me.isPending ? undefined : "Organisation"), href: routes.projects() },
+  ];
   if (projectId !== undefined) {
     crumbs.push({ label: nameOf(project), href: routes.project(projectId) });
     if (envApiKey) {
       crumbs.push({ label: nameOf(environment), href: routes.features(projectId, envApiKey) });
-      if (featureId !== undefined) crumbs.push({ label: nameOf(feature), href: routes.feature(projectId, envApiKey, featureId) });
+      if (featureId !== undefined)
+        crumbs.push({ label: nameOf(feature), href: routes.feature(projectId, envApiKey, featureId) });
     } else {
       const rest = pathname.replace(`/projects/${projectId}/`, "");
       // The longest matching section wins (settings/members before settings).
-      const section = [...projectSections].reverse().find((candidate) => rest === candidate.path || rest.startsWith(`${candidate.path}/`));
-      for (const crumb of section?.crumbs ?? []) crumbs.push({ label: crumb.label, href: `/projects/${projectId}/${crumb.path}` });
+      const section = [...projectSections]
+        .reverse()
+        .find((candidate) => rest === candidate.path || rest.startsWith(`${candidate.path}/`));
+      for (const crumb of section?.crumbs ?? [])
+        crumbs.push({ label: crumb.label, href: `/projects/${projectId}/${crumb.path}` });
     }
   } else if (pathname.startsWith(routes.organisationSettings())) {
     crumbs.push({ label: "Settings", href: routes.organisationSettings() });
@@ -88,7 +103,10 @@ export function Breadcrumbs() {
               ) : (
                 <Link
                   href={crumb.href}
-                  className={cx("truncate rounded text-zinc-600 hover:text-zinc-900 hover:underline dark:text-zinc-400 dark:hover:text-zinc-100", focusRing)}
+                  className={cx(
+                    "truncate rounded text-zinc-600 hover:text-zinc-900 hover:underline dark:text-zinc-400 dark:hover:text-zinc-100",
+                    focusRing,
+                  )}
                 >
                   {crumb.label}
                 </Link>

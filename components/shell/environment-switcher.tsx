@@ -32,7 +32,8 @@ export function EnvironmentSwitcher({ projectId, apiKey }: { projectId: number; 
         const next = event.target.value;
         if (!next) return;
         const envPrefix = `/projects/${projectId}/environments/`;
-        const onEnvironmentPage = apiKey !== null && pathname.startsWith(`${envPrefix}${encodeURIComponent(apiKey)}/`);
+        const onEnvironmentPage =
+          apiKey !== null && pathname.startsWith(`${envPrefix}${encodeURIComponent(apiKey)}/`);
         if (onEnvironmentPage) {
           const rest = pathname.slice(`${envPrefix}${encodeURIComponent(apiKey)}`.length);
           const params = new URLSearchParams(searchParams.toString());

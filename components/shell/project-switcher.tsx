@@ -21,7 +21,10 @@ export function ProjectSwitcher({ projectId }: { projectId: number | undefined }
   options.push({ value: ALL_PROJECTS, label: "All projects…" });
 
   // An id in the URL that is not (or not yet) among the options shows the placeholder, not a stranger.
-  const selected = projectId !== undefined && options.some((option) => option.value === String(projectId)) ? String(projectId) : "";
+  const selected =
+    projectId !== undefined && options.some((option) => option.value === String(projectId))
+      ? String(projectId)
+      : "";
 
   return (
     <Select

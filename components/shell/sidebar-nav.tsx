@@ -18,10 +18,22 @@ function projectNav(projectId: number, featuresHref: string): NavItem[] {
   const exact = (href: string) => (pathname: string) => pathname === href;
   const under = (href: string) => (pathname: string) => pathname === href || pathname.startsWith(`${href}/`);
   return [
-    { label: "Features", href: featuresHref, isActive: (pathname) => /^\/projects\/\d+\/environments\/[^/]+\/features/.test(pathname) },
-    { label: "Stale flags", href: routes.staleFlags(projectId), isActive: under(routes.staleFlags(projectId)) },
+    {
+      label: "Features",
+      href: featuresHref,
+      isActive: (pathname) => /^\/projects\/\d+\/environments\/[^/]+\/features/.test(pathname),
+    },
+    {
+      label: "Stale flags",
+      href: routes.staleFlags(projectId),
+      isActive: under(routes.staleFlags(projectId)),
+    },
     { label: "Segments", href: routes.segments(projectId), isActive: under(routes.segments(projectId)) },
-    { label: "Environments", href: routes.environments(projectId), isActive: exact(routes.environments(projectId)) },
+    {
+      label: "Environments",
+      href: routes.environments(projectId),
+      isActive: exact(routes.environments(projectId)),
+    },
     { label: "Audit log", href: routes.auditLog(projectId), isActive: under(routes.auditLog(projectId)) },
     {
       label: "Settings",
@@ -30,7 +42,11 @@ function projectNav(projectId: number, featuresHref: string): NavItem[] {
       children: [
         { label: "General", href: routes.settings(projectId), isActive: exact(`${base}/settings`) },
         { label: "Members", href: routes.members(projectId), isActive: under(routes.members(projectId)) },
-        { label: "Integrations", href: routes.integrations(projectId), isActive: under(routes.integrations(projectId)) },
+        {
+          label: "Integrations",
+          href: routes.integrations(projectId),
+          isActive: under(routes.integrations(projectId)),
+        },
       ],
     },
   ];
@@ -65,7 +81,13 @@ function NavLink({ item, pathname, nested }: { item: NavItem; pathname: string; 
   );
 }
 
-export function SidebarNav({ projectId, featuresHref }: { projectId: number | undefined; featuresHref: string }) {
+export function SidebarNav({
+  projectId,
+  featuresHref,
+}: {
+  projectId: number | undefined;
+  featuresHref: string;
+}) {
   const pathname = usePathname();
   const items = projectId === undefined ? organisationNav : projectNav(projectId, featuresHref);
   return (
@@ -75,7 +97,9 @@ export function SidebarNav({ projectId, featuresHref }: { projectId: number | un
           <li key={item.label}>
             {item.children ? (
               <>
-                <p className="px-2.5 pt-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{item.label}</p>
+                <p className="px-2.5 pt-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+                  {item.label}
+                </p>
                 <ul className="space-y-0.5" aria-label={item.label}>
                   {item.children.map((child) => (
                     <li key={child.label}>

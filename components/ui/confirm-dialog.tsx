@@ -23,7 +23,16 @@ interface ConfirmDialogProps {
   tone?: "danger" | "primary";
 }
 
-export function ConfirmDialog({ open, onClose, title, children, confirmLabel, onConfirm, typedConfirmation, tone = "danger" }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  onClose,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  typedConfirmation,
+  tone = "danger",
+}: ConfirmDialogProps) {
   const [typed, setTyped] = useState("");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -65,7 +74,12 @@ export function ConfirmDialog({ open, onClose, title, children, confirmLabel, on
           <Button onClick={close} disabled={pending}>
             Cancel
           </Button>
-          <Button type="submit" variant={tone === "danger" ? "danger" : "primary"} pending={pending} disabled={blocked}>
+          <Button
+            type="submit"
+            variant={tone === "danger" ? "danger" : "primary"}
+            pending={pending}
+            disabled={blocked}
+          >
             {confirmLabel}
           </Button>
         </>

@@ -5,7 +5,15 @@ import { Button } from "@/components/ui/button";
 import { toast } from "sonner";
 
 /** Copies a secret or key to the clipboard and says so. */
-export function CopyButton({ value, label = "Copy", what = "Value" }: { value: string; label?: string; what?: string }) {
+export function CopyButton({
+  value,
+  label = "Copy",
+  what = "Value",
+}: {
+  value: string;
+  label?: string;
+  what?: string;
+}) {
   const [copied, setCopied] = useState(false);
   return (
     <Button

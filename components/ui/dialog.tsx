@@ -31,7 +31,17 @@ function focusAfterClose(opener: HTMLElement | null) {
   else document.getElementById("main")?.focus();
 }
 
-export function Dialog({ open, onClose, title, description, children, footer, onSubmit, size = "md", dismissible = true }: DialogProps) {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  footer,
+  onSubmit,
+  size = "md",
+  dismissible = true,
+}: DialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const returnFocusTo = useRef<HTMLElement | null>(null);
   const titleId = useId();
@@ -115,7 +125,10 @@ export function Dialog({ open, onClose, title, description, children, footer, on
               onClick={onClose}
               disabled={!dismissible}
               aria-label="Close dialog"
-              className={cx("-mr-2 rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800", focusRing)}
+              className={cx(
+                "-mr-2 rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800",
+                focusRing,
+              )}
             >
               <span aria-hidden="true" className="block size-4 leading-4">
                 ×

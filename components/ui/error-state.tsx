@@ -4,7 +4,15 @@ import { Button } from "@/components/ui/button";
 import { errorMessage } from "@/lib/client/queries/api-client";
 
 /** An inline failure with the reason and a way to try again. */
-export function ErrorState({ error, onRetry, title = "Could not load this" }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorState({
+  error,
+  onRetry,
+  title = "Could not load this",
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   return (
     <div
       role="alert"

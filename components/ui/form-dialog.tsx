@@ -28,8 +28,24 @@ interface FormDialogProps<TInput extends FieldValues, TOutput, TResult> {
 }
 
 /** The one shell for dialogs that edit something: Cancel/submit, API errors on the fields, reset on close. */
-export function FormDialog<TInput extends FieldValues, TOutput, TResult>(props: FormDialogProps<TInput, TOutput, TResult>) {
-  const { form, open, onClose, title, description, size, submitLabel, onSubmit, savedMessage, onSaved, keepOpen, mapError, children } = props;
+export function FormDialog<TInput extends FieldValues, TOutput, TResult>(
+  props: FormDialogProps<TInput, TOutput, TResult>,
+) {
+  const {
+    form,
+    open,
+    onClose,
+    title,
+    description,
+    size,
+    submitLabel,
+    onSubmit,
+    savedMessage,
+    onSaved,
+    keepOpen,
+    mapError,
+    children,
+  } = props;
   const pending = form.formState.isSubmitting;
   const close = () => {
     form.reset();

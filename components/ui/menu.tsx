@@ -34,7 +34,8 @@ export function Menu({ trigger, triggerLabel, items, header, placement = "below"
   const menuRef = useRef<HTMLDivElement>(null);
   const menuId = useId();
 
-  const itemElements = () => Array.from(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
+  const itemElements = () =>
+    Array.from(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
 
   useEffect(() => {
     if (!open) return;
@@ -106,7 +107,10 @@ export function Menu({ trigger, triggerLabel, items, header, placement = "below"
             setOpen(true);
           }
         }}
-        className={cx("flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800", focusRing)}
+        className={cx(
+          "flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800",
+          focusRing,
+        )}
       >
         {trigger}
       </button>
@@ -123,13 +127,23 @@ export function Menu({ trigger, triggerLabel, items, header, placement = "below"
           )}
         >
           {header && (
-            <div role="none" className="border-b border-zinc-100 px-3 py-2 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+            <div
+              role="none"
+              className="border-b border-zinc-100 px-3 py-2 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400"
+            >
               {header}
             </div>
           )}
           {items.map((item) =>
             item.href ? (
-              <Link key={item.id} role="menuitem" tabIndex={-1} href={item.href} onClick={() => close(false)} className={itemClasses(item)}>
+              <Link
+                key={item.id}
+                role="menuitem"
+                tabIndex={-1}
+                href={item.href}
+                onClick={() => close(false)}
+                className={itemClasses(item)}
+              >
                 {item.label}
               </Link>
             ) : (

@@ -17,7 +17,10 @@ export function Pager({ page, pageSize, count, onPageChange, noun = "items" }: P
   const first = count === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(count, page * pageSize);
   return (
-    <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3 pt-3 text-sm text-zinc-600 dark:text-zinc-400">
+    <nav
+      aria-label="Pagination"
+      className="flex flex-wrap items-center justify-between gap-3 pt-3 text-sm text-zinc-600 dark:text-zinc-400"
+    >
       <p aria-live="polite">
         {count === 0
           ? `No ${noun}`
@@ -25,13 +28,23 @@ export function Pager({ page, pageSize, count, onPageChange, noun = "items" }: P
       </p>
       {lastPage > 1 && (
         <div className="flex items-center gap-2">
-          <Button size="sm" onClick={() => onPageChange(page - 1)} disabled={page <= 1} aria-label="Previous page">
+          <Button
+            size="sm"
+            onClick={() => onPageChange(page - 1)}
+            disabled={page <= 1}
+            aria-label="Previous page"
+          >
             ← Previous
           </Button>
           <span>
             Page {numberFormat.format(page)} of {numberFormat.format(lastPage)}
           </span>
-          <Button size="sm" onClick={() => onPageChange(page + 1)} disabled={page >= lastPage} aria-label="Next page">
+          <Button
+            size="sm"
+            onClick={() => onPageChange(page + 1)}
+            disabled={page >= lastPage}
+            aria-label="Next page"
+          >
             Next →
           </Button>
         </div>

@@ -3,7 +3,17 @@
 import { TextField } from "@/components/ui/text-field";
 
 /** A labelled search box (the label is visually hidden; the placeholder says what it searches). */
-export function SearchField({ label, value, onChange, placeholder }: { label: string; value: string; onChange: (value: string) => void; placeholder?: string }) {
+export function SearchField({
+  label,
+  value,
+  onChange,
+  placeholder,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+}) {
   return (
     <TextField
       label={label}

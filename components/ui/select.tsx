@@ -24,7 +24,18 @@ interface SelectProps extends Omit<ComponentProps<"select">, "className" | "chil
   selectClassName?: string;
 }
 
-export function Select({ label, options, placeholder, hint, error, hideLabel, className, selectClassName, id: givenId, ...rest }: SelectProps) {
+export function Select({
+  label,
+  options,
+  placeholder,
+  hint,
+  error,
+  hideLabel,
+  className,
+  selectClassName,
+  id: givenId,
+  ...rest
+}: SelectProps) {
   const generatedId = useId();
   const id = givenId ?? generatedId;
   return (

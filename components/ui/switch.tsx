@@ -16,7 +16,15 @@ interface SwitchProps {
 }
 
 /** An on/off switch: a button with role="switch" and aria-checked (Space and Enter toggle it). */
-export function Switch({ checked, onCheckedChange, label, showLabel, disabled, size = "md", id }: SwitchProps) {
+export function Switch({
+  checked,
+  onCheckedChange,
+  label,
+  showLabel,
+  disabled,
+  size = "md",
+  id,
+}: SwitchProps) {
   const button = (
     <button
       id={id}

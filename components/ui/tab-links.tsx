@@ -75,7 +75,13 @@ export function TabLinks({ tabs, activeId, label }: { tabs: TabLink[]; activeId:
 
 export function TabPanel({ id, children }: { id: string; children: ReactNode }) {
   return (
-    <div role="tabpanel" id={tabPanelId(id)} aria-labelledby={tabId(id)} tabIndex={0} className="pt-6 focus-visible:outline-none">
+    <div
+      role="tabpanel"
+      id={tabPanelId(id)}
+      aria-labelledby={tabId(id)}
+      tabIndex={0}
+      className="pt-6 focus-visible:outline-none"
+    >
       {children}
     </div>
   );

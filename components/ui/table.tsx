@@ -4,7 +4,15 @@ import { cx } from "@/components/ui/cx";
 // Data tables. The wrapper is the scroll container (both axes) so the header row can stick to
 // its top; a horizontally scrolling wrapper would otherwise defeat `position: sticky`.
 
-export function Table({ children, caption, className }: { children: ReactNode; caption?: string; className?: string }) {
+export function Table({
+  children,
+  caption,
+  className,
+}: {
+  children: ReactNode;
+  caption?: string;
+  className?: string;
+}) {
   return (
     <div
       className={cx(
@@ -46,5 +54,10 @@ export function TR({ className, ...rest }: HTMLAttributes<HTMLTableRowElement>) 
 }
 
 export function TD({ className, ...rest }: TdHTMLAttributes<HTMLTableCellElement>) {
-  return <td className={cx("border-b border-zinc-100 px-4 py-3 align-middle dark:border-zinc-800", className)} {...rest} />;
+  return (
+    <td
+      className={cx("border-b border-zinc-100 px-4 py-3 align-middle dark:border-zinc-800", className)}
+      {...rest}
+    />
+  );
 }

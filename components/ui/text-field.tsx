@@ -28,7 +28,10 @@ interface FieldFrameProps {
 export function FieldFrame({ id, label, hint, error, hideLabel, className, children }: FieldFrameProps) {
   return (
     <div className={cx("space-y-1.5", className)}>
-      <label htmlFor={id} className={cx("block text-sm font-medium text-zinc-800 dark:text-zinc-200", hideLabel && "sr-only")}>
+      <label
+        htmlFor={id}
+        className={cx("block text-sm font-medium text-zinc-800 dark:text-zinc-200", hideLabel && "sr-only")}
+      >
         {label}
       </label>
       {children}

@@ -40,7 +40,8 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError("not_found", `${what} not found`);
-export const forbidden = (message = "You do not have permission to do this") => new ApiError("forbidden", message);
+export const forbidden = (message = "You do not have permission to do this") =>
+  new ApiError("forbidden", message);
 
 export interface FieldIssue {
   field: string;
@@ -89,7 +90,8 @@ export function uniqueViolationFields(error: unknown): string[] | null {
   const cause = error.meta?.driverAdapterError?.cause;
   // PGlite's adapter reports the columns; node-postgres's reports the index name instead.
   if (cause?.constraint?.fields) return cause.constraint.fields.map((field) => field.replace(/"/g, ""));
-  if (cause?.constraint?.index && cause.table) return columnsOfUniqueIndex(cause.constraint.index, cause.table);
+  if (cause?.constraint?.index && cause.table)
+    return columnsOfUniqueIndex(cause.constraint.index, cause.table);
   return [];
 }
 
@@ -109,7 +111,8 @@ export function toApiError(error: unknown): ApiError {
     const label = (named.length ? named : fields).join(", ") || "value";
     return new ApiError("conflict", `Another record already uses this ${label}`, { fields });
   }
-  if (isPrismaKnownError(error) && error.code === "P2025") return new ApiError("not_found", "Record not found");
+  if (isPrismaKnownError(error) && error.code === "P2025")
+    return new ApiError("not_found", "Record not found");
   logger.error("Unhandled error in request", { error });
   return new ApiError("internal_error", "Something went wrong on our side. The error was logged.");
 }

@@ -40,10 +40,13 @@ type NextRouteContext = { params: Promise<Record<string, string | string[] | und
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export function jsonResponse(data: unknown, status = 200, headers?: HeadersInit): Response {
-  return new Response(JSON.stringify(data, (_key, value) => (typeof value === "bigint" ? Number(value) : value)), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
+  return new Response(
+    JSON.stringify(data, (_key, value) => (typeof value === "bigint" ? Number(value) : value)),
+    {
+      status,
+      headers: { "content-type": "application/json", ...headers },
+    },
+  );
 }
 
 /** Cookie-authenticated writes must come from our own pages (same-origin check). */
@@ -72,22 +75,33 @@ async function parsePart<S>(schema: S | undefined, value: unknown, where: string
   }));
   const status = where === "body" ? "unprocessable_entity" : where === "params" ? "not_found" : "bad_request";
   const message =
-    where === "params" ? "Not found" : `Invalid ${where}: ${issues.map((i) => `${i.field}: ${i.issue}`).join("; ")}`;
+    where === "params"
+      ? "Not found"
+      : `Invalid ${where}: ${issues.map((i) => `${i.field}: ${i.issue}`).join("; ")}`;
   throw new ApiError(status, message, issues);
 }
 
-export function withRoute<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+export function withRoute<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+>(
   options: RouteOptions<P, Q, B> & { auth: "none" },
   handler: (ctx: PublicContext<P, Q, B>) => Promise<unknown>,
 ): (req: Request, ctx: NextRouteContext) => Promise<Response>;
-export function withRoute<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+export function withRoute<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+>(
   options: RouteOptions<P, Q, B> & { auth?: "actor" },
   handler: (ctx: AuthedContext<P, Q, B>) => Promise<unknown>,
 ): (req: Request, ctx: NextRouteContext) => Promise<Response>;
-export function withRoute<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined>(
-  options: RouteOptions<P, Q, B>,
-  handler: (ctx: AuthedContext<P, Q, B>) => Promise<unknown>,
-) {
+export function withRoute<
+  P extends Schema | undefined,
+  Q extends Schema | undefined,
+  B extends Schema | undefined,
+>(options: RouteOptions<P, Q, B>, handler: (ctx: AuthedContext<P, Q, B>) => Promise<unknown>) {
   return async (req: Request, routeContext: NextRouteContext): Promise<Response> => {
     try {
       await ensureDatabase();

@@ -24,7 +24,11 @@ export function serializeAuditEntry(entry: AuditLog) {
   };
 }
 
-async function listAuditEntries(scope: Prisma.AuditLogWhereInput, filters: AuditLogFilters, page: PaginationQuery) {
+async function listAuditEntries(
+  scope: Prisma.AuditLogWhereInput,
+  filters: AuditLogFilters,
+  page: PaginationQuery,
+) {
   const where: Prisma.AuditLogWhereInput = {
     ...scope,
     featureId: filters.feature,
@@ -43,12 +47,22 @@ async function listAuditEntries(scope: Prisma.AuditLogWhereInput, filters: Audit
   return { count, rows };
 }
 
-export async function listProjectAuditLog(actor: Actor, projectId: number, filters: AuditLogFilters, page: PaginationQuery) {
+export async function listProjectAuditLog(
+  actor: Actor,
+  projectId: number,
+  filters: AuditLogFilters,
+  page: PaginationQuery,
+) {
   await requireProjectRole(actor, projectId, "VIEWER");
   return listAuditEntries({ projectId }, filters, page);
 }
 
-export async function listOrganisationAuditLog(actor: Actor, organisationId: number, filters: AuditLogFilters, page: PaginationQuery) {
+export async function listOrganisationAuditLog(
+  actor: Actor,
+  organisationId: number,
+  filters: AuditLogFilters,
+  page: PaginationQuery,
+) {
   await requireOrganisationAdmin(actor, organisationId);
   return listAuditEntries({ organisationId }, filters, page);
 }

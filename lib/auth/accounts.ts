@@ -23,7 +23,10 @@ interface FirstAdminInput {
  * Creates a user who administers an organisation. With `onlyIfFirst`, refuses once any user exists
  * (first-run sign-up); two simultaneous sign-ups cannot both succeed.
  */
-export async function createAdmin(input: FirstAdminInput, options: { onlyIfFirst: boolean; newOrganisation?: boolean }) {
+export async function createAdmin(
+  input: FirstAdminInput,
+  options: { onlyIfFirst: boolean; newOrganisation?: boolean },
+) {
   const passwordHash = await hashPassword(input.password);
   return prisma.$transaction(async (tx) => {
     // Serialises concurrent first-run sign-ups on PostgreSQL (a no-op cost on the embedded database).
@@ -35,11 +38,15 @@ export async function createAdmin(input: FirstAdminInput, options: { onlyIfFirst
       throw new ApiError("conflict", `A user with email ${input.email} already exists`);
     }
     const user = await tx.user.create({ data: { email: input.email, name: input.name ?? "", passwordHash } });
-    const existing = options.newOrganisation ? null : await tx.organisation.findFirst({ orderBy: { id: "asc" } });
+    const existing = options.newOrganisation
+      ? null
+      : await tx.organisation.findFirst({ orderBy: { id: "asc" } });
     const organisation =
       existing ??
       (await tx.organisation.create({ data: { name: input.organisationName ?? "Default organisation" } }));
-    await tx.organisationMember.create({ data: { organisationId: organisation.id, userId: user.id, role: "ADMIN" } });
+    await tx.organisationMember.create({
+      data: { organisationId: organisation.id, userId: user.id, role: "ADMIN" },
+    });
     await tx.auditLog.create({
       data: {
         organisationId: organisation.id,

@@ -11,7 +11,14 @@ import type { ApiKeyRole } from "@/lib/generated/prisma/client";
 
 export type Actor =
   | { kind: "user"; userId: number; email: string; label: string; viaCookie: true }
-  | { kind: "apiKey"; apiKeyId: number; organisationId: number; role: ApiKeyRole; label: string; viaCookie: false };
+  | {
+      kind: "apiKey";
+      apiKeyId: number;
+      organisationId: number;
+      role: ApiKeyRole;
+      label: string;
+      viaCookie: false;
+    };
 
 const REFUSED_KEY_MESSAGES = {
   unknown: "Invalid or revoked API key",
@@ -55,7 +62,14 @@ export async function resolveActor(headers: Headers): Promise<Actor> {
     const found = await findActiveApiKey(match[1]!);
     if (!found.ok) throw new ApiError("unauthorized", REFUSED_KEY_MESSAGES[found.reason]);
     const key = found.apiKey;
-    return { kind: "apiKey", apiKeyId: key.id, organisationId: key.organisationId, role: key.role, label: `API key ${key.name}`, viaCookie: false };
+    return {
+      kind: "apiKey",
+      apiKeyId: key.id,
+      organisationId: key.organisationId,
+      role: key.role,
+      label: `API key ${key.name}`,
+      viaCookie: false,
+    };
   }
   const userId = await sessionUserId(headers);
   if (userId) {

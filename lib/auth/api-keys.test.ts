@@ -7,7 +7,8 @@ describe("API key CLI options", () => {
     expect(parseDuration("12h")).toBe(12 * 3600_000);
     expect(parseDuration(" 90m ")).toBe(90 * 60_000);
     expect(parseDuration("2W")).toBe(14 * 24 * 3600_000);
-    for (const bad of ["", "30", "d", "0d", "-1d", "1.5h", "30 days", "1y"]) expect(parseDuration(bad), bad).toBeNull();
+    for (const bad of ["", "30", "d", "0d", "-1d", "1.5h", "30 days", "1y"])
+      expect(parseDuration(bad), bad).toBeNull();
   });
 
   it("reads --role in the spellings people type", () => {

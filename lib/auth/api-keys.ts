@@ -16,7 +16,9 @@ export function parseDuration(text: string): number | null {
   const match = /^\s*(\d{1,6})\s*([mhdw])\s*$/i.exec(text);
   if (!match) return null;
   const amount = Number(match[1]);
-  return amount > 0 ? amount * DURATION_UNITS_MS[match[2]!.toLowerCase() as keyof typeof DURATION_UNITS_MS] : null;
+  return amount > 0
+    ? amount * DURATION_UNITS_MS[match[2]!.toLowerCase() as keyof typeof DURATION_UNITS_MS]
+    : null;
 }
 
 /** "read-only", "read_only", "EDITOR", "admin" … → the role; null for anything else. */
@@ -35,15 +37,28 @@ export function hashApiKey(key: string): string {
 }
 
 /** Creates a key (admin and never expiring unless told); pass a transaction to create it together with its audit row. */
-export async function createApiKey(organisationId: number, name: string, db: Db = prisma, options: ApiKeyOptions = {}) {
+export async function createApiKey(
+  organisationId: number,
+  name: string,
+  db: Db = prisma,
+  options: ApiKeyOptions = {},
+) {
   const key = `fp_${randomBytes(32).toString("base64url")}`;
   const row = await db.apiKey.create({
-    data: { organisationId, name, prefix: key.slice(0, 10), keyHash: hashApiKey(key), role: options.role ?? "ADMIN", expiresAt: options.expiresAt ?? null },
+    data: {
+      organisationId,
+      name,
+      prefix: key.slice(0, 10),
+      keyHash: hashApiKey(key),
+      role: options.role ?? "ADMIN",
+      expiresAt: options.expiresAt ?? null,
+    },
   });
   return { key, apiKey: row };
 }
 
-export type ApiKeyLookup = { ok: true; apiKey: ApiKey } | { ok: false; reason: "unknown" | "revoked" | "expired" };
+export type ApiKeyLookup =
+  { ok: true; apiKey: ApiKey } | { ok: false; reason: "unknown" | "revoked" | "expired" };
 
 /** The key's row if it may be used now; otherwise why not. */
 export async function findActiveApiKey(key: string, now: Date = new Date()): Promise<ApiKeyLookup> {
@@ -56,7 +71,13 @@ export async function findActiveApiKey(key: string, now: Date = new Date()): Pro
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
     await prisma.apiKey
       .updateMany({
-        where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now.getTime() - LAST_USED_WRITE_INTERVAL_MS) } }] },
+        where: {
+          id: row.id,
+          OR: [
+            { lastUsedAt: null },
+            { lastUsedAt: { lte: new Date(now.getTime() - LAST_USED_WRITE_INTERVAL_MS) } },
+          ],
+        },
         data: { lastUsedAt: now },
       })
       .catch(() => undefined);

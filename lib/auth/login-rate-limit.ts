@@ -8,13 +8,19 @@ const WINDOW_MS = 15 * 60 * 1000;
 const LIMITS = { email: 10, ip: 30 } as const;
 
 function keys(email: string, ip: string | null) {
-  const list: { key: string; limit: number }[] = [{ key: `email:${email.toLowerCase()}`, limit: LIMITS.email }];
+  const list: { key: string; limit: number }[] = [
+    { key: `email:${email.toLowerCase()}`, limit: LIMITS.email },
+  ];
   if (ip) list.push({ key: `ip:${ip}`, limit: LIMITS.ip });
   return list;
 }
 
 /** Seconds to wait when the sign-in must be refused, or 0 when it may go ahead. */
-export async function loginRetryAfterSeconds(email: string, ip: string | null, now = new Date()): Promise<number> {
+export async function loginRetryAfterSeconds(
+  email: string,
+  ip: string | null,
+  now = new Date(),
+): Promise<number> {
   const since = new Date(now.getTime() - WINDOW_MS);
   for (const { key, limit } of keys(email, ip)) {
     const failures = await prisma.loginAttempt.findMany({
@@ -31,7 +37,11 @@ export async function loginRetryAfterSeconds(email: string, ip: string | null, n
   return 0;
 }
 
-export async function recordLoginAttempt(email: string, ip: string | null, succeeded: boolean): Promise<void> {
+export async function recordLoginAttempt(
+  email: string,
+  ip: string | null,
+  succeeded: boolean,
+): Promise<void> {
   await prisma.loginAttempt.createMany({ data: keys(email, ip).map(({ key }) => ({ key, succeeded })) });
   if (Math.random() < 0.01) {
     await prisma.loginAttempt.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - WINDOW_MS) } } });

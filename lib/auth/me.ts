@@ -15,18 +15,39 @@ interface Membership {
 export async function describeActor(actor: Actor) {
   if (actor.kind === "apiKey") {
     const [apiKey, organisation, projects] = await Promise.all([
-      prisma.apiKey.findUniqueOrThrow({ where: { id: actor.apiKeyId }, select: { id: true, name: true, role: true, expiresAt: true } }),
+      prisma.apiKey.findUniqueOrThrow({
+        where: { id: actor.apiKeyId },
+        select: { id: true, name: true, role: true, expiresAt: true },
+      }),
       prisma.organisation.findUniqueOrThrow({ where: { id: actor.organisationId } }),
       prisma.project.findMany({ where: { organisationId: actor.organisationId }, orderBy: { name: "asc" } }),
     ]);
     const membership: Membership = {
-      organisations: [{ id: organisation.id, name: organisation.name, role: actor.role === "ADMIN" ? "ADMIN" : "MEMBER" }],
-      projects: projects.map((project) => ({ id: project.id, name: project.name, organisation: project.organisationId, role: API_KEY_PROJECT_ROLE[actor.role] })),
+      organisations: [
+        { id: organisation.id, name: organisation.name, role: actor.role === "ADMIN" ? "ADMIN" : "MEMBER" },
+      ],
+      projects: projects.map((project) => ({
+        id: project.id,
+        name: project.name,
+        organisation: project.organisationId,
+        role: API_KEY_PROJECT_ROLE[actor.role],
+      })),
     };
-    return { api_key: { id: apiKey.id, name: apiKey.name, role: apiKey.role, expires_at: apiKey.expiresAt?.toISOString() ?? null }, ...membership };
+    return {
+      api_key: {
+        id: apiKey.id,
+        name: apiKey.name,
+        role: apiKey.role,
+        expires_at: apiKey.expiresAt?.toISOString() ?? null,
+      },
+      ...membership,
+    };
   }
   const [user, organisationMemberships, projects] = await Promise.all([
-    prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, email: true, name: true } }),
+    prisma.user.findUniqueOrThrow({
+      where: { id: actor.userId },
+      select: { id: true, email: true, name: true },
+    }),
     prisma.organisationMember.findMany({
       where: { userId: actor.userId },
       include: { organisation: true },
@@ -38,9 +59,15 @@ export async function describeActor(actor: Actor) {
       orderBy: { name: "asc" },
     }),
   ]);
-  const adminOf = new Set(organisationMemberships.filter((m) => m.role === "ADMIN").map((m) => m.organisationId));
+  const adminOf = new Set(
+    organisationMemberships.filter((m) => m.role === "ADMIN").map((m) => m.organisationId),
+  );
   const membership: Membership = {
-    organisations: organisationMemberships.map((m) => ({ id: m.organisation.id, name: m.organisation.name, role: m.role })),
+    organisations: organisationMemberships.map((m) => ({
+      id: m.organisation.id,
+      name: m.organisation.name,
+      role: m.role,
+    })),
     projects: projects.map((project) => ({
       id: project.id,
       name: project.name,

@@ -12,7 +12,11 @@ import type { ApiKeyRole, Environment, Prisma, ProjectRole } from "@/lib/generat
 const rank: Record<ProjectRole, number> = { VIEWER: 1, EDITOR: 2, ADMIN: 3 };
 
 /** The project role an organisation API key acts with in every project of its organisation. */
-export const API_KEY_PROJECT_ROLE: Record<ApiKeyRole, ProjectRole> = { READ_ONLY: "VIEWER", EDITOR: "EDITOR", ADMIN: "ADMIN" };
+export const API_KEY_PROJECT_ROLE: Record<ApiKeyRole, ProjectRole> = {
+  READ_ONLY: "VIEWER",
+  EDITOR: "EDITOR",
+  ADMIN: "ADMIN",
+};
 
 export interface ProjectAccess {
   project: { id: number; organisationId: number; name: string };
@@ -20,7 +24,10 @@ export interface ProjectAccess {
   isOrganisationAdmin: boolean;
 }
 
-export async function organisationRole(actor: Actor, organisationId: number): Promise<"ADMIN" | "MEMBER" | null> {
+export async function organisationRole(
+  actor: Actor,
+  organisationId: number,
+): Promise<"ADMIN" | "MEMBER" | null> {
   if (actor.kind === "apiKey") {
     if (actor.organisationId !== organisationId) return null;
     return actor.role === "ADMIN" ? "ADMIN" : "MEMBER";
@@ -31,7 +38,10 @@ export async function organisationRole(actor: Actor, organisationId: number): Pr
   return membership?.role ?? null;
 }
 
-export async function requireOrganisationMember(actor: Actor, organisationId: number): Promise<"ADMIN" | "MEMBER"> {
+export async function requireOrganisationMember(
+  actor: Actor,
+  organisationId: number,
+): Promise<"ADMIN" | "MEMBER"> {
   const role = await organisationRole(actor, organisationId);
   if (!role) throw notFound("Organisation");
   return role;
@@ -52,18 +62,26 @@ export async function projectAccess(actor: Actor, projectId: number): Promise<Pr
   const orgRole = await organisationRole(actor, project.organisationId);
   if (!orgRole) throw notFound("Project");
   if (orgRole === "ADMIN") return { project, role: "ADMIN", isOrganisationAdmin: true };
-  if (actor.kind === "apiKey") return { project, role: API_KEY_PROJECT_ROLE[actor.role], isOrganisationAdmin: false };
+  if (actor.kind === "apiKey")
+    return { project, role: API_KEY_PROJECT_ROLE[actor.role], isOrganisationAdmin: false };
   const membership = await prisma.projectMember.findUnique({
     where: { projectId_userId: { projectId, userId: actor.userId } },
   });
   return membership ? { project, role: membership.role, isOrganisationAdmin: false } : null;
 }
 
-export async function requireProjectRole(actor: Actor, projectId: number, minimum: ProjectRole): Promise<ProjectAccess> {
+export async function requireProjectRole(
+  actor: Actor,
+  projectId: number,
+  minimum: ProjectRole,
+): Promise<ProjectAccess> {
   const access = await projectAccess(actor, projectId);
   if (!access) throw new ApiError("forbidden", "You are not a member of this project");
   if (rank[access.role] < rank[minimum]) {
-    throw new ApiError("forbidden", `This needs the ${minimum.toLowerCase()} role on the project; you are ${access.role.toLowerCase()}`);
+    throw new ApiError(
+      "forbidden",
+      `This needs the ${minimum.toLowerCase()} role on the project; you are ${access.role.toLowerCase()}`,
+    );
   }
   return access;
 }

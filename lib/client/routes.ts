@@ -5,7 +5,8 @@ const envSegment = (apiKey: string) => encodeURIComponent(apiKey);
 export const routes = {
   projects: () => "/projects",
   project: (projectId: number) => `/projects/${projectId}`,
-  features: (projectId: number, apiKey: string) => `/projects/${projectId}/environments/${envSegment(apiKey)}/features`,
+  features: (projectId: number, apiKey: string) =>
+    `/projects/${projectId}/environments/${envSegment(apiKey)}/features`,
   feature: (projectId: number, apiKey: string, featureId: number, tab?: string) =>
     `/projects/${projectId}/environments/${envSegment(apiKey)}/features/${featureId}${tab ? `?tab=${tab}` : ""}`,
   segments: (projectId: number) => `/projects/${projectId}/segments`,

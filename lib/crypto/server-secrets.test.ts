@@ -2,7 +2,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkServerSecret, deriveKey, MIN_SECRET_KEY_LENGTH, resetServerSecretsForTests, SecretKeyError } from "@/lib/crypto/server-secrets";
+import {
+  checkServerSecret,
+  deriveKey,
+  MIN_SECRET_KEY_LENGTH,
+  resetServerSecretsForTests,
+  SecretKeyError,
+} from "@/lib/crypto/server-secrets";
 import { EnvError, parseEnv, resetEnvForTests } from "@/lib/env";
 
 // The root secret signs sessions and encrypts GitLab tokens: a key anyone can compute (an empty
@@ -26,10 +32,16 @@ describe("the server's secret key", () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it.each([["an empty file", ""], ["a blank file", "  \n"], ["a short key", "a".repeat(MIN_SECRET_KEY_LENGTH - 1)]])("refuses %s with one clear line", (_case, content) => {
+  it.each([
+    ["an empty file", ""],
+    ["a blank file", "  \n"],
+    ["a short key", "a".repeat(MIN_SECRET_KEY_LENGTH - 1)],
+  ])("refuses %s with one clear line", (_case, content) => {
     fs.writeFileSync(path.join(dataDir, "secret-key"), content);
     expect(() => deriveKey("session")).toThrow(SecretKeyError);
-    expect(() => deriveKey("session")).toThrow(/secret-key holds a secret key of \d+ characters; Flagpost needs at least 32/);
+    expect(() => deriveKey("session")).toThrow(
+      /secret-key holds a secret key of \d+ characters; Flagpost needs at least 32/,
+    );
     expect(() => checkServerSecret(() => {})).toThrow(SecretKeyError);
     try {
       deriveKey("encryption");
@@ -40,7 +52,9 @@ describe("the server's secret key", () => {
 
   it("refuses a short key from the environment, spaces not counted", () => {
     expect(() => parseEnv({ FLAGPOST_SECRET_KEY: "x".repeat(31) })).toThrow(EnvError);
-    expect(() => parseEnv({ FLAGPOST_SECRET_KEY: ` ${"x".repeat(20)}${" ".repeat(20)}` })).toThrow(/FLAGPOST_SECRET_KEY: must be at least 32 characters/);
+    expect(() => parseEnv({ FLAGPOST_SECRET_KEY: ` ${"x".repeat(20)}${" ".repeat(20)}` })).toThrow(
+      /FLAGPOST_SECRET_KEY: must be at least 32 characters/,
+    );
     expect(parseEnv({ FLAGPOST_SECRET_KEY: "x".repeat(32) }).FLAGPOST_SECRET_KEY).toBe("x".repeat(32));
   });
 

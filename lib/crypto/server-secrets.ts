@@ -8,7 +8,10 @@ import { env } from "@/lib/env";
 // generated into the data directory on first use. Purpose-specific keys are derived from it with
 // HKDF so that, say, the session signing key never doubles as the encryption key.
 
-const cache = globalThis as unknown as { __flagpostRootSecret?: string; __flagpostKeyPlacementTold?: boolean };
+const cache = globalThis as unknown as {
+  __flagpostRootSecret?: string;
+  __flagpostKeyPlacementTold?: boolean;
+};
 
 /** Shorter keys can be guessed; an empty file once let anyone forge a session. */
 export const MIN_SECRET_KEY_LENGTH = 32;
@@ -54,7 +57,8 @@ function readOrCreateGeneratedSecret(dataDir: string): string {
     return generated;
   } catch (error) {
     // Another process created it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return checkedKey(fs.readFileSync(file, "utf8").trim(), file);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST")
+      return checkedKey(fs.readFileSync(file, "utf8").trim(), file);
     throw error;
   } finally {
     fs.rmSync(temp, { force: true });
@@ -79,9 +83,12 @@ export function checkServerSecret(warn: (message: string, fields: Record<string,
   const { FLAGPOST_SECRET_KEY, DATABASE_URL, dataDir } = env();
   if (FLAGPOST_SECRET_KEY || DATABASE_URL || cache.__flagpostKeyPlacementTold) return;
   cache.__flagpostKeyPlacementTold = true;
-  warn("The secret key is stored next to the data it protects; set FLAGPOST_SECRET_KEY to keep it elsewhere", {
-    key_file: path.join(dataDir, "secret-key"),
-  });
+  warn(
+    "The secret key is stored next to the data it protects; set FLAGPOST_SECRET_KEY to keep it elsewhere",
+    {
+      key_file: path.join(dataDir, "secret-key"),
+    },
+  );
 }
 
 export type KeyPurpose = "encryption" | "session";

@@ -32,7 +32,9 @@ export function lockEmbeddedDatabase(dataDir: string): () => void {
   const file = path.join(dataDir, "embedded-db.lock");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(file, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }), { flag: "wx" });
+      fs.writeFileSync(file, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }), {
+        flag: "wx",
+      });
       const release = () => {
         try {
           const owner = JSON.parse(fs.readFileSync(file, "utf8")) as { pid?: number };

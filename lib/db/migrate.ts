@@ -37,7 +37,11 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
     .sort((a, b) => a.localeCompare(b))
     .map((name) => {
       const bytes = fs.readFileSync(/* turbopackIgnore: true */ path.join(dir, name, "migration.sql"));
-      return { name, script: bytes.toString("utf8"), checksum: createHash("sha256").update(bytes).digest("hex") };
+      return {
+        name,
+        script: bytes.toString("utf8"),
+        checksum: createHash("sha256").update(bytes).digest("hex"),
+      };
     });
 }
 
@@ -64,7 +68,8 @@ export async function applyMigrations(
   session: SqlSession,
   migrations: MigrationFile[] = readMigrations(),
 ): Promise<string[]> {
-  if (session.withConnection) return session.withConnection((pinned) => applyMigrationsOn(pinned, migrations));
+  if (session.withConnection)
+    return session.withConnection((pinned) => applyMigrationsOn(pinned, migrations));
   return applyMigrationsOn(session, migrations);
 }
 
@@ -83,7 +88,9 @@ async function applyMigrationsOn(session: SqlSession, migrations: MigrationFile[
       );
     }
     const applied = new Map(
-      rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row]),
+      rows
+        .filter((row) => row.finished_at !== null && row.rolled_back_at === null)
+        .map((row) => [row.migration_name, row]),
     );
     const newlyApplied: string[] = [];
     for (const migration of migrations) {

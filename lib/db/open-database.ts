@@ -72,7 +72,10 @@ function pgSession(client: pg.Pool | pg.PoolClient): SqlSession {
   };
 }
 
-export async function openDatabase(target: DatabaseTarget, options: { migrate?: boolean } = {}): Promise<Database> {
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: { migrate?: boolean } = {},
+): Promise<Database> {
   const migrate = options.migrate ?? true;
   if (target.kind === "postgres") return openPostgres(target.url, target.poolSize ?? 10, migrate);
 
@@ -87,7 +90,8 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
     return {
       prisma,
       kind: target.kind,
-      description: target.kind === "embedded" ? `embedded database in ${target.dataDir}` : "in-memory database",
+      description:
+        target.kind === "embedded" ? `embedded database in ${target.dataDir}` : "in-memory database",
       sql,
       close: async () => {
         await prisma.$disconnect();

@@ -10,7 +10,10 @@ import { MIGRATIONS_DIR } from "@/lib/db/migrate";
 describe("schema.prisma and the committed migrations", () => {
   it("agree", async () => {
     const missing = await diffMigrationsToSchema();
-    expect(missing, `schema.prisma has changes with no migration; run npm run db:migration -- <name>:\n${missing}`).toBe("");
+    expect(
+      missing,
+      `schema.prisma has changes with no migration; run npm run db:migration -- <name>:\n${missing}`,
+    ).toBe("");
   }, 60_000);
 
   it("would be caught disagreeing (a model added without a migration)", async () => {

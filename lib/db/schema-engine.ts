@@ -22,8 +22,13 @@ function loadEngineModule(): Promise<SchemaEngineModule> {
   loaded ??= (async () => {
     const bindings = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const require = createRequire(import.meta.url);
-    const wasmFile = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
-    const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmFile), { "./schema_engine_bg.js": bindings });
+    const wasmFile = path.join(
+      path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+      "schema_engine_bg.wasm",
+    );
+    const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmFile), {
+      "./schema_engine_bg.js": bindings,
+    });
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
     return bindings;
@@ -40,13 +45,19 @@ export function readMigrationList(dir: string = MIGRATIONS_DIR): MigrationList {
     .sort((a, b) => a.localeCompare(b));
   return {
     baseDir: dir,
-    lockfile: { path: "migration_lock.toml", content: fs.existsSync(lockfile) ? fs.readFileSync(lockfile, "utf8") : null },
+    lockfile: {
+      path: "migration_lock.toml",
+      content: fs.existsSync(lockfile) ? fs.readFileSync(lockfile, "utf8") : null,
+    },
     shadowDbInitScript: "",
     migrationDirectories: directories.map((name) => ({
       path: name,
       migrationFile: {
         path: "migration.sql",
-        content: { tag: "ok" as const, value: fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8") },
+        content: {
+          tag: "ok" as const,
+          value: fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8"),
+        },
       },
     })),
   };
@@ -64,7 +75,11 @@ export async function diffMigrationsToSchema(
   const scratch = new PGlite("memory://");
   try {
     const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(scratch));
-    const engine = await bindings.SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, () => undefined, adapter);
+    const engine = await bindings.SchemaEngine.new(
+      { datamodels: [["schema.prisma", schema]] },
+      () => undefined,
+      adapter,
+    );
     const result = await engine.diff({
       from: { tag: "migrations", ...readMigrationList(dir) },
       to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: schema }] },
@@ -84,6 +99,14 @@ export async function diagnoseMigrationHistory(url: string, dir: string = MIGRAT
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const schema = fs.readFileSync(SCHEMA_PATH, "utf8");
   const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: url }));
-  const engine = await bindings.SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, () => undefined, adapter);
-  return engine.diagnoseMigrationHistory({ migrationsList: readMigrationList(dir), optInToShadowDatabase: false, filters });
+  const engine = await bindings.SchemaEngine.new(
+    { datamodels: [["schema.prisma", schema]] },
+    () => undefined,
+    adapter,
+  );
+  return engine.diagnoseMigrationHistory({
+    migrationsList: readMigrationList(dir),
+    optInToShadowDatabase: false,
+    filters,
+  });
 }

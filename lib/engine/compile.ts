@@ -58,8 +58,14 @@ function combine(type: string, tests: ConditionTest[]): ConditionTest {
 
 /** A rule matches when its conditions and its sub-rules each satisfy the rule's type. */
 function compileRule(rule: SegmentRule, segmentKey: string): ConditionTest {
-  const conditions = combine(rule.type, (rule.conditions ?? []).map((condition) => compileCondition(condition, segmentKey)));
-  const subRules = combine(rule.type, (rule.rules ?? []).map((subRule) => compileRule(subRule, segmentKey)));
+  const conditions = combine(
+    rule.type,
+    (rule.conditions ?? []).map((condition) => compileCondition(condition, segmentKey)),
+  );
+  const subRules = combine(
+    rule.type,
+    (rule.rules ?? []).map((subRule) => compileRule(subRule, segmentKey)),
+  );
   return (subject) => conditions(subject) && subRules(subject);
 }
 

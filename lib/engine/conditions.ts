@@ -19,7 +19,8 @@ export type ConditionTest = (subject: EvaluationSubject) => boolean;
 
 const never: ConditionTest = () => false;
 
-type Ordering = "EQUAL" | "NOT_EQUAL" | "GREATER_THAN" | "GREATER_THAN_INCLUSIVE" | "LESS_THAN" | "LESS_THAN_INCLUSIVE";
+type Ordering =
+  "EQUAL" | "NOT_EQUAL" | "GREATER_THAN" | "GREATER_THAN_INCLUSIVE" | "LESS_THAN" | "LESS_THAN_INCLUSIVE";
 
 /** trait <op> condition for two values of one primitive type (strings by UTF-16 order, booleans as 0/1). */
 function ordered(operator: Ordering, trait: string | number, condition: string | number): boolean {
@@ -59,7 +60,8 @@ function typedMatcher(operator: string, raw: unknown): (value: string | number |
     const text = raw.replace(":semver", "");
     const version = parseSemVer(text);
     if (operator === "NOT_EQUAL") return (value) => looselyDifferent(text, value);
-    if (operator === "CONTAINS") return (value) => typeof value === "string" && value !== "" && value.includes(text);
+    if (operator === "CONTAINS")
+      return (value) => typeof value === "string" && value !== "" && value.includes(text);
     if (!isOrdering(operator) || !version) return () => false;
     return (value) => {
       if (typeof value !== "string") return false;
@@ -126,7 +128,8 @@ function valueMatcher(operator: string, raw: unknown): (value: string | number |
     case "IN": {
       const members = inMembers(raw);
       if (!members) return () => false;
-      return (value) => value !== "" && value !== 0 && typeof value !== "boolean" && members.has(String(value));
+      return (value) =>
+        value !== "" && value !== 0 && typeof value !== "boolean" && members.has(String(value));
     }
     default:
       return typedMatcher(operator, raw);
@@ -142,7 +145,8 @@ export function compileCondition(condition: SegmentCondition, segmentKey: string
     // Without a property the identity key splits; with one, only a "$." path is read (not a trait).
     const steps = property ? (property.startsWith("$.") ? parseMemberPath(property) : null) : [];
     if (steps === null) return never;
-    const readKey = steps.length === 0 ? (subject: EvaluationSubject) => subject.identity.key : pathGetter(steps);
+    const readKey =
+      steps.length === 0 ? (subject: EvaluationSubject) => subject.identity.key : pathGetter(steps);
     return (subject) => {
       const key = readKey(subject);
       return !!key && hashedPercentage([segmentKey, String(key)]) <= threshold;

@@ -31,7 +31,28 @@ const PROPERTIES = [
   "$.nothing.here",
 ];
 
-const TEXTS = ["", "pro", "free", "Pro", "10", "1.5", "-3", "true", "false", "False", "1.2.3", "2.0.0-beta.1", "v1.2.3", "1.2", "abc", "a,b", "user-7", "prod", "FR", "0"];
+const TEXTS = [
+  "",
+  "pro",
+  "free",
+  "Pro",
+  "10",
+  "1.5",
+  "-3",
+  "true",
+  "false",
+  "False",
+  "1.2.3",
+  "2.0.0-beta.1",
+  "v1.2.3",
+  "1.2",
+  "abc",
+  "a,b",
+  "user-7",
+  "prod",
+  "FR",
+  "0",
+];
 const traitValue: fc.Arbitrary<ContextValue> = fc.oneof(
   fc.constantFrom(...TEXTS),
   fc.integer({ min: -20, max: 120 }),
@@ -40,8 +61,30 @@ const traitValue: fc.Arbitrary<ContextValue> = fc.oneof(
   fc.constant(null),
 );
 
-const VERSIONS = ["1.2.3", "1.2.3-alpha", "2.0.0", "0.9.9", "2.0.0-beta.1", "2.0.0-beta.11", "1.2", "v1.2.3", "1.2.3+build.5"];
-const REGEXES = ["^p", "o$", "\\d+", "^[a-z]+$", "1\\.", "(pro|free)", "^$", "[A-Z]", "^-?\\d+(\\.\\d+)?$", "b|c", "e.*1"];
+const VERSIONS = [
+  "1.2.3",
+  "1.2.3-alpha",
+  "2.0.0",
+  "0.9.9",
+  "2.0.0-beta.1",
+  "2.0.0-beta.11",
+  "1.2",
+  "v1.2.3",
+  "1.2.3+build.5",
+];
+const REGEXES = [
+  "^p",
+  "o$",
+  "\\d+",
+  "^[a-z]+$",
+  "1\\.",
+  "(pro|free)",
+  "^$",
+  "[A-Z]",
+  "^-?\\d+(\\.\\d+)?$",
+  "b|c",
+  "e.*1",
+];
 
 function conditionValue(operator: SegmentCondition["operator"]): fc.Arbitrary<SegmentCondition["value"]> {
   switch (operator) {
@@ -62,7 +105,11 @@ function conditionValue(operator: SegmentCondition["operator"]): fc.Arbitrary<Se
     case "IS_NOT_SET":
       return fc.constantFrom("", "x");
     default:
-      return fc.oneof(fc.constantFrom(...TEXTS), fc.constantFrom(...VERSIONS).map((version) => `${version}:semver`), fc.integer({ min: -5, max: 50 }).map(String));
+      return fc.oneof(
+        fc.constantFrom(...TEXTS),
+        fc.constantFrom(...VERSIONS).map((version) => `${version}:semver`),
+        fc.integer({ min: -5, max: 50 }).map(String),
+      );
   }
 }
 
@@ -71,7 +118,10 @@ const operator = fc.constantFrom(...CONDITION_OPERATORS);
 const condition: fc.Arbitrary<SegmentCondition> = operator.chain((op) =>
   fc.record({
     operator: fc.constant(op),
-    property: op === "PERCENTAGE_SPLIT" ? fc.constantFrom("", "", "$.identity.identifier", "$.identity.traits.plan", "plan") : fc.constantFrom(...PROPERTIES),
+    property:
+      op === "PERCENTAGE_SPLIT"
+        ? fc.constantFrom("", "", "$.identity.identifier", "$.identity.traits.plan", "plan")
+        : fc.constantFrom(...PROPERTIES),
     value: conditionValue(op),
   }),
 );
@@ -80,12 +130,21 @@ const rule: fc.Arbitrary<SegmentRule> = fc.letrec<{ rule: SegmentRule }>((tie) =
   rule: fc.record({
     type: fc.constantFrom("ALL", "ANY", "NONE"),
     conditions: fc.array(condition, { maxLength: 3 }),
-    rules: fc.oneof({ depthSize: "small", withCrossShrink: true }, fc.constant<SegmentRule[]>([]), fc.array(tie("rule"), { maxLength: 2 })),
+    rules: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc.constant<SegmentRule[]>([]),
+      fc.array(tie("rule"), { maxLength: 2 }),
+    ),
   }),
 })).rule;
 
 const FEATURE_NAMES = ["alpha", "beta", "gamma", "delta", "epsilon"];
-const flagValue = fc.oneof(fc.constantFrom("control", "a", "b", ""), fc.integer({ min: 0, max: 9 }), fc.boolean(), fc.constant(null));
+const flagValue = fc.oneof(
+  fc.constantFrom("control", "a", "b", ""),
+  fc.integer({ min: 0, max: 9 }),
+  fc.boolean(),
+  fc.constant(null),
+);
 const variants = fc.array(
   fc.record(
     {
@@ -142,7 +201,11 @@ const context: fc.Arbitrary<EvaluationContext> = fc
           fc.record(
             {
               rules: fc.array(rule, { maxLength: 2 }),
-              overrides: fc.subarray(featureNames).chain((names) => fc.tuple(...names.map((name, index) => featureOf(name, String(200 + index))))),
+              overrides: fc
+                .subarray(featureNames)
+                .chain((names) =>
+                  fc.tuple(...names.map((name, index) => featureOf(name, String(200 + index)))),
+                ),
               metadata: fc.constant({ source: "api" }),
             },
             { requiredKeys: ["rules"] },
@@ -151,18 +214,28 @@ const context: fc.Arbitrary<EvaluationContext> = fc
         )
         .map((list) =>
           // Numeric and non-numeric keys mixed: JavaScript orders integer-like keys first.
-          Object.fromEntries(list.map((segment, index) => {
-            const key = index % 2 === 0 ? String(10 - index) : `seg-${index}`;
-            return [key, { key, name: `segment-${index}`, ...segment }];
-          })),
+          Object.fromEntries(
+            list.map((segment, index) => {
+              const key = index % 2 === 0 ? String(10 - index) : `seg-${index}`;
+              return [key, { key, name: `segment-${index}`, ...segment }];
+            }),
+          ),
         ),
     }),
   );
 
 /** What both engines must agree on. */
-function essentials(result: { flags: Record<string, { enabled: boolean; value: unknown; reason: string }>; segments: { name: string }[] }) {
+function essentials(result: {
+  flags: Record<string, { enabled: boolean; value: unknown; reason: string }>;
+  segments: { name: string }[];
+}) {
   return {
-    flags: Object.fromEntries(Object.entries(result.flags).map(([name, flag]) => [name, { enabled: flag.enabled, value: flag.value, reason: flag.reason }])),
+    flags: Object.fromEntries(
+      Object.entries(result.flags).map(([name, flag]) => [
+        name,
+        { enabled: flag.enabled, value: flag.value, reason: flag.reason },
+      ]),
+    ),
     segments: result.segments.map((segment) => segment.name),
   };
 }

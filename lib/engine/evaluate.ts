@@ -58,7 +58,11 @@ export function evaluateContext(context: EvaluationContext): EvaluationResult {
   if (subject && context.segments) {
     for (const segment of compiledSegments(context.segments)) {
       if (!segment.matches(subject)) continue;
-      segments.push(segment.source.metadata ? { name: segment.name, metadata: { ...segment.source.metadata } } : { name: segment.name });
+      segments.push(
+        segment.source.metadata
+          ? { name: segment.name, metadata: { ...segment.source.metadata } }
+          : { name: segment.name },
+      );
       for (const override of segment.overrides) {
         const current = overrides.get(override.name);
         if (!current || override.priority < current.feature.priority) {

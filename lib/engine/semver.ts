@@ -21,7 +21,9 @@ export function parseSemVer(text: string): SemVer | null {
   const main: [number, number, number] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (main.some((part) => part > Number.MAX_SAFE_INTEGER)) return null;
   const prerelease = match[4]
-    ? match[4].split(".").map((id) => (NUMERIC.test(id) && Number(id) < Number.MAX_SAFE_INTEGER ? Number(id) : id))
+    ? match[4]
+        .split(".")
+        .map((id) => (NUMERIC.test(id) && Number(id) < Number.MAX_SAFE_INTEGER ? Number(id) : id))
     : [];
   return { main, prerelease };
 }

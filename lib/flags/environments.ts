@@ -71,14 +71,21 @@ export async function getEnvironment(actor: Actor, environmentApiKey: string) {
   return (await requireEnvironmentRole(actor, environmentApiKey, "VIEWER")).environment;
 }
 
-export async function updateEnvironment(actor: Actor, environmentApiKey: string, input: z.infer<typeof updateEnvironmentBody>) {
+export async function updateEnvironment(
+  actor: Actor,
+  environmentApiKey: string,
+  input: z.infer<typeof updateEnvironmentBody>,
+) {
   const { environment, project } = await requireEnvironmentRole(actor, environmentApiKey, "ADMIN");
   return prisma.$transaction(async (tx) => {
     const before = await tx.environment.findUnique({ where: { id: environment.id } });
     if (!before) throw notFound("Environment");
     const changes = changedFields({ name: before.name }, { name: input.name });
     if (Object.keys(changes).length === 0) return before;
-    const updated = await tx.environment.update({ where: { id: environment.id }, data: { name: input.name } });
+    const updated = await tx.environment.update({
+      where: { id: environment.id },
+      data: { name: input.name },
+    });
     await recordAudit(tx, actor, {
       organisationId: project.organisationId,
       projectId: project.id,

@@ -6,7 +6,13 @@ import { requireEnvironmentRole } from "@/lib/auth/permissions";
 import { recordAudit, type AuditChanges } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
-import { describeValue, fromStoredValue, sameStoredValue, toStoredValue, type StoredValue } from "@/lib/flags/flag-values";
+import {
+  describeValue,
+  fromStoredValue,
+  sameStoredValue,
+  toStoredValue,
+  type StoredValue,
+} from "@/lib/flags/flag-values";
 import { replaceAllocations } from "@/lib/flags/multivariate";
 import type { FeatureState } from "@/lib/generated/prisma/client";
 import type { FlagValue } from "@/lib/validations/common";
@@ -44,7 +50,10 @@ export interface StateInput {
  * What a write to a state (or segment override) changes: only the fields it was sent, and of those
  * only the ones that differ. Concurrent writes of different fields therefore never undo each other.
  */
-export function planStateChange(before: StateFields, input: StateInput): { data: Partial<StateFields>; changes: AuditChanges } {
+export function planStateChange(
+  before: StateFields,
+  input: StateInput,
+): { data: Partial<StateFields>; changes: AuditChanges } {
   const data: Partial<StateFields> = {};
   const changes: AuditChanges = {};
   if (input.enabled !== undefined && input.enabled !== before.enabled) {
@@ -55,7 +64,10 @@ export function planStateChange(before: StateFields, input: StateInput): { data:
     const stored = toStoredValue(input.feature_state_value);
     if (!sameStoredValue(before, stored)) {
       Object.assign(data, stored);
-      changes.value = { from: fromStoredValue(before.valueType, before.value), to: input.feature_state_value };
+      changes.value = {
+        from: fromStoredValue(before.valueType, before.value),
+        to: input.feature_state_value,
+      };
     }
   }
   return { data, changes };
@@ -80,7 +92,10 @@ export function describeStateChange(subject: string, changes: AuditChanges): str
     phrases.push([`Changed variant weights of ${subject}`, `changed its variant weights`]);
   }
   if (changes.priority) {
-    phrases.push([`Moved ${subject} to priority ${changes.priority.to}`, `moved it to priority ${changes.priority.to}`]);
+    phrases.push([
+      `Moved ${subject} to priority ${changes.priority.to}`,
+      `moved it to priority ${changes.priority.to}`,
+    ]);
   }
   const [first, ...rest] = phrases;
   if (!first) return `Saved ${subject}`;
@@ -98,14 +113,20 @@ export async function listFeatureStates(
   const where = { environmentId: environment.id, featureId: filters.feature };
   const [count, rows] = await Promise.all([
     prisma.featureState.count({ where }),
-    prisma.featureState.findMany({ where, orderBy: [{ feature: { name: "asc" } }, { id: "asc" }], ...skipTake(page) }),
+    prisma.featureState.findMany({
+      where,
+      orderBy: [{ feature: { name: "asc" } }, { id: "asc" }],
+      ...skipTake(page),
+    }),
   ]);
   return { count, rows };
 }
 
 export async function getFeatureState(actor: Actor, environmentApiKey: string, stateId: number) {
   const { environment } = await requireEnvironmentRole(actor, environmentApiKey, "VIEWER");
-  const state = await prisma.featureState.findFirst({ where: { id: stateId, environmentId: environment.id } });
+  const state = await prisma.featureState.findFirst({
+    where: { id: stateId, environmentId: environment.id },
+  });
   if (!state) throw notFound("Feature state");
   return state;
 }
@@ -144,10 +165,17 @@ export async function updateFeatureState(
     const { data, changes } = planStateChange(before, input);
     if (input.multivariate_feature_state_values) {
       const weights = input.multivariate_feature_state_values;
-      Object.assign(changes, await replaceAllocations(tx, before.featureId, { featureStateId: stateId }, weights));
+      Object.assign(
+        changes,
+        await replaceAllocations(tx, before.featureId, { featureStateId: stateId }, weights),
+      );
     }
-    if (Object.keys(changes).length === 0) return tx.featureState.findUniqueOrThrow({ where: { id: stateId } });
-    const state = await tx.featureState.update({ where: { id: stateId }, data: { ...data, updatedAt: new Date() } });
+    if (Object.keys(changes).length === 0)
+      return tx.featureState.findUniqueOrThrow({ where: { id: stateId } });
+    const state = await tx.featureState.update({
+      where: { id: stateId },
+      data: { ...data, updatedAt: new Date() },
+    });
     await recordAudit(tx, actor, {
       organisationId: project.organisationId,
       projectId: project.id,

@@ -30,7 +30,10 @@ type FeatureRow = Feature & {
 
 /** The rows with their stale / ready-to-delete signals (one query for all of them). */
 async function withSignals<T extends FeatureRow>(db: Db, rows: T[]): Promise<T[]> {
-  const signals = await featureSignals(db, rows.map((row) => row.id));
+  const signals = await featureSignals(
+    db,
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => ({ ...row, signals: signals.get(row.id) ?? NO_SIGNALS }));
 }
 
@@ -41,7 +44,12 @@ async function withSignals<T extends FeatureRow>(db: Db, rows: T[]): Promise<T[]
 function featureInclude(environmentId?: number) {
   return {
     tags: { select: { tagId: true }, orderBy: { tagId: "asc" } },
-    _count: { select: { segmentOverrides: environmentId === undefined ? true : { where: { environmentId } }, externalResources: true } },
+    _count: {
+      select: {
+        segmentOverrides: environmentId === undefined ? true : { where: { environmentId } },
+        externalResources: true,
+      },
+    },
     ...(environmentId === undefined ? {} : { states: { where: { environmentId } } }),
   } satisfies Prisma.FeatureInclude;
 }
@@ -77,10 +85,18 @@ const featureOrder: Record<FeatureListFilters["sort"], Prisma.FeatureOrderByWith
 };
 
 /** One count and one page query (plus one per included relation), however many features match. */
-export async function listFeatures(actor: Actor, projectId: number, filters: FeatureListFilters, page: PaginationQuery) {
+export async function listFeatures(
+  actor: Actor,
+  projectId: number,
+  filters: FeatureListFilters,
+  page: PaginationQuery,
+) {
   await requireProjectRole(actor, projectId, "VIEWER");
   if (filters.environment !== undefined) {
-    const environment = await prisma.environment.findFirst({ where: { id: filters.environment, projectId }, select: { id: true } });
+    const environment = await prisma.environment.findFirst({
+      where: { id: filters.environment, projectId },
+      select: { id: true },
+    });
     if (!environment) {
       throw new ApiError("bad_request", "Invalid query: environment is not an environment of this project", [
         { field: "query.environment", issue: "not an environment of this project" },
@@ -112,14 +128,21 @@ export async function listFeatures(actor: Actor, projectId: number, filters: Fea
 
 export async function getFeature(actor: Actor, projectId: number, featureId: number) {
   await requireProjectRole(actor, projectId, "VIEWER");
-  const feature = await prisma.feature.findFirst({ where: { id: featureId, projectId }, include: featureInclude() });
+  const feature = await prisma.feature.findFirst({
+    where: { id: featureId, projectId },
+    include: featureInclude(),
+  });
   if (!feature) throw notFound("Feature");
   const [withSignal] = await withSignals(prisma, [feature]);
   return withSignal!;
 }
 
 /** Creates a feature with a state in every environment, taken from its defaults. */
-export async function createFeature(actor: Actor, projectId: number, input: z.infer<typeof createFeatureBody>) {
+export async function createFeature(
+  actor: Actor,
+  projectId: number,
+  input: z.infer<typeof createFeatureBody>,
+) {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   const initial = toStoredValue(input.initial_value ?? null);
   const tagIds = [...new Set(input.tags ?? [])];
@@ -187,7 +210,12 @@ async function lockFeature(tx: Db, projectId: number, featureId: number): Promis
  * archives (hidden from the list and from GitLab status notes; states, links and history are kept)
  * or restores; `is_permanent` keeps a flag off the stale list.
  */
-export async function updateFeature(actor: Actor, projectId: number, featureId: number, input: z.infer<typeof updateFeatureBody>) {
+export async function updateFeature(
+  actor: Actor,
+  projectId: number,
+  featureId: number,
+  input: z.infer<typeof updateFeatureBody>,
+) {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   return prisma.$transaction(async (tx) => {
     const before = await lockFeature(tx, projectId, featureId);
@@ -219,12 +247,19 @@ export async function updateFeature(actor: Actor, projectId: number, featureId: 
       },
     );
     if (Object.keys(changes).length === 0) {
-      const [unchanged] = await withSignals(tx, [await tx.feature.findUniqueOrThrow({ where: { id: featureId }, include: featureInclude() })]);
+      const [unchanged] = await withSignals(tx, [
+        await tx.feature.findUniqueOrThrow({ where: { id: featureId }, include: featureInclude() }),
+      ]);
       return unchanged!;
     }
     if (changes.tags && nextTags) {
-      await tx.featureTag.deleteMany({ where: { featureId, tagId: { notIn: nextTags }, tag: { isSystemTag: false } } });
-      await tx.featureTag.createMany({ data: nextTags.map((tagId) => ({ featureId, tagId })), skipDuplicates: true });
+      await tx.featureTag.deleteMany({
+        where: { featureId, tagId: { notIn: nextTags }, tag: { isSystemTag: false } },
+      });
+      await tx.featureTag.createMany({
+        data: nextTags.map((tagId) => ({ featureId, tagId })),
+        skipDuplicates: true,
+      });
     }
     const initial = input.initial_value === undefined ? undefined : toStoredValue(input.initial_value);
     const feature = await tx.feature.update({
@@ -256,10 +291,13 @@ export async function updateFeature(actor: Actor, projectId: number, featureId: 
 }
 
 function updateSummary(changes: AuditChanges, before: string, after: string): string {
-  if (changes.is_archived) return changes.is_archived.to ? `Archived feature ${after}` : `Restored feature ${after}`;
+  if (changes.is_archived)
+    return changes.is_archived.to ? `Archived feature ${after}` : `Restored feature ${after}`;
   if (changes.name) return `Renamed feature ${before} to ${after}`;
   if (changes.is_permanent && Object.keys(changes).length === 1) {
-    return changes.is_permanent.to ? `Marked feature ${after} as permanent` : `Marked feature ${after} as no longer permanent`;
+    return changes.is_permanent.to
+      ? `Marked feature ${after} as permanent`
+      : `Marked feature ${after} as no longer permanent`;
   }
   return `Updated feature ${after}`;
 }

@@ -27,13 +27,22 @@ export async function listProjectMembers(actor: Actor, projectId: number, page: 
   const where = { projectId };
   const [count, rows] = await Promise.all([
     prisma.projectMember.count({ where }),
-    prisma.projectMember.findMany({ where, include: memberInclude, orderBy: { user: { email: "asc" } }, ...skipTake(page) }),
+    prisma.projectMember.findMany({
+      where,
+      include: memberInclude,
+      orderBy: { user: { email: "asc" } },
+      ...skipTake(page),
+    }),
   ]);
   return { count, rows };
 }
 
 /** Gives a member of the project's organisation a role on the project. */
-export async function addProjectMember(actor: Actor, projectId: number, input: { user: number; role: ProjectRole }) {
+export async function addProjectMember(
+  actor: Actor,
+  projectId: number,
+  input: { user: number; role: ProjectRole },
+) {
   const { project } = await requireProjectRole(actor, projectId, "ADMIN");
   return prisma.$transaction(async (tx) => {
     const inOrganisation = await tx.organisationMember.findUnique({
@@ -42,12 +51,16 @@ export async function addProjectMember(actor: Actor, projectId: number, input: {
     });
     if (!inOrganisation) {
       // Same answer for unknown users and users of other organisations: neither is visible here.
-      throw new ApiError("unprocessable_entity", "Invalid input: body.user: not a member of this project's organisation", [
-        { field: "body.user", issue: "not a member of this project's organisation" },
-      ]);
+      throw new ApiError(
+        "unprocessable_entity",
+        "Invalid input: body.user: not a member of this project's organisation",
+        [{ field: "body.user", issue: "not a member of this project's organisation" }],
+      );
     }
     const email = inOrganisation.user.email;
-    if (await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: input.user } } })) {
+    if (
+      await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: input.user } } })
+    ) {
       throw new ApiError("conflict", `${email} is already a member of this project`, { fields: ["user"] });
     }
     const member = await tx.projectMember.create({
@@ -67,10 +80,18 @@ export async function addProjectMember(actor: Actor, projectId: number, input: {
   });
 }
 
-export async function updateProjectMember(actor: Actor, projectId: number, userId: number, input: { role: ProjectRole }) {
+export async function updateProjectMember(
+  actor: Actor,
+  projectId: number,
+  userId: number,
+  input: { role: ProjectRole },
+) {
   const { project } = await requireProjectRole(actor, projectId, "ADMIN");
   return prisma.$transaction(async (tx) => {
-    const before = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId } }, include: memberInclude });
+    const before = await tx.projectMember.findUnique({
+      where: { projectId_userId: { projectId, userId } },
+      include: memberInclude,
+    });
     if (!before) throw notFound("Project member");
     const changes = changedFields({ role: before.role }, { role: input.role });
     if (Object.keys(changes).length === 0) return before;
@@ -95,7 +116,10 @@ export async function updateProjectMember(actor: Actor, projectId: number, userI
 export async function removeProjectMember(actor: Actor, projectId: number, userId: number) {
   const { project } = await requireProjectRole(actor, projectId, "ADMIN");
   await prisma.$transaction(async (tx) => {
-    const member = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId } }, include: memberInclude });
+    const member = await tx.projectMember.findUnique({
+      where: { projectId_userId: { projectId, userId } },
+      include: memberInclude,
+    });
     if (!member) throw notFound("Project member");
     await tx.projectMember.delete({ where: { projectId_userId: { projectId, userId } } });
     await recordAudit(tx, actor, {

@@ -36,7 +36,10 @@ export async function lockProjectStructure(tx: Db, projectId: number): Promise<v
 
 export async function listProjects(actor: Actor, page: PaginationQuery, search?: string) {
   const where = {
-    AND: [await visibleProjectsWhere(actor), search ? { name: { contains: search, mode: "insensitive" as const } } : {}],
+    AND: [
+      await visibleProjectsWhere(actor),
+      search ? { name: { contains: search, mode: "insensitive" as const } } : {},
+    ],
   };
   const [count, rows] = await Promise.all([
     prisma.project.count({ where }),
@@ -49,12 +52,16 @@ export async function listProjects(actor: Actor, page: PaginationQuery, search?:
 async function targetOrganisation(actor: Actor, requested?: number): Promise<number> {
   if (requested) return requested;
   if (actor.kind === "apiKey") return actor.organisationId;
-  const adminOf = await prisma.organisationMember.findMany({ where: { userId: actor.userId, role: "ADMIN" } });
+  const adminOf = await prisma.organisationMember.findMany({
+    where: { userId: actor.userId, role: "ADMIN" },
+  });
   if (adminOf.length === 1) return adminOf[0]!.organisationId;
   if (adminOf.length === 0) throw new ApiError("forbidden", "Only organisation admins can create projects");
-  throw new ApiError("unprocessable_entity", "You administer several organisations: say which in `organisation`", [
-    { field: "body.organisation", issue: "required when you administer several organisations" },
-  ]);
+  throw new ApiError(
+    "unprocessable_entity",
+    "You administer several organisations: say which in `organisation`",
+    [{ field: "body.organisation", issue: "required when you administer several organisations" }],
+  );
 }
 
 export async function createProject(actor: Actor, input: z.infer<typeof createProjectBody>) {
@@ -95,7 +102,11 @@ export async function getProject(actor: Actor, projectId: number) {
   return prisma.project.findUniqueOrThrow({ where: { id: projectId } });
 }
 
-export async function updateProject(actor: Actor, projectId: number, input: z.infer<typeof updateProjectBody>) {
+export async function updateProject(
+  actor: Actor,
+  projectId: number,
+  input: z.infer<typeof updateProjectBody>,
+) {
   const { project } = await requireProjectRole(actor, projectId, "ADMIN");
   return prisma.$transaction(async (tx) => {
     const before = await tx.project.findUniqueOrThrow({ where: { id: projectId } });
@@ -112,7 +123,10 @@ export async function updateProject(actor: Actor, projectId: number, input: z.in
       summary: `Updated project ${updated.name}`,
       changes: {
         name: { from: before.name, to: updated.name },
-        stale_flag_threshold_days: { from: before.staleFlagThresholdDays, to: updated.staleFlagThresholdDays },
+        stale_flag_threshold_days: {
+          from: before.staleFlagThresholdDays,
+          to: updated.staleFlagThresholdDays,
+        },
       },
     });
     return updated;

@@ -23,7 +23,10 @@ type OverrideRow = SegmentOverride & {
 
 const overrideInclude = {
   segment: { select: { id: true, name: true } },
-  multivariateValues: { select: { id: true, optionId: true, percentageAllocation: true }, orderBy: { optionId: "asc" } },
+  multivariateValues: {
+    select: { id: true, optionId: true, percentageAllocation: true },
+    orderBy: { optionId: "asc" },
+  },
 } as const;
 
 export function serializeSegmentOverride(override: OverrideRow) {
@@ -48,7 +51,10 @@ export async function listSegmentOverrides(
   page: PaginationQuery,
 ) {
   await requireProjectRole(actor, projectId, "VIEWER");
-  const feature = await prisma.feature.findFirst({ where: { id: featureId, projectId }, select: { id: true } });
+  const feature = await prisma.feature.findFirst({
+    where: { id: featureId, projectId },
+    select: { id: true },
+  });
   if (!feature) throw notFound("Feature");
   const where = { featureId, environmentId: filters.environment };
   const [count, rows] = await Promise.all([
@@ -72,40 +78,81 @@ export async function createSegmentOverride(
 ) {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   return prisma.$transaction(async (tx) => {
-    const feature = await tx.feature.findFirst({ where: { id: featureId, projectId }, select: { name: true } });
+    const feature = await tx.feature.findFirst({
+      where: { id: featureId, projectId },
+      select: { name: true },
+    });
     if (!feature) throw notFound("Feature");
-    const environment = await tx.environment.findFirst({ where: { id: input.environment, projectId }, select: { id: true, name: true } });
-    const segment = await tx.segment.findFirst({ where: { id: input.segment, projectId }, select: { id: true, name: true } });
+    const environment = await tx.environment.findFirst({
+      where: { id: input.environment, projectId },
+      select: { id: true, name: true },
+    });
+    const segment = await tx.segment.findFirst({
+      where: { id: input.segment, projectId },
+      select: { id: true, name: true },
+    });
     if (!environment || !segment) {
       const issues = [
         ...(environment ? [] : [{ field: "body.environment", issue: "not an environment of this project" }]),
         ...(segment ? [] : [{ field: "body.segment", issue: "not a segment of this project" }]),
       ];
-      throw new ApiError("unprocessable_entity", `Invalid input: ${issues.map((i) => `${i.field}: ${i.issue}`).join("; ")}`, issues);
+      throw new ApiError(
+        "unprocessable_entity",
+        `Invalid input: ${issues.map((i) => `${i.field}: ${i.issue}`).join("; ")}`,
+        issues,
+      );
     }
     // Queues concurrent override changes of this feature in this environment, so two additions
     // cannot both take the same "after the last" priority.
     await tx.$queryRaw`SELECT id FROM feature_states WHERE feature_id = ${featureId} AND environment_id = ${environment.id} FOR UPDATE`;
     const existing = await tx.segmentOverride.findUnique({
-      where: { featureId_environmentId_segmentId: { featureId, environmentId: environment.id, segmentId: segment.id } },
+      where: {
+        featureId_environmentId_segmentId: {
+          featureId,
+          environmentId: environment.id,
+          segmentId: segment.id,
+        },
+      },
       select: { id: true },
     });
     if (existing) {
-      throw new ApiError("conflict", `Segment ${segment.name} already has an override of ${feature.name} in ${environment.name}`, {
-        fields: ["segment"],
-      });
+      throw new ApiError(
+        "conflict",
+        `Segment ${segment.name} already has an override of ${feature.name} in ${environment.name}`,
+        {
+          fields: ["segment"],
+        },
+      );
     }
-    const last = await tx.segmentOverride.aggregate({ where: { featureId, environmentId: environment.id }, _max: { priority: true } });
+    const last = await tx.segmentOverride.aggregate({
+      where: { featureId, environmentId: environment.id },
+      _max: { priority: true },
+    });
     const priority = input.priority ?? (last._max.priority === null ? 0 : last._max.priority + 1);
     const enabled = input.enabled ?? false;
     const value = input.feature_state_value ?? null;
     const created = await tx.segmentOverride.create({
-      data: { featureId, environmentId: environment.id, segmentId: segment.id, priority, enabled, ...toStoredValue(value) },
+      data: {
+        featureId,
+        environmentId: environment.id,
+        segmentId: segment.id,
+        priority,
+        enabled,
+        ...toStoredValue(value),
+      },
     });
     const weights = input.multivariate_feature_state_values
-      ? await replaceAllocations(tx, featureId, { segmentOverrideId: created.id }, input.multivariate_feature_state_values)
+      ? await replaceAllocations(
+          tx,
+          featureId,
+          { segmentOverrideId: created.id },
+          input.multivariate_feature_state_values,
+        )
       : {};
-    const override = await tx.segmentOverride.findUniqueOrThrow({ where: { id: created.id }, include: overrideInclude });
+    const override = await tx.segmentOverride.findUniqueOrThrow({
+      where: { id: created.id },
+      include: overrideInclude,
+    });
     await recordAudit(tx, actor, {
       organisationId: project.organisationId,
       projectId,
@@ -137,7 +184,12 @@ interface LockedOverride extends StateFields {
 }
 
 /** Reads an override of the feature for update, so audit `from` values are exact. */
-async function lockSegmentOverride(tx: Db, projectId: number, featureId: number, overrideId: number): Promise<LockedOverride> {
+async function lockSegmentOverride(
+  tx: Db,
+  projectId: number,
+  featureId: number,
+  overrideId: number,
+): Promise<LockedOverride> {
   const [row] = await tx.$queryRaw<LockedOverride[]>`
     SELECT o.id, o.environment_id AS "environmentId", o.priority, o.enabled, o.value_type::text AS "valueType", o.value,
            s.name AS "segmentName", f.name AS "featureName", e.name AS "environmentName"
@@ -162,11 +214,15 @@ export async function updateSegmentOverride(
   return prisma.$transaction(async (tx) => {
     const before = await lockSegmentOverride(tx, projectId, featureId, overrideId);
     const { data, changes } = planStateChange(before, input);
-    const priority = input.priority !== undefined && input.priority !== before.priority ? input.priority : undefined;
+    const priority =
+      input.priority !== undefined && input.priority !== before.priority ? input.priority : undefined;
     if (priority !== undefined) changes.priority = { from: before.priority, to: priority };
     if (input.multivariate_feature_state_values) {
       const weights = input.multivariate_feature_state_values;
-      Object.assign(changes, await replaceAllocations(tx, featureId, { segmentOverrideId: overrideId }, weights));
+      Object.assign(
+        changes,
+        await replaceAllocations(tx, featureId, { segmentOverrideId: overrideId }, weights),
+      );
     }
     if (Object.keys(changes).length === 0) {
       return tx.segmentOverride.findUniqueOrThrow({ where: { id: overrideId }, include: overrideInclude });
@@ -184,14 +240,22 @@ export async function updateSegmentOverride(
       action: "UPDATE",
       entityType: "segment_override",
       entityId: overrideId,
-      summary: describeStateChange(`segment override ${before.segmentName} of ${before.featureName} in ${before.environmentName}`, changes),
+      summary: describeStateChange(
+        `segment override ${before.segmentName} of ${before.featureName} in ${before.environmentName}`,
+        changes,
+      ),
       changes: { segment: before.segmentName, ...changes },
     });
     return override;
   });
 }
 
-export async function deleteSegmentOverride(actor: Actor, projectId: number, featureId: number, overrideId: number) {
+export async function deleteSegmentOverride(
+  actor: Actor,
+  projectId: number,
+  featureId: number,
+  overrideId: number,
+) {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   await prisma.$transaction(async (tx) => {
     const before = await lockSegmentOverride(tx, projectId, featureId, overrideId);

@@ -48,7 +48,11 @@ export async function getSegment(actor: Actor, projectId: number, segmentId: num
   return segment;
 }
 
-export async function createSegment(actor: Actor, projectId: number, input: z.infer<typeof createSegmentBody>) {
+export async function createSegment(
+  actor: Actor,
+  projectId: number,
+  input: z.infer<typeof createSegmentBody>,
+) {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   return prisma.$transaction(async (tx) => {
     const segment = await tx.segment.create({
@@ -71,7 +75,12 @@ export async function createSegment(actor: Actor, projectId: number, input: z.in
   });
 }
 
-export async function updateSegment(actor: Actor, projectId: number, segmentId: number, input: z.infer<typeof updateSegmentBody>) {
+export async function updateSegment(
+  actor: Actor,
+  projectId: number,
+  segmentId: number,
+  input: z.infer<typeof updateSegmentBody>,
+) {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   const rules = input.rules as Prisma.InputJsonValue[] | undefined;
   return prisma.$transaction(async (tx) => {
@@ -92,7 +101,9 @@ export async function updateSegment(actor: Actor, projectId: number, segmentId: 
       action: "UPDATE",
       entityType: "segment",
       entityId: segmentId,
-      summary: changes.name ? `Renamed segment ${before.name} to ${segment.name}` : `Updated segment ${segment.name}`,
+      summary: changes.name
+        ? `Renamed segment ${before.name} to ${segment.name}`
+        : `Updated segment ${segment.name}`,
       changes,
     });
     return segment;
@@ -118,11 +129,18 @@ export async function deleteSegment(actor: Actor, projectId: number, segmentId: 
 }
 
 /** The segment tester: does an identity with these traits belong to a segment with these rules? */
-export async function testSegmentRules(actor: Actor, projectId: number, input: z.infer<typeof testSegmentBody>) {
+export async function testSegmentRules(
+  actor: Actor,
+  projectId: number,
+  input: z.infer<typeof testSegmentBody>,
+) {
   await requireProjectRole(actor, projectId, "VIEWER");
   let environment = { key: "", name: "" };
   if (input.environment) {
-    const row = await prisma.environment.findFirst({ where: { apiKey: input.environment, projectId }, select: { apiKey: true, name: true } });
+    const row = await prisma.environment.findFirst({
+      where: { apiKey: input.environment, projectId },
+      select: { apiKey: true, name: true },
+    });
     if (!row) {
       const issue = { field: "body.environment", issue: "not an environment of this project" };
       throw new ApiError("unprocessable_entity", `Invalid input: ${issue.field}: ${issue.issue}`, [issue]);

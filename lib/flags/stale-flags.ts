@@ -46,7 +46,11 @@ export interface FeatureSignals {
 export const NO_SIGNALS: FeatureSignals = { stale: false, readyToDelete: false };
 
 /** `stale` and `ready_to_delete` of the given features, in one query. */
-export async function featureSignals(db: Db, featureIds: number[], at: Date = now()): Promise<Map<number, FeatureSignals>> {
+export async function featureSignals(
+  db: Db,
+  featureIds: number[],
+  at: Date = now(),
+): Promise<Map<number, FeatureSignals>> {
   if (featureIds.length === 0) return new Map();
   const rows = await db.$queryRaw<{ id: number; stale: boolean; ready_to_delete: boolean }[]>`
     SELECT f.id, ${stalePredicate(at)} AS stale, ${readyToDeletePredicate} AS ready_to_delete

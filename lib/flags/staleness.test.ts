@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DAY_MS } from "@/lib/clock";
-import { evaluateStaleness, isReadyToDelete, staleCutoff, type StaleLink, type StalenessInput, type StaleState } from "@/lib/flags/staleness";
+import {
+  evaluateStaleness,
+  isReadyToDelete,
+  staleCutoff,
+  type StaleLink,
+  type StalenessInput,
+  type StaleState,
+} from "@/lib/flags/staleness";
 
 const NOW = new Date("2026-11-01T12:00:00.000Z");
 const THRESHOLD = 14;
@@ -39,7 +46,8 @@ const input = (overrides: Partial<StalenessInput> = {}): StalenessInput => ({
   segmentOverrideCount: 0,
   ...overrides,
 });
-const verdict = (overrides: Partial<StalenessInput> = {}, now = NOW, threshold = THRESHOLD) => evaluateStaleness(input(overrides), now, threshold);
+const verdict = (overrides: Partial<StalenessInput> = {}, now = NOW, threshold = THRESHOLD) =>
+  evaluateStaleness(input(overrides), now, threshold);
 const blocker = (overrides: Partial<StalenessInput> = {}, now = NOW, threshold = THRESHOLD) => {
   const result = verdict(overrides, now, threshold);
   return result.stale ? "stale" : result.blocker;
@@ -50,7 +58,8 @@ describe("evaluateStaleness", () => {
     const result = verdict();
     expect(result).toEqual({
       stale: true,
-      reason: "MR !34 merged 21 days ago; issue #12 closed 30 days ago; enabled in all 3 environments since 2026-10-03",
+      reason:
+        "MR !34 merged 21 days ago; issue #12 closed 30 days ago; enabled in all 3 environments since 2026-10-03",
       settledAt: ago(21),
       since: ago(7),
     });
@@ -73,16 +82,27 @@ describe("evaluateStaleness", () => {
   });
 
   it("stays stale with an open cleanup issue (the stale view shows it), and counts only the work items", () => {
-    const result = verdict({ links: [mr(), issue({ reference: "#40", state: "opened", closedAt: null, isCleanupIssue: true })] });
-    expect(result).toMatchObject({ stale: true, reason: "MR !34 merged 21 days ago; enabled in all 3 environments since 2026-10-03" });
+    const result = verdict({
+      links: [mr(), issue({ reference: "#40", state: "opened", closedAt: null, isCleanupIssue: true })],
+    });
+    expect(result).toMatchObject({
+      stale: true,
+      reason: "MR !34 merged 21 days ago; enabled in all 3 environments since 2026-10-03",
+    });
   });
 
   it("counts a closed (unmerged) MR as done", () => {
-    expect(verdict({ links: [mr({ state: "closed" })] })).toMatchObject({ stale: true, reason: expect.stringMatching(/^MR !34 closed 21 days ago;/) });
+    expect(verdict({ links: [mr({ state: "closed" })] })).toMatchObject({
+      stale: true,
+      reason: expect.stringMatching(/^MR !34 closed 21 days ago;/),
+    });
   });
 
   it("measures from GitLab's update time when it gave no closing time, and refuses when it gave neither", () => {
-    expect(verdict({ links: [issue({ closedAt: null, gitlabUpdatedAt: ago(20) })] })).toMatchObject({ stale: true, reason: expect.stringMatching(/^issue #12 closed 20 days ago/) });
+    expect(verdict({ links: [issue({ closedAt: null, gitlabUpdatedAt: ago(20) })] })).toMatchObject({
+      stale: true,
+      reason: expect.stringMatching(/^issue #12 closed 20 days ago/),
+    });
     expect(blocker({ links: [issue({ closedAt: null, gitlabUpdatedAt: null })] })).toBe("unknown_close_time");
   });
 
@@ -100,7 +120,9 @@ describe("evaluateStaleness", () => {
   it("follows the project's threshold", () => {
     expect(blocker({}, NOW, 21)).toBe("stale");
     expect(blocker({}, NOW, 22)).toBe("recently_closed");
-    expect(blocker({ links: [mr({ closedAt: ago(2) })], states: [state({ updatedAt: ago(2) })] }, NOW, 1)).toBe("stale");
+    expect(
+      blocker({ links: [mr({ closedAt: ago(2) })], states: [state({ updatedAt: ago(2) })] }, NOW, 1),
+    ).toBe("stale");
   });
 
   it("treats any segment override as the flag still targeting someone", () => {
@@ -109,11 +131,23 @@ describe("evaluateStaleness", () => {
 
   it("needs the same state in every environment: enabled, value and the value's type", () => {
     expect(blocker({ states: [state(), state({ enabled: false })] })).toBe("differs_across_environments");
-    expect(blocker({ states: [state({ value: "blue" }), state({ value: "green" })] })).toBe("differs_across_environments");
-    expect(blocker({ states: [state({ value: "blue" }), state({ value: null })] })).toBe("differs_across_environments");
-    expect(blocker({ states: [state({ valueType: "INTEGER", value: "1" }), state({ valueType: "STRING", value: "1" })] })).toBe("differs_across_environments");
+    expect(blocker({ states: [state({ value: "blue" }), state({ value: "green" })] })).toBe(
+      "differs_across_environments",
+    );
+    expect(blocker({ states: [state({ value: "blue" }), state({ value: null })] })).toBe(
+      "differs_across_environments",
+    );
+    expect(
+      blocker({
+        states: [state({ valueType: "INTEGER", value: "1" }), state({ valueType: "STRING", value: "1" })],
+      }),
+    ).toBe("differs_across_environments");
     // No value is no value, whatever type it was stored with.
-    expect(blocker({ states: [state({ valueType: "BOOLEAN", value: null }), state({ valueType: "STRING", value: null })] })).toBe("stale");
+    expect(
+      blocker({
+        states: [state({ valueType: "BOOLEAN", value: null }), state({ valueType: "STRING", value: null })],
+      }),
+    ).toBe("stale");
   });
 
   it("has nothing to judge in a project without environments", () => {
@@ -121,24 +155,43 @@ describe("evaluateStaleness", () => {
   });
 
   it("reports blockers in rule order (mixed states)", () => {
-    expect(blocker({ links: [mr({ state: "opened", closedAt: null })], segmentOverrideCount: 2, states: [state(), state({ enabled: false })] })).toBe("open_items");
+    expect(
+      blocker({
+        links: [mr({ state: "opened", closedAt: null })],
+        segmentOverrideCount: 2,
+        states: [state(), state({ enabled: false })],
+      }),
+    ).toBe("open_items");
     expect(blocker({ links: [mr({ closedAt: ago(1) })], segmentOverrideCount: 2 })).toBe("recently_closed");
-    expect(blocker({ segmentOverrideCount: 2, states: [state(), state({ enabled: false })] })).toBe("segment_overrides");
-    expect(blocker({ states: [state({ updatedAt: ago(1) }), state({ enabled: false })] })).toBe("differs_across_environments");
+    expect(blocker({ segmentOverrideCount: 2, states: [state(), state({ enabled: false })] })).toBe(
+      "segment_overrides",
+    );
+    expect(blocker({ states: [state({ updatedAt: ago(1) }), state({ enabled: false })] })).toBe(
+      "differs_across_environments",
+    );
   });
 
   it("describes disabled flags, values, one environment and many items", () => {
-    const links = [mr({ reference: "!1", closedAt: ago(40) }), mr({ reference: "!2", closedAt: ago(35) }), issue({ reference: "acme/other#3", closedAt: ago(50) }), issue({ reference: "#4", closedAt: ago(15) }), issue({ reference: "#5", closedAt: ago(16) })];
+    const links = [
+      mr({ reference: "!1", closedAt: ago(40) }),
+      mr({ reference: "!2", closedAt: ago(35) }),
+      issue({ reference: "acme/other#3", closedAt: ago(50) }),
+      issue({ reference: "#4", closedAt: ago(15) }),
+      issue({ reference: "#5", closedAt: ago(16) }),
+    ];
     const result = verdict({ links, states: [state({ enabled: false, valueType: "INTEGER", value: "3" })] });
     expect(result).toMatchObject({
       stale: true,
-      reason: "issue #4 closed 15 days ago; issue #5 closed 16 days ago; MR !2 merged 35 days ago; 2 more linked items done; disabled with value 3 in its only environment since 2026-10-03",
+      reason:
+        "issue #4 closed 15 days ago; issue #5 closed 16 days ago; MR !2 merged 35 days ago; 2 more linked items done; disabled with value 3 in its only environment since 2026-10-03",
       settledAt: ago(15),
       since: ago(1),
     });
     const long = verdict({ states: [state({ value: "x".repeat(100) }), state({ value: "x".repeat(100) })] });
     expect(long.stale && long.reason).toMatch(/enabled with value "x{38}… in all 2 environments/);
-    const one = verdict({ links: [mr(), issue({ reference: "#9" }), issue({ reference: "#8" }), issue({ reference: "#7" })] });
+    const one = verdict({
+      links: [mr(), issue({ reference: "#9" }), issue({ reference: "#8" }), issue({ reference: "#7" })],
+    });
     expect(one.stale && one.reason).toMatch(/; 1 more linked item done;/);
   });
 
@@ -158,7 +211,9 @@ describe("isReadyToDelete", () => {
     expect(isReadyToDelete([issue()])).toBe(false);
     expect(isReadyToDelete([issue({ isCleanupIssue: true, state: "opened" })])).toBe(false);
     expect(isReadyToDelete([issue({ isCleanupIssue: true })])).toBe(true);
-    expect(isReadyToDelete([issue({ isCleanupIssue: true }), issue({ isCleanupIssue: true, state: "opened" })])).toBe(false);
+    expect(
+      isReadyToDelete([issue({ isCleanupIssue: true }), issue({ isCleanupIssue: true, state: "opened" })]),
+    ).toBe(false);
     expect(isReadyToDelete([mr({ state: "opened" }), issue({ isCleanupIssue: true })])).toBe(true);
   });
 });

@@ -95,7 +95,10 @@ function describeLink(link: StaleLink, now: Date): string {
 function describeState(state: StaleState, environments: number): string {
   const value = fromStoredValue(state.valueType, state.value);
   let shown = value === null ? "" : describeValue(value);
-  if (Array.from(shown).length > MAX_VALUE_CHARS_IN_REASON) shown = `${Array.from(shown).slice(0, MAX_VALUE_CHARS_IN_REASON - 1).join("")}…`;
+  if (Array.from(shown).length > MAX_VALUE_CHARS_IN_REASON)
+    shown = `${Array.from(shown)
+      .slice(0, MAX_VALUE_CHARS_IN_REASON - 1)
+      .join("")}…`;
   const where = environments === 1 ? "in its only environment" : `in all ${environments} environments`;
   return `${state.enabled ? "enabled" : "disabled"}${value === null ? "" : ` with value ${shown}`} ${where}`;
 }
@@ -110,21 +113,25 @@ export function evaluateStaleness(input: StalenessInput, now: Date, thresholdDay
   if (work.some(isOpen)) return { stale: false, blocker: "open_items" };
   if (work.some((link) => closedTime(link) === null)) return { stale: false, blocker: "unknown_close_time" };
   const cutoff = staleCutoff(now, thresholdDays).getTime();
-  if (work.some((link) => closedTime(link)!.getTime() > cutoff)) return { stale: false, blocker: "recently_closed" };
+  if (work.some((link) => closedTime(link)!.getTime() > cutoff))
+    return { stale: false, blocker: "recently_closed" };
   if (input.segmentOverrideCount > 0) return { stale: false, blocker: "segment_overrides" };
   const [first, ...others] = input.states;
   if (!first) return { stale: false, blocker: "no_environments" };
   if (others.some((state) => state.enabled !== first.enabled || !sameStoredValue(state, first))) {
     return { stale: false, blocker: "differs_across_environments" };
   }
-  if (input.states.some((state) => state.updatedAt.getTime() > cutoff)) return { stale: false, blocker: "recently_changed" };
+  if (input.states.some((state) => state.updatedAt.getTime() > cutoff))
+    return { stale: false, blocker: "recently_changed" };
 
   const lastChange = latest(input.states.map((state) => state.updatedAt));
   const byRecency = [...work].sort((a, b) => closedTime(b)!.getTime() - closedTime(a)!.getTime());
   const named = byRecency.slice(0, MAX_LINKS_IN_REASON).map((link) => describeLink(link, now));
   const more = byRecency.length - named.length;
   if (more > 0) named.push(`${more} more linked ${more === 1 ? "item" : "items"} done`);
-  const reason = [...named, `${describeState(first, input.states.length)} since ${utcDate(lastChange)}`].join("; ");
+  const reason = [...named, `${describeState(first, input.states.length)} since ${utcDate(lastChange)}`].join(
+    "; ",
+  );
   const settledAt = latest([lastChange, ...work.map((link) => closedTime(link)!)]);
   return { stale: true, reason, settledAt, since: new Date(settledAt.getTime() + thresholdDays * DAY_MS) };
 }

@@ -32,7 +32,13 @@ export async function createTag(actor: Actor, projectId: number, input: z.infer<
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   return prisma.$transaction(async (tx) => {
     const tag = await tx.tag.create({
-      data: { projectId, label: input.label, color: input.color, description: input.description, type: "NONE" },
+      data: {
+        projectId,
+        label: input.label,
+        color: input.color,
+        description: input.description,
+        type: "NONE",
+      },
     });
     await recordAudit(tx, actor, {
       organisationId: project.organisationId,
@@ -54,7 +60,12 @@ async function editableTag(db: Db, projectId: number, tagId: number): Promise<Ta
   return tag;
 }
 
-export async function updateTag(actor: Actor, projectId: number, tagId: number, input: z.infer<typeof updateTagBody>) {
+export async function updateTag(
+  actor: Actor,
+  projectId: number,
+  tagId: number,
+  input: z.infer<typeof updateTagBody>,
+) {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   return prisma.$transaction(async (tx) => {
     const before = await editableTag(tx, projectId, tagId);
@@ -100,15 +111,23 @@ export async function deleteTag(actor: Actor, projectId: number, tagId: number) 
 export async function assertAssignableTags(db: Db, projectId: number, tagIds: number[]): Promise<void> {
   const unique = [...new Set(tagIds)];
   if (unique.length === 0) return;
-  const tags = await db.tag.findMany({ where: { id: { in: unique }, projectId }, select: { id: true, isSystemTag: true } });
+  const tags = await db.tag.findMany({
+    where: { id: { in: unique }, projectId },
+    select: { id: true, isSystemTag: true },
+  });
   const known = new Map(tags.map((tag) => [tag.id, tag]));
   const issues = unique.flatMap((id) => {
     const tag = known.get(id);
     if (!tag) return [{ field: "body.tags", issue: `tag ${id} is not a tag of this project` }];
-    if (tag.isSystemTag) return [{ field: "body.tags", issue: `tag ${id} is a system tag and cannot be assigned by hand` }];
+    if (tag.isSystemTag)
+      return [{ field: "body.tags", issue: `tag ${id} is a system tag and cannot be assigned by hand` }];
     return [];
   });
   if (issues.length) {
-    throw new ApiError("unprocessable_entity", `Invalid tags: ${issues.map((issue) => issue.issue).join("; ")}`, issues);
+    throw new ApiError(
+      "unprocessable_entity",
+      `Invalid tags: ${issues.map((issue) => issue.issue).join("; ")}`,
+      issues,
+    );
   }
 }

@@ -17,7 +17,11 @@ export interface HintedError {
 }
 
 export function failureHintOf(error: unknown): JobFailureHint {
-  if (error && typeof error === "object" && typeof (error as Partial<HintedError>).jobFailureHint === "function") {
+  if (
+    error &&
+    typeof error === "object" &&
+    typeof (error as Partial<HintedError>).jobFailureHint === "function"
+  ) {
     return (error as HintedError).jobFailureHint();
   }
   return { kind: "transient" };

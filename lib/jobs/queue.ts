@@ -65,7 +65,10 @@ export async function enqueueJobs(db: Db, jobs: EnqueueOptions[]): Promise<void>
     if (job.coalesce && job.concurrencyKey) byPendingKey.set(job.concurrencyKey, job);
     else unkeyed.push(job);
   }
-  const rows = [...unkeyed, ...byPendingKey.values()].map((options) => ({ ...options, payload: checkedPayload(options.kind, options.payload) }));
+  const rows = [...unkeyed, ...byPendingKey.values()].map((options) => ({
+    ...options,
+    payload: checkedPayload(options.kind, options.payload),
+  }));
   if (rows.length === 0) return;
   const values = rows.map((options) => {
     const delayMs = options.delayMs ?? (options.coalesce ? debounceMs : 0);
@@ -198,7 +201,10 @@ export async function releaseJob(
   const error = options.error?.slice(0, 2000) ?? null;
   return prisma.$transaction(async (tx) => {
     if (options.pendingKey) {
-      const newer = await tx.job.findUnique({ where: { pendingKey: options.pendingKey }, select: { id: true } });
+      const newer = await tx.job.findUnique({
+        where: { pendingKey: options.pendingKey },
+        select: { id: true },
+      });
       if (newer) {
         await tx.$executeRaw`
           UPDATE jobs SET status = 'SUCCEEDED', finished_at = now(), locked_by = NULL, locked_until = NULL,

@@ -13,11 +13,18 @@ class Hinted extends Error implements HintedError {
 
 describe("job retry policy (generic: decided by the hint an error carries)", () => {
   it("waits a rate limit out without using an attempt, even on the last attempt", () => {
-    expect(decideRetry(new Hinted({ kind: "rate-limited", waitMs: 5_000 }), 8, 8, () => 0)).toEqual({ action: "retry", delayMs: 5_000, countAttempt: false });
+    expect(decideRetry(new Hinted({ kind: "rate-limited", waitMs: 5_000 }), 8, 8, () => 0)).toEqual({
+      action: "retry",
+      delayMs: 5_000,
+      countAttempt: false,
+    });
   });
 
   it("pauses the group with the error's reason", () => {
-    expect(decideRetry(new Hinted({ kind: "pause-group", reason: "token refused" }), 1, 8)).toEqual({ action: "pause-group", reason: "token refused" });
+    expect(decideRetry(new Hinted({ kind: "pause-group", reason: "token refused" }), 1, 8)).toEqual({
+      action: "pause-group",
+      reason: "token refused",
+    });
   });
 
   it("retries unknown errors as transient until the limit, and fails permanent ones at once", () => {

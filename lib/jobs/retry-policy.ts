@@ -21,7 +21,12 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-export function decideRetry(error: unknown, attempts: number, maxAttempts: number, random: () => number = Math.random): RetryDecision {
+export function decideRetry(
+  error: unknown,
+  attempts: number,
+  maxAttempts: number,
+  random: () => number = Math.random,
+): RetryDecision {
   if (error instanceof SecretKeyMismatchError) return { action: "fail" };
   const hint = failureHintOf(error);
   switch (hint.kind) {

@@ -18,7 +18,8 @@ export function assertInternalCaller(authorization: string | null): void {
   const expected = env().FLAGPOST_INTERNAL_SECRET;
   if (!expected) throw new ApiError("not_found", "Not found");
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
-  if (!match || !sameSecret(match[1]!, expected)) throw new ApiError("unauthorized", "Missing or wrong internal secret");
+  if (!match || !sameSecret(match[1]!, expected))
+    throw new ApiError("unauthorized", "Missing or wrong internal secret");
 }
 
 export function runJobBatch() {

@@ -61,7 +61,12 @@ async function runOne(job: ClaimedJob, workerId: string, handlers: JobHandlers, 
     if (decision.action === "fail") {
       await failJob(job.id, workerId, message);
       result.failed++;
-      logger.warn("Job failed", { job: Number(job.id), kind: job.kind, attempts: job.attempts, error: message });
+      logger.warn("Job failed", {
+        job: Number(job.id),
+        kind: job.kind,
+        attempts: job.attempts,
+        error: message,
+      });
     } else if (decision.action === "pause-group" && job.groupKey && jobGroupOf(job.groupKey)) {
       await jobGroupOf(job.groupKey)!.pause(job.groupKey, decision.reason);
       await releaseJob(job.id, workerId, { countAttempt: false, error: message, pendingKey });
@@ -82,7 +87,11 @@ export async function drainJobs(options: DrainOptions): Promise<DrainResult> {
   const result: DrainResult = { succeeded: 0, retried: 0, failed: 0, paused: 0 };
   const handlers = options.handlers ?? registeredJobHandlers();
   while (Date.now() < deadline && !options.signal?.aborted) {
-    const batch = await claimJobs(workerId, options.batchSize ?? 20, options.leaseMs ?? env().FLAGPOST_JOB_LEASE_MS);
+    const batch = await claimJobs(
+      workerId,
+      options.batchSize ?? 20,
+      options.leaseMs ?? env().FLAGPOST_JOB_LEASE_MS,
+    );
     if (batch.length === 0) break;
     const queue = [...batch];
     const lanes = Array.from({ length: Math.min(options.parallelism ?? 4, queue.length) }, async () => {

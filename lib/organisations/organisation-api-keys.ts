@@ -36,7 +36,12 @@ export async function listApiKeys(actor: Actor, organisationId: number, page: Pa
 }
 
 /** Creates a key; the returned `key` is the only time the secret is available. */
-export async function createOrganisationApiKey(actor: Actor, organisationId: number, name: string, options: { role: ApiKeyRole; expiresAt: Date | null }) {
+export async function createOrganisationApiKey(
+  actor: Actor,
+  organisationId: number,
+  name: string,
+  options: { role: ApiKeyRole; expiresAt: Date | null },
+) {
   await requireOrganisationAdmin(actor, organisationId);
   return prisma.$transaction(async (tx) => {
     const created = await createApiKey(organisationId, name, tx, options);
@@ -46,7 +51,10 @@ export async function createOrganisationApiKey(actor: Actor, organisationId: num
       entityType: "api_key",
       entityId: created.apiKey.id,
       summary: `Created API key ${name}`,
-      changes: { role: { from: null, to: options.role }, expires_at: { from: null, to: options.expiresAt?.toISOString() ?? null } },
+      changes: {
+        role: { from: null, to: options.role },
+        expires_at: { from: null, to: options.expiresAt?.toISOString() ?? null },
+      },
     });
     return created;
   });
@@ -59,7 +67,10 @@ export async function revokeApiKey(actor: Actor, organisationId: number, keyId: 
     const apiKey = await tx.apiKey.findFirst({ where: { id: keyId, organisationId } });
     if (!apiKey) throw notFound("API key");
     // Conditional, so two simultaneous revocations record one change.
-    const { count } = await tx.apiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const { count } = await tx.apiKey.updateMany({
+      where: { id: keyId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     if (count === 0) return;
     await recordAudit(tx, actor, {
       organisationId,

@@ -14,7 +14,9 @@ import type { z } from "zod";
 // The people of an organisation. Organisation admins add accounts, change roles and remove
 // people; an organisation always keeps at least one admin.
 
-type OrganisationUserRow = OrganisationMember & { user: { id: number; email: string; name: string; createdAt: Date } };
+type OrganisationUserRow = OrganisationMember & {
+  user: { id: number; email: string; name: string; createdAt: Date };
+};
 
 const userInclude = { user: { select: { id: true, email: true, name: true, createdAt: true } } } as const;
 
@@ -33,13 +35,22 @@ export async function listOrganisationUsers(actor: Actor, organisationId: number
   const where = { organisationId };
   const [count, rows] = await Promise.all([
     prisma.organisationMember.count({ where }),
-    prisma.organisationMember.findMany({ where, include: userInclude, orderBy: { user: { email: "asc" } }, ...skipTake(page) }),
+    prisma.organisationMember.findMany({
+      where,
+      include: userInclude,
+      orderBy: { user: { email: "asc" } },
+      ...skipTake(page),
+    }),
   ]);
   return { count, rows };
 }
 
 /** Creates an account (scrypt password) that belongs to the organisation. */
-export async function createOrganisationUser(actor: Actor, organisationId: number, input: z.infer<typeof createUserBody>) {
+export async function createOrganisationUser(
+  actor: Actor,
+  organisationId: number,
+  input: z.infer<typeof createUserBody>,
+) {
   await requireOrganisationAdmin(actor, organisationId);
   const passwordHash = await hashPassword(input.password);
   return prisma.$transaction(async (tx) => {
@@ -82,10 +93,18 @@ async function memberForChange(tx: Db, organisationId: number, userId: number) {
 }
 
 function lastAdminConflict(email: string) {
-  return new ApiError("conflict", `${email} is the last admin of this organisation; make someone else an admin first`);
+  return new ApiError(
+    "conflict",
+    `${email} is the last admin of this organisation; make someone else an admin first`,
+  );
 }
 
-export async function updateOrganisationUser(actor: Actor, organisationId: number, userId: number, input: { role: OrganisationRole }) {
+export async function updateOrganisationUser(
+  actor: Actor,
+  organisationId: number,
+  userId: number,
+  input: { role: OrganisationRole },
+) {
   await requireOrganisationAdmin(actor, organisationId);
   return prisma.$transaction(async (tx) => {
     const admins = await lockAdmins(tx, organisationId);
@@ -122,7 +141,8 @@ export async function removeOrganisationUser(actor: Actor, organisationId: numbe
     if (member.role === "ADMIN" && admins.length <= 1) throw lastAdminConflict(member.user.email);
     await tx.projectMember.deleteMany({ where: { userId, project: { organisationId } } });
     await tx.organisationMember.delete({ where: { organisationId_userId: { organisationId, userId } } });
-    if ((await tx.organisationMember.count({ where: { userId } })) === 0) await tx.user.delete({ where: { id: userId } });
+    if ((await tx.organisationMember.count({ where: { userId } })) === 0)
+      await tx.user.delete({ where: { id: userId } });
     await recordAudit(tx, actor, {
       organisationId,
       action: "DELETE",

@@ -17,10 +17,16 @@ export function serializeOrganisation({ organisation, role }: OrganisationWithRo
   return { id: organisation.id, name: organisation.name, role };
 }
 
-export async function listOrganisations(actor: Actor, page: PaginationQuery): Promise<{ count: number; rows: OrganisationWithRole[] }> {
+export async function listOrganisations(
+  actor: Actor,
+  page: PaginationQuery,
+): Promise<{ count: number; rows: OrganisationWithRole[] }> {
   if (actor.kind === "apiKey") {
     const organisation = await prisma.organisation.findUniqueOrThrow({ where: { id: actor.organisationId } });
-    return { count: 1, rows: page.page === 1 ? [{ organisation, role: actor.role === "ADMIN" ? "ADMIN" : "MEMBER" }] : [] };
+    return {
+      count: 1,
+      rows: page.page === 1 ? [{ organisation, role: actor.role === "ADMIN" ? "ADMIN" : "MEMBER" }] : [],
+    };
   }
   const where = { userId: actor.userId };
   const [count, memberships] = await Promise.all([
@@ -37,5 +43,8 @@ export async function listOrganisations(actor: Actor, page: PaginationQuery): Pr
 
 export async function getOrganisation(actor: Actor, organisationId: number): Promise<OrganisationWithRole> {
   const role = await requireOrganisationMember(actor, organisationId);
-  return { organisation: await prisma.organisation.findUniqueOrThrow({ where: { id: organisationId } }), role };
+  return {
+    organisation: await prisma.organisation.findUniqueOrThrow({ where: { id: organisationId } }),
+    role,
+  };
 }

@@ -37,7 +37,8 @@ export async function bootServer(): Promise<void> {
     logger.info("Flagpost is ready", { database: db.description, url: env().FLAGPOST_PUBLIC_URL });
     startJobRunner();
   } catch (error) {
-    if (error instanceof DatabaseUnreachableError || error instanceof EmbeddedDatabaseBusyError) fail(error.message);
+    if (error instanceof DatabaseUnreachableError || error instanceof EmbeddedDatabaseBusyError)
+      fail(error.message);
     fail(`could not open the database: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -42,8 +42,13 @@ export async function requireProjectPage(user: PageUser, projectIdParam: string)
 }
 
 /** The environment of an `[envApiKey]` route, as the API would serialise it; 404 unless it is in the project. */
-export async function requireEnvironmentPage(projectId: number, apiKeyParam: string): Promise<ApiEnvironment> {
-  const environment = await prisma.environment.findUnique({ where: { apiKey: decodeURIComponent(apiKeyParam) } });
+export async function requireEnvironmentPage(
+  projectId: number,
+  apiKeyParam: string,
+): Promise<ApiEnvironment> {
+  const environment = await prisma.environment.findUnique({
+    where: { apiKey: decodeURIComponent(apiKeyParam) },
+  });
   if (!environment || environment.projectId !== projectId) notFound();
   return {
     id: environment.id,
@@ -57,7 +62,10 @@ export async function requireEnvironmentPage(projectId: number, apiKeyParam: str
 /** The feature of a `[featureId]` route; 404 unless it belongs to the project. */
 export async function requireFeaturePage(projectId: number, featureIdParam: string): Promise<number> {
   const featureId = parseId(featureIdParam);
-  const feature = featureId === null ? null : await prisma.feature.findFirst({ where: { id: featureId, projectId }, select: { id: true } });
+  const feature =
+    featureId === null
+      ? null
+      : await prisma.feature.findFirst({ where: { id: featureId, projectId }, select: { id: true } });
   if (!feature) notFound();
   return feature.id;
 }

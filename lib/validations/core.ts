@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { booleanQuery, descriptionField, flagValue, hexColor, idField, idList, idQuery, nameField, searchQuery } from "@/lib/validations/common";
+import {
+  booleanQuery,
+  descriptionField,
+  flagValue,
+  hexColor,
+  idField,
+  idList,
+  idQuery,
+  nameField,
+  searchQuery,
+} from "@/lib/validations/common";
 import { multivariateValuesField } from "@/lib/validations/evaluation";
 import { segmentRulesField } from "@/lib/validations/segment-rules";
 

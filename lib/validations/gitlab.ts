@@ -6,7 +6,11 @@ import { idField, idQuery, searchQuery } from "@/lib/validations/common";
 
 export const DEFAULT_GITLAB_INSTANCE_URL = "https://gitlab.com";
 
-const instanceUrlField = z.string({ error: "GitLab instance URL is required" }).trim().min(1, "GitLab instance URL is required").max(500);
+const instanceUrlField = z
+  .string({ error: "GitLab instance URL is required" })
+  .trim()
+  .min(1, "GitLab instance URL is required")
+  .max(500);
 const accessTokenField = z
   .string({ error: "Access token is required" })
   .trim()
@@ -14,7 +18,11 @@ const accessTokenField = z
   .max(500, "That is longer than any GitLab token")
   .regex(/^\S+$/, "An access token has no spaces");
 // GitLab strips line breaks from the secret it sends, so a secret with one would never match.
-const webhookSecretField = z.string().trim().max(255, "Webhook secret must be at most 255 characters").regex(/^[^\r\n]*$/, "Webhook secret must be one line");
+const webhookSecretField = z
+  .string()
+  .trim()
+  .max(255, "Webhook secret must be at most 255 characters")
+  .regex(/^[^\r\n]*$/, "Webhook secret must be one line");
 // A secret someone chooses must resist guessing as well as the generated ones (32 characters).
 export const MIN_WEBHOOK_SECRET_LENGTH = 16;
 const webhookSecretTooShort = `Webhook secret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`;
@@ -33,7 +41,10 @@ export const createGitLabIntegrationBody = z.object({
   gitlab_instance_url: instanceUrlField.default(DEFAULT_GITLAB_INSTANCE_URL),
   access_token: accessTokenField,
   webhook_secret: webhookSecretField
-    .refine((value) => value === "" || value.length >= MIN_WEBHOOK_SECRET_LENGTH, `${webhookSecretTooShort} (leave it empty to have one generated)`)
+    .refine(
+      (value) => value === "" || value.length >= MIN_WEBHOOK_SECRET_LENGTH,
+      `${webhookSecretTooShort} (leave it empty to have one generated)`,
+    )
     .optional()
     .transform((value) => value || undefined),
   gitlab_project_id: gitlabProjectIdField.optional(),
@@ -60,8 +71,12 @@ export const gitlabProjectFilters = z.object({ search: searchQuery });
 
 const itemFilters = z.object({ gitlab_project_id: idQuery.optional(), search_text: searchQuery });
 
-export const gitlabIssueFilters = itemFilters.extend({ state: z.enum(["opened", "closed", "all"]).default("opened") });
-export const gitlabMergeRequestFilters = itemFilters.extend({ state: z.enum(["opened", "closed", "merged", "all"]).default("opened") });
+export const gitlabIssueFilters = itemFilters.extend({
+  state: z.enum(["opened", "closed", "all"]).default("opened"),
+});
+export const gitlabMergeRequestFilters = itemFilters.extend({
+  state: z.enum(["opened", "closed", "merged", "all"]).default("opened"),
+});
 export const gitlabMemberFilters = z.object({ gitlab_project_id: idQuery.optional(), search: searchQuery });
 
 export type GitLabIssueFilters = z.infer<typeof gitlabIssueFilters>;
@@ -71,7 +86,11 @@ export type GitLabMemberFilters = z.infer<typeof gitlabMemberFilters>;
 // A feature's link to a GitLab issue or merge request: `url` is a web URL or a reference (#12, !34,
 // group/project#12); its project and number are resolved with GitLab.
 export const linkItemBody = z.object({
-  url: z.string({ error: "Paste an issue or merge request URL, or a reference such as #12" }).trim().min(1, "Paste an issue or merge request URL, or a reference such as #12").max(2000),
+  url: z
+    .string({ error: "Paste an issue or merge request URL, or a reference such as #12" })
+    .trim()
+    .min(1, "Paste an issue or merge request URL, or a reference such as #12")
+    .max(2000),
   type: z.enum(["GITLAB_ISSUE", "GITLAB_MR"], { error: 'type must be "GITLAB_ISSUE" or "GITLAB_MR"' }),
 });
 
@@ -85,11 +104,21 @@ export type IntegrationJobFilters = z.infer<typeof integrationJobFilters>;
 
 // "Create cleanup issue": everything but the feature is optional; the title and body default to
 // what the preview endpoint shows, the GitLab project to the integration's linked one.
-const labelName = z.string().trim().min(1, "Label names cannot be empty").max(255).regex(/^[^,]+$/, "Label names cannot contain commas");
+const labelName = z
+  .string()
+  .trim()
+  .min(1, "Label names cannot be empty")
+  .max(255)
+  .regex(/^[^,]+$/, "Label names cannot contain commas");
 export const createCleanupIssueBody = z.object({
   feature_id: idField,
   gitlab_project_id: idField.optional(),
-  title: z.string().trim().min(1, "Title cannot be empty").max(255, "GitLab titles are at most 255 characters").optional(),
+  title: z
+    .string()
+    .trim()
+    .min(1, "Title cannot be empty")
+    .max(255, "GitLab titles are at most 255 characters")
+    .optional(),
   description: z.string().max(100_000, "Description must be at most 100,000 characters").optional(),
   assignee_ids: z
     .array(idField)

@@ -14,7 +14,9 @@ const MAX_IN_MEMBERS = 1_000;
 
 /** Condition values are strings in Flagsmith's model; numbers and booleans are accepted as their text. */
 const scalarValue = z.union([
-  z.string().max(MAX_CONDITION_VALUE_LENGTH, `Values must be at most ${MAX_CONDITION_VALUE_LENGTH} characters`),
+  z
+    .string()
+    .max(MAX_CONDITION_VALUE_LENGTH, `Values must be at most ${MAX_CONDITION_VALUE_LENGTH} characters`),
   z.number().finite().transform(String),
   z.boolean().transform(String),
 ]);
@@ -53,7 +55,8 @@ const conditionSchema = z
       }
       case "MODULO": {
         const [divisor, remainder, ...rest] = value.split("|");
-        const number = (text: string | undefined) => text !== undefined && text.trim() !== "" && Number.isFinite(Number(text));
+        const number = (text: string | undefined) =>
+          text !== undefined && text.trim() !== "" && Number.isFinite(Number(text));
         if (rest.length || !number(divisor) || !number(remainder)) {
           issue("value", 'MODULO takes "divisor|remainder", e.g. "2|0"');
         } else if (Number(divisor) === 0) {
@@ -85,7 +88,10 @@ const ruleSchema: z.ZodType<RuleInput> = z.lazy(() =>
   }),
 ) as z.ZodType<RuleInput>;
 
-function depthAndConditions(rules: readonly RuleInput[], depth: number): { depth: number; conditions: number } {
+function depthAndConditions(
+  rules: readonly RuleInput[],
+  depth: number,
+): { depth: number; conditions: number } {
   let deepest = rules.length ? depth : depth - 1;
   let conditions = 0;
   for (const rule of rules) {
@@ -104,7 +110,10 @@ export const segmentRulesField = z
   .superRefine((rules, ctx) => {
     const { depth, conditions } = depthAndConditions(rules, 1);
     if (depth > MAX_RULE_DEPTH) {
-      ctx.addIssue({ code: "custom", message: `Rules may nest at most ${MAX_RULE_DEPTH} levels (found ${depth})` });
+      ctx.addIssue({
+        code: "custom",
+        message: `Rules may nest at most ${MAX_RULE_DEPTH} levels (found ${depth})`,
+      });
     }
     if (conditions > MAX_SEGMENT_CONDITIONS) {
       ctx.addIssue({

@@ -24,10 +24,53 @@ function gitlabCommandLines(text: string): string[] {
 
 const adversarialPiece = fc.oneof(
   fc.constantFrom(
-    "/close", "/label ~bug", "/assign @root", "/CONFIDENTIAL", "/unassign", "/title x", "/move other/project", "/ ",
-    "```", "````", "```a`b", "```sh", "~~~", "~~~~", "\t```", "\u00a0```", "  ```", "    ", "\t", "\u00a0", "\u2003",
-    "\u3000", "\u202f", "\ufeff", "\u200b", "\u2028", "\n", "\r\n", "\r", "\n\n", "<pre>", "</pre>", "<details>", "</details>",
-    "<!--", "-->", ">>>", "> ", "\"", "'", "`", "\\", "\\/", "text", " ", "&nbsp;", "&#47;",
+    "/close",
+    "/label ~bug",
+    "/assign @root",
+    "/CONFIDENTIAL",
+    "/unassign",
+    "/title x",
+    "/move other/project",
+    "/ ",
+    "```",
+    "````",
+    "```a`b",
+    "```sh",
+    "~~~",
+    "~~~~",
+    "\t```",
+    "\u00a0```",
+    "  ```",
+    "    ",
+    "\t",
+    "\u00a0",
+    "\u2003",
+    "\u3000",
+    "\u202f",
+    "\ufeff",
+    "\u200b",
+    "\u2028",
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    "<pre>",
+    "</pre>",
+    "<details>",
+    "</details>",
+    "<!--",
+    "-->",
+    ">>>",
+    "> ",
+    '"',
+    "'",
+    "`",
+    "\\",
+    "\\/",
+    "text",
+    " ",
+    "&nbsp;",
+    "&#47;",
   ),
   fc.string({ maxLength: 8 }),
 );
@@ -55,7 +98,9 @@ describe("neutraliseQuickActions", () => {
         after.forEach((line, index) => {
           const original = before[index]!;
           const indent = original.match(LEADING_SPACE)![0];
-          const expected = original.slice(indent.length).startsWith("/") ? `${indent}\\${original.slice(indent.length)}` : original;
+          const expected = original.slice(indent.length).startsWith("/")
+            ? `${indent}\\${original.slice(indent.length)}`
+            : original;
           expect(line).toBe(expected);
         });
       }),

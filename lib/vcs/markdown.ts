@@ -37,7 +37,10 @@ export function truncate(text: string, max: number): { text: string; truncated: 
 
 /** A Markdown link whose label is escaped and whose URL cannot close the link early. */
 export function link(label: string, url: string): string {
-  const safeUrl = url.replace(/[()\s<>]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  const safeUrl = url.replace(
+    /[()\s<>]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
   return `[${escapeInline(label)}](${safeUrl})`;
 }
 

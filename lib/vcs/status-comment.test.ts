@@ -33,19 +33,38 @@ function snapshot(overrides: Partial<FeatureSnapshot> = {}): FeatureSnapshot {
 function tableRows(markdown: string): string[][] {
   return markdown
     .split("\n")
-    .filter((line) => line.startsWith("| ") && !line.startsWith("| :---") && !line.startsWith("| Environment"))
-    .map((line) => line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim()));
+    .filter(
+      (line) => line.startsWith("| ") && !line.startsWith("| :---") && !line.startsWith("| Environment"),
+    )
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim()),
+    );
 }
 
 describe("status note", () => {
   it("has a marker, a linked title, one row per environment and a footer", () => {
     const body = renderStatusNote(snapshot(), PUBLIC);
     expect(hasNoteMarker(body, 42)).toBe(true);
-    expect(body).toContain(`[new\\-checkout](${PUBLIC}/projects/7/environments/devkey/features/42?tab=value)`);
+    expect(body).toContain(
+      `[new\\-checkout](${PUBLIC}/projects/7/environments/devkey/features/42?tab=value)`,
+    );
     expect(body).toContain("| Environment | Enabled | Value | Last updated (UTC) |");
     expect(tableRows(body)).toEqual([
-      [`[Development](${PUBLIC}/projects/7/environments/devkey/features/42?tab=value)`, "✅ Enabled", "`blue`", "2026-11-25 10:31:07"],
-      [`[Production](${PUBLIC}/projects/7/environments/prodkey/features/42?tab=value)`, "❌ Disabled", "_no value_", "2026-11-25 10:31:07"],
+      [
+        `[Development](${PUBLIC}/projects/7/environments/devkey/features/42?tab=value)`,
+        "✅ Enabled",
+        "`blue`",
+        "2026-11-25 10:31:07",
+      ],
+      [
+        `[Production](${PUBLIC}/projects/7/environments/prodkey/features/42?tab=value)`,
+        "❌ Disabled",
+        "_no value_",
+        "2026-11-25 10:31:07",
+      ],
     ]);
     expect(body).toMatch(/Maintained by Flagpost and edited automatically/);
   });
@@ -62,7 +81,9 @@ describe("status note", () => {
   it("keeps the table intact with pipes, backticks, newlines and HTML in names and values", () => {
     const body = renderStatusNote(
       snapshot({
-        environments: [{ name: "Prod | EU <b>", apiKey: "k", enabled: true, value: "a|b`c\nd<script>", updatedAt: at }],
+        environments: [
+          { name: "Prod | EU <b>", apiKey: "k", enabled: true, value: "a|b`c\nd<script>", updatedAt: at },
+        ],
       }),
       PUBLIC,
     );
@@ -85,9 +106,33 @@ describe("status note", () => {
     const body = renderStatusNote(
       snapshot({
         segmentOverrides: [
-          { segmentName: "beta users", priority: 0, name: "Production", apiKey: "prodkey", enabled: true, value: 0, updatedAt: at },
-          { segmentName: "beta users", priority: 0, name: "Development", apiKey: "devkey", enabled: false, value: 1, updatedAt: at },
-          { segmentName: "staff", priority: 1, name: "Production", apiKey: "prodkey", enabled: true, value: null, updatedAt: at },
+          {
+            segmentName: "beta users",
+            priority: 0,
+            name: "Production",
+            apiKey: "prodkey",
+            enabled: true,
+            value: 0,
+            updatedAt: at,
+          },
+          {
+            segmentName: "beta users",
+            priority: 0,
+            name: "Development",
+            apiKey: "devkey",
+            enabled: false,
+            value: 1,
+            updatedAt: at,
+          },
+          {
+            segmentName: "staff",
+            priority: 1,
+            name: "Production",
+            apiKey: "prodkey",
+            enabled: true,
+            value: null,
+            updatedAt: at,
+          },
         ],
       }),
       PUBLIC,
@@ -99,7 +144,11 @@ describe("status note", () => {
   });
 
   it("lists at most five recent changes, escaped", () => {
-    const recentChanges = Array.from({ length: 7 }, (_, n) => ({ at, actor: "ada@example.com", summary: `Change ${n} *bold*` }));
+    const recentChanges = Array.from({ length: 7 }, (_, n) => ({
+      at,
+      actor: "ada@example.com",
+      summary: `Change ${n} *bold*`,
+    }));
     const body = renderStatusNote(snapshot({ recentChanges }), PUBLIC);
     expect(body.match(/^- 2026-11-25 10:31:07 UTC/gm)).toHaveLength(5);
     expect(body).toContain("Change 0 \\*bold\\*");
@@ -125,7 +174,9 @@ describe("final and per-change notes", () => {
     expect(hasNoteMarker(unlinked, 42)).toBe(true);
     expect(unlinked).toMatch(/was unlinked from this issue or merge request on 2026-11-25 10:31:07 UTC/);
     expect(renderFinalNote(42, "new-checkout", "deleted", at)).toMatch(/was deleted on/);
-    expect(renderFinalNote(42, "new-checkout", "archived", at)).toMatch(/was archived on 2026-11-25 10:31:07 UTC and is no longer tracked here/);
+    expect(renderFinalNote(42, "new-checkout", "archived", at)).toMatch(
+      /was archived on 2026-11-25 10:31:07 UTC and is no longer tracked here/,
+    );
   });
 
   it("names environment, segment and old → new", () => {
@@ -148,9 +199,25 @@ describe("final and per-change notes", () => {
   });
 
   it("says when an override was added or deleted", () => {
-    const added = renderChangeNote("f", { id: 1, at, actor: "a", environment: "Prod", segment: "beta", created: true, enabled: { from: null, to: true }, value: { from: null, to: 3 } });
+    const added = renderChangeNote("f", {
+      id: 1,
+      at,
+      actor: "a",
+      environment: "Prod",
+      segment: "beta",
+      created: true,
+      enabled: { from: null, to: true },
+      value: { from: null, to: 3 },
+    });
     expect(added).toContain("override added, ✅ Enabled, value `3`");
-    const deleted = renderChangeNote("f", { id: 2, at, actor: "a", environment: "Prod", segment: "beta", deleted: true });
+    const deleted = renderChangeNote("f", {
+      id: 2,
+      at,
+      actor: "a",
+      environment: "Prod",
+      segment: "beta",
+      deleted: true,
+    });
     expect(deleted).toContain("for segment **beta**: override deleted");
   });
 });
@@ -161,7 +228,9 @@ describe("markdown helpers", () => {
   });
 
   it("escape GitLab reference sigils, so names cannot mention people or other items", () => {
-    expect(escapeInline("@all see #12, !3, &4, %v1, $5 and ~bug")).toBe("\\@all see \\#12, \\!3, \\&4, \\%v1, \\$5 and \\~bug");
+    expect(escapeInline("@all see #12, !3, &4, %v1, $5 and ~bug")).toBe(
+      "\\@all see \\#12, \\!3, \\&4, \\%v1, \\$5 and \\~bug",
+    );
   });
 
   it("pick a code fence longer than any backtick run", () => {

@@ -54,16 +54,25 @@ export function formatValue(value: FlagValue): string {
   if (value === null) return "_no value_";
   let text: string;
   if (typeof value === "string") {
-    const ambiguous = value === "" || /^(true|false|null|-?\d+(\.\d+)?)$/i.test(value.trim()) || value.trim() !== value;
+    const ambiguous =
+      value === "" || /^(true|false|null|-?\d+(\.\d+)?)$/i.test(value.trim()) || value.trim() !== value;
     text = ambiguous ? JSON.stringify(value) : value;
   } else {
     text = String(value);
   }
   const { text: shown, truncated } = truncate(text, MAX_VALUE_CHARS);
-  return truncated ? `${codeSpanInTable(shown)} _(truncated, ${Array.from(text).length} characters)_` : codeSpanInTable(shown);
+  return truncated
+    ? `${codeSpanInTable(shown)} _(truncated, ${Array.from(text).length} characters)_`
+    : codeSpanInTable(shown);
 }
 
-export function featureUrl(publicUrl: string, projectId: number, environmentApiKey: string, featureId: number, tab: "value" | "segment-overrides") {
+export function featureUrl(
+  publicUrl: string,
+  projectId: number,
+  environmentApiKey: string,
+  featureId: number,
+  tab: "value" | "segment-overrides",
+) {
   return `${publicUrl}/projects/${projectId}/environments/${encodeURIComponent(environmentApiKey)}/features/${featureId}?tab=${tab}`;
 }
 
@@ -89,7 +98,10 @@ function segmentBlocks(snapshot: FeatureSnapshot, publicUrl: string): string[] {
   }
   return [...bySegment.entries()].map(([segment, overrides]) => {
     const rows = overrides.map((state) =>
-      row(state, featureUrl(publicUrl, snapshot.projectId, state.apiKey, snapshot.featureId, "segment-overrides")),
+      row(
+        state,
+        featureUrl(publicUrl, snapshot.projectId, state.apiKey, snapshot.featureId, "segment-overrides"),
+      ),
     );
     return [`**Segment ${codeSpanInTable(segment)}**`, "", TABLE_HEADER, ...rows].join("\n");
   });
@@ -97,7 +109,10 @@ function segmentBlocks(snapshot: FeatureSnapshot, publicUrl: string): string[] {
 
 function title(snapshot: FeatureSnapshot, publicUrl: string, environmentApiKey: string | undefined): string {
   const name = environmentApiKey
-    ? link(snapshot.name, featureUrl(publicUrl, snapshot.projectId, environmentApiKey, snapshot.featureId, "value"))
+    ? link(
+        snapshot.name,
+        featureUrl(publicUrl, snapshot.projectId, environmentApiKey, snapshot.featureId, "value"),
+      )
     : escapeInline(snapshot.name);
   return `### 🚩 Feature flag ${name}`;
 }
@@ -106,14 +121,21 @@ const FOOTER = "<sub>Maintained by Flagpost and edited automatically whenever th
 
 /** The status note: title, description, one row per environment, segment blocks, recent changes. */
 export function renderStatusNote(snapshot: FeatureSnapshot, publicUrl: string): string {
-  const parts = [noteMarker(snapshot.featureId), title(snapshot, publicUrl, snapshot.environments[0]?.apiKey)];
-  if (snapshot.description.trim()) parts.push(`> ${escapeInline(truncate(snapshot.description.trim(), 500).text)}`);
+  const parts = [
+    noteMarker(snapshot.featureId),
+    title(snapshot, publicUrl, snapshot.environments[0]?.apiKey),
+  ];
+  if (snapshot.description.trim())
+    parts.push(`> ${escapeInline(truncate(snapshot.description.trim(), 500).text)}`);
   parts.push(environmentTable(snapshot, publicUrl));
   parts.push(...segmentBlocks(snapshot, publicUrl));
   if (snapshot.recentChanges.length > 0) {
     const lines = snapshot.recentChanges
       .slice(0, 5)
-      .map((change) => `- ${formatUtc(change.at)} UTC · ${escapeInline(change.actor)}: ${escapeInline(change.summary)}`);
+      .map(
+        (change) =>
+          `- ${formatUtc(change.at)} UTC · ${escapeInline(change.actor)}: ${escapeInline(change.summary)}`,
+      );
     parts.push(["**Recent changes**", "", ...lines].join("\n"));
   }
   parts.push(FOOTER);
@@ -124,7 +146,12 @@ export function renderStatusNote(snapshot: FeatureSnapshot, publicUrl: string): 
 export type FinalReason = "unlinked" | "deleted" | "archived";
 
 /** The last edit of a status note once the link or the feature is gone. */
-export function renderFinalNote(featureId: number, featureName: string, reason: FinalReason, at: Date): string {
+export function renderFinalNote(
+  featureId: number,
+  featureName: string,
+  reason: FinalReason,
+  at: Date,
+): string {
   const what = {
     unlinked: `was unlinked from this issue or merge request on ${formatUtc(at)} UTC`,
     deleted: `was deleted on ${formatUtc(at)} UTC`,
@@ -171,9 +198,18 @@ export function renderChangeNote(featureName: string, change: ChangeLine): strin
   if (change.created) details.push("override added");
   if (change.deleted) details.push("override deleted");
   if (change.enabled) {
-    details.push(change.enabled.from === null ? enabledText(change.enabled.to) : `${enabledText(change.enabled.from)} → ${enabledText(change.enabled.to)}`);
+    details.push(
+      change.enabled.from === null
+        ? enabledText(change.enabled.to)
+        : `${enabledText(change.enabled.from)} → ${enabledText(change.enabled.to)}`,
+    );
   }
-  if (change.value) details.push(change.created ? `value ${formatValue(change.value.to)}` : `value ${formatValue(change.value.from)} → ${formatValue(change.value.to)}`);
+  if (change.value)
+    details.push(
+      change.created
+        ? `value ${formatValue(change.value.to)}`
+        : `value ${formatValue(change.value.from)} → ${formatValue(change.value.to)}`,
+    );
   return [
     changeMarker(change.id),
     `Feature flag **${escapeInline(featureName)}** ${scope}: ${details.join(", ") || "updated"} · ${escapeInline(change.actor)}, ${formatUtc(change.at)} UTC`,

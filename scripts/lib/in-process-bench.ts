@@ -27,7 +27,9 @@ export async function openBenchDatabase(dataDir: string, usePostgres: boolean): 
   const { closeDatabase, useDatabase } = await import("@/lib/db/client");
   const { openDatabase } = await import("@/lib/db/open-database");
   const server = usePostgres ? await (await import("./temp-postgres.mjs")).startTempPostgres() : null;
-  useDatabase(await openDatabase(server ? { kind: "postgres", url: server.url } : { kind: "embedded", dataDir }));
+  useDatabase(
+    await openDatabase(server ? { kind: "postgres", url: server.url } : { kind: "embedded", dataDir }),
+  );
   return {
     label: server ? "PostgreSQL" : "embedded database (PGlite)",
     close: async () => {

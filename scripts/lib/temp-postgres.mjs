@@ -37,7 +37,8 @@ async function freePort() {
 export async function startTempPostgres() {
   const initdb = findBinary("initdb");
   const pgCtl = findBinary("pg_ctl");
-  if (!initdb || !pgCtl) throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found; install the postgresql package");
+  if (!initdb || !pgCtl)
+    throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found; install the postgresql package");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-pg-"));
   const dataDir = path.join(dir, "data");
   const port = await freePort();

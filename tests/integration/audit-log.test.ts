@@ -3,7 +3,12 @@ import * as featureStateRoute from "@/app/api/v1/environments/[envApiKey]/featur
 import * as auditLogRoute from "@/app/api/v1/projects/[projectId]/audit-log/route";
 import { prisma } from "@/lib/db/client";
 import { call, expectError, seedOrganisation, seedProjectMember, sessionHeaders } from "@/tests/support/api";
-import { createFeature, createProjectWithEnvironments, expectStatus, type TestEnvironment } from "@/tests/support/flags";
+import {
+  createFeature,
+  createProjectWithEnvironments,
+  expectStatus,
+  type TestEnvironment,
+} from "@/tests/support/flags";
 
 describe("project audit log API", () => {
   it("lists a project's entries newest first with feature, environment and search filters and paging", async () => {
@@ -18,15 +23,24 @@ describe("project audit log API", () => {
       where: { featureId_environmentId: { featureId: checkout.id, environmentId: production.id } },
     });
     expectStatus(
-      await call(featureStateRoute.PATCH, "PATCH", `/api/v1/environments/${production.api_key}/featurestates/${state.id}/`, {
-        headers: await sessionHeaders(editor.id),
-        params: { envApiKey: production.api_key, stateId: state.id },
-        body: { enabled: true },
-      }),
+      await call(
+        featureStateRoute.PATCH,
+        "PATCH",
+        `/api/v1/environments/${production.api_key}/featurestates/${state.id}/`,
+        {
+          headers: await sessionHeaders(editor.id),
+          params: { envApiKey: production.api_key, stateId: state.id },
+          body: { enabled: true },
+        },
+      ),
       200,
     );
     const path = `/api/v1/projects/${projectId}/audit-log/`;
-    const list = async (query = "") => expectStatus(await call(auditLogRoute.GET, "GET", `${path}${query}`, { apiKey, params: { projectId } }), 200);
+    const list = async (query = "") =>
+      expectStatus(
+        await call(auditLogRoute.GET, "GET", `${path}${query}`, { apiKey, params: { projectId } }),
+        200,
+      );
 
     const all = await list();
     expect(all.results.map((entry: { summary: string }) => entry.summary)).toEqual([
@@ -52,8 +66,13 @@ describe("project audit log API", () => {
     });
 
     const byFeature = await list(`?feature=${checkout.id}`);
-    expect(byFeature.results.map((entry: { summary: string }) => entry.summary)).toEqual(["Enabled new-checkout in Production", "Created feature new-checkout"]);
-    expect((await list(`?environment=${staging.id}`)).results.map((entry: { summary: string }) => entry.summary)).toEqual(["Created environment Staging"]);
+    expect(byFeature.results.map((entry: { summary: string }) => entry.summary)).toEqual([
+      "Enabled new-checkout in Production",
+      "Created feature new-checkout",
+    ]);
+    expect(
+      (await list(`?environment=${staging.id}`)).results.map((entry: { summary: string }) => entry.summary),
+    ).toEqual(["Created environment Staging"]);
     expect((await list("?search=BANNER")).count).toBe(1);
     expect((await list(`?search=${encodeURIComponent(editor.email)}`)).count).toBe(1);
 
@@ -69,10 +88,25 @@ describe("project audit log API", () => {
     const projectId = project.id;
     const viewer = await seedProjectMember(organisation.id, projectId, "VIEWER");
     const path = `/api/v1/projects/${projectId}/audit-log`;
-    expect(expectStatus(await call(auditLogRoute.GET, "GET", path, { headers: await sessionHeaders(viewer.id), params: { projectId } }), 200).count).toBe(1);
+    expect(
+      expectStatus(
+        await call(auditLogRoute.GET, "GET", path, {
+          headers: await sessionHeaders(viewer.id),
+          params: { projectId },
+        }),
+        200,
+      ).count,
+    ).toBe(1);
     const stranger = await seedOrganisation();
-    expectError(await call(auditLogRoute.GET, "GET", path, { apiKey: stranger.apiKey, params: { projectId } }), 404, "not_found");
-    const badFilter = await call(auditLogRoute.GET, "GET", `${path}?feature=new-checkout`, { apiKey, params: { projectId } });
+    expectError(
+      await call(auditLogRoute.GET, "GET", path, { apiKey: stranger.apiKey, params: { projectId } }),
+      404,
+      "not_found",
+    );
+    const badFilter = await call(auditLogRoute.GET, "GET", `${path}?feature=new-checkout`, {
+      apiKey,
+      params: { projectId },
+    });
     expectError(badFilter, 400, "bad_request");
     expect(badFilter.body.error.details).toEqual([{ field: "query.feature", issue: "must be an id" }]);
     expectError(await call(auditLogRoute.GET, "GET", path, { params: { projectId } }), 401);

@@ -9,26 +9,44 @@ import { expectStatus } from "@/tests/support/flags";
 
 describe("first-run setup and health", () => {
   it("offers setup while nobody exists, creates the first admin once, then refuses (409)", async () => {
-    expect(expectStatus(await call(setupRoute.GET, "GET", "/api/v1/setup/"), 200)).toEqual({ needs_setup: true });
+    expect(expectStatus(await call(setupRoute.GET, "GET", "/api/v1/setup/"), 200)).toEqual({
+      needs_setup: true,
+    });
 
-    const invalid = await call(setupRoute.POST, "POST", "/api/v1/setup/", { body: { email: "not-an-email", password: "short" } });
+    const invalid = await call(setupRoute.POST, "POST", "/api/v1/setup/", {
+      body: { email: "not-an-email", password: "short" },
+    });
     expectError(invalid, 422, "unprocessable_entity");
-    expect(invalid.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual(["body.email", "body.password"]);
+    expect(invalid.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
+      "body.email",
+      "body.password",
+    ]);
     expectError(await call(setupRoute.POST, "POST", "/api/v1/setup", { rawBody: "{" }), 400, "bad_request");
 
     const created = await call(setupRoute.POST, "POST", "/api/v1/setup", {
-      body: { email: "Owner@Example.com", password: "correct horse battery", name: "Owner", organisation_name: "Acme" },
+      body: {
+        email: "Owner@Example.com",
+        password: "correct horse battery",
+        name: "Owner",
+        organisation_name: "Acme",
+      },
     });
     expect(expectStatus(created, 201)).toEqual({
       user: { id: expect.any(Number), email: "owner@example.com", name: "Owner" },
       organisation: { id: expect.any(Number), name: "Acme" },
     });
-    const membership = await prisma.organisationMember.findFirstOrThrow({ where: { userId: created.body.user.id } });
+    const membership = await prisma.organisationMember.findFirstOrThrow({
+      where: { userId: created.body.user.id },
+    });
     expect(membership).toMatchObject({ organisationId: created.body.organisation.id, role: "ADMIN" });
 
-    expect(expectStatus(await call(setupRoute.GET, "GET", "/api/v1/setup"), 200)).toEqual({ needs_setup: false });
+    expect(expectStatus(await call(setupRoute.GET, "GET", "/api/v1/setup"), 200)).toEqual({
+      needs_setup: false,
+    });
     expectError(
-      await call(setupRoute.POST, "POST", "/api/v1/setup/", { body: { email: "late@example.com", password: "correct horse battery" } }),
+      await call(setupRoute.POST, "POST", "/api/v1/setup/", {
+        body: { email: "late@example.com", password: "correct horse battery" },
+      }),
       409,
       "conflict",
     );
@@ -46,7 +64,10 @@ describe("first-run setup and health", () => {
     expect(healthy.headers.get("cache-control")).toBe("no-store");
 
     const db = currentDatabase();
-    useDatabase({ ...db, sql: { ...db.sql, query: () => Promise.reject(new Error("connection refused at 10.0.0.5:5432")) } });
+    useDatabase({
+      ...db,
+      sql: { ...db.sql, query: () => Promise.reject(new Error("connection refused at 10.0.0.5:5432")) },
+    });
     try {
       const down = await call(healthRoute.GET, "GET", "/api/health");
       expect(down.status).toBe(503);
@@ -56,4 +77,3 @@ describe("first-run setup and health", () => {
     }
   });
 });
-

@@ -22,10 +22,16 @@ beforeAll(async () => {
   org = await seedOrganisation();
   projectId = (await createProject(org.organisation.id)).id;
   expectStatus(
-    await gitlabApi.create({ apiKey: org.apiKey }, projectId, { gitlab_instance_url: gl.url, access_token: DEMO_TOKENS.maintainer, gitlab_project_id: seed.projectId }),
+    await gitlabApi.create({ apiKey: org.apiKey }, projectId, {
+      gitlab_instance_url: gl.url,
+      access_token: DEMO_TOKENS.maintainer,
+      gitlab_project_id: seed.projectId,
+    }),
     201,
   );
-  editor = { headers: await sessionHeaders((await seedProjectMember(org.organisation.id, projectId, "EDITOR")).id) };
+  editor = {
+    headers: await sessionHeaders((await seedProjectMember(org.organisation.id, projectId, "EDITOR")).id),
+  };
 });
 afterEach(() => gl.sim.clearFaults());
 afterAll(() => gl.close());
@@ -42,19 +48,47 @@ describe("GitLab projects", () => {
       total_pages: 2,
     });
     expect(first.results).toHaveLength(20);
-    expect(first.results[0]).toEqual({ id: expect.any(Number), name: expect.any(String), path_with_namespace: expect.stringMatching(/^acme\//), web_url: expect.stringContaining(gl.url) });
+    expect(first.results[0]).toEqual({
+      id: expect.any(Number),
+      name: expect.any(String),
+      path_with_namespace: expect.stringMatching(/^acme\//),
+      web_url: expect.stringContaining(gl.url),
+    });
 
     const second = expectStatus(await browse(editor, projectId, "projects", { page: 2, page_size: 20 }), 200);
-    expect(second).toMatchObject({ next: null, next_page: null, previous_page: 1, previous: expect.stringContaining("page=1") });
-    expect(second.results.map((project: { path_with_namespace: string }) => project.path_with_namespace)).toContain(DEMO_SEARCH_ONLY_PROJECT_PATH);
-    expect(first.results.map((project: { path_with_namespace: string }) => project.path_with_namespace)).not.toContain(DEMO_SEARCH_ONLY_PROJECT_PATH);
+    expect(second).toMatchObject({
+      next: null,
+      next_page: null,
+      previous_page: 1,
+      previous: expect.stringContaining("page=1"),
+    });
+    expect(
+      second.results.map((project: { path_with_namespace: string }) => project.path_with_namespace),
+    ).toContain(DEMO_SEARCH_ONLY_PROJECT_PATH);
+    expect(
+      first.results.map((project: { path_with_namespace: string }) => project.path_with_namespace),
+    ).not.toContain(DEMO_SEARCH_ONLY_PROJECT_PATH);
   });
 
   it("searches by name, path and namespace on GitLab's side", async () => {
-    const found = expectStatus(await browse(editor, projectId, "projects", { search: "checkout-service" }), 200);
-    expect(found).toMatchObject({ count: 1, next: null, results: [{ id: seed.searchOnlyProjectId, path_with_namespace: DEMO_SEARCH_ONLY_PROJECT_PATH }] });
-    const byNamespace = expectStatus(await browse(editor, projectId, "projects", { search: "acme/billing" }), 200);
-    expect(byNamespace.results.map((project: { path_with_namespace: string }) => project.path_with_namespace).every((path: string) => path.startsWith("acme/billing/"))).toBe(true);
+    const found = expectStatus(
+      await browse(editor, projectId, "projects", { search: "checkout-service" }),
+      200,
+    );
+    expect(found).toMatchObject({
+      count: 1,
+      next: null,
+      results: [{ id: seed.searchOnlyProjectId, path_with_namespace: DEMO_SEARCH_ONLY_PROJECT_PATH }],
+    });
+    const byNamespace = expectStatus(
+      await browse(editor, projectId, "projects", { search: "acme/billing" }),
+      200,
+    );
+    expect(
+      byNamespace.results
+        .map((project: { path_with_namespace: string }) => project.path_with_namespace)
+        .every((path: string) => path.startsWith("acme/billing/")),
+    ).toBe(true);
   });
 });
 
@@ -70,44 +104,95 @@ describe("issues and merge requests", () => {
       title: "Roll out the new checkout flow behind a flag",
       state: "opened",
       labels: ["backend", "feature"],
-      author: { id: seed.users.alice, username: "alice", name: "Alice Maintainer", avatar_url: expect.any(String) },
+      author: {
+        id: seed.users.alice,
+        username: "alice",
+        name: "Alice Maintainer",
+        avatar_url: expect.any(String),
+      },
       updated_at: expect.any(String),
     });
   });
 
   it("filters by state and finds items by #iid, plain number or text", async () => {
     const closed = expectStatus(await browse(editor, projectId, "issues", { state: "closed" }), 200);
-    expect(closed.results.map((issue: { title: string }) => issue.title)).toContain("Remove the legacy pricing flag");
+    expect(closed.results.map((issue: { title: string }) => issue.title)).toContain(
+      "Remove the legacy pricing flag",
+    );
     expect(closed.results.every((issue: { state: string }) => issue.state === "closed")).toBe(true);
     for (const text of ["#2", "2"]) {
-      const byNumber = expectStatus(await browse(editor, projectId, "issues", { search_text: text, state: "all" }), 200);
+      const byNumber = expectStatus(
+        await browse(editor, projectId, "issues", { search_text: text, state: "all" }),
+        200,
+      );
       expect(byNumber.results.map((issue: { iid: number }) => issue.iid)).toEqual([2]);
     }
     expect(gl.sim.requests().at(-1)?.query).toMatchObject({ "iids[]": "2" });
-    const byText = expectStatus(await browse(editor, projectId, "issues", { search_text: "audit trail" }), 200);
-    expect(byText.results.map((issue: { title: string }) => issue.title)).toEqual(["Add audit trail for flag toggles"]);
+    const byText = expectStatus(
+      await browse(editor, projectId, "issues", { search_text: "audit trail" }),
+      200,
+    );
+    expect(byText.results.map((issue: { title: string }) => issue.title)).toEqual([
+      "Add audit trail for flag toggles",
+    ]);
   });
 
   it("pages issues of another project named by gitlab_project_id", async () => {
-    for (let i = 0; i < 5; i++) gl.sim.createIssue(seed.searchOnlyProjectId, { title: `Checkout task ${i}`, author_id: seed.users.bob });
-    const second = expectStatus(await browse(editor, projectId, "issues", { gitlab_project_id: seed.searchOnlyProjectId, page: 2, page_size: 2 }), 200);
+    for (let i = 0; i < 5; i++)
+      gl.sim.createIssue(seed.searchOnlyProjectId, {
+        title: `Checkout task ${i}`,
+        author_id: seed.users.bob,
+      });
+    const second = expectStatus(
+      await browse(editor, projectId, "issues", {
+        gitlab_project_id: seed.searchOnlyProjectId,
+        page: 2,
+        page_size: 2,
+      }),
+      200,
+    );
     expect(second).toMatchObject({ count: 6, total_pages: 3, next_page: 3, previous_page: 1 });
-    expect(second.next).toBe(`http://localhost:3000/api/v1/projects/${projectId}/gitlab/issues/?gitlab_project_id=${seed.searchOnlyProjectId}&page=3&page_size=2`);
+    expect(second.next).toBe(
+      `http://localhost:3000/api/v1/projects/${projectId}/gitlab/issues/?gitlab_project_id=${seed.searchOnlyProjectId}&page=3&page_size=2`,
+    );
     expect(second.results).toHaveLength(2);
   });
 
   it("lists merge requests with merged and draft, including merged ones and !iid search", async () => {
     const merged = expectStatus(await browse(editor, projectId, "merge-requests", { state: "merged" }), 200);
-    expect(merged.results).toEqual([expect.objectContaining({ title: "Introduce the feature flag SDK", state: "merged", merged: true, draft: false })]);
+    expect(merged.results).toEqual([
+      expect.objectContaining({
+        title: "Introduce the feature flag SDK",
+        state: "merged",
+        merged: true,
+        draft: false,
+      }),
+    ]);
     const open = expectStatus(await browse(editor, projectId, "merge-requests"), 200);
-    expect(open.results.find((mr: { draft: boolean }) => mr.draft)).toMatchObject({ state: "opened", merged: false });
-    const byNumber = expectStatus(await browse(editor, projectId, "merge-requests", { search_text: "!1", state: "all" }), 200);
+    expect(open.results.find((mr: { draft: boolean }) => mr.draft)).toMatchObject({
+      state: "opened",
+      merged: false,
+    });
+    const byNumber = expectStatus(
+      await browse(editor, projectId, "merge-requests", { search_text: "!1", state: "all" }),
+      200,
+    );
     expect(byNumber.results.map((mr: { iid: number }) => mr.iid)).toEqual([1]);
   });
 
   it("lists the project's members, searchable", async () => {
     const all = expectStatus(await browse(editor, projectId, "project-members"), 200);
-    expect(all.results).toEqual(expect.arrayContaining([{ id: seed.users.carol, username: "carol", name: "Carol Reporter", avatar_url: expect.any(String), access_level: ACCESS_LEVEL.reporter }]));
+    expect(all.results).toEqual(
+      expect.arrayContaining([
+        {
+          id: seed.users.carol,
+          username: "carol",
+          name: "Carol Reporter",
+          avatar_url: expect.any(String),
+          access_level: ACCESS_LEVEL.reporter,
+        },
+      ]),
+    );
     const bob = expectStatus(await browse(editor, projectId, "project-members", { search: "bob" }), 200);
     expect(bob.results.map((member: { username: string }) => member.username)).toEqual(["bob"]);
   });
@@ -119,15 +204,26 @@ describe("when browsing cannot work", () => {
     const none = await browse({ apiKey: org.apiKey }, bare.id, "issues");
     expectError(none, 400, "bad_request");
     expect(none.body.error.message).toBe("This project has no GitLab integration");
-    expectStatus(await gitlabApi.create({ apiKey: org.apiKey }, bare.id, { gitlab_instance_url: gl.url, access_token: DEMO_TOKENS.maintainer }), 201);
+    expectStatus(
+      await gitlabApi.create({ apiKey: org.apiKey }, bare.id, {
+        gitlab_instance_url: gl.url,
+        access_token: DEMO_TOKENS.maintainer,
+      }),
+      201,
+    );
     const unlinked = await browse({ apiKey: org.apiKey }, bare.id, "merge-requests");
     expectError(unlinked, 400);
     expect(unlinked.body.error.message).toMatch(/gitlab_project_id/);
-    expectStatus(await browse({ apiKey: org.apiKey }, bare.id, "issues", { gitlab_project_id: seed.projectId }), 200);
+    expectStatus(
+      await browse({ apiKey: org.apiKey }, bare.id, "issues", { gitlab_project_id: seed.projectId }),
+      200,
+    );
   });
 
   it("is for editors: viewers are refused", async () => {
-    const viewer = { headers: await sessionHeaders((await seedProjectMember(org.organisation.id, projectId, "VIEWER")).id) };
+    const viewer = {
+      headers: await sessionHeaders((await seedProjectMember(org.organisation.id, projectId, "VIEWER")).id),
+    };
     expectError(await browse(viewer, projectId, "projects"), 403, "forbidden");
     expectError(await browse(viewer, projectId, "issues"), 403, "forbidden");
   });
@@ -163,9 +259,17 @@ describe("when browsing cannot work", () => {
 
   it("marks the token invalid when GitLab rejects it, so the settings page can say so", async () => {
     const project = await createProject(org.organisation.id);
-    const token = gl.sim.createToken({ name: "short-lived", scopes: ["api"], projects: [{ id: seed.projectId, access_level: ACCESS_LEVEL.developer }] });
+    const token = gl.sim.createToken({
+      name: "short-lived",
+      scopes: ["api"],
+      projects: [{ id: seed.projectId, access_level: ACCESS_LEVEL.developer }],
+    });
     const created = expectStatus(
-      await gitlabApi.create({ apiKey: org.apiKey }, project.id, { gitlab_instance_url: gl.url, access_token: token.value, gitlab_project_id: seed.projectId }),
+      await gitlabApi.create({ apiKey: org.apiKey }, project.id, {
+        gitlab_instance_url: gl.url,
+        access_token: token.value,
+        gitlab_project_id: seed.projectId,
+      }),
       201,
     );
     gl.sim.revokeToken(token.value);
@@ -176,8 +280,12 @@ describe("when browsing cannot work", () => {
     expect(config.token).toMatchObject({ status: "INVALID", status_reason: expect.stringMatching(/401/) });
 
     // Rotating the token makes it valid again.
-    const rotated = expectStatus(await gitlabApi.update({ apiKey: org.apiKey }, project.id, created.id, { access_token: DEMO_TOKENS.maintainer }), 200);
+    const rotated = expectStatus(
+      await gitlabApi.update({ apiKey: org.apiKey }, project.id, created.id, {
+        access_token: DEMO_TOKENS.maintainer,
+      }),
+      200,
+    );
     expect(rotated.token).toMatchObject({ status: "VALID", status_reason: null });
   });
 });
-

@@ -8,7 +8,9 @@ const system = { kind: "system" as const, label: "GitLab webhook" };
 
 async function setup(taggingEnabled = true) {
   const { organisation } = await seedOrganisation();
-  const project = await prisma.project.create({ data: { name: `Tags ${Math.random()}`, organisationId: organisation.id } });
+  const project = await prisma.project.create({
+    data: { name: `Tags ${Math.random()}`, organisationId: organisation.id },
+  });
   await prisma.gitLabIntegration.create({
     data: {
       projectId: project.id,
@@ -24,11 +26,28 @@ async function setup(taggingEnabled = true) {
 }
 
 const tagLabels = async (featureId: number) =>
-  (await prisma.featureTag.findMany({ where: { featureId }, include: { tag: true } })).map((row) => row.tag.label).sort();
+  (await prisma.featureTag.findMany({ where: { featureId }, include: { tag: true } }))
+    .map((row) => row.tag.label)
+    .sort();
 
-function link(featureId: number, type: "GITLAB_ISSUE" | "GITLAB_MR", iid: number, state: string, draft = false) {
+function link(
+  featureId: number,
+  type: "GITLAB_ISSUE" | "GITLAB_MR",
+  iid: number,
+  state: string,
+  draft = false,
+) {
   return prisma.externalResource.create({
-    data: { featureId, type, iid, state, draft, gitlabProjectId: 1000, gitlabProjectPath: "acme/web", url: `https://gitlab.example.com/acme/web/-/issues/${iid}` },
+    data: {
+      featureId,
+      type,
+      iid,
+      state,
+      draft,
+      gitlabProjectId: 1000,
+      gitlabProjectPath: "acme/web",
+      url: `https://gitlab.example.com/acme/web/-/issues/${iid}`,
+    },
   });
 }
 
@@ -38,11 +57,26 @@ describe("syncing GitLab tags onto features", () => {
     await link(feature.id, "GITLAB_ISSUE", 1, "opened");
     await link(feature.id, "GITLAB_ISSUE", 2, "closed");
     await link(feature.id, "GITLAB_MR", 3, "opened", true);
-    const changes = await prisma.$transaction((tx) => syncFeatureGitLabTags(tx, project.id, [feature.id], system));
-    expect(await prisma.tag.count({ where: { projectId: project.id, type: "GITLAB", isSystemTag: true, color: "#FC6D26" } })).toBe(6);
+    const changes = await prisma.$transaction((tx) =>
+      syncFeatureGitLabTags(tx, project.id, [feature.id], system),
+    );
+    expect(
+      await prisma.tag.count({
+        where: { projectId: project.id, type: "GITLAB", isSystemTag: true, color: "#FC6D26" },
+      }),
+    ).toBe(6);
     expect(await tagLabels(feature.id)).toEqual(["Issue Open", "MR Draft"]);
-    expect(changes).toEqual([{ featureId: feature.id, featureName: "checkout", added: expect.arrayContaining(["Issue Open", "MR Draft"]), removed: [] }]);
-    const audit = await prisma.auditLog.findFirstOrThrow({ where: { featureId: feature.id, entityType: "feature_tags" } });
+    expect(changes).toEqual([
+      {
+        featureId: feature.id,
+        featureName: "checkout",
+        added: expect.arrayContaining(["Issue Open", "MR Draft"]),
+        removed: [],
+      },
+    ]);
+    const audit = await prisma.auditLog.findFirstOrThrow({
+      where: { featureId: feature.id, entityType: "feature_tags" },
+    });
     expect(audit.actorLabel).toBe("GitLab webhook");
   });
 
@@ -55,7 +89,9 @@ describe("syncing GitLab tags onto features", () => {
     await prisma.externalResource.update({ where: { id: mr.id }, data: { draft: false } });
     await prisma.$transaction((tx) => syncFeatureGitLabTags(tx, project.id, [feature.id], system));
     expect(await tagLabels(feature.id)).toEqual(["MR Open", "team-a"]);
-    expect(await prisma.$transaction((tx) => syncFeatureGitLabTags(tx, project.id, [feature.id], system))).toEqual([]);
+    expect(
+      await prisma.$transaction((tx) => syncFeatureGitLabTags(tx, project.id, [feature.id], system)),
+    ).toEqual([]);
     await prisma.externalResource.delete({ where: { id: mr.id } });
     await prisma.$transaction((tx) => syncFeatureGitLabTags(tx, project.id, [feature.id], system));
     expect(await tagLabels(feature.id)).toEqual(["team-a"]);
@@ -64,7 +100,9 @@ describe("syncing GitLab tags onto features", () => {
   it("does nothing with tagging off", async () => {
     const { project, feature } = await setup(false);
     await link(feature.id, "GITLAB_ISSUE", 1, "opened");
-    expect(await prisma.$transaction((tx) => syncFeatureGitLabTags(tx, project.id, [feature.id], system))).toEqual([]);
+    expect(
+      await prisma.$transaction((tx) => syncFeatureGitLabTags(tx, project.id, [feature.id], system)),
+    ).toEqual([]);
     expect(await tagLabels(feature.id)).toEqual([]);
   });
 
@@ -77,7 +115,10 @@ describe("syncing GitLab tags onto features", () => {
         prisma.$transaction(async (tx) => {
           // Lock first, like the webhook handler, so updates apply in commit order.
           await tx.$queryRaw`SELECT id FROM features WHERE id = ${feature.id} FOR UPDATE`;
-          await tx.externalResource.update({ where: { id: issue.id }, data: { state, gitlabUpdatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)) } });
+          await tx.externalResource.update({
+            where: { id: issue.id },
+            data: { state, gitlabUpdatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)) },
+          });
           await syncFeatureGitLabTags(tx, project.id, [feature.id], system);
         }),
       ),

@@ -10,7 +10,13 @@ import { maskTokens } from "@/lib/gitlab/integration/integration-jobs";
 import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
 import { call, expectError, seedProjectMember, sessionHeaders, type CallOptions } from "@/tests/support/api";
 import { expectStatus } from "@/tests/support/flags";
-import { drainUntilIdle, linkItem, notesProject, statusNotes, type NotesProject } from "@/tests/support/gitlab-notes";
+import {
+  drainUntilIdle,
+  linkItem,
+  notesProject,
+  statusNotes,
+  type NotesProject,
+} from "@/tests/support/gitlab-notes";
 
 // The Background jobs panel's endpoints: counts and failed jobs with their error (never a token),
 // and Retry, for project admins only.
@@ -28,11 +34,18 @@ beforeAll(async () => {
 afterAll(() => gl.close());
 
 type Auth = Pick<CallOptions, "apiKey" | "headers">;
-const base = (p: NotesProject) => `/api/v1/projects/${p.projectId}/integrations/gitlab/${p.integrationId}/jobs/`;
+const base = (p: NotesProject) =>
+  `/api/v1/projects/${p.projectId}/integrations/gitlab/${p.integrationId}/jobs/`;
 const list = (auth: Auth, p: NotesProject, status?: string) =>
-  call(jobsRoute.GET, "GET", `${base(p)}${status ? `?status=${status}` : ""}`, { ...auth, params: { projectId: p.projectId, integrationId: p.integrationId } });
+  call(jobsRoute.GET, "GET", `${base(p)}${status ? `?status=${status}` : ""}`, {
+    ...auth,
+    params: { projectId: p.projectId, integrationId: p.integrationId },
+  });
 const retry = (auth: Auth, p: NotesProject, jobId: number, integrationId = p.integrationId) =>
-  call(retryRoute.POST, "POST", `${base(p)}${jobId}/retry/`, { ...auth, params: { projectId: p.projectId, integrationId, jobId } });
+  call(retryRoute.POST, "POST", `${base(p)}${jobId}/retry/`, {
+    ...auth,
+    params: { projectId: p.projectId, integrationId, jobId },
+  });
 
 /** A project whose status-note job for issue #iid failed (GitLab answered 404 to the comment). */
 async function failedJobProject(iid: number) {
@@ -66,17 +79,26 @@ describe("GET …/integrations/gitlab/{id}/jobs/", () => {
         finished_at: expect.any(String),
       },
     ]);
-    expect(expectStatus(await list({ apiKey: p.apiKey }, p, "pending"), 200).results.map((job: { item: string }) => job.item)).toEqual([`${seed.projectPath}#2`]);
+    expect(
+      expectStatus(await list({ apiKey: p.apiKey }, p, "pending"), 200).results.map(
+        (job: { item: string }) => job.item,
+      ),
+    ).toEqual([`${seed.projectPath}#2`]);
     expectError(await list({ apiKey: p.apiKey }, p, "exploded"), 400);
   });
 
   it("never shows a token, even one quoted in an error", async () => {
     const p = await failedJobProject(3);
-    await prisma.job.updateMany({ where: { groupKey: integrationJobGroup(p.integrationId), status: "FAILED" }, data: { lastError: `GitLab said: bad token ${p.token}` } });
+    await prisma.job.updateMany({
+      where: { groupKey: integrationJobGroup(p.integrationId), status: "FAILED" },
+      data: { lastError: `GitLab said: bad token ${p.token}` },
+    });
     const answer = await list({ apiKey: p.apiKey }, p, "failed");
     expect(JSON.stringify(answer.body)).not.toContain(p.token);
     expect(answer.body.results[0].last_error).toBe("GitLab said: bad token [token]");
-    expect(maskTokens("glpat-abcdefghijklmnop and glrt-12345678901 stay hidden; glpat-x is too short to be one")).toBe("[token] and [token] stay hidden; glpat-x is too short to be one");
+    expect(
+      maskTokens("glpat-abcdefghijklmnop and glrt-12345678901 stay hidden; glpat-x is too short to be one"),
+    ).toBe("[token] and [token] stay hidden; glpat-x is too short to be one");
   });
 
   it("is for project admins: editors get 403, other projects' integrations 404", async () => {
@@ -85,7 +107,13 @@ describe("GET …/integrations/gitlab/{id}/jobs/", () => {
     const editor = await seedProjectMember(project.organisationId, p.projectId, "EDITOR");
     expectError(await list({ headers: await sessionHeaders(editor.id) }, p), 403);
     const other = await notesProject(gl, seed);
-    expectError(await call(jobsRoute.GET, "GET", base(p), { apiKey: other.apiKey, params: { projectId: other.projectId, integrationId: p.integrationId } }), 404);
+    expectError(
+      await call(jobsRoute.GET, "GET", base(p), {
+        apiKey: other.apiKey,
+        params: { projectId: other.projectId, integrationId: p.integrationId },
+      }),
+      404,
+    );
   });
 });
 
@@ -94,10 +122,17 @@ describe("POST …/jobs/{job_id}/retry/", () => {
     const p = await failedJobProject(5);
     const [job] = expectStatus(await list({ apiKey: p.apiKey }, p, "failed"), 200).results;
     expectStatus(await retry({ apiKey: p.apiKey }, p, job.id), 204);
-    expect(await prisma.job.findUniqueOrThrow({ where: { id: BigInt(job.id) } })).toMatchObject({ status: "PENDING", attempts: 0 });
+    expect(await prisma.job.findUniqueOrThrow({ where: { id: BigInt(job.id) } })).toMatchObject({
+      status: "PENDING",
+      attempts: 0,
+    });
     await drainUntilIdle();
     expect(statusNotes(gl, seed, 5, p.featureId)).toHaveLength(1);
-    expect(expectStatus(await list({ apiKey: p.apiKey }, p), 200).counts).toEqual({ pending: 0, running: 0, failed: 0 });
+    expect(expectStatus(await list({ apiKey: p.apiKey }, p), 200).counts).toEqual({
+      pending: 0,
+      running: 0,
+      failed: 0,
+    });
   });
 
   it("refuses jobs that have not failed (409), of another integration or unknown (404), and non-admins (403)", async () => {
@@ -113,6 +148,8 @@ describe("POST …/jobs/{job_id}/retry/", () => {
     const project = await prisma.project.findUniqueOrThrow({ where: { id: p.projectId } });
     const viewer = await seedProjectMember(project.organisationId, p.projectId, "VIEWER");
     expectError(await retry({ headers: await sessionHeaders(viewer.id) }, p, failed.id), 403);
-    expect(await prisma.job.findUniqueOrThrow({ where: { id: BigInt(failed.id) } })).toMatchObject({ status: "FAILED" });
+    expect(await prisma.job.findUniqueOrThrow({ where: { id: BigInt(failed.id) } })).toMatchObject({
+      status: "FAILED",
+    });
   });
 });

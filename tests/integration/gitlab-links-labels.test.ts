@@ -7,7 +7,13 @@ import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { ITEM_LABEL_JOB } from "@/lib/gitlab/links/link-labels";
 import { expectStatus } from "@/tests/support/flags";
-import { connectedProject, drainLabelJobs, labelJobs, linksApi, type LinkedProject } from "@/tests/support/gitlab-links";
+import {
+  connectedProject,
+  drainLabelJobs,
+  labelJobs,
+  linksApi,
+  type LinkedProject,
+} from "@/tests/support/gitlab-links";
 
 // The "Flagpost" label in GitLab follows the links: added by a background job after linking
 // (creating the label when the project lacks it), removed only when no feature in any Flagpost
@@ -36,8 +42,16 @@ const issueLabels = (iid: number) => gl.sim.getIssue(seed.projectId, iid)!.label
 const mrLabels = (iid: number) => gl.sim.getMergeRequest(seed.projectId, iid)!.labels as string[];
 const hasFlagpostLabel = () => gl.sim.labels(seed.projectId).some((label) => label.name === "Flagpost");
 
-async function link(p: LinkedProject, url: string, type: "GITLAB_ISSUE" | "GITLAB_MR", featureId = p.featureId) {
-  return expectStatus(await linksApi.link({ apiKey: p.apiKey }, p.projectId, featureId, { url, type }), 201) as { id: number };
+async function link(
+  p: LinkedProject,
+  url: string,
+  type: "GITLAB_ISSUE" | "GITLAB_MR",
+  featureId = p.featureId,
+) {
+  return expectStatus(
+    await linksApi.link({ apiKey: p.apiKey }, p.projectId, featureId, { url, type }),
+    201,
+  ) as { id: number };
 }
 
 describe("adding the label", () => {
@@ -49,12 +63,25 @@ describe("adding the label", () => {
     expect(issueLabels(1)).not.toContain("Flagpost");
 
     const [job] = await labelJobs();
-    expect(job).toMatchObject({ kind: ITEM_LABEL_JOB, status: "PENDING", groupKey: integrationJobGroup(p.integrationId), projectId: p.projectId, concurrencyKey: `gitlab-item:${p.integrationId}:${seed.projectId}:issue:1` });
-    expect(job!.payload).toEqual({ integrationId: p.integrationId, gitlabProjectId: seed.projectId, type: "GITLAB_ISSUE", iid: 1 });
+    expect(job).toMatchObject({
+      kind: ITEM_LABEL_JOB,
+      status: "PENDING",
+      groupKey: integrationJobGroup(p.integrationId),
+      projectId: p.projectId,
+      concurrencyKey: `gitlab-item:${p.integrationId}:${seed.projectId}:issue:1`,
+    });
+    expect(job!.payload).toEqual({
+      integrationId: p.integrationId,
+      gitlabProjectId: seed.projectId,
+      type: "GITLAB_ISSUE",
+      iid: 1,
+    });
 
     expect(await drainLabelJobs()).toMatchObject({ succeeded: 1, failed: 0 });
     expect(hasFlagpostLabel()).toBe(true);
-    expect(gl.sim.labels(seed.projectId).find((label) => label.name === "Flagpost")).toMatchObject({ color: "#6837FC" });
+    expect(gl.sim.labels(seed.projectId).find((label) => label.name === "Flagpost")).toMatchObject({
+      color: "#6837FC",
+    });
     expect(issueLabels(1)).toEqual(["Flagpost", "backend", "feature"]);
   });
 
@@ -64,7 +91,12 @@ describe("adding the label", () => {
     gl.sim.clearRequests();
     await link(p, "!1", "GITLAB_MR");
     expect(await drainLabelJobs()).toMatchObject({ succeeded: 1, failed: 0 });
-    expect(gl.sim.requests().filter((request) => request.method !== "GET").map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+    expect(
+      gl.sim
+        .requests()
+        .filter((request) => request.method !== "GET")
+        .map((request) => `${request.method} ${request.path} ${request.status}`),
+    ).toEqual([
       `POST /projects/${seed.projectId}/labels 409`,
       `PUT /projects/${seed.projectId}/merge_requests/1 200`,
     ]);
@@ -87,18 +119,41 @@ describe("adding the label", () => {
     const rows = await prisma.job.findMany({});
     expect(rows.length).toBeGreaterThan(0);
     const text = JSON.stringify(rows.map((row) => row.payload));
-    for (const secret of [DEMO_TOKENS.maintainer, integration.encryptedToken, integration.encryptedWebhookSecret]) expect(text).not.toContain(secret);
-    expect(rows.every((row) => Object.values(row.payload as object).every((value) => typeof value === "number" || /^GITLAB_(ISSUE|MR)$/.test(String(value))))).toBe(true);
+    for (const secret of [
+      DEMO_TOKENS.maintainer,
+      integration.encryptedToken,
+      integration.encryptedWebhookSecret,
+    ])
+      expect(text).not.toContain(secret);
+    expect(
+      rows.every((row) =>
+        Object.values(row.payload as object).every(
+          (value) => typeof value === "number" || /^GITLAB_(ISSUE|MR)$/.test(String(value)),
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("fails the job with a clear message, without pausing the integration, when the token's role cannot create labels", async () => {
-    const guest = gl.sim.createToken({ value: "glpat-guest-links", name: "guest", scopes: ["api"], projects: [{ id: seed.projectId, access_level: ACCESS_LEVEL.guest }] });
+    const guest = gl.sim.createToken({
+      value: "glpat-guest-links",
+      name: "guest",
+      scopes: ["api"],
+      projects: [{ id: seed.projectId, access_level: ACCESS_LEVEL.guest }],
+    });
     const p = await connectedProject(gl, seed, { token: guest.value });
     await link(p, "#6", "GITLAB_ISSUE");
     expect(await drainLabelJobs()).toMatchObject({ succeeded: 0, failed: 1, paused: 0 });
     const [job] = await labelJobs();
-    expect(job).toMatchObject({ status: "FAILED", lastError: expect.stringMatching(/refused to create the "Flagpost" label .* needs at least the Reporter role/) });
-    expect((await prisma.gitLabIntegration.findUniqueOrThrow({ where: { id: p.integrationId } })).tokenStatus).toBe("VALID");
+    expect(job).toMatchObject({
+      status: "FAILED",
+      lastError: expect.stringMatching(
+        /refused to create the "Flagpost" label .* needs at least the Reporter role/,
+      ),
+    });
+    expect(
+      (await prisma.gitLabIntegration.findUniqueOrThrow({ where: { id: p.integrationId } })).tokenStatus,
+    ).toBe("VALID");
   });
 });
 
@@ -134,7 +189,9 @@ describe("removing the label", () => {
     gl.sim.clearRequests();
     await drainLabelJobs();
     expect(mrLabels(3)).not.toContain("Flagpost");
-    expect(gl.sim.requests().map((request) => `${request.method} ${request.path}`)).toEqual([`PUT /projects/${seed.projectId}/merge_requests/3`]);
+    expect(gl.sim.requests().map((request) => `${request.method} ${request.path}`)).toEqual([
+      `PUT /projects/${seed.projectId}/merge_requests/3`,
+    ]);
   });
 
   it("counts an item deleted in GitLab as unlabelled", async () => {

@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as featuresRoute from "@/app/api/v1/projects/[projectId]/features/route";
-import { DEMO_PRIVATE_PROJECT_PATH, DEMO_PROJECT_PATH, DEMO_SEARCH_ONLY_PROJECT_PATH, type DemoSeed } from "@/tools/gitlab-sim/seed";
+import {
+  DEMO_PRIVATE_PROJECT_PATH,
+  DEMO_PROJECT_PATH,
+  DEMO_SEARCH_ONLY_PROJECT_PATH,
+  type DemoSeed,
+} from "@/tools/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
 import { prisma } from "@/lib/db/client";
 import { call, expectError, seedProjectMember, sessionHeaders } from "@/tests/support/api";
@@ -32,8 +37,12 @@ afterEach(async () => {
 });
 afterAll(() => gl.close());
 
-const link = (url: string, type: "GITLAB_ISSUE" | "GITLAB_MR", auth: Parameters<typeof linksApi.link>[0] = admin, featureId = p.featureId) =>
-  linksApi.link(auth, p.projectId, featureId, { url, type });
+const link = (
+  url: string,
+  type: "GITLAB_ISSUE" | "GITLAB_MR",
+  auth: Parameters<typeof linksApi.link>[0] = admin,
+  featureId = p.featureId,
+) => linksApi.link(auth, p.projectId, featureId, { url, type });
 
 describe("linking by URL or reference", () => {
   it("links an issue by its URL and answers the contract's shape with GitLab's metadata", async () => {
@@ -50,8 +59,15 @@ describe("linking by URL or reference", () => {
         draft: false,
         merged: false,
         labels: ["backend", "feature"],
-        assignees: [{ id: seed.users.bob, username: "bob", name: "Bob Developer", avatar_url: expect.any(String) }],
-        author: { id: seed.users.alice, username: "alice", name: "Alice Maintainer", avatar_url: expect.any(String) },
+        assignees: [
+          { id: seed.users.bob, username: "bob", name: "Bob Developer", avatar_url: expect.any(String) },
+        ],
+        author: {
+          id: seed.users.alice,
+          username: "alice",
+          name: "Alice Maintainer",
+          avatar_url: expect.any(String),
+        },
         updated_at: expect.any(String),
         closed_at: null,
         reference: "#1",
@@ -65,26 +81,54 @@ describe("linking by URL or reference", () => {
       created_at: expect.any(String),
     });
     const stored = await prisma.externalResource.findUniqueOrThrow({ where: { id: body.id } });
-    expect(stored).toMatchObject({ gitlabProjectId: seed.projectId, gitlabProjectPath: DEMO_PROJECT_PATH, iid: 1, type: "GITLAB_ISSUE" });
+    expect(stored).toMatchObject({
+      gitlabProjectId: seed.projectId,
+      gitlabProjectPath: DEMO_PROJECT_PATH,
+      iid: 1,
+      type: "GITLAB_ISSUE",
+    });
   });
 
   it.each([
     // GitLab's own web_url for a task is a work item URL, and for an incident …/issues/incident/N.
-    ["a work item URL (same numbers as issues)", (): string => `${web}/-/work_items/3`, "GITLAB_ISSUE", 3, "work_items"],
+    [
+      "a work item URL (same numbers as issues)",
+      (): string => `${web}/-/work_items/3`,
+      "GITLAB_ISSUE",
+      3,
+      "work_items",
+    ],
     ["a legacy issue URL", (): string => `${web}/issues/6`, "GITLAB_ISSUE", 6, "issues"],
     ["#N in the linked project", (): string => "#7", "GITLAB_ISSUE", 7, "issues"],
     ["!N in the linked project", (): string => "!1", "GITLAB_MR", 1, "merge_requests"],
     ["group/project#N", (): string => `${DEMO_PROJECT_PATH}#5`, "GITLAB_ISSUE", 5, "issues/incident"],
-    ["an MR URL with a trailing slash, query and note fragment", (): string => `${web}/-/merge_requests/2/?view=inline#note_123`, "GITLAB_MR", 2, "merge_requests"],
+    [
+      "an MR URL with a trailing slash, query and note fragment",
+      (): string => `${web}/-/merge_requests/2/?view=inline#note_123`,
+      "GITLAB_MR",
+      2,
+      "merge_requests",
+    ],
     ["a legacy MR URL", (): string => `${web}/merge_requests/4`, "GITLAB_MR", 4, "merge_requests"],
   ] as const)("links %s and stores GitLab's canonical URL", async (_name, input, type, iid, route) => {
     const body = expectStatus(await link(input(), type), 201);
-    expect(body).toMatchObject({ type, url: `${web}/-/${route}/${iid}`, metadata: { iid, project_path: DEMO_PROJECT_PATH } });
+    expect(body).toMatchObject({
+      type,
+      url: `${web}/-/${route}/${iid}`,
+      metadata: { iid, project_path: DEMO_PROJECT_PATH },
+    });
   });
 
   it("resolves another GitLab project's path to its numeric id through the API", async () => {
-    const body = expectStatus(await link(`${gl.url}/${DEMO_SEARCH_ONLY_PROJECT_PATH}/-/issues/1`, "GITLAB_ISSUE"), 201);
-    expect(body.metadata).toMatchObject({ gitlab_project_id: seed.searchOnlyProjectId, project_path: DEMO_SEARCH_ONLY_PROJECT_PATH, title: "Checkout button double-submits" });
+    const body = expectStatus(
+      await link(`${gl.url}/${DEMO_SEARCH_ONLY_PROJECT_PATH}/-/issues/1`, "GITLAB_ISSUE"),
+      201,
+    );
+    expect(body.metadata).toMatchObject({
+      gitlab_project_id: seed.searchOnlyProjectId,
+      project_path: DEMO_SEARCH_ONLY_PROJECT_PATH,
+      title: "Checkout button double-submits",
+    });
     expect(gl.sim.requests().map((request) => `${request.method} ${request.path}`)).toEqual([
       `GET /projects/${encodeURIComponent(DEMO_SEARCH_ONLY_PROJECT_PATH)}`,
       `GET /projects/${seed.searchOnlyProjectId}/issues/1`,
@@ -97,8 +141,16 @@ describe("linking by URL or reference", () => {
     const list = expectStatus(await linksApi.list(admin, p.projectId, p.featureId), 200);
     expect(list.results.map((row: { id: number }) => row.id)).toEqual([second.id, first.id]);
     expect(list.results[0].metadata).toMatchObject({ reference: "!3", state: "merged", merged: true });
-    const features = expectStatus(await call(featuresRoute.GET, "GET", `/api/v1/projects/${p.projectId}/features/`, { ...admin, params: { projectId: p.projectId } }), 200);
-    expect(features.results.find((feature: { id: number }) => feature.id === p.featureId).linked_items_count).toBe(2);
+    const features = expectStatus(
+      await call(featuresRoute.GET, "GET", `/api/v1/projects/${p.projectId}/features/`, {
+        ...admin,
+        params: { projectId: p.projectId },
+      }),
+      200,
+    );
+    expect(
+      features.results.find((feature: { id: number }) => feature.id === p.featureId).linked_items_count,
+    ).toBe(2);
   });
 });
 
@@ -113,7 +165,9 @@ describe("refusals", () => {
   it("refuses URLs on another host, group-level items and text that is no reference, with the parser's reason", async () => {
     const host = await link("https://gitlab.com/acme/web/-/issues/1", "GITLAB_ISSUE");
     expectError(host, 400, "bad_request");
-    expect(host.body.error.message).toMatch(/This URL is on gitlab\.com, but the GitLab integration is connected to 127\.0\.0\.1/);
+    expect(host.body.error.message).toMatch(
+      /This URL is on gitlab\.com, but the GitLab integration is connected to 127\.0\.0\.1/,
+    );
     const group = await link(`${gl.url}/groups/acme/-/work_items/4`, "GITLAB_ISSUE");
     expectError(group, 400, "bad_request");
     expect(group.body.error.message).toMatch(/Group-level work items and epics cannot be linked/);
@@ -129,7 +183,9 @@ describe("refusals", () => {
   it("refuses items GitLab does not have or does not show the token: 400", async () => {
     const missing = await link("#999", "GITLAB_ISSUE");
     expectError(missing, 400, "bad_request");
-    expect(missing.body.error.message).toBe(`Issue ${DEMO_PROJECT_PATH}#999 was not found or is not visible to the integration's token.`);
+    expect(missing.body.error.message).toBe(
+      `Issue ${DEMO_PROJECT_PATH}#999 was not found or is not visible to the integration's token.`,
+    );
     const hidden = await link(`${gl.url}/${DEMO_PRIVATE_PROJECT_PATH}/-/issues/1`, "GITLAB_ISSUE");
     expectError(hidden, 400, "bad_request");
     expect(hidden.body.error.message).toMatch(/not found or is not visible to the integration's token/);
@@ -147,7 +203,10 @@ describe("refusals", () => {
   });
 
   it("lets exactly one of two editors racing to link the same item win; the other gets 409", async () => {
-    const results = await Promise.all([link("#6", "GITLAB_ISSUE"), link(`${web}/-/issues/6`, "GITLAB_ISSUE")]);
+    const results = await Promise.all([
+      link("#6", "GITLAB_ISSUE"),
+      link(`${web}/-/issues/6`, "GITLAB_ISSUE"),
+    ]);
     expect(results.map((result) => result.status).sort()).toEqual([201, 409]);
     expect(await prisma.externalResource.count({ where: { featureId: p.featureId, iid: 6 } })).toBe(1);
   });
@@ -159,11 +218,19 @@ describe("refusals", () => {
     expectError(result, 400, "bad_request");
     expect(result.body.error.message).toMatch(/no GitLab integration/);
     expectStatus(await linksApi.list(admin, bare.id, feature.id), 200);
-    expectError(await linksApi.link(admin, p.projectId, feature.id, { url: "#1", type: "GITLAB_ISSUE" }), 404, "not_found");
+    expectError(
+      await linksApi.link(admin, p.projectId, feature.id, { url: "#1", type: "GITLAB_ISSUE" }),
+      404,
+      "not_found",
+    );
   });
 
   it("validates the body: a missing type is 422", async () => {
-    expectError(await linksApi.link(admin, p.projectId, p.featureId, { url: "#1" }), 422, "unprocessable_entity");
+    expectError(
+      await linksApi.link(admin, p.projectId, p.featureId, { url: "#1" }),
+      422,
+      "unprocessable_entity",
+    );
   });
 
   it("refuses to link with 502 while GitLab is failing, and stores nothing", async () => {
@@ -177,8 +244,12 @@ describe("refusals", () => {
 
 describe("who may link", () => {
   it("lets viewers read but not link or unlink (403); editors may", async () => {
-    const viewer = { headers: await sessionHeaders((await seedProjectMember(p.organisationId, p.projectId, "VIEWER")).id) };
-    const editor = { headers: await sessionHeaders((await seedProjectMember(p.organisationId, p.projectId, "EDITOR")).id) };
+    const viewer = {
+      headers: await sessionHeaders((await seedProjectMember(p.organisationId, p.projectId, "VIEWER")).id),
+    };
+    const editor = {
+      headers: await sessionHeaders((await seedProjectMember(p.organisationId, p.projectId, "EDITOR")).id),
+    };
     expectError(await link("#1", "GITLAB_ISSUE", viewer), 403, "forbidden");
     const linked = expectStatus(await link("#1", "GITLAB_ISSUE", editor), 201);
     expect(expectStatus(await linksApi.list(viewer, p.projectId, p.featureId), 200).results).toHaveLength(1);
@@ -192,7 +263,10 @@ describe("unlinking, audit and tags", () => {
     const linked = expectStatus(await link("!3", "GITLAB_MR"), 201);
     expectStatus(await linksApi.unlink(admin, p.projectId, p.featureId, linked.id), 204);
     expectError(await linksApi.unlink(admin, p.projectId, p.featureId, linked.id), 404, "not_found");
-    const audit = await prisma.auditLog.findMany({ where: { featureId: p.featureId, entityType: "feature_external_resource", entityId: String(linked.id) }, orderBy: { id: "asc" } });
+    const audit = await prisma.auditLog.findMany({
+      where: { featureId: p.featureId, entityType: "feature_external_resource", entityId: String(linked.id) },
+      orderBy: { id: "asc" },
+    });
     expect(audit.map((row) => [row.action, row.summary])).toEqual([
       ["CREATE", expect.stringMatching(new RegExp(`^Linked ${DEMO_PROJECT_PATH}!3 to feature `))],
       ["DELETE", expect.stringMatching(new RegExp(`^Unlinked ${DEMO_PROJECT_PATH}!3 from feature `))],
@@ -222,8 +296,20 @@ describe("unlinking, audit and tags", () => {
 
   it("applies no tags with tagging off", async () => {
     const off = await connectedProject(gl, seed, { tagging: false });
-    expectStatus(await linksApi.link({ apiKey: off.apiKey }, off.projectId, off.featureId, { url: "#1", type: "GITLAB_ISSUE" }), 201);
-    expectStatus(await linksApi.link({ apiKey: off.apiKey }, off.projectId, off.featureId, { url: "!3", type: "GITLAB_MR" }), 201);
+    expectStatus(
+      await linksApi.link({ apiKey: off.apiKey }, off.projectId, off.featureId, {
+        url: "#1",
+        type: "GITLAB_ISSUE",
+      }),
+      201,
+    );
+    expectStatus(
+      await linksApi.link({ apiKey: off.apiKey }, off.projectId, off.featureId, {
+        url: "!3",
+        type: "GITLAB_MR",
+      }),
+      201,
+    );
     expect(await tagLabels(off.featureId)).toEqual([]);
   });
 });

@@ -17,10 +17,13 @@ let seed: DemoSeed;
 const output: string[] = [];
 const answers: string[] = [];
 
-const text = (value: unknown) => JSON.stringify(value, (_key, inner) => (typeof inner === "bigint" ? inner.toString() : inner));
+const text = (value: unknown) =>
+  JSON.stringify(value, (_key, inner) => (typeof inner === "bigint" ? inner.toString() : inner));
 
 function keep(result: CallResult) {
-  answers.push(JSON.stringify({ status: result.status, body: result.body, headers: [...result.headers.entries()] }));
+  answers.push(
+    JSON.stringify({ status: result.status, body: result.body, headers: [...result.headers.entries()] }),
+  );
   return result;
 }
 
@@ -48,21 +51,46 @@ describe("the GitLab access token", () => {
     const admin = { apiKey };
     const project = await createProject(organisation.id);
     const wrong = "glpat-wrong-token-0123456789";
-    const shortLived = gl.sim.createToken({ name: "short-lived", scopes: ["api"], projects: [{ id: seed.projectId, access_level: ACCESS_LEVEL.developer }] });
-    const tokens = [DEMO_TOKENS.maintainer, DEMO_TOKENS.reporter, DEMO_TOKENS.readonly, DEMO_TOKENS.expired, wrong, shortLived.value];
+    const shortLived = gl.sim.createToken({
+      name: "short-lived",
+      scopes: ["api"],
+      projects: [{ id: seed.projectId, access_level: ACCESS_LEVEL.developer }],
+    });
+    const tokens = [
+      DEMO_TOKENS.maintainer,
+      DEMO_TOKENS.reporter,
+      DEMO_TOKENS.readonly,
+      DEMO_TOKENS.expired,
+      wrong,
+      shortLived.value,
+    ];
 
     // Refusals, whose messages talk about the token.
     for (const token of [wrong, DEMO_TOKENS.readonly, DEMO_TOKENS.expired]) {
-      expect(keep(await gitlabApi.create(admin, project.id, { gitlab_instance_url: gl.url, access_token: token })).status).toBe(400);
+      expect(
+        keep(await gitlabApi.create(admin, project.id, { gitlab_instance_url: gl.url, access_token: token }))
+          .status,
+      ).toBe(400);
     }
     // A working connection, a webhook, a rotation that fails and two that succeed.
-    const created = keep(await gitlabApi.create(admin, project.id, { gitlab_instance_url: gl.url, access_token: DEMO_TOKENS.maintainer, gitlab_project_id: seed.projectId, tagging_enabled: true }));
+    const created = keep(
+      await gitlabApi.create(admin, project.id, {
+        gitlab_instance_url: gl.url,
+        access_token: DEMO_TOKENS.maintainer,
+        gitlab_project_id: seed.projectId,
+        tagging_enabled: true,
+      }),
+    );
     expect(created.status).toBe(201);
     const id = created.body.id as number;
     expect(keep(await gitlabApi.registerWebhook(admin, project.id, id)).status).toBe(201);
     expect(keep(await gitlabApi.update(admin, project.id, id, { access_token: wrong })).status).toBe(400);
-    expect(keep(await gitlabApi.update(admin, project.id, id, { access_token: DEMO_TOKENS.reporter })).status).toBe(200);
-    expect(keep(await gitlabApi.update(admin, project.id, id, { access_token: shortLived.value })).status).toBe(200);
+    expect(
+      keep(await gitlabApi.update(admin, project.id, id, { access_token: DEMO_TOKENS.reporter })).status,
+    ).toBe(200);
+    expect(
+      keep(await gitlabApi.update(admin, project.id, id, { access_token: shortLived.value })).status,
+    ).toBe(200);
     keep(await gitlabApi.get(admin, project.id, id));
     keep(await gitlabApi.list(admin, project.id));
 
@@ -95,7 +123,9 @@ describe("the GitLab access token", () => {
     }
     // The webhook secret is shown to admins, but never written to logs or the audit trail.
     const secret = created.body.webhook_secret as string;
-    expect(sources.logs.includes(secret) || sources.audit.includes(secret) || sources.rawRows.includes(secret)).toBe(false);
+    expect(
+      sources.logs.includes(secret) || sources.audit.includes(secret) || sources.rawRows.includes(secret),
+    ).toBe(false);
     expect(answers.length).toBeGreaterThan(10);
     expect(JSON.parse(audit).length).toBeGreaterThanOrEqual(5);
   });

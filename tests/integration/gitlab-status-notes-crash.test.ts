@@ -27,7 +27,9 @@ beforeAll(async () => {
   gl = await startGitLabSimulator({ port: 0 });
   seed = gl.sim.seedDemo();
   if (currentDatabase().kind === "postgres") {
-    const [row] = await currentDatabase().sql.query<{ current_database: string }>("SELECT current_database()");
+    const [row] = await currentDatabase().sql.query<{ current_database: string }>(
+      "SELECT current_database()",
+    );
     const url = new URL(process.env.TEST_DATABASE_URL!);
     url.pathname = `/${row!.current_database}`;
     databaseUrl = url.toString();
@@ -46,18 +48,22 @@ interface Worker {
 }
 
 function startWorker(): Worker {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/flagpost.ts", "worker"], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
-      // Same data directory: the generated secret key that sealed the GitLab token lives there.
-      FLAGPOST_DATA_DIR: env().dataDir,
-      DATABASE_URL: databaseUrl ?? "",
-      FLAGPOST_JOB_LEASE_MS: String(LEASE_MS),
-      FLAGPOST_LOG_LEVEL: "warn",
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "scripts/flagpost.ts", "worker"],
+    {
+      cwd: process.cwd(),
+      env: {
+        ...process.env,
+        // Same data directory: the generated secret key that sealed the GitLab token lives there.
+        FLAGPOST_DATA_DIR: env().dataDir,
+        DATABASE_URL: databaseUrl ?? "",
+        FLAGPOST_JOB_LEASE_MS: String(LEASE_MS),
+        FLAGPOST_LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
     },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  );
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -67,7 +73,8 @@ function startWorker(): Worker {
 async function until(condition: () => boolean, timeoutMs: number, what: string, worker: Worker) {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Worker said:\n${worker.log()}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}. Worker said:\n${worker.log()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -76,7 +83,11 @@ describe("a worker killed mid-batch", () => {
   it("leaves no duplicate and no stale note once it is restarted", { timeout: 120_000 }, async () => {
     const iids: number[] = [];
     const p = await notesProject(gl, seed);
-    for (let n = 0; n < ITEMS; n++) iids.push(gl.sim.createIssue(seed.projectId, { title: `Crash ${n}`, author_id: seed.users.alice }).iid as number);
+    for (let n = 0; n < ITEMS; n++)
+      iids.push(
+        gl.sim.createIssue(seed.projectId, { title: `Crash ${n}`, author_id: seed.users.alice })
+          .iid as number,
+      );
     for (const iid of iids) await linkItem(p, `#${iid}`);
     await flags.setState(p, p.environments[1]!, { enabled: true, feature_state_value: "final" });
     expect(await prisma.job.count({ where: { kind: STATUS_NOTE_JOB, status: "PENDING" } })).toBe(ITEMS);
@@ -104,7 +115,10 @@ describe("a worker killed mid-batch", () => {
     const done = () =>
       iids.every((iid) => {
         const notes = statusNotes(gl, seed, iid, p.featureId);
-        return notes.length === 1 && /\| ✅ Enabled \| `final` \|/.test(environmentRow(notes[0]!.body, "Production") ?? "");
+        return (
+          notes.length === 1 &&
+          /\| ✅ Enabled \| `final` \|/.test(environmentRow(notes[0]!.body, "Production") ?? "")
+        );
       });
     await until(done, 60_000, "every note in its final state", second);
     second.process.kill("SIGTERM");
@@ -113,7 +127,9 @@ describe("a worker killed mid-batch", () => {
 
     for (const iid of iids) expect(statusNotes(gl, seed, iid, p.featureId)).toHaveLength(1);
     // Only the items without a note got one: the others were found by their marker, ids unsaved or not.
-    const posts = gl.sim.requests().filter((request) => request.method === "POST" && request.path.endsWith("/notes"));
+    const posts = gl.sim
+      .requests()
+      .filter((request) => request.method === "POST" && request.path.endsWith("/notes"));
     expect(posts).toHaveLength(ITEMS - existing);
 
     if (!databaseUrl) useDatabase(await openDatabase({ kind: "embedded", dataDir: env().dataDir }));
@@ -122,6 +138,8 @@ describe("a worker killed mid-batch", () => {
     // Jobs the dead worker held were run again once their leases expired.
     expect(jobs.some((job) => job.attempts >= 2)).toBe(true);
     const rows = await prisma.statusNote.findMany({ where: { featureId: p.featureId } });
-    expect(rows.map((row) => row.noteId).sort()).toEqual(iids.map((iid) => statusNotes(gl, seed, iid, p.featureId)[0]!.id).sort());
+    expect(rows.map((row) => row.noteId).sort()).toEqual(
+      iids.map((iid) => statusNotes(gl, seed, iid, p.featureId)[0]!.id).sort(),
+    );
   });
 });

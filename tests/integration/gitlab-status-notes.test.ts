@@ -12,7 +12,17 @@ import { hasChangeMarker } from "@/lib/vcs/status-comment";
 import { expectStatus } from "@/tests/support/flags";
 import { gitlabApi } from "@/tests/support/gitlab";
 import { linksApi } from "@/tests/support/gitlab-links";
-import { drainUntilIdle, environmentRow, flags, linkItem, newGitLabToken, noteJobs, notesProject, statusNotes, type NotesProject } from "@/tests/support/gitlab-notes";
+import {
+  drainUntilIdle,
+  environmentRow,
+  flags,
+  linkItem,
+  newGitLabToken,
+  noteJobs,
+  notesProject,
+  statusNotes,
+  type NotesProject,
+} from "@/tests/support/gitlab-notes";
 
 // Flag-state comments on linked GitLab items, end to end: real domain functions and route
 // handlers, the real queue and worker, the GitLab simulator. One note per (feature, item), created
@@ -34,9 +44,19 @@ afterEach(() => {
 });
 afterAll(() => gl.close());
 
-const writes = () => gl.sim.requests().filter((request) => request.method !== "GET" && request.path.includes("/notes"));
+const writes = () =>
+  gl.sim.requests().filter((request) => request.method !== "GET" && request.path.includes("/notes"));
 const noteRow = (p: NotesProject, iid: number, type: "GITLAB_ISSUE" | "GITLAB_MR" = "GITLAB_ISSUE") =>
-  prisma.statusNote.findUniqueOrThrow({ where: { featureId_gitlabProjectId_type_iid: { featureId: p.featureId, gitlabProjectId: seed.projectId, type, iid } } });
+  prisma.statusNote.findUniqueOrThrow({
+    where: {
+      featureId_gitlabProjectId_type_iid: {
+        featureId: p.featureId,
+        gitlabProjectId: seed.projectId,
+        type,
+        iid,
+      },
+    },
+  });
 
 /** A project whose feature is linked to issue #iid, with the note already created. */
 async function linkedProject(iid: number, options: Parameters<typeof notesProject>[2] = {}) {
@@ -53,23 +73,50 @@ describe("one status note per feature and item, edited in place", () => {
     const p = await notesProject(gl, seed);
     await linkItem(p, "#1");
     const [job] = await noteJobs({ integrationId: p.integrationId });
-    const target = { featureId: p.featureId, gitlabProjectId: seed.projectId, type: "GITLAB_ISSUE" as const, iid: 1 };
-    expect(job).toMatchObject({ kind: STATUS_NOTE_JOB, status: "PENDING", projectId: p.projectId, concurrencyKey: statusNoteKey(p.integrationId, target) });
+    const target = {
+      featureId: p.featureId,
+      gitlabProjectId: seed.projectId,
+      type: "GITLAB_ISSUE" as const,
+      iid: 1,
+    };
+    expect(job).toMatchObject({
+      kind: STATUS_NOTE_JOB,
+      status: "PENDING",
+      projectId: p.projectId,
+      concurrencyKey: statusNoteKey(p.integrationId, target),
+    });
     expect(job!.payload).toEqual({ integrationId: p.integrationId, ...target });
 
     gl.sim.clearRequests();
     await drainUntilIdle();
     const [note] = statusNotes(gl, seed, 1, p.featureId);
-    expect(note!.body).toContain(`### 🚩 Feature flag [${p.featureName.replace(/_/g, "\\_")}](http://localhost:3000/projects/${p.projectId}/environments/`);
-    expect(environmentRow(note!.body, "Development")).toMatch(/\| ❌ Disabled \| _no value_ \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \|$/);
+    expect(note!.body).toContain(
+      `### 🚩 Feature flag [${p.featureName.replace(/_/g, "\\_")}](http://localhost:3000/projects/${p.projectId}/environments/`,
+    );
+    expect(environmentRow(note!.body, "Development")).toMatch(
+      /\| ❌ Disabled \| _no value_ \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \|$/,
+    );
     expect(environmentRow(note!.body, "Production")).toContain("❌ Disabled");
     expect(note!.body).toContain("Maintained by Flagpost and edited automatically");
     // Looked for an earlier note of ours first (none), then posted.
-    expect(gl.sim.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["GET 200", "POST 201"]);
-    expect(await noteRow(p, 1)).toMatchObject({ noteId: note!.id, integrationId: p.integrationId, finalisedAt: null, bodyHash: expect.any(String) });
+    expect(gl.sim.requests().map((request) => `${request.method} ${request.status}`)).toEqual([
+      "GET 200",
+      "POST 201",
+    ]);
+    expect(await noteRow(p, 1)).toMatchObject({
+      noteId: note!.id,
+      integrationId: p.integrationId,
+      finalisedAt: null,
+      bodyHash: expect.any(String),
+    });
 
     gl.sim.clearRequests();
-    await enqueueJob(prisma, { kind: STATUS_NOTE_JOB, payload: job!.payload as never, groupKey: job!.groupKey, concurrencyKey: job!.concurrencyKey });
+    await enqueueJob(prisma, {
+      kind: STATUS_NOTE_JOB,
+      payload: job!.payload as never,
+      groupKey: job!.groupKey,
+      concurrencyKey: job!.concurrencyKey,
+    });
     await drainUntilIdle();
     expect(gl.sim.requests()).toEqual([]);
   });
@@ -84,14 +131,23 @@ describe("one status note per feature and item, edited in place", () => {
     expect(after!.id).toBe(before!.id);
     expect(environmentRow(after!.body, "Production")).toMatch(/\| ✅ Enabled \| `blue` \|/);
     expect(environmentRow(after!.body, "Development")).toContain("❌ Disabled");
-    expect(after!.body).toMatch(/\*\*Recent changes\*\*\n\n- .* UTC · API key test key \d+: Enabled .* in Production and changed its value/);
-    expect(writes().map((request) => `${request.method} ${request.path}`)).toEqual([`PUT /projects/${seed.projectId}/issues/1/notes/${before!.id}`]);
+    expect(after!.body).toMatch(
+      /\*\*Recent changes\*\*\n\n- .* UTC · API key test key \d+: Enabled .* in Production and changed its value/,
+    );
+    expect(writes().map((request) => `${request.method} ${request.path}`)).toEqual([
+      `PUT /projects/${seed.projectId}/issues/1/notes/${before!.id}`,
+    ]);
   });
 
   it("shows segment overrides as they are added, changed and deleted", async () => {
     const p = await linkedProject(3);
     const segment = await flags.createSegment(p, "beta users");
-    const override = await flags.addOverride(p, { environment: p.environments[1]!.id, segment: segment.id, enabled: true, feature_state_value: 3 });
+    const override = await flags.addOverride(p, {
+      environment: p.environments[1]!.id,
+      segment: segment.id,
+      enabled: true,
+      feature_state_value: 3,
+    });
     await drainUntilIdle();
     let [note] = statusNotes(gl, seed, 3, p.featureId);
     expect(note!.body).toContain("**Segment `beta users`**");
@@ -119,8 +175,11 @@ describe("one status note per feature and item, edited in place", () => {
     await drainUntilIdle();
     gl.sim.clearRequests();
     const production = p.environments[1]!;
-    for (let n = 1; n <= 10; n++) await flags.setState(p, production, { enabled: n % 2 === 1, feature_state_value: `v${n}` });
-    expect((await noteJobs({ integrationId: p.integrationId })).filter((job) => job.status === "PENDING")).toHaveLength(3);
+    for (let n = 1; n <= 10; n++)
+      await flags.setState(p, production, { enabled: n % 2 === 1, feature_state_value: `v${n}` });
+    expect(
+      (await noteJobs({ integrationId: p.integrationId })).filter((job) => job.status === "PENDING"),
+    ).toHaveLength(3);
     await drainUntilIdle();
     expect(writes().map((request) => request.method)).toEqual(["PUT", "PUT", "PUT"]);
     for (const [iid, kind] of [
@@ -152,13 +211,17 @@ describe("GitLab failing", () => {
     await flags.setState(p, p.environments[0]!, { enabled: true });
     await new Promise((resolve) => setTimeout(resolve, 80));
     await drainJobs({});
-    const [job] = (await noteJobs({ integrationId: p.integrationId })).filter((row) => row.status !== "SUCCEEDED");
+    const [job] = (await noteJobs({ integrationId: p.integrationId })).filter(
+      (row) => row.status !== "SUCCEEDED",
+    );
     expect(job).toMatchObject({ status: "PENDING", attempts: 0, lastError: expect.stringContaining("429") });
     // Rescheduled (at the release, which also stamped updatedAt) for Retry-After plus jitter.
     expect(job!.runAt.getTime() - job!.updatedAt.getTime()).toBeGreaterThanOrEqual(1000);
 
     await drainUntilIdle();
-    expect(environmentRow(statusNotes(gl, seed, 2, p.featureId)[0]!.body, "Development")).toContain("✅ Enabled");
+    expect(environmentRow(statusNotes(gl, seed, 2, p.featureId)[0]!.body, "Development")).toContain(
+      "✅ Enabled",
+    );
     expect(writes().map((request) => request.status)).toEqual([429, 429, 200]);
   });
 
@@ -169,8 +232,14 @@ describe("GitLab failing", () => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 80));
       await drainJobs({});
-      const [job] = (await noteJobs({ integrationId: p.integrationId })).filter((row) => row.status !== "SUCCEEDED");
-      expect(job).toMatchObject({ status: "PENDING", attempts: attempt, lastError: expect.stringContaining("503") });
+      const [job] = (await noteJobs({ integrationId: p.integrationId })).filter(
+        (row) => row.status !== "SUCCEEDED",
+      );
+      expect(job).toMatchObject({
+        status: "PENDING",
+        attempts: attempt,
+        lastError: expect.stringContaining("503"),
+      });
       // Exponential backoff with jitter: half to all of 2 s·2^(attempt-1) after the failure.
       const backoff = job!.runAt.getTime() - job!.updatedAt.getTime();
       expect(backoff).toBeGreaterThanOrEqual(2 ** (attempt - 1) * 1000);
@@ -183,7 +252,11 @@ describe("GitLab failing", () => {
     const notes = statusNotes(gl, seed, 4, p.featureId);
     expect(notes).toHaveLength(1);
     expect(environmentRow(notes[0]!.body, "Development")).toContain("`final`");
-    expect(writes().filter((request) => request.status < 300).map((request) => request.method)).toEqual(["PUT"]);
+    expect(
+      writes()
+        .filter((request) => request.status < 300)
+        .map((request) => request.method),
+    ).toEqual(["PUT"]);
   });
 
   it("posts a new note when ours was deleted in GitLab, and edits that one from then on", async () => {
@@ -200,7 +273,9 @@ describe("GitLab failing", () => {
     gl.sim.clearRequests();
     await flags.setState(p, p.environments[0]!, { enabled: false });
     await drainUntilIdle();
-    expect(writes().map((request) => `${request.method} ${request.path}`)).toEqual([`PUT /projects/${seed.projectId}/issues/5/notes/${replacement!.id}`]);
+    expect(writes().map((request) => `${request.method} ${request.path}`)).toEqual([
+      `PUT /projects/${seed.projectId}/issues/5/notes/${replacement!.id}`,
+    ]);
   });
 
   it("posts a new note when GitLab refuses the edit (403: the token now acts as another user), without pausing", async () => {
@@ -208,7 +283,10 @@ describe("GitLab failing", () => {
     const [old] = statusNotes(gl, seed, 6, p.featureId);
     // A Developer cannot edit someone else's note (a Maintainer could, as a moderator).
     const developer = newGitLabToken(gl, ACCESS_LEVEL.developer);
-    expectStatus(await gitlabApi.update({ apiKey: p.apiKey }, p.projectId, p.integrationId, { access_token: developer }), 200);
+    expectStatus(
+      await gitlabApi.update({ apiKey: p.apiKey }, p.projectId, p.integrationId, { access_token: developer }),
+      200,
+    );
     await flags.setState(p, p.environments[1]!, { enabled: true });
     await drainUntilIdle();
     expect(writes().map((request) => `${request.method} ${request.status}`)).toEqual(["PUT 403", "POST 201"]);
@@ -218,7 +296,9 @@ describe("GitLab failing", () => {
     expect(fresh.author.username).toBe(gl.sim.tokenInfo(developer).username);
     expect(environmentRow(fresh.body, "Production")).toContain("✅ Enabled");
     expect((await noteRow(p, 6)).noteId).toBe(fresh.id);
-    expect(await prisma.gitLabIntegration.findUniqueOrThrow({ where: { id: p.integrationId } })).toMatchObject({ tokenStatus: "VALID" });
+    expect(
+      await prisma.gitLabIntegration.findUniqueOrThrow({ where: { id: p.integrationId } }),
+    ).toMatchObject({ tokenStatus: "VALID" });
   });
 
   it("pauses the integration when GitLab rejects the token (401); its jobs wait and resume after rotation", async () => {
@@ -228,15 +308,24 @@ describe("GitLab failing", () => {
     await flags.setState(p, p.environments[0]!, { feature_state_value: "while revoked" });
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(await drainJobs({})).toMatchObject({ paused: 1 });
-    expect(await prisma.gitLabIntegration.findUniqueOrThrow({ where: { id: p.integrationId } })).toMatchObject({ tokenStatus: "INVALID" });
-    const [waiting] = (await noteJobs({ integrationId: p.integrationId })).filter((row) => row.status !== "SUCCEEDED");
+    expect(
+      await prisma.gitLabIntegration.findUniqueOrThrow({ where: { id: p.integrationId } }),
+    ).toMatchObject({ tokenStatus: "INVALID" });
+    const [waiting] = (await noteJobs({ integrationId: p.integrationId })).filter(
+      (row) => row.status !== "SUCCEEDED",
+    );
     expect(waiting).toMatchObject({ status: "PENDING", attempts: 0 });
 
     gl.sim.clearRequests();
     await drainJobs({});
     expect(gl.sim.requests()).toEqual([]);
 
-    expectStatus(await gitlabApi.update({ apiKey: p.apiKey }, p.projectId, p.integrationId, { access_token: newGitLabToken(gl) }), 200);
+    expectStatus(
+      await gitlabApi.update({ apiKey: p.apiKey }, p.projectId, p.integrationId, {
+        access_token: newGitLabToken(gl),
+      }),
+      200,
+    );
     await drainUntilIdle();
     const [after] = statusNotes(gl, seed, 7, p.featureId);
     expect(after!.id).toBe(note!.id);
@@ -254,7 +343,9 @@ describe("the end of a note's life", () => {
     await drainUntilIdle();
     let [final] = statusNotes(gl, seed, 1, p.featureId);
     expect(final!.id).toBe(note!.id);
-    expect(final!.body).toMatch(/was unlinked from this issue or merge request on .* UTC\. Flagpost no longer updates this comment\./);
+    expect(final!.body).toMatch(
+      /was unlinked from this issue or merge request on .* UTC\. Flagpost no longer updates this comment\./,
+    );
     expect(final!.body).not.toContain("| Environment |");
     expect((await noteRow(p, 1)).finalisedAt).not.toBeNull();
 
@@ -273,16 +364,28 @@ describe("the end of a note's life", () => {
 
   it("finishes quietly when the item itself was deleted in GitLab before the unlink", async () => {
     const p = await notesProject(gl, seed);
-    const noted = gl.sim.createIssue(seed.projectId, { title: "Deleted after its note", author_id: seed.users.alice }).iid as number;
-    const never = gl.sim.createIssue(seed.projectId, { title: "Deleted before its note", author_id: seed.users.alice }).iid as number;
+    const noted = gl.sim.createIssue(seed.projectId, {
+      title: "Deleted after its note",
+      author_id: seed.users.alice,
+    }).iid as number;
+    const never = gl.sim.createIssue(seed.projectId, {
+      title: "Deleted before its note",
+      author_id: seed.users.alice,
+    }).iid as number;
     const first = await linkItem(p, `#${noted}`);
     await drainUntilIdle();
     const second = await linkItem(p, `#${never}`);
-    for (const iid of [noted, never]) gl.sim.store.issues.delete(gl.sim.store.issueByIid(seed.projectId, iid)!.id);
-    for (const link of [first, second]) expectStatus(await linksApi.unlink({ apiKey: p.apiKey }, p.projectId, p.featureId, link.id), 204);
+    for (const iid of [noted, never])
+      gl.sim.store.issues.delete(gl.sim.store.issueByIid(seed.projectId, iid)!.id);
+    for (const link of [first, second])
+      expectStatus(await linksApi.unlink({ apiKey: p.apiKey }, p.projectId, p.featureId, link.id), 204);
     await drainUntilIdle();
-    expect((await noteJobs({ integrationId: p.integrationId })).map((job) => job.status)).not.toContain("FAILED");
-    expect((await prisma.statusNote.findMany({ where: { featureId: p.featureId } })).map((row) => row.finalisedAt)).toEqual([expect.any(Date), expect.any(Date)]);
+    expect((await noteJobs({ integrationId: p.integrationId })).map((job) => job.status)).not.toContain(
+      "FAILED",
+    );
+    expect(
+      (await prisma.statusNote.findMany({ where: { featureId: p.featureId } })).map((row) => row.finalisedAt),
+    ).toEqual([expect.any(Date), expect.any(Date)]);
   });
 
   it("says so on every linked item when the feature is deleted", async () => {
@@ -307,25 +410,37 @@ describe("the end of a note's life", () => {
   it("treats an archived feature like a deleted one (no longer tracked) and brings the note back when restored", async () => {
     const p = await linkedProject(3);
     const [note] = statusNotes(gl, seed, 3, p.featureId);
-    const { project } = await prisma.feature.findUniqueOrThrow({ where: { id: p.featureId }, include: { project: true } });
+    const { project } = await prisma.feature.findUniqueOrThrow({
+      where: { id: p.featureId },
+      include: { project: true },
+    });
     // Archiving is issue 7's; its change is a feature update with an audit row like any other.
     const setArchived = (archived: boolean) =>
       prisma.$transaction(async (tx) => {
-        await tx.feature.update({ where: { id: p.featureId }, data: { archivedAt: archived ? new Date() : null } });
-        await recordAudit(tx, { kind: "system", label: "test" }, {
-          organisationId: project.organisationId,
-          projectId: p.projectId,
-          featureId: p.featureId,
-          action: "UPDATE",
-          entityType: "feature",
-          entityId: p.featureId,
-          summary: archived ? "Archived" : "Restored",
-          changes: { is_archived: { from: !archived, to: archived } },
+        await tx.feature.update({
+          where: { id: p.featureId },
+          data: { archivedAt: archived ? new Date() : null },
         });
+        await recordAudit(
+          tx,
+          { kind: "system", label: "test" },
+          {
+            organisationId: project.organisationId,
+            projectId: p.projectId,
+            featureId: p.featureId,
+            action: "UPDATE",
+            entityType: "feature",
+            entityId: p.featureId,
+            summary: archived ? "Archived" : "Restored",
+            changes: { is_archived: { from: !archived, to: archived } },
+          },
+        );
       });
     await setArchived(true);
     await drainUntilIdle();
-    expect(statusNotes(gl, seed, 3, p.featureId)[0]!.body).toMatch(/was archived on .* UTC and is no longer tracked here/);
+    expect(statusNotes(gl, seed, 3, p.featureId)[0]!.body).toMatch(
+      /was archived on .* UTC and is no longer tracked here/,
+    );
     await setArchived(false);
     await drainUntilIdle();
     const [restored] = statusNotes(gl, seed, 3, p.featureId);
@@ -343,8 +458,16 @@ describe("user text in notes", () => {
     });
     await linkItem(p, "#1");
     const segment = await flags.createSegment(p, "/lock");
-    await flags.addOverride(p, { environment: p.environments[0]!.id, segment: segment.id, enabled: true, feature_state_value: "/reopen" });
-    await flags.setState(p, p.environments[1]!, { enabled: true, feature_state_value: "/unassign @bob\n/close" });
+    await flags.addOverride(p, {
+      environment: p.environments[0]!.id,
+      segment: segment.id,
+      enabled: true,
+      feature_state_value: "/reopen",
+    });
+    await flags.setState(p, p.environments[1]!, {
+      enabled: true,
+      feature_state_value: "/unassign @bob\n/close",
+    });
     await drainUntilIdle();
     expect(gl.sim.quickActions().slice(quickActionsBefore)).toEqual([]);
     expect(gl.sim.getIssue(seed.projectId, 1)).toMatchObject({ state: "opened" });
@@ -361,12 +484,20 @@ describe("user text in notes", () => {
 describe("new comment for every change (per-change style)", () => {
   async function perChangeProject(iid: number) {
     const p = await notesProject(gl, seed);
-    expectStatus(await gitlabApi.update({ apiKey: p.apiKey }, p.projectId, p.integrationId, { comment_style: "PER_CHANGE" }), 200);
+    expectStatus(
+      await gitlabApi.update({ apiKey: p.apiKey }, p.projectId, p.integrationId, {
+        comment_style: "PER_CHANGE",
+      }),
+      200,
+    );
     await linkItem(p, `#${iid}`);
     await drainUntilIdle();
     return p;
   }
-  const changeNotes = (iid: number) => gl.sim.notes(seed.projectId, "issue", iid).filter((note) => (note.body as string).includes("<!-- flagpost:change="));
+  const changeNotes = (iid: number) =>
+    gl.sim
+      .notes(seed.projectId, "issue", iid)
+      .filter((note) => (note.body as string).includes("<!-- flagpost:change="));
 
   it("posts the full table on link, then one note per change naming environment, segment and old → new", async () => {
     const before = changeNotes(5).length;
@@ -378,13 +509,21 @@ describe("new comment for every change (per-change style)", () => {
     await flags.setState(p, p.environments[1]!, { enabled: true });
     await flags.setState(p, p.environments[1]!, { feature_state_value: "blue" });
     const segment = await flags.createSegment(p, "beta");
-    const override = await flags.addOverride(p, { environment: p.environments[0]!.id, segment: segment.id, enabled: true });
+    const override = await flags.addOverride(p, {
+      environment: p.environments[0]!.id,
+      segment: segment.id,
+      enabled: true,
+    });
     await flags.deleteOverride(p, override.id);
     await drainUntilIdle();
 
-    const lines = changeNotes(5).slice(before).map((note) => (note.body as string).split("\n")[1]);
+    const lines = changeNotes(5)
+      .slice(before)
+      .map((note) => (note.body as string).split("\n")[1]);
     expect(lines).toEqual([
-      expect.stringMatching(/in \*\*Production\*\*: ❌ Disabled → ✅ Enabled · API key test key \d+, .* UTC$/),
+      expect.stringMatching(
+        /in \*\*Production\*\*: ❌ Disabled → ✅ Enabled · API key test key \d+, .* UTC$/,
+      ),
       expect.stringMatching(/in \*\*Production\*\*: value _no value_ → `blue`/),
       expect.stringMatching(/in \*\*Development\*\* for segment \*\*beta\*\*: override added, ✅ Enabled/),
       expect.stringMatching(/in \*\*Development\*\* for segment \*\*beta\*\*: override deleted/),
@@ -399,15 +538,30 @@ describe("new comment for every change (per-change style)", () => {
     await flags.setState(p, p.environments[0]!, { enabled: true });
     await drainUntilIdle();
     const row = await noteRow(p, 4);
-    const change = await prisma.auditLog.findFirstOrThrow({ where: { featureId: p.featureId, entityType: "feature_state" }, orderBy: { id: "desc" } });
+    const change = await prisma.auditLog.findFirstOrThrow({
+      where: { featureId: p.featureId, entityType: "feature_state" },
+      orderBy: { id: "desc" },
+    });
     expect(row.lastChangeId).toBe(change.id);
     expect(changeNotes(4).filter((note) => hasChangeMarker(note.body as string, change.id))).toHaveLength(1);
 
     // As the crashed run left it: the note was posted, the cursor not moved.
-    const previous = await prisma.auditLog.findFirstOrThrow({ where: { featureId: p.featureId, id: { lt: change.id } }, orderBy: { id: "desc" } });
-    await prisma.statusNote.update({ where: { id: row.id }, data: { lastChangeId: previous.id, postingChangeId: change.id } });
+    const previous = await prisma.auditLog.findFirstOrThrow({
+      where: { featureId: p.featureId, id: { lt: change.id } },
+      orderBy: { id: "desc" },
+    });
+    await prisma.statusNote.update({
+      where: { id: row.id },
+      data: { lastChangeId: previous.id, postingChangeId: change.id },
+    });
     const [job] = await noteJobs({ integrationId: p.integrationId });
-    await enqueueJob(prisma, { kind: STATUS_NOTE_JOB, payload: job!.payload as never, groupKey: job!.groupKey, concurrencyKey: job!.concurrencyKey, coalesce: true });
+    await enqueueJob(prisma, {
+      kind: STATUS_NOTE_JOB,
+      payload: job!.payload as never,
+      groupKey: job!.groupKey,
+      concurrencyKey: job!.concurrencyKey,
+      coalesce: true,
+    });
     gl.sim.clearRequests();
     await drainUntilIdle();
     expect(writes()).toEqual([]);
@@ -424,22 +578,31 @@ describe("outbox", () => {
     await drainUntilIdle();
     const jobsBefore = (await noteJobs({ integrationId: p.integrationId })).length;
 
-    const state = await prisma.featureState.findFirstOrThrow({ where: { featureId: p.featureId, environmentId: p.environments[0]!.id } });
-    const { project } = await prisma.feature.findUniqueOrThrow({ where: { id: p.featureId }, include: { project: true } });
+    const state = await prisma.featureState.findFirstOrThrow({
+      where: { featureId: p.featureId, environmentId: p.environments[0]!.id },
+    });
+    const { project } = await prisma.feature.findUniqueOrThrow({
+      where: { id: p.featureId },
+      include: { project: true },
+    });
     await expect(
       prisma.$transaction(async (tx) => {
         await tx.featureState.update({ where: { id: state.id }, data: { enabled: true } });
-        await recordAudit(tx, { kind: "system", label: "test" }, {
-          organisationId: project.organisationId,
-          projectId: p.projectId,
-          environmentId: p.environments[0]!.id,
-          featureId: p.featureId,
-          action: "UPDATE",
-          entityType: "feature_state",
-          entityId: state.id,
-          summary: "Enabled",
-          changes: { enabled: { from: false, to: true } },
-        });
+        await recordAudit(
+          tx,
+          { kind: "system", label: "test" },
+          {
+            organisationId: project.organisationId,
+            projectId: p.projectId,
+            environmentId: p.environments[0]!.id,
+            featureId: p.featureId,
+            action: "UPDATE",
+            entityType: "feature_state",
+            entityId: state.id,
+            summary: "Enabled",
+            changes: { enabled: { from: false, to: true } },
+          },
+        );
         throw new Error("refused after the audit row");
       }),
     ).rejects.toThrow("refused after the audit row");
@@ -449,8 +612,20 @@ describe("outbox", () => {
     await flags.setState(p, p.environments[0]!, { enabled: true });
     const queued = (await noteJobs({ integrationId: p.integrationId })).slice(jobsBefore);
     expect(queued.map((job) => job.payload)).toEqual([
-      { integrationId: p.integrationId, featureId: p.featureId, gitlabProjectId: seed.projectId, type: "GITLAB_ISSUE", iid: 1 },
-      { integrationId: p.integrationId, featureId: p.featureId, gitlabProjectId: seed.projectId, type: "GITLAB_ISSUE", iid: 2 },
+      {
+        integrationId: p.integrationId,
+        featureId: p.featureId,
+        gitlabProjectId: seed.projectId,
+        type: "GITLAB_ISSUE",
+        iid: 1,
+      },
+      {
+        integrationId: p.integrationId,
+        featureId: p.featureId,
+        gitlabProjectId: seed.projectId,
+        type: "GITLAB_ISSUE",
+        iid: 2,
+      },
     ]);
   });
 
@@ -458,9 +633,13 @@ describe("outbox", () => {
     const p = await notesProject(gl, seed);
     await linkItem(p, "#7");
     await drainUntilIdle();
-    const pending = async () => (await noteJobs({ integrationId: p.integrationId })).filter((job) => job.status === "PENDING").length;
+    const pending = async () =>
+      (await noteJobs({ integrationId: p.integrationId })).filter((job) => job.status === "PENDING").length;
     const segment = await flags.createSegment(p, "staff");
-    await flags.updateSegment(p, segment.id, { rules: [{ type: "ALL", rules: [] }], description: "not shown" });
+    await flags.updateSegment(p, segment.id, {
+      rules: [{ type: "ALL", rules: [] }],
+      description: "not shown",
+    });
     await flags.updateFeature(p, { default_enabled: true, initial_value: "x" });
     expect(await pending()).toBe(0);
     await flags.updateSegment(p, segment.id, { name: "staff only" });
@@ -477,7 +656,10 @@ describe("two workers", () => {
   it("never run one note's job twice at once: each note is created once and edited once", async () => {
     const p = await notesProject(gl, seed);
     const iids: number[] = [];
-    for (let n = 0; n < 10; n++) iids.push(gl.sim.createIssue(seed.projectId, { title: `Race ${n}`, author_id: seed.users.alice }).iid as number);
+    for (let n = 0; n < 10; n++)
+      iids.push(
+        gl.sim.createIssue(seed.projectId, { title: `Race ${n}`, author_id: seed.users.alice }).iid as number,
+      );
     for (const iid of iids) await linkItem(p, `#${iid}`);
     await new Promise((resolve) => setTimeout(resolve, 80));
     gl.sim.clearRequests();
@@ -496,6 +678,9 @@ describe("two workers", () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     await race();
     expect(writes().map((request) => request.method)).toEqual(Array(10).fill("PUT"));
-    for (const iid of iids) expect(environmentRow(statusNotes(gl, seed, iid, p.featureId)[0]!.body, "Development")).toContain("✅ Enabled");
+    for (const iid of iids)
+      expect(environmentRow(statusNotes(gl, seed, iid, p.featureId)[0]!.body, "Development")).toContain(
+        "✅ Enabled",
+      );
   });
 });

@@ -44,10 +44,15 @@ type Random = ReturnType<typeof prng>;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Paths of every value in a document, e.g. ["object_attributes", "labels", 0, "title"]. */
-function paths(value: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function paths(
+  value: Json,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   if (prefix.length) out.push(prefix);
   if (Array.isArray(value)) value.forEach((item, index) => paths(item, [...prefix, index], out));
-  else if (value && typeof value === "object") for (const [key, item] of Object.entries(value)) paths(item, [...prefix, key], out);
+  else if (value && typeof value === "object")
+    for (const [key, item] of Object.entries(value)) paths(item, [...prefix, key], out);
   return out;
 }
 
@@ -102,7 +107,18 @@ function randomValue(random: Random, depth = 0): Json {
     case 2:
       return random.pick([0, -1, 1.5, 2 ** 31, 2 ** 53 + 2, Number.MAX_VALUE, 42]);
     case 3:
-      return random.pick(["", "opened", "closed", "merged", "locked", "2018-09-15 19:05:12 UTC", "not a date", "\u0000nul", "\ud800lone", "🚩".repeat(10)]);
+      return random.pick([
+        "",
+        "opened",
+        "closed",
+        "merged",
+        "locked",
+        "2018-09-15 19:05:12 UTC",
+        "not a date",
+        "\u0000nul",
+        "\ud800lone",
+        "🚩".repeat(10),
+      ]);
     case 4:
       return String(random.int(1000));
     case 5:
@@ -110,7 +126,9 @@ function randomValue(random: Random, depth = 0): Json {
     case 6:
       return Array.from({ length: random.int(4) }, () => randomValue(random, depth + 1));
     default:
-      return Object.fromEntries(Array.from({ length: random.int(4) }, (_, n) => [`k${n}`, randomValue(random, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: random.int(4) }, (_, n) => [`k${n}`, randomValue(random, depth + 1)]),
+      );
   }
 }
 
@@ -130,19 +148,28 @@ function mutate(random: Random, file: string, event: string, index: number): Var
   const doc = fixture(file) as Json;
   const all = paths(doc);
   const target = () => (random.next() < 0.5 ? random.pick(READ_PATHS) : random.pick(all));
-  const exists = (path: (string | number)[]) => all.some((candidate) => candidate.join("\u0001") === path.join("\u0001"));
+  const exists = (path: (string | number)[]) =>
+    all.some((candidate) => candidate.join("\u0001") === path.join("\u0001"));
   const variant: Variant = { kind: "", body: "", event, idempotencyKey: `fuzz-${index}` };
   const mutations = 1 + random.int(3);
   const kinds: string[] = [];
   for (let n = 0; n < mutations; n += 1) {
     const path = target();
-    const kind = random.pick(["wrong-type", "missing-key", "huge-string", "deep-nesting", "wrong-type", "missing-key"] as const);
+    const kind = random.pick([
+      "wrong-type",
+      "missing-key",
+      "huge-string",
+      "deep-nesting",
+      "wrong-type",
+      "missing-key",
+    ] as const);
     kinds.push(kind);
     if (!exists(path) && kind !== "wrong-type") continue;
     try {
       if (kind === "wrong-type") setAt(doc, path, randomValue(random));
       else if (kind === "missing-key") setAt(doc, path, undefined);
-      else if (kind === "huge-string") setAt(doc, path, "A".repeat(random.pick([300, 5_000, 200_000, 1_100_000])));
+      else if (kind === "huge-string")
+        setAt(doc, path, "A".repeat(random.pick([300, 5_000, 200_000, 1_100_000])));
       else setAt(doc, path, DEEP_MARK);
     } catch {
       // The path vanished with an earlier mutation: keep the document as it is.
@@ -170,11 +197,23 @@ function mutate(random: Random, file: string, event: string, index: number): Var
   }
   if (damage === 3) {
     kinds.push("wrong-content-type");
-    variant.contentType = random.pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=latin1"]);
+    variant.contentType = random.pick([
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/json; charset=latin1",
+    ]);
   }
   if (damage === 4) {
     kinds.push("odd-headers");
-    variant.event = random.pick([null, "Push Hook", "issue hook", "Merge Request Hook", "Issue Hook", "\u00e9vent"]);
+    variant.event = random.pick([
+      null,
+      "Push Hook",
+      "issue hook",
+      "Merge Request Hook",
+      "Issue Hook",
+      "\u00e9vent",
+    ]);
     variant.idempotencyKey = random.pick(["fuzz-dup", `${"x".repeat(500)}-${index}`, "cl\u00e9 \u00ff"]);
   }
   if (damage === 5 && random.next() < 0.3) {
@@ -186,10 +225,15 @@ function mutate(random: Random, file: string, event: string, index: number): Var
 }
 
 async function expectTagsMatchLinks(projectId: number) {
-  const features = await prisma.feature.findMany({ where: { projectId }, include: { externalResources: true } });
+  const features = await prisma.feature.findMany({
+    where: { projectId },
+    include: { externalResources: true },
+  });
   for (const feature of features) {
     const wanted = desiredTags(feature.externalResources);
-    const labels = [wanted.issue, wanted.merge_request].flatMap((key) => (key ? [gitlabSystemTag(key).label] : [])).sort();
+    const labels = [wanted.issue, wanted.merge_request]
+      .flatMap((key) => (key ? [gitlabSystemTag(key).label] : []))
+      .sort();
     expect(await tagLabels(feature.id), feature.name).toEqual(labels);
   }
 }
@@ -211,7 +255,9 @@ describe("fuzzing the receiver with mutated GitLab payloads", () => {
         iid: attrs.iid,
       });
     }
-    const featureIds = (await prisma.feature.findMany({ where: { projectId }, select: { id: true } })).map((feature) => feature.id);
+    const featureIds = (await prisma.feature.findMany({ where: { projectId }, select: { id: true } })).map(
+      (feature) => feature.id,
+    );
     await prisma.$transaction((tx) => syncFeatureGitLabTags(tx, projectId, featureIds, WEBHOOK_ACTOR));
 
     const random = prng(SEED);
@@ -235,7 +281,8 @@ describe("fuzzing the receiver with mutated GitLab payloads", () => {
       const label = `variant ${index} (${variant.kind}) → ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
       expect([200, 400, 401, 413], label).toContain(answer.status);
-      const outcome = answer.status === 200 ? answer.body.status : `${answer.status} ${answer.body.error.code}`;
+      const outcome =
+        answer.status === 200 ? answer.body.status : `${answer.status} ${answer.body.error.code}`;
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       const after = await projectSnapshot(projectId);
       if (outcome === "applied") snapshot = after;
@@ -249,9 +296,15 @@ describe("fuzzing the receiver with mutated GitLab payloads", () => {
     expect(outcomes.get("ignored")).toBeGreaterThan(20);
     console.info(`fuzz seed ${SEED}: ${JSON.stringify(Object.fromEntries(outcomes))}`);
     const errors = await prisma.webhookDelivery.count({ where: { projectId, result: "ERROR" } });
-    expect(errors).toBe((outcomes.get("400 bad_request") ?? 0) + (outcomes.get("413 payload_too_large") ?? 0));
+    expect(errors).toBe(
+      (outcomes.get("400 bad_request") ?? 0) + (outcomes.get("413 payload_too_large") ?? 0),
+    );
     // Validation, not a database failure, must be what refuses bad input.
-    expect(await prisma.webhookDelivery.count({ where: { projectId, reason: { startsWith: "Flagpost could not apply" } } })).toBe(0);
+    expect(
+      await prisma.webhookDelivery.count({
+        where: { projectId, reason: { startsWith: "Flagpost could not apply" } },
+      }),
+    ).toBe(0);
   });
 });
 
@@ -259,38 +312,90 @@ describe("concurrent deliveries", () => {
   it("ends on the tag of the final GitLab state when 50 open/close deliveries for one feature race", async () => {
     const { projectId, apiKey } = await setupWebhookProject();
     const feature = await createFeature(apiKey, projectId, { name: "racing" });
-    await linkItem(feature.id, { type: "GITLAB_ISSUE", gitlabProjectId: 1000, projectPath: "acme/web", iid: 1 });
+    await linkItem(feature.id, {
+      type: "GITLAB_ISSUE",
+      gitlabProjectId: 1000,
+      projectPath: "acme/web",
+      iid: 1,
+    });
     const random = prng(SEED + 1);
     const base = Date.UTC(2026, 3, 1);
     const events = Array.from({ length: 50 }, (_, n) => {
       const state = random.next() < 0.5 ? "closed" : "opened";
-      return { n, state, payload: issuePayload({ iid: 1, state, action: state === "closed" ? "close" : "reopen", updatedAt: new Date(base + n * 1000) }) };
+      return {
+        n,
+        state,
+        payload: issuePayload({
+          iid: 1,
+          state,
+          action: state === "closed" ? "close" : "reopen",
+          updatedAt: new Date(base + n * 1000),
+        }),
+      };
     });
     // Arrival order is random; GitLab's updated_at order is n.
     const shuffled = [...events].sort(() => random.next() - 0.5);
-    const answers = await Promise.all(shuffled.map((event) => postWebhook(projectId, event.payload, { idempotencyKey: `race-${event.n}` })));
-    expect(answers.every((answer) => answer.status === 200 && ["applied", "ignored"].includes(answer.body.status))).toBe(true);
+    const answers = await Promise.all(
+      shuffled.map((event) => postWebhook(projectId, event.payload, { idempotencyKey: `race-${event.n}` })),
+    );
+    expect(
+      answers.every((answer) => answer.status === 200 && ["applied", "ignored"].includes(answer.body.status)),
+    ).toBe(true);
     const final = events.at(-1)!.state;
     expect(await tagLabels(feature.id)).toEqual([final === "closed" ? "Issue Closed" : "Issue Open"]);
-    expect(await prisma.externalResource.findFirstOrThrow({ where: { featureId: feature.id } })).toMatchObject({ state: final, gitlabUpdatedAt: new Date(base + 49_000) });
-    expect(await prisma.webhookDelivery.count({ where: { projectId, result: { in: ["APPLIED", "IGNORED"] } } })).toBe(50);
+    expect(
+      await prisma.externalResource.findFirstOrThrow({ where: { featureId: feature.id } }),
+    ).toMatchObject({ state: final, gitlabUpdatedAt: new Date(base + 49_000) });
+    expect(
+      await prisma.webhookDelivery.count({ where: { projectId, result: { in: ["APPLIED", "IGNORED"] } } }),
+    ).toBe(50);
   });
 
   it("does not deadlock when deliveries for two items shared by two features interleave", async () => {
     const { projectId, apiKey } = await setupWebhookProject();
-    const features = [await createFeature(apiKey, projectId, { name: "left" }), await createFeature(apiKey, projectId, { name: "right" })];
+    const features = [
+      await createFeature(apiKey, projectId, { name: "left" }),
+      await createFeature(apiKey, projectId, { name: "right" }),
+    ];
     for (const feature of features) {
-      await linkItem(feature.id, { type: "GITLAB_ISSUE", gitlabProjectId: 1000, projectPath: "acme/web", iid: 2 });
-      await linkItem(feature.id, { type: "GITLAB_MR", gitlabProjectId: 1000, projectPath: "acme/web", iid: 2 });
+      await linkItem(feature.id, {
+        type: "GITLAB_ISSUE",
+        gitlabProjectId: 1000,
+        projectPath: "acme/web",
+        iid: 2,
+      });
+      await linkItem(feature.id, {
+        type: "GITLAB_MR",
+        gitlabProjectId: 1000,
+        projectPath: "acme/web",
+        iid: 2,
+      });
     }
     const base = Date.UTC(2026, 3, 2);
     const deliveries = Array.from({ length: 50 }, (_, n) =>
       n % 2 === 0
-        ? postWebhook(projectId, issuePayload({ iid: 2, state: n % 4 === 0 ? "closed" : "opened", updatedAt: new Date(base + n * 1000) }), { idempotencyKey: `pair-${n}` })
-        : postWebhook(projectId, mergeRequestPayload({ iid: 2, state: "opened", draft: n % 3 === 0, updatedAt: new Date(base + n * 1000) }), {
-            event: "Merge Request Hook",
-            idempotencyKey: `pair-${n}`,
-          }),
+        ? postWebhook(
+            projectId,
+            issuePayload({
+              iid: 2,
+              state: n % 4 === 0 ? "closed" : "opened",
+              updatedAt: new Date(base + n * 1000),
+            }),
+            { idempotencyKey: `pair-${n}` },
+          )
+        : postWebhook(
+            projectId,
+            mergeRequestPayload({
+              iid: 2,
+              state: "opened",
+              draft: n % 3 === 0,
+              updatedAt: new Date(base + n * 1000),
+            }),
+            {
+              event: "Merge Request Hook",
+              idempotencyKey: `pair-${n}`,
+            },
+          ),
     );
     const answers = await Promise.all(deliveries);
     expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(200));

@@ -6,7 +6,13 @@ import { prisma } from "@/lib/db/client";
 import { syncFeatureGitLabTags } from "@/lib/gitlab/links/feature-tags";
 import { WEBHOOK_ACTOR } from "@/lib/gitlab/webhooks/apply-delivery";
 import { createFeature } from "@/tests/support/flags";
-import { linkItem, SECRET, setupWebhookProject, startWebhookReceiver, tagLabels } from "@/tests/support/gitlab-webhooks";
+import {
+  linkItem,
+  SECRET,
+  setupWebhookProject,
+  startWebhookReceiver,
+  tagLabels,
+} from "@/tests/support/gitlab-webhooks";
 
 // Real deliveries end to end: the GitLab simulator changes issues and merge requests and POSTs its
 // webhooks (GitLab's headers, modern and legacy bodies, resends) over HTTP to a small server that
@@ -59,23 +65,42 @@ describe("deliveries from the GitLab simulator", () => {
     await linkItem(b.id, { ...gitlab, type: "GITLAB_ISSUE", iid: 1 });
     await linkItem(c.id, { ...gitlab, type: "GITLAB_ISSUE", iid: 3 });
     await linkItem(c.id, { ...gitlab, type: "GITLAB_MR", iid: 2, draft: true });
-    await prisma.$transaction((tx) => syncFeatureGitLabTags(tx, projectId, [a.id, b.id, c.id], WEBHOOK_ACTOR));
+    await prisma.$transaction((tx) =>
+      syncFeatureGitLabTags(tx, projectId, [a.id, b.id, c.id], WEBHOOK_ACTOR),
+    );
     expect(await tagLabels(a.id)).toEqual(["Issue Open", "MR Open"]);
     expect(await tagLabels(c.id)).toEqual(["Issue Open", "MR Draft"]);
 
     const [closed] = await gl.sim.issueAction(seed.projectId, 1, "close", {}, { userId: seed.users.alice });
     expect(closed!.request.headers["Idempotency-Key"]).toBeTruthy();
-    expect(answerOf(closed)).toEqual({ status: 200, body: expect.objectContaining({ status: "applied", updated_links: 2 }) });
+    expect(answerOf(closed)).toEqual({
+      status: 200,
+      body: expect.objectContaining({ status: "applied", updated_links: 2 }),
+    });
     expect(await tagLabels(a.id)).toEqual(["Issue Closed", "MR Open"]);
     expect(await tagLabels(b.id)).toEqual(["Issue Closed"]);
 
-    const merged = await gl.sim.mergeRequestAction(seed.projectId, 1, "merge", {}, { userId: seed.users.alice });
+    const merged = await gl.sim.mergeRequestAction(
+      seed.projectId,
+      1,
+      "merge",
+      {},
+      { userId: seed.users.alice },
+    );
     expect(merged.map((delivery) => answerOf(delivery).status)).toEqual(merged.map(() => 200));
     expect(await tagLabels(a.id)).toEqual(["Issue Closed", "MR Merged"]);
-    expect(await prisma.externalResource.findFirstOrThrow({ where: { featureId: a.id, type: "GITLAB_MR" } })).toMatchObject({ state: "merged", closedAt: expect.any(Date) });
+    expect(
+      await prisma.externalResource.findFirstOrThrow({ where: { featureId: a.id, type: "GITLAB_MR" } }),
+    ).toMatchObject({ state: "merged", closedAt: expect.any(Date) });
 
     await gl.sim.markDraft(seed.projectId, 2, false, { userId: seed.users.bob });
-    const [taskClosed] = await gl.sim.issueAction(seed.projectId, 3, "close", {}, { userId: seed.users.alice });
+    const [taskClosed] = await gl.sim.issueAction(
+      seed.projectId,
+      3,
+      "close",
+      {},
+      { userId: seed.users.alice },
+    );
     expect(taskClosed!.objectKind).toBe("work_item");
     expect(answerOf(taskClosed).body.status).toBe("applied");
     expect(await tagLabels(c.id)).toEqual(["Issue Closed", "MR Open"]);
@@ -86,8 +111,14 @@ describe("deliveries from the GitLab simulator", () => {
 
     // Flagpost's own label edit comes back as a webhook: ignored. So are comments.
     const [echo] = await gl.sim.setLabels(seed.projectId, "issue", 1, ["Flagpost"], { userId: bot.user_id });
-    expect(answerOf(echo).body).toEqual({ status: "ignored", reason: expect.stringContaining("Flagpost's own label edit") });
-    expect((await prisma.externalResource.findFirstOrThrow({ where: { featureId: a.id, type: "GITLAB_ISSUE" } })).labels).not.toContain("Flagpost");
+    expect(answerOf(echo).body).toEqual({
+      status: "ignored",
+      reason: expect.stringContaining("Flagpost's own label edit"),
+    });
+    expect(
+      (await prisma.externalResource.findFirstOrThrow({ where: { featureId: a.id, type: "GITLAB_ISSUE" } }))
+        .labels,
+    ).not.toContain("Flagpost");
     const note = await gl.sim.addNote(seed.projectId, "issue", 1, { body: "Looks good" });
     expect(answerOf(note.deliveries[0]).body.status).toBe("ignored");
 
@@ -101,18 +132,38 @@ describe("deliveries from the GitLab simulator", () => {
     await gl.sim.markDraft(seed.projectId, 2, true, { userId: seed.users.bob });
     expect(await tagLabels(c.id)).toEqual(["Issue Closed", "MR Draft"]);
 
-    const results = await prisma.webhookDelivery.groupBy({ by: ["result"], where: { projectId }, _count: true });
-    expect(Object.fromEntries(results.map((row) => [row.result, row._count]))).toEqual({ APPLIED: 6, DUPLICATE: 1, IGNORED: 2 });
+    const results = await prisma.webhookDelivery.groupBy({
+      by: ["result"],
+      where: { projectId },
+      _count: true,
+    });
+    expect(Object.fromEntries(results.map((row) => [row.result, row._count]))).toEqual({
+      APPLIED: 6,
+      DUPLICATE: 1,
+      IGNORED: 2,
+    });
   });
 
   it("is refused with 401 when the hook carries the wrong secret, and GitLab records the failure", async () => {
-    const { projectId, integrationId } = await setupWebhookProject({ instanceUrl: gl.url, gitlabProject: { id: seed.projectId, path: seed.projectPath } });
-    const hook = gl.sim.registerHook(seed.projectId, { url: `${receiverUrl}/api/v1/gitlab-webhook/${projectId}`, token: "stale-secret", issues_events: true });
+    const { projectId, integrationId } = await setupWebhookProject({
+      instanceUrl: gl.url,
+      gitlabProject: { id: seed.projectId, path: seed.projectPath },
+    });
+    const hook = gl.sim.registerHook(seed.projectId, {
+      url: `${receiverUrl}/api/v1/gitlab-webhook/${projectId}`,
+      token: "stale-secret",
+      issues_events: true,
+    });
     await gl.sim.issueAction(seed.projectId, 6, "close", {}, { userId: seed.users.alice });
     const [delivery] = gl.sim.deliveries({ hookId: hook.id });
     expect(delivery).toMatchObject({ success: false, response: { status: 401 } });
     // Counted for the panel, not logged as a delivery (strangers could flush the log).
     expect(await prisma.webhookDelivery.findMany({ where: { projectId } })).toEqual([]);
-    expect(await prisma.webhookRejection.findMany({ where: { projectId }, select: { integrationId: true, count: true } })).toEqual([{ integrationId, count: 1 }]);
+    expect(
+      await prisma.webhookRejection.findMany({
+        where: { projectId },
+        select: { integrationId: true, count: true },
+      }),
+    ).toEqual([{ integrationId, count: 1 }]);
   });
 });

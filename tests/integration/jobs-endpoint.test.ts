@@ -17,14 +17,22 @@ describe("POST /api/internal/jobs/run", () => {
   });
 
   it("is closed (404) while no internal secret is configured", async () => {
-    expectError(await call(route.POST, "POST", "/api/internal/jobs/run", { headers: { authorization: "Bearer anything" } }), 404);
+    expectError(
+      await call(route.POST, "POST", "/api/internal/jobs/run", {
+        headers: { authorization: "Bearer anything" },
+      }),
+      404,
+    );
   });
 
   it("refuses a wrong or missing secret and drains a batch with the right one", async () => {
     process.env.FLAGPOST_INTERNAL_SECRET = "s3cret-value-for-the-scheduler";
     resetEnvForTests();
     expectError(await call(route.POST, "POST", "/api/internal/jobs/run"), 401, "unauthorized");
-    expectError(await call(route.POST, "POST", "/api/internal/jobs/run", { headers: { authorization: "Bearer nope" } }), 401);
+    expectError(
+      await call(route.POST, "POST", "/api/internal/jobs/run", { headers: { authorization: "Bearer nope" } }),
+      401,
+    );
     await enqueueJob(prisma, { kind: "kind.without.handler", payload: {} });
     const ok = await call(route.POST, "POST", "/api/internal/jobs/run/", {
       headers: { authorization: "Bearer s3cret-value-for-the-scheduler" },

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { GitLabApiError } from "@/lib/gitlab/client/errors";
-import { claimJobs, completeJob, enqueueJob, enqueueJobs, pruneJobs, releaseJob, retryFailedJob } from "@/lib/jobs/queue";
+import {
+  claimJobs,
+  completeJob,
+  enqueueJob,
+  enqueueJobs,
+  pruneJobs,
+  releaseJob,
+  retryFailedJob,
+} from "@/lib/jobs/queue";
 import { drainJobs, type JobHandlers } from "@/lib/jobs/worker";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { seedOrganisation } from "@/tests/support/api";
@@ -38,7 +46,13 @@ describe("job queue", () => {
   it("coalesces a burst under one key into one pending job, keeping the latest payload", async () => {
     await clearJobs();
     for (let n = 1; n <= 10; n++) {
-      await enqueueJob(prisma, { kind: "test.echo", payload: { n }, concurrencyKey: "note:1", coalesce: true, delayMs: 2_000 });
+      await enqueueJob(prisma, {
+        kind: "test.echo",
+        payload: { n },
+        concurrencyKey: "note:1",
+        coalesce: true,
+        delayMs: 2_000,
+      });
     }
     const rows = await jobs();
     expect(rows).toHaveLength(1);
@@ -118,9 +132,15 @@ describe("job queue", () => {
       { kind: "test.echo", payload: { n: 2 } },
       { kind: "test.echo", payload: { n: 3 }, concurrencyKey: "note:4", coalesce: true },
     ]);
-    await enqueueJobs(prisma, [{ kind: "test.echo", payload: { n: 4 }, concurrencyKey: "note:4", coalesce: true }]);
+    await enqueueJobs(prisma, [
+      { kind: "test.echo", payload: { n: 4 }, concurrencyKey: "note:4", coalesce: true },
+    ]);
     await enqueueJobs(prisma, []);
-    expect((await jobs()).map((job) => job.payload).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([{ n: 2 }, { n: 4 }]);
+    expect(
+      (await jobs())
+        .map((job) => job.payload)
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    ).toEqual([{ n: 2 }, { n: 4 }]);
   });
 
   it("retries transient failures with backoff, honours Retry-After, then fails visibly and can be retried", async () => {
@@ -137,7 +157,11 @@ describe("job queue", () => {
     };
     await drainJobs({ handlers, workerId: "w" });
     let [flaky, limited] = await jobs();
-    expect(flaky).toMatchObject({ status: "PENDING", attempts: 1, lastError: expect.stringContaining("503") });
+    expect(flaky).toMatchObject({
+      status: "PENDING",
+      attempts: 1,
+      lastError: expect.stringContaining("503"),
+    });
     expect(flaky!.runAt.getTime()).toBeGreaterThan(Date.now());
     expect(limited).toMatchObject({ status: "PENDING", attempts: 0 });
     expect(limited!.runAt.getTime() - Date.now()).toBeGreaterThan(28_000);
@@ -146,13 +170,18 @@ describe("job queue", () => {
     [flaky] = await jobs();
     expect(flaky).toMatchObject({ status: "FAILED", attempts: 2 });
     expect(await retryFailedJob(flaky!.id)).toBe(true);
-    expect(await prisma.job.findUniqueOrThrow({ where: { id: flaky!.id } })).toMatchObject({ status: "PENDING", attempts: 0 });
+    expect(await prisma.job.findUniqueOrThrow({ where: { id: flaky!.id } })).toMatchObject({
+      status: "PENDING",
+      attempts: 0,
+    });
   });
 
   it("pauses an integration's jobs when GitLab rejects its token, and resumes after rotation", async () => {
     await clearJobs();
     const { organisation } = await seedOrganisation();
-    const project = await prisma.project.create({ data: { name: "Paused", organisationId: organisation.id } });
+    const project = await prisma.project.create({
+      data: { name: "Paused", organisationId: organisation.id },
+    });
     const integration = await prisma.gitLabIntegration.create({
       data: {
         projectId: project.id,
@@ -162,8 +191,16 @@ describe("job queue", () => {
         encryptedWebhookSecret: encryptSecret("s"),
       },
     });
-    await enqueueJob(prisma, { kind: "test.gitlab", payload: {}, groupKey: integrationJobGroup(integration.id) });
-    await enqueueJob(prisma, { kind: "test.gitlab", payload: {}, groupKey: integrationJobGroup(integration.id) });
+    await enqueueJob(prisma, {
+      kind: "test.gitlab",
+      payload: {},
+      groupKey: integrationJobGroup(integration.id),
+    });
+    await enqueueJob(prisma, {
+      kind: "test.gitlab",
+      payload: {},
+      groupKey: integrationJobGroup(integration.id),
+    });
     let calls = 0;
     const handlers: JobHandlers = {
       "test.gitlab": async () => {
@@ -173,7 +210,9 @@ describe("job queue", () => {
     };
     await drainJobs({ handlers, workerId: "w", parallelism: 1, batchSize: 1 });
     expect(calls).toBe(1);
-    expect(await prisma.gitLabIntegration.findUniqueOrThrow({ where: { id: integration.id } })).toMatchObject({ tokenStatus: "INVALID" });
+    expect(await prisma.gitLabIntegration.findUniqueOrThrow({ where: { id: integration.id } })).toMatchObject(
+      { tokenStatus: "INVALID" },
+    );
     expect(await prisma.job.count({ where: { status: "PENDING", attempts: 0 } })).toBe(2);
     await prisma.gitLabIntegration.update({ where: { id: integration.id }, data: { tokenStatus: "VALID" } });
     await drainJobs({ handlers, workerId: "w" });
@@ -182,9 +221,21 @@ describe("job queue", () => {
 
   it("finishes a failed coalescing attempt as superseded when a newer job is already queued", async () => {
     await clearJobs();
-    await enqueueJob(prisma, { kind: "test.echo", payload: { n: 1 }, concurrencyKey: "note:9", coalesce: true, delayMs: 0 });
+    await enqueueJob(prisma, {
+      kind: "test.echo",
+      payload: { n: 1 },
+      concurrencyKey: "note:9",
+      coalesce: true,
+      delayMs: 0,
+    });
     const [running] = await claimJobs("w", 1, 60_000);
-    await enqueueJob(prisma, { kind: "test.echo", payload: { n: 2 }, concurrencyKey: "note:9", coalesce: true, delayMs: 0 });
+    await enqueueJob(prisma, {
+      kind: "test.echo",
+      payload: { n: 2 },
+      concurrencyKey: "note:9",
+      coalesce: true,
+      delayMs: 0,
+    });
     expect(await releaseJob(running!.id, "w", { pendingKey: "note:9", error: "boom" })).toBe("superseded");
     const rows = await jobs();
     expect(rows.map((row) => row.status)).toEqual(["SUCCEEDED", "PENDING"]);

@@ -10,7 +10,12 @@ import { testDatabaseUrl } from "@/tests/support/test-database";
 describe("migrations", () => {
   it("are recorded in _prisma_migrations with Prisma's checksum, and re-running applies nothing", async () => {
     const db = currentDatabase();
-    const rows = await db.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const rows = await db.sql.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
     );
     const files = readMigrations();
@@ -36,14 +41,27 @@ describe("migrations", () => {
     const dbUrl = new URL(url);
     dbUrl.pathname = `/${rows[0]!.current_database}`;
     const diagnosis = await diagnoseMigrationHistory(dbUrl.toString());
-    expect(diagnosis).toMatchObject({ editedMigrationNames: [], failedMigrationNames: [], hasMigrationsTable: true, history: null });
+    expect(diagnosis).toMatchObject({
+      editedMigrationNames: [],
+      failedMigrationNames: [],
+      hasMigrationsTable: true,
+      history: null,
+    });
   });
 
   it("roll back a failing migration completely and record the attempt", async () => {
     const db = currentDatabase();
-    const broken = { name: "29990101000000_broken", script: 'CREATE TABLE "probe_ok" (id int);\nSELECT * FROM no_such_table;', checksum: "x".repeat(64) };
-    await expect(applyMigrations(db.sql, [...readMigrations(), broken])).rejects.toThrow(/29990101000000_broken failed/);
-    const tables = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'probe_ok'`);
+    const broken = {
+      name: "29990101000000_broken",
+      script: 'CREATE TABLE "probe_ok" (id int);\nSELECT * FROM no_such_table;',
+      checksum: "x".repeat(64),
+    };
+    await expect(applyMigrations(db.sql, [...readMigrations(), broken])).rejects.toThrow(
+      /29990101000000_broken failed/,
+    );
+    const tables = await db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'probe_ok'`,
+    );
     expect(tables[0]!.n).toBe(0);
     const attempt = await db.sql.query<{ rolled_back_at: Date | null; logs: string }>(
       `SELECT rolled_back_at, logs FROM "_prisma_migrations" WHERE migration_name = $1`,

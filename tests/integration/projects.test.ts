@@ -28,9 +28,19 @@ describe("projects API", () => {
     });
     expect(renamed.body.name).toBe("Checkout v2");
 
-    const deleted = await call(projectRoute.DELETE, "DELETE", `/api/v1/projects/${projectId}/`, { apiKey, params: { projectId } });
+    const deleted = await call(projectRoute.DELETE, "DELETE", `/api/v1/projects/${projectId}/`, {
+      apiKey,
+      params: { projectId },
+    });
     expect(deleted.status).toBe(204);
-    expectError(await call(projectRoute.GET, "GET", `/api/v1/projects/${projectId}/`, { apiKey, params: { projectId } }), 404, "not_found");
+    expectError(
+      await call(projectRoute.GET, "GET", `/api/v1/projects/${projectId}/`, {
+        apiKey,
+        params: { projectId },
+      }),
+      404,
+      "not_found",
+    );
 
     const audit = await prisma.auditLog.findMany({ where: { projectId }, orderBy: { id: "asc" } });
     expect(audit.map((row) => `${row.action} ${row.entityType}`)).toEqual([
@@ -46,20 +56,38 @@ describe("projects API", () => {
   it("answers 401 without credentials and for a wrong key, 404 for another organisation's project", async () => {
     const first = await seedOrganisation();
     const second = await seedOrganisation();
-    const project = await prisma.project.create({ data: { name: "Private", organisationId: first.organisation.id } });
+    const project = await prisma.project.create({
+      data: { name: "Private", organisationId: first.organisation.id },
+    });
     expectError(await call(projectsRoute.GET, "GET", "/api/v1/projects/"), 401, "unauthorized");
     expectError(await call(projectsRoute.GET, "GET", "/api/v1/projects/", { apiKey: "fp_wrong" }), 401);
     expectError(
-      await call(projectRoute.GET, "GET", `/api/v1/projects/${project.id}/`, { apiKey: second.apiKey, params: { projectId: project.id } }),
+      await call(projectRoute.GET, "GET", `/api/v1/projects/${project.id}/`, {
+        apiKey: second.apiKey,
+        params: { projectId: project.id },
+      }),
       404,
     );
-    expectError(await call(projectRoute.GET, "GET", "/api/v1/projects/abc/", { apiKey: first.apiKey, params: { projectId: "abc" } }), 404);
+    expectError(
+      await call(projectRoute.GET, "GET", "/api/v1/projects/abc/", {
+        apiKey: first.apiKey,
+        params: { projectId: "abc" },
+      }),
+      404,
+    );
   });
 
   it("validates input: malformed JSON 400, invalid values 422 with field paths, oversize 413", async () => {
     const { apiKey } = await seedOrganisation();
-    expectError(await call(projectsRoute.POST, "POST", "/api/v1/projects/", { apiKey, rawBody: "{nope" }), 400, "bad_request");
-    const invalid = await call(projectsRoute.POST, "POST", "/api/v1/projects/", { apiKey, body: { name: "" } });
+    expectError(
+      await call(projectsRoute.POST, "POST", "/api/v1/projects/", { apiKey, rawBody: "{nope" }),
+      400,
+      "bad_request",
+    );
+    const invalid = await call(projectsRoute.POST, "POST", "/api/v1/projects/", {
+      apiKey,
+      body: { name: "" },
+    });
     expectError(invalid, 422, "unprocessable_entity");
     expect(invalid.body.error.details).toEqual([{ field: "body.name", issue: "Project name is required" }]);
     const huge = await call(projectsRoute.POST, "POST", "/api/v1/projects/", {
@@ -71,7 +99,9 @@ describe("projects API", () => {
 
   it("lets viewers read but not change a project, and refuses cross-site cookie writes", async () => {
     const { organisation, admin } = await seedOrganisation();
-    const project = await prisma.project.create({ data: { name: "Shared", organisationId: organisation.id } });
+    const project = await prisma.project.create({
+      data: { name: "Shared", organisationId: organisation.id },
+    });
     const viewer = await seedProjectMember(organisation.id, project.id, "VIEWER");
     const viewerHeaders = await sessionHeaders(viewer.id);
     const read = await call(projectRoute.GET, "GET", `/api/v1/projects/${project.id}/`, {

@@ -31,11 +31,18 @@ export const BASE_URL = "http://localhost:3000";
 
 /** "?a=1&b=2" from the defined values, "" when there are none. */
 export function queryString(values: Record<string, string | number | boolean | undefined>): string {
-  const search = new URLSearchParams(Object.entries(values).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]]))).toString();
+  const search = new URLSearchParams(
+    Object.entries(values).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])),
+  ).toString();
   return search ? `?${search}` : "";
 }
 
-export async function call<T = any>(handler: Handler, method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
+export async function call<T = any>(
+  handler: Handler,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<CallResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.apiKey) headers.authorization = `Api-Key ${options.apiKey}`;
   let body: string | undefined = options.rawBody;
@@ -44,7 +51,9 @@ export async function call<T = any>(handler: Handler, method: string, path: stri
     headers["content-type"] ??= "application/json";
   }
   const req = new Request(`${BASE_URL}${path}`, { method, headers, body });
-  const params = Object.fromEntries(Object.entries(options.params ?? {}).map(([key, value]) => [key, String(value)]));
+  const params = Object.fromEntries(
+    Object.entries(options.params ?? {}).map(([key, value]) => [key, String(value)]),
+  );
   const res = await handler(req, { params: Promise.resolve(params) });
   const text = await res.text();
   let parsed: unknown = text;
@@ -71,7 +80,11 @@ let counter = 0;
 export async function seedOrganisation() {
   counter += 1;
   const { user, organisation } = await createAdmin(
-    { email: `admin${counter}-${Date.now()}@example.com`, password: "correct horse battery", organisationName: `Org ${counter}` },
+    {
+      email: `admin${counter}-${Date.now()}@example.com`,
+      password: "correct horse battery",
+      organisationName: `Org ${counter}`,
+    },
     { onlyIfFirst: false, newOrganisation: true },
   );
   const { key } = await createApiKey(organisation.id, `test key ${counter}`);
@@ -82,7 +95,10 @@ export async function seedOrganisation() {
 export async function seedProjectMember(organisationId: number, projectId: number, role: ProjectRole) {
   counter += 1;
   const user = await prisma.user.create({
-    data: { email: `member${counter}-${Date.now()}@example.com`, passwordHash: await hashPassword("correct horse battery") },
+    data: {
+      email: `member${counter}-${Date.now()}@example.com`,
+      passwordHash: await hashPassword("correct horse battery"),
+    },
   });
   await prisma.organisationMember.create({ data: { organisationId, userId: user.id, role: "MEMBER" } });
   await prisma.projectMember.create({ data: { projectId, userId: user.id, role } });

@@ -21,15 +21,27 @@ export interface TestEnvironment {
   api_key: string;
 }
 
-export async function createProjectWithEnvironments(apiKey: string, environmentNames: string[] = ["Development", "Production"]) {
+export async function createProjectWithEnvironments(
+  apiKey: string,
+  environmentNames: string[] = ["Development", "Production"],
+) {
   const project = expectStatus(
-    await call(projectsRoute.POST, "POST", "/api/v1/projects/", { apiKey, body: { name: `Project ${Math.random().toString(36).slice(2, 8)}` } }),
+    await call(projectsRoute.POST, "POST", "/api/v1/projects/", {
+      apiKey,
+      body: { name: `Project ${Math.random().toString(36).slice(2, 8)}` },
+    }),
     201,
   );
   const environments: TestEnvironment[] = [];
   for (const name of environmentNames) {
     environments.push(
-      expectStatus(await call(environmentsRoute.POST, "POST", "/api/v1/environments/", { apiKey, body: { name, project: project.id } }), 201),
+      expectStatus(
+        await call(environmentsRoute.POST, "POST", "/api/v1/environments/", {
+          apiKey,
+          body: { name, project: project.id },
+        }),
+        201,
+      ),
     );
   }
   return { project: project as { id: number; name: string; organisation: number }, environments };
@@ -37,7 +49,11 @@ export async function createProjectWithEnvironments(apiKey: string, environmentN
 
 export async function createFeature(apiKey: string, projectId: number, body: Record<string, unknown>) {
   return expectStatus(
-    await call(featuresRoute.POST, "POST", `/api/v1/projects/${projectId}/features/`, { apiKey, params: { projectId }, body }),
+    await call(featuresRoute.POST, "POST", `/api/v1/projects/${projectId}/features/`, {
+      apiKey,
+      params: { projectId },
+      body,
+    }),
     201,
   );
 }
@@ -46,7 +62,9 @@ export async function createFeature(apiKey: string, projectId: number, body: Rec
  * Runs `work` against the process database while counting the Prisma operations it issues (each
  * query, including one with includes, counts once), to prove a code path does not grow per row.
  */
-export async function countDatabaseOperations<T>(work: () => Promise<T>): Promise<{ result: T; operations: number }> {
+export async function countDatabaseOperations<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; operations: number }> {
   const db = currentDatabase();
   let operations = 0;
   const counting = db.prisma.$extends({

@@ -17,16 +17,28 @@ import { createProject, gitlabApi } from "@/tests/support/gitlab";
 
 type Auth = Pick<CallOptions, "apiKey" | "headers">;
 
-const base = (projectId: number, featureId: number) => `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`;
+const base = (projectId: number, featureId: number) =>
+  `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`;
 
 export const linksApi = {
-  list: (auth: Auth, projectId: number, featureId: number) => call(linksRoute.GET, "GET", base(projectId, featureId), { ...auth, params: { projectId, featureId } }),
+  list: (auth: Auth, projectId: number, featureId: number) =>
+    call(linksRoute.GET, "GET", base(projectId, featureId), { ...auth, params: { projectId, featureId } }),
   link: (auth: Auth, projectId: number, featureId: number, body: unknown) =>
-    call(linksRoute.POST, "POST", base(projectId, featureId), { ...auth, params: { projectId, featureId }, body }),
+    call(linksRoute.POST, "POST", base(projectId, featureId), {
+      ...auth,
+      params: { projectId, featureId },
+      body,
+    }),
   unlink: (auth: Auth, projectId: number, featureId: number, resourceId: number) =>
-    call(linkRoute.DELETE, "DELETE", `${base(projectId, featureId)}${resourceId}/`, { ...auth, params: { projectId, featureId, resourceId } }),
+    call(linkRoute.DELETE, "DELETE", `${base(projectId, featureId)}${resourceId}/`, {
+      ...auth,
+      params: { projectId, featureId, resourceId },
+    }),
   refresh: (auth: Auth, projectId: number, featureId: number) =>
-    call(refreshRoute.POST, "POST", `${base(projectId, featureId)}refresh/`, { ...auth, params: { projectId, featureId } }),
+    call(refreshRoute.POST, "POST", `${base(projectId, featureId)}refresh/`, {
+      ...auth,
+      params: { projectId, featureId },
+    }),
 };
 
 export interface LinkedProject {
@@ -38,19 +50,34 @@ export interface LinkedProject {
 }
 
 /** An organisation with a project connected to the simulator's demo project, and one feature. */
-export async function connectedProject(gl: GitLabSimulator, seed: DemoSeed, { tagging = true, token = DEMO_TOKENS.maintainer as string } = {}): Promise<LinkedProject> {
+export async function connectedProject(
+  gl: GitLabSimulator,
+  seed: DemoSeed,
+  { tagging = true, token = DEMO_TOKENS.maintainer as string } = {},
+): Promise<LinkedProject> {
   const { organisation, apiKey } = await seedOrganisation();
   const projectId = (await createProject(organisation.id)).id;
   const integration = expectStatus(
-    await gitlabApi.create({ apiKey }, projectId, { gitlab_instance_url: gl.url, access_token: token, gitlab_project_id: seed.projectId, tagging_enabled: tagging }),
+    await gitlabApi.create({ apiKey }, projectId, {
+      gitlab_instance_url: gl.url,
+      access_token: token,
+      gitlab_project_id: seed.projectId,
+      tagging_enabled: tagging,
+    }),
     201,
   );
-  const featureId = (await prisma.feature.create({ data: { projectId, name: `checkout-${Math.random().toString(36).slice(2, 8)}` } })).id;
+  const featureId = (
+    await prisma.feature.create({
+      data: { projectId, name: `checkout-${Math.random().toString(36).slice(2, 8)}` },
+    })
+  ).id;
   return { organisationId: organisation.id, apiKey, projectId, integrationId: integration.id, featureId };
 }
 
 export const tagLabels = async (featureId: number) =>
-  (await prisma.featureTag.findMany({ where: { featureId }, include: { tag: true } })).map((row) => row.tag.label).sort();
+  (await prisma.featureTag.findMany({ where: { featureId }, include: { tag: true } }))
+    .map((row) => row.tag.label)
+    .sort();
 
 /**
  * Runs every label job that is due, as the server's worker would. Links also queue status-note
@@ -62,4 +89,5 @@ export async function drainLabelJobs() {
   return drainJobs({});
 }
 
-export const labelJobs = () => prisma.job.findMany({ where: { kind: ITEM_LABEL_JOB }, orderBy: { id: "asc" } });
+export const labelJobs = () =>
+  prisma.job.findMany({ where: { kind: ITEM_LABEL_JOB }, orderBy: { id: "asc" } });

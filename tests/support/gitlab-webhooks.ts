@@ -23,7 +23,10 @@ export const BOT = { id: 9001, username: "project_42_bot_flagpost" };
 /** Every fixture file with the X-Gitlab-Event header SOURCES.md names for it. */
 export function fixtureEvents(): { file: string; event: string }[] {
   const sources = fs.readFileSync(path.join(FIXTURE_DIR, "SOURCES.md"), "utf8");
-  const rows = [...sources.matchAll(/^\| `([^`]+\.json)` \|[^|]*\|[^|]*\| `([^`]+)`/gm)].map((match) => ({ file: match[1]!, event: match[2]! }));
+  const rows = [...sources.matchAll(/^\| `([^`]+\.json)` \|[^|]*\|[^|]*\| `([^`]+)`/gm)].map((match) => ({
+    file: match[1]!,
+    event: match[2]!,
+  }));
   return rows.sort((a, b) => (a.file < b.file ? -1 : 1));
 }
 
@@ -122,15 +125,27 @@ export interface PostOptions {
 export type WebhookAnswer = CallResult;
 
 /** POSTs a delivery (object → JSON, string or bytes as-is) through the route handler. */
-export async function postWebhook(projectId: number, body: unknown, options: PostOptions = {}): Promise<WebhookAnswer> {
-  const headers: Record<string, string> = { "content-type": options.contentType ?? "application/json", "user-agent": "GitLab/18.6.0", ...options.headers };
+export async function postWebhook(
+  projectId: number,
+  body: unknown,
+  options: PostOptions = {},
+): Promise<WebhookAnswer> {
+  const headers: Record<string, string> = {
+    "content-type": options.contentType ?? "application/json",
+    "user-agent": "GitLab/18.6.0",
+    ...options.headers,
+  };
   if (options.event !== null) headers["x-gitlab-event"] = options.event ?? "Issue Hook";
   if (options.token !== null) headers["x-gitlab-token"] = options.token ?? SECRET;
   if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
   if (options.webhookUuid) headers["x-gitlab-webhook-uuid"] = options.webhookUuid;
   const raw = typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
   const param = String(options.projectParam ?? projectId);
-  const req = new Request(`http://localhost:3000/api/v1/gitlab-webhook/${param}/`, { method: "POST", headers, body: raw as BodyInit });
+  const req = new Request(`http://localhost:3000/api/v1/gitlab-webhook/${param}/`, {
+    method: "POST",
+    headers,
+    body: raw as BodyInit,
+  });
   const res = await webhookRoute.POST(req, { params: Promise.resolve({ projectId: param }) });
   const text = await res.text();
   let parsed: unknown = text;
@@ -148,11 +163,18 @@ function forwardToRoute(req: http.IncomingMessage, res: http.ServerResponse) {
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
   req.on("end", async () => {
     const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+    for (const [name, value] of Object.entries(req.headers))
+      if (typeof value === "string") headers.set(name, value);
     const projectId = /\/api\/v1\/gitlab-webhook\/([^/]+)\/?$/.exec(req.url ?? "")?.[1] ?? "";
-    const request = new Request(`http://localhost:3000${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
+    const request = new Request(`http://localhost:3000${req.url}`, {
+      method: req.method,
+      headers,
+      body: Buffer.concat(chunks),
+    });
     const answer = await webhookRoute.POST(request, { params: Promise.resolve({ projectId }) });
-    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
+    res.writeHead(answer.status, {
+      "content-type": answer.headers.get("content-type") ?? "application/json",
+    });
     res.end(await answer.text());
   });
 }
@@ -198,7 +220,11 @@ export interface ItemPayloadOptions {
 }
 
 function person(user: { id?: number; username: string }, style: Style) {
-  const base = { name: user.username.toUpperCase(), username: user.username, avatar_url: `https://www.gravatar.com/avatar/${user.username}` };
+  const base = {
+    name: user.username.toUpperCase(),
+    username: user.username,
+    avatar_url: `https://www.gravatar.com/avatar/${user.username}`,
+  };
   return style === "legacy" ? base : { id: user.id ?? 1, ...base, email: "[REDACTED]" };
 }
 
@@ -216,13 +242,23 @@ function projectBlock(options: ItemPayloadOptions) {
 }
 
 function labelObjects(names: string[], style: Style) {
-  return names.map((title, index) => ({ id: 100 + index, title, color: "#428bca", type: "ProjectLabel", created_at: gitlabTime(new Date(0), style) }));
+  return names.map((title, index) => ({
+    id: 100 + index,
+    title,
+    color: "#428bca",
+    type: "ProjectLabel",
+    created_at: gitlabTime(new Date(0), style),
+  }));
 }
 
 export function issuePayload(options: ItemPayloadOptions) {
   const style = options.style ?? "modern";
   const projectPath = options.projectPath ?? "acme/web";
-  const workItem = style !== "legacy" && options.workItemType && options.workItemType !== "Issue" && options.workItemType !== "Incident";
+  const workItem =
+    style !== "legacy" &&
+    options.workItemType &&
+    options.workItemType !== "Issue" &&
+    options.workItemType !== "Incident";
   const updatedAt = options.updatedAt ?? new Date();
   const attrs: Record<string, unknown> = {
     id: 50_000 + options.iid,
@@ -300,7 +336,10 @@ export function mergeRequestPayload(options: ItemPayloadOptions) {
 export async function projectSnapshot(projectId: number): Promise<string> {
   const [links, featureTags, tags, audits] = await Promise.all([
     prisma.externalResource.findMany({ where: { feature: { projectId } }, orderBy: { id: "asc" } }),
-    prisma.featureTag.findMany({ where: { feature: { projectId } }, orderBy: [{ featureId: "asc" }, { tagId: "asc" }] }),
+    prisma.featureTag.findMany({
+      where: { feature: { projectId } },
+      orderBy: [{ featureId: "asc" }, { tagId: "asc" }],
+    }),
     prisma.tag.findMany({ where: { projectId }, orderBy: { id: "asc" } }),
     prisma.auditLog.count({ where: { projectId } }),
   ]);

@@ -17,23 +17,53 @@ type Auth = Pick<CallOptions, "apiKey" | "headers">;
 
 export const gitlabApi = {
   list: (auth: Auth, projectId: number) =>
-    call(integrationsRoute.GET, "GET", `/api/v1/projects/${projectId}/integrations/gitlab/`, { ...auth, params: { projectId } }),
-  create: (auth: Auth, projectId: number, body: unknown) =>
-    call(integrationsRoute.POST, "POST", `/api/v1/projects/${projectId}/integrations/gitlab/`, { ...auth, params: { projectId }, body }),
-  get: (auth: Auth, projectId: number, integrationId: number) =>
-    call(integrationRoute.GET, "GET", `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/`, { ...auth, params: { projectId, integrationId } }),
-  update: (auth: Auth, projectId: number, integrationId: number, body: unknown) =>
-    call(integrationRoute.PATCH, "PATCH", `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/`, {
+    call(integrationsRoute.GET, "GET", `/api/v1/projects/${projectId}/integrations/gitlab/`, {
       ...auth,
-      params: { projectId, integrationId },
+      params: { projectId },
+    }),
+  create: (auth: Auth, projectId: number, body: unknown) =>
+    call(integrationsRoute.POST, "POST", `/api/v1/projects/${projectId}/integrations/gitlab/`, {
+      ...auth,
+      params: { projectId },
       body,
     }),
+  get: (auth: Auth, projectId: number, integrationId: number) =>
+    call(integrationRoute.GET, "GET", `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/`, {
+      ...auth,
+      params: { projectId, integrationId },
+    }),
+  update: (auth: Auth, projectId: number, integrationId: number, body: unknown) =>
+    call(
+      integrationRoute.PATCH,
+      "PATCH",
+      `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/`,
+      {
+        ...auth,
+        params: { projectId, integrationId },
+        body,
+      },
+    ),
   remove: (auth: Auth, projectId: number, integrationId: number) =>
-    call(integrationRoute.DELETE, "DELETE", `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/`, { ...auth, params: { projectId, integrationId } }),
+    call(
+      integrationRoute.DELETE,
+      "DELETE",
+      `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/`,
+      { ...auth, params: { projectId, integrationId } },
+    ),
   registerWebhook: (auth: Auth, projectId: number, integrationId: number) =>
-    call(webhookRoute.POST, "POST", `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/webhook/`, { ...auth, params: { projectId, integrationId } }),
+    call(
+      webhookRoute.POST,
+      "POST",
+      `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/webhook/`,
+      { ...auth, params: { projectId, integrationId } },
+    ),
   removeWebhook: (auth: Auth, projectId: number, integrationId: number) =>
-    call(webhookRoute.DELETE, "DELETE", `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/webhook/`, { ...auth, params: { projectId, integrationId } }),
+    call(
+      webhookRoute.DELETE,
+      "DELETE",
+      `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/webhook/`,
+      { ...auth, params: { projectId, integrationId } },
+    ),
 };
 
 const browseRoutes = {
@@ -43,11 +73,24 @@ const browseRoutes = {
   "project-members": browseMembersRoute.GET,
 };
 
-export function browse(auth: Auth, projectId: number, what: keyof typeof browseRoutes, query: Record<string, string | number> = {}) {
-  return call(browseRoutes[what], "GET", `/api/v1/projects/${projectId}/gitlab/${what}/${queryString(query)}`, { ...auth, params: { projectId } });
+export function browse(
+  auth: Auth,
+  projectId: number,
+  what: keyof typeof browseRoutes,
+  query: Record<string, string | number> = {},
+) {
+  return call(
+    browseRoutes[what],
+    "GET",
+    `/api/v1/projects/${projectId}/gitlab/${what}/${queryString(query)}`,
+    { ...auth, params: { projectId } },
+  );
 }
 
-export async function createProject(organisationId: number, name = `Project ${Math.random().toString(36).slice(2, 8)}`) {
+export async function createProject(
+  organisationId: number,
+  name = `Project ${Math.random().toString(36).slice(2, 8)}`,
+) {
   return prisma.project.create({ data: { name, organisationId } });
 }
 
@@ -62,7 +105,9 @@ export async function closedPort(): Promise<number> {
 
 /** A web server that answers every path with an HTML page (a URL that is not a GitLab). */
 export async function htmlServer(status = 200): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((_req, res) => res.writeHead(status, { "content-type": "text/html" }).end("<!doctype html><title>Intranet</title>"));
+  const server = http.createServer((_req, res) =>
+    res.writeHead(status, { "content-type": "text/html" }).end("<!doctype html><title>Intranet</title>"),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paginate } from "./pagination";
-import { DEMO_PRIVATE_PROJECT_PATH, DEMO_PROJECT_PATH, DEMO_SEARCH_ONLY_PROJECT_PATH, DEMO_TOKENS, type DemoSeed } from "./seed";
+import {
+  DEMO_PRIVATE_PROJECT_PATH,
+  DEMO_PROJECT_PATH,
+  DEMO_SEARCH_ONLY_PROJECT_PATH,
+  DEMO_TOKENS,
+  type DemoSeed,
+} from "./seed";
 import { type GitLabSimulator, startGitLabSimulator } from "./server";
 import { api } from "./test-helpers";
 
@@ -49,17 +55,29 @@ describe("authentication", () => {
   });
 
   it("rejects a revoked token", async () => {
-    gl.sim.createToken({ value: "glpat-to-revoke", name: "tmp", scopes: ["api"], projects: [{ id: seed.projectId, access_level: 30 }] });
+    gl.sim.createToken({
+      value: "glpat-to-revoke",
+      name: "tmp",
+      scopes: ["api"],
+      projects: [{ id: seed.projectId, access_level: 30 }],
+    });
     expect((await api(gl.url, "/user", { token: "glpat-to-revoke" })).status).toBe(200);
     gl.sim.revokeToken("glpat-to-revoke");
     const r = await api(gl.url, "/user", { token: "glpat-to-revoke" });
     expect(r.status).toBe(401);
-    expect(r.data).toEqual({ error: "invalid_token", error_description: "Token was revoked. You have to re-authorize from the user." });
+    expect(r.data).toEqual({
+      error: "invalid_token",
+      error_description: "Token was revoked. You have to re-authorize from the user.",
+    });
     expect(r.headers.get("www-authenticate")).toBeTruthy();
   });
 
   it("answers 403 insufficient_scope for a read_api token on writes, but lets it read", async () => {
-    const r = await api(gl.url, `/projects/${seed.projectId}/issues`, { token: T.readonly, method: "POST", json: { title: "x" } });
+    const r = await api(gl.url, `/projects/${seed.projectId}/issues`, {
+      token: T.readonly,
+      method: "POST",
+      json: { title: "x" },
+    });
     expect(r.status).toBe(403);
     expect(r.data).toEqual({
       error: "insufficient_scope",
@@ -72,9 +90,25 @@ describe("authentication", () => {
   it("describes the token at /personal_access_tokens/self, and 404s there before GitLab 15.5", async () => {
     const r = await api(gl.url, "/personal_access_tokens/self", { token: T.readonly });
     expect(r.status).toBe(200);
-    expect(r.data).toMatchObject({ name: "Flagpost read-only", revoked: false, active: true, scopes: ["read_api"] });
+    expect(r.data).toMatchObject({
+      name: "Flagpost read-only",
+      revoked: false,
+      active: true,
+      scopes: ["read_api"],
+    });
     expect(Object.keys(r.data).sort()).toEqual(
-      ["id", "name", "revoked", "created_at", "description", "scopes", "user_id", "last_used_at", "active", "expires_at"].sort(),
+      [
+        "id",
+        "name",
+        "revoked",
+        "created_at",
+        "description",
+        "scopes",
+        "user_id",
+        "last_used_at",
+        "active",
+        "expires_at",
+      ].sort(),
     );
     expect(r.data.expires_at).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     gl.sim.setVersion("15.4.0");
@@ -91,13 +125,18 @@ describe("authentication", () => {
 
 describe("projects", () => {
   it("finds a project by URL-encoded full path, case-insensitively, with permissions", async () => {
-    const r = await api(gl.url, `/projects/${encodeURIComponent("ACME/Platform/Flags-Demo")}`, { token: T.maintainer });
+    const r = await api(gl.url, `/projects/${encodeURIComponent("ACME/Platform/Flags-Demo")}`, {
+      token: T.maintainer,
+    });
     expect(r.status).toBe(200);
     expect(r.data.id).toBe(seed.projectId);
     expect(r.data.path_with_namespace).toBe(DEMO_PROJECT_PATH);
     expect(r.data.web_url).toBe(`${gl.url}/${DEMO_PROJECT_PATH}`);
     expect(r.data.namespace).toMatchObject({ full_path: "acme/platform", kind: "group" });
-    expect(r.data.permissions).toEqual({ project_access: null, group_access: { access_level: 40, notification_level: 3 } });
+    expect(r.data.permissions).toEqual({
+      project_access: null,
+      group_access: { access_level: 40, notification_level: 3 },
+    });
     const reporter = await api(gl.url, `/projects/${seed.projectId}`, { token: T.reporter });
     expect(reporter.data.permissions.project_access).toEqual({ access_level: 20, notification_level: 3 });
   });
@@ -109,7 +148,11 @@ describe("projects", () => {
   });
 
   it("hides private projects the token cannot see (404 Project Not Found)", async () => {
-    for (const ref of [String(seed.privateProjectId), encodeURIComponent(DEMO_PRIVATE_PROJECT_PATH), "999999"]) {
+    for (const ref of [
+      String(seed.privateProjectId),
+      encodeURIComponent(DEMO_PRIVATE_PROJECT_PATH),
+      "999999",
+    ]) {
       const r = await api(gl.url, `/projects/${ref}`, { token: T.maintainer });
       expect(r.status).toBe(404);
       expect(r.data).toEqual({ message: "404 Project Not Found" });
@@ -138,7 +181,9 @@ describe("projects", () => {
     expect(first.headers.get("x-total")).toBe(String(seed.acmeProjectCount));
     expect(first.headers.get("x-total-pages")).toBe("2");
     const link = first.headers.get("link") ?? "";
-    expect(link).toContain(`<${gl.url}/api/v4/projects?membership=true&page=2&per_page=20&simple=true>; rel="next"`);
+    expect(link).toContain(
+      `<${gl.url}/api/v4/projects?membership=true&page=2&per_page=20&simple=true>; rel="next"`,
+    );
     expect(link).toContain('rel="first"');
     expect(link).toContain('rel="last"');
     expect(link).not.toContain('rel="prev"');
@@ -149,7 +194,9 @@ describe("projects", () => {
     const last = await api(gl.url, "/projects?membership=true&simple=true&page=2", { token: T.maintainer });
     expect(last.headers.get("x-next-page")).toBe("");
     expect(last.headers.get("x-prev-page")).toBe("1");
-    expect(last.data.map((p: { path_with_namespace: string }) => p.path_with_namespace)).toContain(DEMO_SEARCH_ONLY_PROJECT_PATH);
+    expect(last.data.map((p: { path_with_namespace: string }) => p.path_with_namespace)).toContain(
+      DEMO_SEARCH_ONLY_PROJECT_PATH,
+    );
     expect(last.headers.get("link")).toContain('rel="prev"');
     expect(last.headers.get("link")).not.toContain('rel="next"');
 
@@ -160,7 +207,10 @@ describe("projects", () => {
 
   it("omits totals and rel=last above 10,000 records", () => {
     const items = Array.from({ length: 10_001 }, (_, i) => i);
-    const page = paginate({ baseUrl: "http://x/api/v4/projects", rawQuery: "page=3", params: { page: "3" } }, items);
+    const page = paginate(
+      { baseUrl: "http://x/api/v4/projects", rawQuery: "page=3", params: { page: "3" } },
+      items,
+    );
     expect(page.items[0]).toBe(40);
     expect(page.headers["X-Total"]).toBeUndefined();
     expect(page.headers["X-Total-Pages"]).toBeUndefined();
@@ -177,7 +227,9 @@ describe("projects", () => {
     expect(await find("search=CHECKOUT%20serv")).toEqual([DEMO_SEARCH_ONLY_PROJECT_PATH]);
     expect(await find("search=ch")).toEqual([]); // short terms match exactly
     expect(await find("search=billing%2Fcheckout")).toEqual([]);
-    expect(await find("search=billing%2Fcheckout&search_namespaces=true")).toEqual([DEMO_SEARCH_ONLY_PROJECT_PATH]);
+    expect(await find("search=billing%2Fcheckout&search_namespaces=true")).toEqual([
+      DEMO_SEARCH_ONLY_PROJECT_PATH,
+    ]);
   });
 
   it("lists public projects without membership, and only member projects with it", async () => {
@@ -189,7 +241,9 @@ describe("projects", () => {
     const mine = await api(gl.url, "/projects?membership=true", { token: T.reporter });
     expect(mine.data.map((p: { id: number }) => p.id)).toEqual([seed.projectId]);
     const anon = await api(gl.url, "/projects");
-    expect(anon.data.map((p: { path_with_namespace: string }) => p.path_with_namespace)).toEqual(["oss/public-sandbox"]);
+    expect(anon.data.map((p: { path_with_namespace: string }) => p.path_with_namespace)).toEqual([
+      "oss/public-sandbox",
+    ]);
   });
 
   it("serves everything under a base path for self-managed instances", async () => {
@@ -197,11 +251,17 @@ describe("projects", () => {
     try {
       expect(sub.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/gitlab$/);
       const s = sub.sim.seedDemo();
-      const r = await api(sub.url, `/projects/${encodeURIComponent(DEMO_PROJECT_PATH)}`, { token: T.maintainer });
+      const r = await api(sub.url, `/projects/${encodeURIComponent(DEMO_PROJECT_PATH)}`, {
+        token: T.maintainer,
+      });
       expect(r.status).toBe(200);
       expect(r.data.web_url).toBe(`${sub.url}/${DEMO_PROJECT_PATH}`);
-      const issues = await api(sub.url, `/projects/${s.projectId}/issues?per_page=2`, { token: T.maintainer });
-      expect(issues.headers.get("link")).toContain(`<${sub.url}/api/v4/projects/${s.projectId}/issues?page=2&per_page=2>`);
+      const issues = await api(sub.url, `/projects/${s.projectId}/issues?per_page=2`, {
+        token: T.maintainer,
+      });
+      expect(issues.headers.get("link")).toContain(
+        `<${sub.url}/api/v4/projects/${s.projectId}/issues?page=2&per_page=2>`,
+      );
       const outside = await fetch(`${sub.url.replace("/gitlab", "")}/api/v4/version`);
       expect(outside.status).toBe(404);
       const health = await fetch(`${sub.url}/_sim/health`);

@@ -37,7 +37,12 @@ export function lookupToken(store: SimStore, value: string | null): Token | null
   return value ? (store.tokens.get(value) ?? null) : null;
 }
 
-export function authenticate(store: SimStore, value: string | null, route: RouteDef, method: string): Actor | null {
+export function authenticate(
+  store: SimStore,
+  value: string | null,
+  route: RouteDef,
+  method: string,
+): Actor | null {
   if (value === null) {
     if (route.auth === "optional") return null;
     throw errors.unauthorized();

@@ -1,10 +1,21 @@
 // Control of the simulated content (labels, issues, merge requests, notes and threads) and of the changes that
 // deliver webhooks. SimulatorControl (control.ts) adds the instance set-up on top.
-import type { ActionOptions, IssueChanges, MergeRequestChanges, NoteInput, ProjectRef } from "./control-types";
+import type {
+  ActionOptions,
+  IssueChanges,
+  MergeRequestChanges,
+  NoteInput,
+  ProjectRef,
+} from "./control-types";
 import { discussionsOf, replyToDiscussion, startDiscussion } from "./domain/discussions";
 import { createIssue as createIssueRecord, type IssuePatch, updateIssue } from "./domain/issues";
 import { createLabel as createLabelRecord } from "./domain/labels";
-import { createMergeRequest as createMergeRequestRecord, type MergeRequestPatch, mergeRequestTransition, updateMergeRequest } from "./domain/merge-requests";
+import {
+  createMergeRequest as createMergeRequestRecord,
+  type MergeRequestPatch,
+  mergeRequestTransition,
+  updateMergeRequest,
+} from "./domain/merge-requests";
 import { createNote, updateNote } from "./domain/notes";
 import { type RevertInput, revertMergeRequest } from "./domain/reverts";
 import { issueEntity } from "./entities/issues";
@@ -12,7 +23,17 @@ import { labelEntity } from "./entities/labels";
 import { mergeRequestEntity } from "./entities/merge-requests";
 import { discussionEntity, noteEntity } from "./entities/notes";
 import { SimError, type SimStore } from "./store";
-import type { DeliveryRecord, Issue, IssueHookAction, IssueType, MergeRequest, MergeRequestHookAction, NoteableKind, QuickActionRecord, SimEvent } from "./types";
+import type {
+  DeliveryRecord,
+  Issue,
+  IssueHookAction,
+  IssueType,
+  MergeRequest,
+  MergeRequestHookAction,
+  NoteableKind,
+  QuickActionRecord,
+  SimEvent,
+} from "./types";
 import { dispatchEvents } from "./webhook-delivery";
 
 export class ItemControl {
@@ -21,7 +42,10 @@ export class ItemControl {
   // ------------------------------------------------------------ labels, issues, merge requests
 
   createLabel(projectRef: ProjectRef, input: { name: string; color?: string; description?: string | null }) {
-    return labelEntity(this.store, createLabelRecord(this.store, this.store.requireProject(projectRef), input));
+    return labelEntity(
+      this.store,
+      createLabelRecord(this.store, this.store.requireProject(projectRef), input),
+    );
   }
 
   createIssue(
@@ -58,7 +82,10 @@ export class ItemControl {
     },
   ) {
     const project = this.store.requireProject(projectRef);
-    const { mergeRequest } = createMergeRequestRecord(this.store, project, { ...input, author_id: input.author_id ?? 1 });
+    const { mergeRequest } = createMergeRequestRecord(this.store, project, {
+      ...input,
+      author_id: input.author_id ?? 1,
+    });
     return mergeRequestEntity(this.store, mergeRequest, { single: true });
   }
 
@@ -73,7 +100,9 @@ export class ItemControl {
   }
 
   labels(projectRef: ProjectRef) {
-    return this.store.projectLabels(this.store.requireProject(projectRef).id).map((l) => labelEntity(this.store, l));
+    return this.store
+      .projectLabels(this.store.requireProject(projectRef).id)
+      .map((l) => labelEntity(this.store, l));
   }
 
   /** Every note on the item, system notes included, oldest first. */
@@ -118,8 +147,10 @@ export class ItemControl {
         break;
       case "close":
       case "reopen":
-        if (action === "close" && issue.state === "closed") throw new SimError(`issue #${iid} is already closed`);
-        if (action === "reopen" && issue.state === "opened") throw new SimError(`issue #${iid} is already open`);
+        if (action === "close" && issue.state === "closed")
+          throw new SimError(`issue #${iid} is already closed`);
+        if (action === "reopen" && issue.state === "opened")
+          throw new SimError(`issue #${iid} is already open`);
         events = updateIssue(this.store, issue, actor, { ...patch, stateEvent: action });
         break;
       case "update":
@@ -153,11 +184,14 @@ export class ItemControl {
     if (action === "update") {
       events = updateMergeRequest(this.store, mr, actor, { ...patch, force: true });
     } else if (action === "open") {
-      events = [{ kind: "merge_request", mergeRequestId: mr.id, action: "open", actorId: actor, changes: {} }];
+      events = [
+        { kind: "merge_request", mergeRequestId: mr.id, action: "open", actorId: actor, changes: {} },
+      ];
     } else {
       events = updateMergeRequest(this.store, mr, actor, patch);
       const transition = mergeRequestTransition(this.store, mr, actor, action);
-      if (transition.length === 0) throw new SimError(`cannot ${action} merge request !${iid} in state ${mr.state}`);
+      if (transition.length === 0)
+        throw new SimError(`cannot ${action} merge request !${iid} in state ${mr.state}`);
       events.push(...transition);
     }
     return this.dispatch(events, opts);
@@ -168,26 +202,49 @@ export class ItemControl {
    * `Revert "<title>"` (Merge Request Hook `open`, and `merge` too with `merge: true`); `mode: "direct"`
    * only records the revert commit on the original merge request.
    */
-  async revertMergeRequest(projectRef: ProjectRef, iid: number, input: RevertInput = {}, opts: ActionOptions = {}) {
+  async revertMergeRequest(
+    projectRef: ProjectRef,
+    iid: number,
+    input: RevertInput = {},
+    opts: ActionOptions = {},
+  ) {
     const mr = this.mergeRequest(projectRef, iid);
-    const reverted = revertMergeRequest(this.store, mr, this.actor(opts, mr.mergeUserId ?? mr.authorId), input);
+    const reverted = revertMergeRequest(
+      this.store,
+      mr,
+      this.actor(opts, mr.mergeUserId ?? mr.authorId),
+      input,
+    );
     const deliveries = await this.dispatch(reverted.events, opts);
     return {
       commit_sha: reverted.commitSha,
-      merge_request: reverted.mergeRequest ? mergeRequestEntity(this.store, reverted.mergeRequest, { single: true }) : null,
+      merge_request: reverted.mergeRequest
+        ? mergeRequestEntity(this.store, reverted.mergeRequest, { single: true })
+        : null,
       deliveries,
     };
   }
 
   /** Marks a merge request draft/ready: action `update`, `changes.draft` and the `Draft: ` title prefix. */
-  markDraft(projectRef: ProjectRef, iid: number, draft: boolean, opts: ActionOptions = {}): Promise<DeliveryRecord[]> {
+  markDraft(
+    projectRef: ProjectRef,
+    iid: number,
+    draft: boolean,
+    opts: ActionOptions = {},
+  ): Promise<DeliveryRecord[]> {
     const mr = this.mergeRequest(projectRef, iid);
     const events = updateMergeRequest(this.store, mr, this.actor(opts, mr.authorId), { draft });
     return this.dispatch(events, opts);
   }
 
   /** Replaces the labels of an issue or merge request (unknown labels are created), firing an `update` hook. */
-  setLabels(projectRef: ProjectRef, kind: NoteableKind, iid: number, labels: string[], opts: ActionOptions = {}): Promise<DeliveryRecord[]> {
+  setLabels(
+    projectRef: ProjectRef,
+    kind: NoteableKind,
+    iid: number,
+    labels: string[],
+    opts: ActionOptions = {},
+  ): Promise<DeliveryRecord[]> {
     const target = this.target(projectRef, kind, iid);
     const actor = this.actor(opts, target.record.authorId);
     const events =
@@ -203,7 +260,13 @@ export class ItemControl {
    * thread (`discussion_id`, inheriting its internal flag), then the Note Hook. The author is
    * `author_id`, else the user named `author`, else `opts.userId`, else the item's author.
    */
-  async addNote(projectRef: ProjectRef, kind: NoteableKind, iid: number, input: NoteInput, opts: ActionOptions = {}) {
+  async addNote(
+    projectRef: ProjectRef,
+    kind: NoteableKind,
+    iid: number,
+    input: NoteInput,
+    opts: ActionOptions = {},
+  ) {
     const target = this.target(projectRef, kind, iid);
     const author = this.noteAuthor(input, opts, target.record.authorId);
     const created =
@@ -217,10 +280,18 @@ export class ItemControl {
   }
 
   /** "User X edits note N": changes its body and fires the Note Hook with action `update`. */
-  async editNote(projectRef: ProjectRef, kind: NoteableKind, iid: number, noteId: number, input: { body: string; author_id?: number; author?: string }, opts: ActionOptions = {}) {
+  async editNote(
+    projectRef: ProjectRef,
+    kind: NoteableKind,
+    iid: number,
+    noteId: number,
+    input: { body: string; author_id?: number; author?: string },
+    opts: ActionOptions = {},
+  ) {
     const target = this.target(projectRef, kind, iid);
     const note = this.store.notes.get(noteId);
-    if (!note || note.noteableType !== target.type || note.noteableId !== target.record.id) throw new SimError(`unknown note ${noteId} on ${kind} ${iid}`);
+    if (!note || note.noteableType !== target.type || note.noteableId !== target.record.id)
+      throw new SimError(`unknown note ${noteId} on ${kind} ${iid}`);
     if (note.system) throw new SimError("system notes cannot be edited");
     const events = updateNote(this.store, note, this.noteAuthor(input, opts, note.authorId), input.body);
     const deliveries = await this.dispatch(events, opts);
@@ -239,7 +310,11 @@ export class ItemControl {
     return dispatchEvents(this.store, events, { deliver: opts.deliver, payloadStyle: opts.payloadStyle });
   }
 
-  protected noteAuthor(input: { author_id?: number; author?: string }, opts: ActionOptions, fallback: number): number {
+  protected noteAuthor(
+    input: { author_id?: number; author?: string },
+    opts: ActionOptions,
+    fallback: number,
+  ): number {
     if (input.author_id !== undefined) return this.actor({ userId: input.author_id }, fallback);
     if (input.author !== undefined) {
       const user = this.store.userByUsername(input.author);
@@ -267,7 +342,11 @@ export class ItemControl {
     return mr;
   }
 
-  protected target(projectRef: ProjectRef, kind: NoteableKind, iid: number): { type: "Issue"; record: Issue } | { type: "MergeRequest"; record: MergeRequest } {
+  protected target(
+    projectRef: ProjectRef,
+    kind: NoteableKind,
+    iid: number,
+  ): { type: "Issue"; record: Issue } | { type: "MergeRequest"; record: MergeRequest } {
     return kind === "issue"
       ? { type: "Issue", record: this.issue(projectRef, iid) }
       : { type: "MergeRequest", record: this.mergeRequest(projectRef, iid) };

@@ -37,15 +37,39 @@ export function buildControlRouter(sim: SimulatorControl): Router {
   ] as const;
   r.add(
     { method: "GET", path: "/", handler: () => ok({ routes: CONTROL_ROUTES }) },
-    { method: "GET", path: "/health", handler: (c) => ok({ status: "ok", instance_url: c.store.instanceUrl, version: c.store.version }) },
+    {
+      method: "GET",
+      path: "/health",
+      handler: (c) => ok({ status: "ok", instance_url: c.store.instanceUrl, version: c.store.version }),
+    },
     { method: "POST", path: "/reset", handler: () => (sim.reset(), ok()) },
     { method: "POST", path: "/seed", handler: () => ok(sim.seedDemo()) },
     { method: "POST", path: "/settle", handler: async () => (await sim.settle(), ok()) },
-    { method: "PUT", path: "/version", handler: (c) => (sim.setVersion(parse(schemas.version, c.input).version), ok()) },
-    { method: "PUT", path: "/payload-style", handler: (c) => (sim.setPayloadStyle(parse(schemas.style, c.input).style), ok()) },
-    { method: "PUT", path: "/webhook-timeout", handler: (c) => (sim.setWebhookTimeout(parse(schemas.timeout, c.input).ms), ok()) },
-    { method: "POST", path: "/users", handler: (c) => ok({ id: sim.createUser(parse(schemas.user, c.input)) }, 201) },
-    { method: "POST", path: "/groups", handler: (c) => ok({ id: sim.createGroup(parse(schemas.group, c.input)) }, 201) },
+    {
+      method: "PUT",
+      path: "/version",
+      handler: (c) => (sim.setVersion(parse(schemas.version, c.input).version), ok()),
+    },
+    {
+      method: "PUT",
+      path: "/payload-style",
+      handler: (c) => (sim.setPayloadStyle(parse(schemas.style, c.input).style), ok()),
+    },
+    {
+      method: "PUT",
+      path: "/webhook-timeout",
+      handler: (c) => (sim.setWebhookTimeout(parse(schemas.timeout, c.input).ms), ok()),
+    },
+    {
+      method: "POST",
+      path: "/users",
+      handler: (c) => ok({ id: sim.createUser(parse(schemas.user, c.input)) }, 201),
+    },
+    {
+      method: "POST",
+      path: "/groups",
+      handler: (c) => ok({ id: sim.createGroup(parse(schemas.group, c.input)) }, 201),
+    },
     {
       method: "POST",
       path: "/groups/:group/members",
@@ -55,8 +79,16 @@ export function buildControlRouter(sim: SimulatorControl): Router {
         return ok(undefined, 201);
       },
     },
-    { method: "DELETE", path: "/groups/:group/members/:user", handler: (c) => (sim.removeGroupMember(c.params.group ?? "", userRef(sim, c)), ok()) },
-    { method: "POST", path: "/projects", handler: (c) => ok({ id: sim.createProject(parse(schemas.project, c.input)) }, 201) },
+    {
+      method: "DELETE",
+      path: "/groups/:group/members/:user",
+      handler: (c) => (sim.removeGroupMember(c.params.group ?? "", userRef(sim, c)), ok()),
+    },
+    {
+      method: "POST",
+      path: "/projects",
+      handler: (c) => ok({ id: sim.createProject(parse(schemas.project, c.input)) }, 201),
+    },
     {
       method: "POST",
       path: "/projects/:project/members",
@@ -69,18 +101,49 @@ export function buildControlRouter(sim: SimulatorControl): Router {
     {
       method: "PUT",
       path: "/projects/:project/members/:user",
-      handler: (c) => (sim.addMember(project(c), userRef(sim, c), parse(schemas.memberRole, c.input).access_level), ok()),
+      handler: (c) => (
+        sim.addMember(project(c), userRef(sim, c), parse(schemas.memberRole, c.input).access_level),
+        ok()
+      ),
     },
-    { method: "DELETE", path: "/projects/:project/members/:user", handler: (c) => (sim.removeMember(project(c), userRef(sim, c)), ok()) },
-    { method: "POST", path: "/tokens", handler: (c) => ok(sim.createToken(parse(schemas.token, c.input)), 201) },
+    {
+      method: "DELETE",
+      path: "/projects/:project/members/:user",
+      handler: (c) => (sim.removeMember(project(c), userRef(sim, c)), ok()),
+    },
+    {
+      method: "POST",
+      path: "/tokens",
+      handler: (c) => ok(sim.createToken(parse(schemas.token, c.input)), 201),
+    },
     { method: "GET", path: "/tokens/:value", handler: (c) => ok(sim.tokenInfo(c.params.value ?? "")) },
-    { method: "POST", path: "/tokens/:value/revoke", handler: (c) => (sim.revokeToken(c.params.value ?? ""), ok()) },
-    { method: "POST", path: "/tokens/:value/expire", handler: (c) => (sim.expireToken(c.params.value ?? ""), ok()) },
+    {
+      method: "POST",
+      path: "/tokens/:value/revoke",
+      handler: (c) => (sim.revokeToken(c.params.value ?? ""), ok()),
+    },
+    {
+      method: "POST",
+      path: "/tokens/:value/expire",
+      handler: (c) => (sim.expireToken(c.params.value ?? ""), ok()),
+    },
     { method: "GET", path: "/projects/:project/labels", handler: (c) => ok(sim.labels(project(c))) },
-    { method: "POST", path: "/projects/:project/labels", handler: (c) => ok(sim.createLabel(project(c), parse(schemas.label, c.input)), 201) },
+    {
+      method: "POST",
+      path: "/projects/:project/labels",
+      handler: (c) => ok(sim.createLabel(project(c), parse(schemas.label, c.input)), 201),
+    },
     { method: "GET", path: "/projects/:project/hooks", handler: (c) => ok(sim.hooks(project(c))) },
-    { method: "POST", path: "/projects/:project/hooks", handler: (c) => ok(sim.registerHook(project(c), parse(schemas.hook, c.input)), 201) },
-    { method: "POST", path: "/projects/:project/issues", handler: (c) => ok(sim.createIssue(project(c), parse(schemas.issue, c.input)), 201) },
+    {
+      method: "POST",
+      path: "/projects/:project/hooks",
+      handler: (c) => ok(sim.registerHook(project(c), parse(schemas.hook, c.input)), 201),
+    },
+    {
+      method: "POST",
+      path: "/projects/:project/issues",
+      handler: (c) => ok(sim.createIssue(project(c), parse(schemas.issue, c.input)), 201),
+    },
     {
       method: "POST",
       path: "/projects/:project/merge_requests",
@@ -109,7 +172,9 @@ export function buildControlRouter(sim: SimulatorControl): Router {
       path: "/projects/:project/issues/:iid/actions",
       handler: async (c) => {
         const b = parse(schemas.issueAction, c.input);
-        return ok({ deliveries: await sim.issueAction(project(c), iid(c), b.action, b.changes ?? {}, opts(b)) });
+        return ok({
+          deliveries: await sim.issueAction(project(c), iid(c), b.action, b.changes ?? {}, opts(b)),
+        });
       },
     },
     {
@@ -117,7 +182,9 @@ export function buildControlRouter(sim: SimulatorControl): Router {
       path: "/projects/:project/merge_requests/:iid/actions",
       handler: async (c) => {
         const b = parse(schemas.mergeRequestAction, c.input);
-        return ok({ deliveries: await sim.mergeRequestAction(project(c), iid(c), b.action, b.changes ?? {}, opts(b)) });
+        return ok({
+          deliveries: await sim.mergeRequestAction(project(c), iid(c), b.action, b.changes ?? {}, opts(b)),
+        });
       },
     },
     {
@@ -125,7 +192,10 @@ export function buildControlRouter(sim: SimulatorControl): Router {
       path: "/projects/:project/merge_requests/:iid/revert",
       handler: async (c) => {
         const b = parse(schemas.revert, c.input);
-        return ok(await sim.revertMergeRequest(project(c), iid(c), { mode: b.mode, merge: b.merge }, opts(b)), 201);
+        return ok(
+          await sim.revertMergeRequest(project(c), iid(c), { mode: b.mode, merge: b.merge }, opts(b)),
+          201,
+        );
       },
     },
     {
@@ -155,7 +225,14 @@ export function buildControlRouter(sim: SimulatorControl): Router {
         path: `/projects/:project/${segment}/:iid/notes`,
         handler: async (c: RouteContext) => {
           const b = parse(schemas.note, c.input);
-          const note = { body: b.body, author_id: b.author_id, author: b.author, internal: b.internal, thread: b.thread, discussion_id: b.discussion_id };
+          const note = {
+            body: b.body,
+            author_id: b.author_id,
+            author: b.author,
+            internal: b.internal,
+            thread: b.thread,
+            discussion_id: b.discussion_id,
+          };
           return ok(await sim.addNote(project(c), kind, iid(c), note, opts(b)), 201);
         },
       },
@@ -165,7 +242,16 @@ export function buildControlRouter(sim: SimulatorControl): Router {
         handler: async (c: RouteContext) => {
           const b = parse(schemas.noteEdit, c.input);
           const noteId = Number.parseInt(c.params.note_id ?? "", 10);
-          return ok(await sim.editNote(project(c), kind, iid(c), noteId, { body: b.body, author_id: b.author_id, author: b.author }, opts(b)));
+          return ok(
+            await sim.editNote(
+              project(c),
+              kind,
+              iid(c),
+              noteId,
+              { body: b.body, author_id: b.author_id, author: b.author },
+              opts(b),
+            ),
+          );
         },
       },
       {
@@ -179,9 +265,18 @@ export function buildControlRouter(sim: SimulatorControl): Router {
       path: "/deliveries",
       handler: (c) => {
         const q = c.input;
-        const num = (k: string) => (typeof q[k] === "string" && /^\d+$/.test(q[k] as string) ? Number(q[k]) : undefined);
+        const num = (k: string) =>
+          typeof q[k] === "string" && /^\d+$/.test(q[k] as string) ? Number(q[k]) : undefined;
         const s = (k: string) => (typeof q[k] === "string" ? (q[k] as string) : undefined);
-        return ok(sim.deliveries({ hookId: num("hookId"), projectId: num("projectId"), event: s("event"), objectKind: s("objectKind"), action: s("action") }));
+        return ok(
+          sim.deliveries({
+            hookId: num("hookId"),
+            projectId: num("projectId"),
+            event: s("event"),
+            objectKind: s("objectKind"),
+            action: s("action"),
+          }),
+        );
       },
     },
     { method: "DELETE", path: "/deliveries", handler: () => (sim.clearDeliveries(), ok()) },
@@ -190,10 +285,18 @@ export function buildControlRouter(sim: SimulatorControl): Router {
       path: "/deliveries/:id/resend",
       handler: async (c) => ok(await sim.resendDelivery(Number.parseInt(c.params.id ?? "", 10))),
     },
-    { method: "POST", path: "/faults", handler: (c) => ok({ id: sim.injectFault(parse(schemas.fault, c.input)) }, 201) },
+    {
+      method: "POST",
+      path: "/faults",
+      handler: (c) => ok({ id: sim.injectFault(parse(schemas.fault, c.input)) }, 201),
+    },
     { method: "GET", path: "/faults", handler: () => ok(sim.faults()) },
     { method: "DELETE", path: "/faults", handler: () => (sim.clearFaults(), ok()) },
-    { method: "DELETE", path: "/faults/:id", handler: (c) => (sim.removeFault(Number.parseInt(c.params.id ?? "", 10)), ok()) },
+    {
+      method: "DELETE",
+      path: "/faults/:id",
+      handler: (c) => (sim.removeFault(Number.parseInt(c.params.id ?? "", 10)), ok()),
+    },
     {
       method: "PUT",
       path: "/latency",

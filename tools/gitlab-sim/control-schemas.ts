@@ -11,7 +11,13 @@ const deliverOpts = {
 const stringList = z.array(z.string());
 
 export const schemas = {
-  user: z.object({ username: z.string(), name: z.string().optional(), bot: z.boolean().optional(), email: z.string().optional(), admin: z.boolean().optional() }),
+  user: z.object({
+    username: z.string(),
+    name: z.string().optional(),
+    bot: z.boolean().optional(),
+    email: z.string().optional(),
+    admin: z.boolean().optional(),
+  }),
   group: z.object({ path: z.string(), name: z.string().optional(), visibility: visibility.optional() }),
   project: z.object({
     path_with_namespace: z.string(),
@@ -25,8 +31,14 @@ export const schemas = {
     topics: stringList.optional(),
   }),
   member: z
-    .object({ user_id: z.number().int().optional(), username: z.string().optional(), access_level: z.number().int() })
-    .refine((m) => m.user_id !== undefined || m.username !== undefined, { message: "user_id or username is required" }),
+    .object({
+      user_id: z.number().int().optional(),
+      username: z.string().optional(),
+      access_level: z.number().int(),
+    })
+    .refine((m) => m.user_id !== undefined || m.username !== undefined, {
+      message: "user_id or username is required",
+    }),
   memberRole: z.object({ access_level: z.number().int() }),
   token: z.object({
     value: z.string().optional(),
@@ -36,10 +48,18 @@ export const schemas = {
     expires_at: z.string().nullable().optional(),
     userId: z.number().int().optional(),
     revoked: z.boolean().optional(),
-    projects: z.array(z.object({ id: z.union([z.number().int(), z.string()]), access_level: z.number().int() })).optional(),
-    groups: z.array(z.object({ id: z.union([z.number().int(), z.string()]), access_level: z.number().int() })).optional(),
+    projects: z
+      .array(z.object({ id: z.union([z.number().int(), z.string()]), access_level: z.number().int() }))
+      .optional(),
+    groups: z
+      .array(z.object({ id: z.union([z.number().int(), z.string()]), access_level: z.number().int() }))
+      .optional(),
   }),
-  label: z.object({ name: z.string(), color: z.string().optional(), description: z.string().nullable().optional() }),
+  label: z.object({
+    name: z.string(),
+    color: z.string().optional(),
+    description: z.string().nullable().optional(),
+  }),
   issue: z.object({
     title: z.string(),
     description: z.string().nullable().optional(),
@@ -79,7 +99,17 @@ export const schemas = {
     ...deliverOpts,
   }),
   mergeRequestAction: z.object({
-    action: z.enum(["open", "close", "reopen", "merge", "update", "approved", "approval", "unapproved", "unapproval"]),
+    action: z.enum([
+      "open",
+      "close",
+      "reopen",
+      "merge",
+      "update",
+      "approved",
+      "approval",
+      "unapproved",
+      "unapproval",
+    ]),
     changes: z
       .object({
         title: z.string().optional(),
@@ -96,7 +126,11 @@ export const schemas = {
     ...deliverOpts,
   }),
   draft: z.object({ draft: z.boolean(), ...deliverOpts }),
-  revert: z.object({ mode: z.enum(["merge_request", "direct"]).optional(), merge: z.boolean().optional(), ...deliverOpts }),
+  revert: z.object({
+    mode: z.enum(["merge_request", "direct"]).optional(),
+    merge: z.boolean().optional(),
+    ...deliverOpts,
+  }),
   labels: z.object({ labels: stringList, ...deliverOpts }),
   note: z.object({
     body: z.string(),
@@ -107,7 +141,12 @@ export const schemas = {
     discussion_id: z.string().optional(),
     ...deliverOpts,
   }),
-  noteEdit: z.object({ body: z.string(), author_id: z.number().int().optional(), author: z.string().optional(), ...deliverOpts }),
+  noteEdit: z.object({
+    body: z.string(),
+    author_id: z.number().int().optional(),
+    author: z.string().optional(),
+    ...deliverOpts,
+  }),
   hook: z.object({
     url: z.string(),
     token: z.string().optional(),
@@ -139,7 +178,9 @@ export const schemas = {
 export function parse<T extends z.ZodType>(schema: T, input: Params): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new ApiError(400, { error: result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
+    throw new ApiError(400, {
+      error: result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+    });
   }
   return result.data;
 }

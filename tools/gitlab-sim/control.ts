@@ -44,7 +44,13 @@ export class SimulatorControl extends ItemControl {
 
   // ------------------------------------------------------------ users, groups, projects, tokens
 
-  createUser(input: { username: string; name?: string; bot?: boolean; email?: string; admin?: boolean }): number {
+  createUser(input: {
+    username: string;
+    name?: string;
+    bot?: boolean;
+    email?: string;
+    admin?: boolean;
+  }): number {
     return this.store.createUser(input).id;
   }
 
@@ -130,7 +136,9 @@ export class SimulatorControl extends ItemControl {
   }
 
   hooks(projectRef: ProjectRef) {
-    return this.store.projectHooks(this.store.requireProject(projectRef).id).map((h) => ({ ...hookEntity(h), token: h.token }));
+    return this.store
+      .projectHooks(this.store.requireProject(projectRef).id)
+      .map((h) => ({ ...hookEntity(h), token: h.token }));
   }
 
   deliveries(filter: DeliveryFilter = {}): DeliveryRecord[] {

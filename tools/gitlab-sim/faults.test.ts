@@ -34,10 +34,18 @@ describe("fault injection", () => {
 
   it("answers an application-level 429 as JSON without RateLimit headers", async () => {
     gl.sim.injectFault({ status: 429, body: "application", method: "POST", pathPattern: "/notes$" });
-    expect((await api(gl.url, `/projects/${seed.projectId}/issues/1/notes`, { token: T.maintainer })).status).toBe(200);
-    const r = await api(gl.url, `/projects/${seed.projectId}/issues/1/notes`, { token: T.maintainer, method: "POST", json: { body: "x" } });
+    expect(
+      (await api(gl.url, `/projects/${seed.projectId}/issues/1/notes`, { token: T.maintainer })).status,
+    ).toBe(200);
+    const r = await api(gl.url, `/projects/${seed.projectId}/issues/1/notes`, {
+      token: T.maintainer,
+      method: "POST",
+      json: { body: "x" },
+    });
     expect(r.status).toBe(429);
-    expect(r.data).toEqual({ message: { error: "This endpoint has been requested too many times. Try again later." } });
+    expect(r.data).toEqual({
+      message: { error: "This endpoint has been requested too many times. Try again later." },
+    });
     expect(r.headers.get("content-type")).toBe("application/json");
     expect(r.headers.get("ratelimit-limit")).toBeNull();
     expect(r.headers.get("retry-after")).toBeNull();
@@ -55,13 +63,20 @@ describe("fault injection", () => {
     expect((await api(gl.url, p, { token: T.maintainer })).status).toBe(200);
     const log = gl.sim.requests().filter((e) => e.path === p);
     expect(log.map((e) => e.status)).toEqual([502, 502, 200]);
-    expect(log[0]).toMatchObject({ method: "GET", fault: "502", token: T.maintainer, username: seed.botUsernames.maintainer });
+    expect(log[0]).toMatchObject({
+      method: "GET",
+      fault: "502",
+      token: T.maintainer,
+      username: seed.botUsernames.maintainer,
+    });
   });
 
   it("adds latency so client timeouts can be tested", async () => {
     gl.sim.setLatency(400, "^/version$");
     const started = Date.now();
-    await expect(api(gl.url, "/version", { token: T.maintainer, signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    await expect(
+      api(gl.url, "/version", { token: T.maintainer, signal: AbortSignal.timeout(100) }),
+    ).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(350);
     const fast = Date.now();
     expect((await api(gl.url, "/user", { token: T.maintainer })).status).toBe(200);
@@ -73,7 +88,11 @@ describe("fault injection", () => {
 
   it("logs every API request with the token used, and can clear the log", async () => {
     gl.sim.clearRequests();
-    await api(gl.url, `/projects/${encodeURIComponent("acme/platform/flags-demo")}/issues?state=opened&iids[]=1`, { token: T.reporter });
+    await api(
+      gl.url,
+      `/projects/${encodeURIComponent("acme/platform/flags-demo")}/issues?state=opened&iids[]=1`,
+      { token: T.reporter },
+    );
     await api(gl.url, "/user", { token: "glpat-unknown" });
     const [first, second] = gl.sim.requests();
     expect(first).toMatchObject({
@@ -92,7 +111,11 @@ describe("fault injection", () => {
     const outage = gl.sim.injectFault({ status: 503, count: -1, retryAfter: 30 });
     const other = gl.sim.injectFault({ status: 429, count: 1, pathPattern: "^/never$" });
     for (let i = 0; i < 5; i++) {
-      const r = await api(gl.url, `/projects/${seed.projectId}/issues/1/notes`, { token: T.maintainer, method: i % 2 ? "GET" : "POST", json: i % 2 ? undefined : { body: "x" } });
+      const r = await api(gl.url, `/projects/${seed.projectId}/issues/1/notes`, {
+        token: T.maintainer,
+        method: i % 2 ? "GET" : "POST",
+        json: i % 2 ? undefined : { body: "x" },
+      });
       expect([r.status, r.headers.get("retry-after")]).toEqual([503, "30"]);
     }
     expect(gl.sim.notes(seed.projectId, "issue", 1).filter((n) => !n.system)).toHaveLength(0);
@@ -108,7 +131,11 @@ describe("fault injection", () => {
   });
 
   it("drops connections without an answer while GitLab is unreachable, and logs them", async () => {
-    const res = await fetch(`${gl.url}/_sim/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ drop: true, count: -1 }) });
+    const res = await fetch(`${gl.url}/_sim/faults`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ drop: true, count: -1 }),
+    });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
     gl.sim.clearRequests();
@@ -122,7 +149,11 @@ describe("fault injection", () => {
     expect((await fetch(`${gl.url}/_sim/faults`)).status).toBe(200);
     gl.sim.removeFault(id);
     expect((await api(gl.url, "/user", { token: T.maintainer })).status).toBe(200);
-    const invalid = await fetch(`${gl.url}/_sim/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ count: -1 }) });
+    const invalid = await fetch(`${gl.url}/_sim/faults`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ count: -1 }),
+    });
     expect(invalid.status).toBe(400);
   });
 
@@ -139,4 +170,3 @@ describe("fault injection", () => {
     expect(Date.now() - fast).toBeLessThan(200);
   });
 });
-

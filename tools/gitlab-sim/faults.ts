@@ -30,7 +30,8 @@ function compile(pattern: string | undefined): RegExp | null {
 export function addFault(store: SimStore, spec: FaultSpec): Fault {
   const drop = spec.drop ?? false;
   const status = drop ? 0 : (spec.status ?? Number.NaN);
-  if (!drop && (!Number.isInteger(status) || status < 100 || status > 599)) throw new Error("fault status must be an HTTP status");
+  if (!drop && (!Number.isInteger(status) || status < 100 || status > 599))
+    throw new Error("fault status must be an HTTP status");
   const count = spec.count === undefined ? 1 : spec.count < 0 ? Infinity : spec.count;
   const fault: Fault = {
     id: store.nextId("fault"),
@@ -65,7 +66,10 @@ export function takeFault(store: SimStore, method: string, rawPath: string): Fau
 
 export function faultResponse(fault: Fault): ApiResponse {
   if (fault.status === 429 && fault.body === "application") {
-    return { status: 429, body: { message: { error: "This endpoint has been requested too many times. Try again later." } } };
+    return {
+      status: 429,
+      body: { message: { error: "This endpoint has been requested too many times. Try again later." } },
+    };
   }
   if (fault.status === 429) {
     const nowSec = Math.floor(Date.now() / 1000);

@@ -26,8 +26,10 @@ export const errors = {
   /** Route does not exist (also a path that was not URL-encoded). */
   route: () => new ApiError(404, { error: "404 Not Found" }),
   projectNotFound: () => new ApiError(404, { message: "404 Project Not Found" }),
-  notFound: (what?: string) => new ApiError(404, { message: what ? `404 ${what} Not Found` : "404 Not found" }),
-  forbidden: (reason?: string) => new ApiError(403, { message: reason ? `403 Forbidden - ${reason}` : "403 Forbidden" }),
+  notFound: (what?: string) =>
+    new ApiError(404, { message: what ? `404 ${what} Not Found` : "404 Not found" }),
+  forbidden: (reason?: string) =>
+    new ApiError(403, { message: reason ? `403 Forbidden - ${reason}` : "403 Forbidden" }),
   unauthorized: () => new ApiError(401, { message: "401 Unauthorized" }),
   missing: (param: string) => new ApiError(400, { error: `${param} is missing` }),
   invalid: (param: string) => new ApiError(400, { error: `${param} is invalid` }),

@@ -11,7 +11,11 @@ const T = DEMO_TOKENS;
 beforeAll(async () => {
   gl = await startGitLabSimulator({ port: 0, seed: true });
   seed = gl.sim.seedDemo();
-  guestToken = gl.sim.createToken({ name: "guest bot", scopes: ["api"], projects: [{ id: seed.projectId, access_level: 10 }] }).value;
+  guestToken = gl.sim.createToken({
+    name: "guest bot",
+    scopes: ["api"],
+    projects: [{ id: seed.projectId, access_level: 10 }],
+  }).value;
 });
 afterAll(() => gl.close());
 
@@ -67,14 +71,22 @@ describe("issues", () => {
     expect(missing.status).toBe(404);
     expect(missing.data).toEqual({ message: "404 Not found" });
     // Global id is not an iid.
-    expect((await api(gl.url, `/projects/${seed.projectId}/issues/${r.data.id}`, { token: T.maintainer })).status).toBe(404);
+    expect(
+      (await api(gl.url, `/projects/${seed.projectId}/issues/${r.data.id}`, { token: T.maintainer })).status,
+    ).toBe(404);
   });
 
   it("hides confidential issues from guests", async () => {
-    const asGuest = await api(gl.url, `/projects/${seed.projectId}/issues?confidential=true`, { token: guestToken });
+    const asGuest = await api(gl.url, `/projects/${seed.projectId}/issues?confidential=true`, {
+      token: guestToken,
+    });
     expect(asGuest.data).toEqual([]);
-    expect((await api(gl.url, `/projects/${seed.projectId}/issues/4`, { token: guestToken })).status).toBe(404);
-    const asReporter = await api(gl.url, `/projects/${seed.projectId}/issues?confidential=true`, { token: T.reporter });
+    expect((await api(gl.url, `/projects/${seed.projectId}/issues/4`, { token: guestToken })).status).toBe(
+      404,
+    );
+    const asReporter = await api(gl.url, `/projects/${seed.projectId}/issues?confidential=true`, {
+      token: T.reporter,
+    });
     expect(iidsOf(asReporter.data)).toEqual([4]);
   });
 
@@ -86,13 +98,21 @@ describe("issues", () => {
     const created = await api(gl.url, p, {
       token: T.maintainer,
       method: "POST",
-      json: { title: "From the API", labels: "feature,brand-new", assignee_ids: [seed.users.bob, seed.users.dave] },
+      json: {
+        title: "From the API",
+        labels: "feature,brand-new",
+        assignee_ids: [seed.users.bob, seed.users.dave],
+      },
     });
     expect(created.status).toBe(201);
     expect(created.data.assignees.map((u: { username: string }) => u.username)).toEqual(["bob"]);
     expect(created.data.labels).toEqual(["brand-new", "feature"]);
     expect(created.data.author.username).toBe(seed.botUsernames.maintainer);
-    const form = await api(gl.url, p, { token: T.maintainer, method: "POST", form: { title: "Form issue", confidential: "true" } });
+    const form = await api(gl.url, p, {
+      token: T.maintainer,
+      method: "POST",
+      form: { title: "Form issue", confidential: "true" },
+    });
     expect(form.status).toBe(201);
     expect(form.data.confidential).toBe(true);
     expect(form.data.iid).toBe(created.data.iid + 1);
@@ -103,7 +123,11 @@ describe("issues", () => {
     const none = await api(gl.url, p, { token: T.reporter, method: "PUT", json: {} });
     expect(none.status).toBe(400);
     expect(none.data.error).toMatch(/at least one parameter must be provided$/);
-    const added = await api(gl.url, p, { token: T.reporter, method: "PUT", form: { add_labels: "flag:new_checkout", remove_labels: "feature" } });
+    const added = await api(gl.url, p, {
+      token: T.reporter,
+      method: "PUT",
+      form: { add_labels: "flag:new_checkout", remove_labels: "feature" },
+    });
     expect(added.status).toBe(200);
     expect(added.data.labels).toEqual(["flag:new_checkout"]);
     expect(gl.sim.labels(seed.projectId).map((l) => l.name)).toContain("flag:new_checkout");
@@ -111,19 +135,35 @@ describe("issues", () => {
     expect(closed.data.state).toBe("closed");
     expect(closed.data.closed_at).not.toBeNull();
     expect(closed.data.closed_by.username).toBe(seed.botUsernames.reporter);
-    const reopened = await api(gl.url, p, { token: T.reporter, method: "PUT", json: { state_event: "reopen" } });
+    const reopened = await api(gl.url, p, {
+      token: T.reporter,
+      method: "PUT",
+      json: { state_event: "reopen" },
+    });
     expect(reopened.data).toMatchObject({ state: "opened", closed_at: null });
   });
 
   it("silently drops label params from users below Reporter", async () => {
-    const mine = await api(gl.url, `/projects/${seed.projectId}/issues`, { token: guestToken, method: "POST", json: { title: "Guest issue", labels: "bug" } });
+    const mine = await api(gl.url, `/projects/${seed.projectId}/issues`, {
+      token: guestToken,
+      method: "POST",
+      json: { title: "Guest issue", labels: "bug" },
+    });
     expect(mine.status).toBe(201);
     expect(mine.data.labels).toEqual([]);
-    const edit = await api(gl.url, `/projects/${seed.projectId}/issues/${mine.data.iid}`, { token: guestToken, method: "PUT", json: { add_labels: "bug" } });
+    const edit = await api(gl.url, `/projects/${seed.projectId}/issues/${mine.data.iid}`, {
+      token: guestToken,
+      method: "PUT",
+      json: { add_labels: "bug" },
+    });
     expect(edit.status).toBe(200);
     expect(edit.data.labels).toEqual([]);
     // Not the author and below Reporter: cannot edit someone else's issue.
-    const other = await api(gl.url, `/projects/${seed.projectId}/issues/1`, { token: guestToken, method: "PUT", json: { title: "hijack" } });
+    const other = await api(gl.url, `/projects/${seed.projectId}/issues/1`, {
+      token: guestToken,
+      method: "PUT",
+      json: { title: "hijack" },
+    });
     expect(other.status).toBe(403);
     expect(other.data).toEqual({ message: "403 Forbidden" });
   });
@@ -131,12 +171,31 @@ describe("issues", () => {
 
 describe("merge requests", () => {
   it("exposes draft, merged and closed fields", async () => {
-    const list = await api(gl.url, `/projects/${seed.projectId}/merge_requests?iids[]=1&iids[]=2&iids[]=3&iids[]=4`, { token: T.maintainer });
+    const list = await api(
+      gl.url,
+      `/projects/${seed.projectId}/merge_requests?iids[]=1&iids[]=2&iids[]=3&iids[]=4`,
+      { token: T.maintainer },
+    );
     const byIid = Object.fromEntries(list.data.map((m: { iid: number }) => [m.iid, m]));
-    expect(byIid[1]).toMatchObject({ state: "opened", draft: false, work_in_progress: false, detailed_merge_status: "mergeable", merged_at: null });
-    expect(byIid[2]).toMatchObject({ state: "opened", draft: true, work_in_progress: true, detailed_merge_status: "draft_status" });
+    expect(byIid[1]).toMatchObject({
+      state: "opened",
+      draft: false,
+      work_in_progress: false,
+      detailed_merge_status: "mergeable",
+      merged_at: null,
+    });
+    expect(byIid[2]).toMatchObject({
+      state: "opened",
+      draft: true,
+      work_in_progress: true,
+      detailed_merge_status: "draft_status",
+    });
     expect(byIid[2].title).toBe("Draft: Experiment with percentage rollouts");
-    expect(byIid[3]).toMatchObject({ state: "merged", detailed_merge_status: "not_open", merge_user: { username: "alice" } });
+    expect(byIid[3]).toMatchObject({
+      state: "merged",
+      detailed_merge_status: "not_open",
+      merge_user: { username: "alice" },
+    });
     expect(byIid[3].merged_at).toMatch(/Z$/);
     expect(byIid[4]).toMatchObject({ state: "closed" });
     expect(byIid[4].closed_at).toMatch(/Z$/);
@@ -151,21 +210,37 @@ describe("merge requests", () => {
   it("filters by state and wip", async () => {
     const p = `/projects/${seed.projectId}/merge_requests`;
     expect(iidsOf((await api(gl.url, `${p}?state=merged`, { token: T.maintainer })).data)).toEqual([3]);
-    expect(iidsOf((await api(gl.url, `${p}?state=opened&wip=yes`, { token: T.maintainer })).data)).toEqual([2]);
-    expect(iidsOf((await api(gl.url, `${p}?state=opened&wip=no`, { token: T.maintainer })).data)).toEqual([1]);
+    expect(iidsOf((await api(gl.url, `${p}?state=opened&wip=yes`, { token: T.maintainer })).data)).toEqual([
+      2,
+    ]);
+    expect(iidsOf((await api(gl.url, `${p}?state=opened&wip=no`, { token: T.maintainer })).data)).toEqual([
+      1,
+    ]);
   });
 
   it("404s unknown MRs and edits labels/state", async () => {
-    const missing = await api(gl.url, `/projects/${seed.projectId}/merge_requests/99`, { token: T.maintainer });
+    const missing = await api(gl.url, `/projects/${seed.projectId}/merge_requests/99`, {
+      token: T.maintainer,
+    });
     expect(missing.status).toBe(404);
     expect(missing.data).toEqual({ message: "404 Not found" });
     const p = `/projects/${seed.projectId}/merge_requests/1`;
-    const labelled = await api(gl.url, p, { token: T.reporter, method: "PUT", json: { add_labels: "flag:sdk" } });
+    const labelled = await api(gl.url, p, {
+      token: T.reporter,
+      method: "PUT",
+      json: { add_labels: "flag:sdk" },
+    });
     expect(labelled.status).toBe(200);
     expect(labelled.data.labels).toContain("flag:sdk");
     // A Reporter may label but not close someone else's MR.
-    expect((await api(gl.url, p, { token: T.reporter, method: "PUT", json: { state_event: "close" } })).status).toBe(403);
-    const closed = await api(gl.url, p, { token: T.maintainer, method: "PUT", json: { state_event: "close" } });
+    expect(
+      (await api(gl.url, p, { token: T.reporter, method: "PUT", json: { state_event: "close" } })).status,
+    ).toBe(403);
+    const closed = await api(gl.url, p, {
+      token: T.maintainer,
+      method: "PUT",
+      json: { state_event: "close" },
+    });
     expect(closed.data.state).toBe("closed");
   });
 
@@ -175,11 +250,33 @@ describe("merge requests", () => {
   });
 
   it("lists members including bots, filtered by query", async () => {
-    const all = await api(gl.url, `/projects/${seed.projectId}/members/all?per_page=100`, { token: T.reporter });
+    const all = await api(gl.url, `/projects/${seed.projectId}/members/all?per_page=100`, {
+      token: T.reporter,
+    });
     const names = all.data.map((m: { username: string }) => m.username);
-    expect(names).toEqual(expect.arrayContaining(["alice", "bob", "carol", seed.botUsernames.reporter, seed.botUsernames.maintainer]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "alice",
+        "bob",
+        "carol",
+        seed.botUsernames.reporter,
+        seed.botUsernames.maintainer,
+      ]),
+    );
     const alice = all.data.find((m: { username: string }) => m.username === "alice");
-    expect(Object.keys(alice)).toEqual(expect.arrayContaining(["id", "username", "name", "state", "avatar_url", "web_url", "access_level", "created_at", "expires_at"]));
+    expect(Object.keys(alice)).toEqual(
+      expect.arrayContaining([
+        "id",
+        "username",
+        "name",
+        "state",
+        "avatar_url",
+        "web_url",
+        "access_level",
+        "created_at",
+        "expires_at",
+      ]),
+    );
     expect(alice.access_level).toBe(40);
     const direct = await api(gl.url, `/projects/${seed.projectId}/members`, { token: T.reporter });
     expect(direct.data.map((m: { username: string }) => m.username)).not.toContain("alice");

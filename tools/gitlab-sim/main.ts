@@ -26,7 +26,8 @@ const projectId = simulator.sim.store.findProject(DEMO_PROJECT_PATH)?.id;
 
 const quiet = process.env.GITLAB_SIM_QUIET === "1";
 if (quiet) console.log(`GitLab simulator listening on ${simulator.url}`);
-else console.log(`
+else
+  console.log(`
 GitLab simulator (GitLab ${simulator.sim.store.version} REST API v4) listening
 
   Instance URL:  ${simulator.url}
@@ -49,4 +50,3 @@ Try: curl -H "PRIVATE-TOKEN: ${DEMO_TOKENS.maintainer}" "${simulator.url}/api/v4
 Webhooks Flagpost registers are delivered to its URL; inspect them at ${simulator.url}/_sim/deliveries
 Ctrl+C to stop.
 `);
-

@@ -62,7 +62,8 @@ export function paginate<T>(req: PageRequest, all: readonly T[]): Page<T> {
   const prevPage = !outOfRange && page > 1 ? page - 1 : null;
   const withCounts = total <= COUNT_LIMIT;
 
-  const href = (p: number) => `${req.baseUrl}?${toQuery(req.rawQuery, { page: String(p), per_page: String(perPage) })}`;
+  const href = (p: number) =>
+    `${req.baseUrl}?${toQuery(req.rawQuery, { page: String(p), per_page: String(perPage) })}`;
   const links: string[] = [];
   if (prevPage !== null) links.push(`<${href(prevPage)}>; rel="prev"`);
   if (nextPage !== null) links.push(`<${href(nextPage)}>; rel="next"`);

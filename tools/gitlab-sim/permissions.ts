@@ -5,7 +5,13 @@ import type { Issue, Membership, Project, User } from "./types";
 import { ACCESS_LEVEL } from "./types";
 import { nowIso } from "./util";
 
-export function addMember(store: SimStore, sourceType: "Project" | "Namespace", sourceId: number, userId: number, accessLevel: number): Membership {
+export function addMember(
+  store: SimStore,
+  sourceType: "Project" | "Namespace",
+  sourceId: number,
+  userId: number,
+  accessLevel: number,
+): Membership {
   store.requireUser(userId);
   const existing = store.memberships.find(
     (m) => m.sourceType === sourceType && m.sourceId === sourceId && m.userId === userId,
@@ -27,9 +33,16 @@ export function addMember(store: SimStore, sourceType: "Project" | "Namespace", 
   return m;
 }
 
-export function removeMember(store: SimStore, sourceType: Membership["sourceType"], sourceId: number, userId: number): void {
+export function removeMember(
+  store: SimStore,
+  sourceType: Membership["sourceType"],
+  sourceId: number,
+  userId: number,
+): void {
   const before = store.memberships.length;
-  store.memberships = store.memberships.filter((m) => !(m.sourceType === sourceType && m.sourceId === sourceId && m.userId === userId));
+  store.memberships = store.memberships.filter(
+    (m) => !(m.sourceType === sourceType && m.sourceId === sourceId && m.userId === userId),
+  );
   if (store.memberships.length === before) throw new SimError(`user ${userId} is not a direct member`);
 }
 
@@ -57,7 +70,10 @@ export function groupAccess(store: SimStore, userId: number, namespaceId: number
 /** Effective role of a user in a project: direct membership or inherited from ancestor groups. */
 export function accessLevel(store: SimStore, user: User | null, project: Project): number {
   if (!user) return 0;
-  return Math.max(directProjectAccess(store, user.id, project), groupAccess(store, user.id, project.namespaceId));
+  return Math.max(
+    directProjectAccess(store, user.id, project),
+    groupAccess(store, user.id, project.namespaceId),
+  );
 }
 
 /** Role used for permission checks (administrators can do everything). */

@@ -33,7 +33,13 @@ function parseLabelArgs(args: string): string[] {
   return names;
 }
 
-export function runQuickActions(store: SimStore, project: Project, target: Target, user: User, body: string): QuickActionResult {
+export function runQuickActions(
+  store: SimStore,
+  project: Project,
+  target: Target,
+  user: User,
+  body: string,
+): QuickActionResult {
   const level = effectiveLevel(store, user, project);
   const isAuthor = target.record.authorId === user.id;
   const canUpdate = level >= ACCESS_LEVEL.reporter || isAuthor;
@@ -91,12 +97,14 @@ export function runQuickActions(store: SimStore, project: Project, target: Targe
       case "relabel": {
         const names = parseLabelArgs(cmd.args);
         const ids = resolveLabels(store, project, names, false);
-        const key = cmd.name === "label" ? "add_label_ids" : cmd.name === "unlabel" ? "remove_label_ids" : "label_ids";
+        const key =
+          cmd.name === "label" ? "add_label_ids" : cmd.name === "unlabel" ? "remove_label_ids" : "label_ids";
         commandsChanges[key] = ids;
         if (cmd.name === "label") patch.addLabels = names;
         if (cmd.name === "unlabel") patch.removeLabels = names;
         if (cmd.name === "relabel") patch.labels = names;
-        const verb = cmd.name === "label" ? "Added" : cmd.name === "unlabel" ? "Removed" : "Replaced all labels with";
+        const verb =
+          cmd.name === "label" ? "Added" : cmd.name === "unlabel" ? "Removed" : "Replaced all labels with";
         summary.push(`${verb} ${names.map((n) => `~"${n}"`).join(" ")} label${names.length > 1 ? "s" : ""}.`);
         break;
       }
@@ -104,7 +112,9 @@ export function runQuickActions(store: SimStore, project: Project, target: Targe
       case "reopen":
         patch.stateEvent = cmd.name;
         commandsChanges.state_event = cmd.name;
-        summary.push(`${cmd.name === "close" ? "Closed" : "Reopened"} this ${isMr ? "merge request" : "issue"}.`);
+        summary.push(
+          `${cmd.name === "close" ? "Closed" : "Reopened"} this ${isMr ? "merge request" : "issue"}.`,
+        );
         break;
       case "title":
         patch.title = cmd.args;
@@ -113,12 +123,26 @@ export function runQuickActions(store: SimStore, project: Project, target: Targe
         break;
       case "assign":
       case "unassign": {
-        const usernames = cmd.args.split(/\s+/).map((s) => s.replace(/^@/, "")).filter(Boolean);
-        const ids = usernames.map((u) => store.userByUsername(u)?.id).filter((id): id is number => id !== undefined);
+        const usernames = cmd.args
+          .split(/\s+/)
+          .map((s) => s.replace(/^@/, ""))
+          .filter(Boolean);
+        const ids = usernames
+          .map((u) => store.userByUsername(u)?.id)
+          .filter((id): id is number => id !== undefined);
         const current = target.record.assigneeIds;
-        patch.assigneeIds = cmd.name === "assign" ? [...new Set([...current, ...ids])] : cmd.args ? current.filter((id) => !ids.includes(id)) : [];
+        patch.assigneeIds =
+          cmd.name === "assign"
+            ? [...new Set([...current, ...ids])]
+            : cmd.args
+              ? current.filter((id) => !ids.includes(id))
+              : [];
         commandsChanges.assignee_ids = patch.assigneeIds;
-        summary.push(cmd.name === "assign" ? `Assigned ${usernames.map((u) => `@${u}`).join(" ")}.` : "Removed assignees.");
+        summary.push(
+          cmd.name === "assign"
+            ? `Assigned ${usernames.map((u) => `@${u}`).join(" ")}.`
+            : "Removed assignees.",
+        );
         break;
       }
       case "lock":
@@ -135,9 +159,12 @@ export function runQuickActions(store: SimStore, project: Project, target: Targe
       case "draft":
       case "ready": {
         const wantDraft = cmd.name === "draft";
-        if (target.type === "MergeRequest" && isDraftTitle(target.record.title) !== wantDraft) patch.draft = wantDraft;
+        if (target.type === "MergeRequest" && isDraftTitle(target.record.title) !== wantDraft)
+          patch.draft = wantDraft;
         commandsChanges.wip_event = cmd.name;
-        summary.push(wantDraft ? "Marked this merge request as a draft." : "Marked this merge request as ready.");
+        summary.push(
+          wantDraft ? "Marked this merge request as a draft." : "Marked this merge request as ready.",
+        );
         break;
       }
     }

@@ -100,7 +100,10 @@ export function seedDemo(sim: SimulatorControl): DemoSeed {
     description: "Demo project for the Flagpost GitLab integration.",
   });
 
-  const privateProjectId = sim.createProject({ path_with_namespace: DEMO_PRIVATE_PROJECT_PATH, name: "Secret Plans" });
+  const privateProjectId = sim.createProject({
+    path_with_namespace: DEMO_PRIVATE_PROJECT_PATH,
+    name: "Secret Plans",
+  });
   sim.addMember(privateProjectId, dave, ACCESS_LEVEL.owner);
   const publicProjectId = sim.createProject({
     path_with_namespace: DEMO_PUBLIC_PROJECT_PATH,
@@ -178,8 +181,16 @@ export function seedDemo(sim: SimulatorControl): DemoSeed {
     state: "closed",
     author_id: alice,
   });
-  sim.createIssue(projectId, { title: "Add audit trail for flag toggles", labels: ["feature"], author_id: carol });
-  sim.createIssue(projectId, { title: "Dark-mode toggle flickers", labels: ["bug", "frontend"], author_id: bob });
+  sim.createIssue(projectId, {
+    title: "Add audit trail for flag toggles",
+    labels: ["feature"],
+    author_id: carol,
+  });
+  sim.createIssue(projectId, {
+    title: "Dark-mode toggle flickers",
+    labels: ["bug", "frontend"],
+    author_id: bob,
+  });
 
   sim.createMergeRequest(projectId, {
     title: "Add flag evaluation endpoint",
@@ -208,7 +219,11 @@ export function seedDemo(sim: SimulatorControl): DemoSeed {
     author_id: bob,
   });
 
-  sim.createIssue(searchOnlyProjectId, { title: "Checkout button double-submits", labels: [], author_id: alice });
+  sim.createIssue(searchOnlyProjectId, {
+    title: "Checkout button double-submits",
+    labels: [],
+    author_id: alice,
+  });
 
   return {
     projectId,

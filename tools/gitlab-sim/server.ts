@@ -7,7 +7,16 @@ import { authenticate, extractToken, lookupToken } from "./auth";
 import { SimulatorControl } from "./control";
 import { buildControlRouter, controlError } from "./control-routes";
 import { faultResponse, latencyFor, takeFault } from "./faults";
-import { type ApiResponse, ApiError, errors, parseBodyParams, parseFormParams, queryRecord, readBody, sendResponse } from "./http";
+import {
+  type ApiResponse,
+  ApiError,
+  errors,
+  parseBodyParams,
+  parseFormParams,
+  queryRecord,
+  readBody,
+  sendResponse,
+} from "./http";
 import { type RouteContext, Router } from "./router";
 import { discussionRoutes } from "./routes/discussions";
 import { hookRoutes } from "./routes/hooks";
@@ -42,7 +51,17 @@ export interface GitLabSimulator {
 }
 
 export function buildApiRouter(): Router {
-  return new Router().add(...userRoutes, ...projectRoutes, ...issueRoutes, ...mergeRequestRoutes, ...noteRoutes, ...discussionRoutes, ...labelRoutes, ...memberRoutes, ...hookRoutes);
+  return new Router().add(
+    ...userRoutes,
+    ...projectRoutes,
+    ...issueRoutes,
+    ...mergeRequestRoutes,
+    ...noteRoutes,
+    ...discussionRoutes,
+    ...labelRoutes,
+    ...memberRoutes,
+    ...hookRoutes,
+  );
 }
 
 function normaliseBasePath(basePath: string | undefined): string {
@@ -65,7 +84,12 @@ export async function startGitLabSimulator(options: GitLabSimulatorOptions = {})
   const controlRouter = buildControlRouter(sim);
   const closing = new AbortController();
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, apiPath: string, rawQuery: string): Promise<void> {
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    apiPath: string,
+    rawQuery: string,
+  ): Promise<void> {
     const started = Date.now();
     const method = (req.method ?? "GET").toUpperCase();
     const query = new URLSearchParams(rawQuery);
@@ -106,17 +130,28 @@ export async function startGitLabSimulator(options: GitLabSimulatorOptions = {})
         response = faultResponse(fault);
       } else {
         const path = apiPath.length > 1 ? apiPath.replace(/\/+$/, "") : apiPath;
-        const match = apiRouter.match(method === "OPTIONS" ? "GET" : method, path, (r) => !r.minVersion || versionAtLeast(store.version, r.minVersion));
+        const match = apiRouter.match(
+          method === "OPTIONS" ? "GET" : method,
+          path,
+          (r) => !r.minVersion || versionAtLeast(store.version, r.minVersion),
+        );
         if (method === "OPTIONS" && match.kind !== "none") {
           const allow = match.kind === "match" ? ["GET", "HEAD", "OPTIONS"] : [...match.allow, "OPTIONS"];
           response = { status: 204, headers: { Allow: allow.join(", ") } };
         } else if (match.kind === "none") {
           throw errors.route();
         } else if (match.kind === "method-not-allowed") {
-          throw new ApiError(405, { message: "405 Method Not Allowed" }, { Allow: [...match.allow, "OPTIONS"].join(", ") });
+          throw new ApiError(
+            405,
+            { message: "405 Method Not Allowed" },
+            { Allow: [...match.allow, "OPTIONS"].join(", ") },
+          );
         } else {
           const actor = authenticate(store, tokenValue, match.route, method);
-          const input = { ...parseFormParams(rawQuery), ...parseBodyParams(req.headers["content-type"], body) };
+          const input = {
+            ...parseFormParams(rawQuery),
+            ...parseBodyParams(req.headers["content-type"], body),
+          };
           const incomingUuid = req.headers["x-gitlab-event-uuid"];
           const ctx: RouteContext = {
             store,
@@ -151,7 +186,12 @@ export async function startGitLabSimulator(options: GitLabSimulatorOptions = {})
     logRequest(response.status, faultName);
   }
 
-  async function handleControl(req: IncomingMessage, res: ServerResponse, ctlPath: string, rawQuery: string): Promise<void> {
+  async function handleControl(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctlPath: string,
+    rawQuery: string,
+  ): Promise<void> {
     const method = (req.method ?? "GET").toUpperCase();
     let response: ApiResponse;
     try {
@@ -163,7 +203,10 @@ export async function startGitLabSimulator(options: GitLabSimulatorOptions = {})
         store,
         method,
         params: match.params,
-        input: { ...parseFormParams(rawQuery), ...parseBodyParams(req.headers["content-type"] ?? "application/json", body) },
+        input: {
+          ...parseFormParams(rawQuery),
+          ...parseBodyParams(req.headers["content-type"] ?? "application/json", body),
+        },
         rawQuery,
         rawPath: ctlPath,
         baseUrl: `${store.origin}${basePath}/_sim${ctlPath}`,
@@ -195,7 +238,13 @@ export async function startGitLabSimulator(options: GitLabSimulatorOptions = {})
     } else if (rel === "/") {
       sendResponse(res, {
         status: 200,
-        body: { name: "GitLab simulator", instance_url: store.instanceUrl, api: `${store.instanceUrl}/api/v4`, control: `${store.instanceUrl}/_sim`, version: store.version },
+        body: {
+          name: "GitLab simulator",
+          instance_url: store.instanceUrl,
+          api: `${store.instanceUrl}/api/v4`,
+          control: `${store.instanceUrl}/_sim`,
+          version: store.version,
+        },
       });
       return;
     } else {

@@ -145,7 +145,13 @@ export class SimStore {
 
   // ---------------------------------------------------------------- users and namespaces
 
-  createUser(input: { username: string; name?: string; bot?: boolean; email?: string; admin?: boolean }): User {
+  createUser(input: {
+    username: string;
+    name?: string;
+    bot?: boolean;
+    email?: string;
+    admin?: boolean;
+  }): User {
     if (!/^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/.test(input.username)) {
       throw new SimError(`invalid username: ${input.username}`);
     }
@@ -247,7 +253,8 @@ export class SimStore {
   }): Project {
     const segments = input.path_with_namespace.split("/").filter(Boolean);
     if (segments.length < 2) throw new SimError("path_with_namespace needs a namespace and a project path");
-    if (this.findProject(segments.join("/"))) throw new SimError(`project exists: ${input.path_with_namespace}`);
+    if (this.findProject(segments.join("/")))
+      throw new SimError(`project exists: ${input.path_with_namespace}`);
     const path = segments[segments.length - 1] as string;
     if (!/^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/.test(path)) throw new SimError(`invalid project path: ${path}`);
     const ns = this.ensureNamespace(segments.slice(0, -1).join("/"));
@@ -314,7 +321,9 @@ export class SimStore {
 
   requireGroup(ref: number | string): Namespace {
     const ns =
-      typeof ref === "number" || /^\d+$/.test(ref) ? this.namespaces.get(Number(ref)) : this.namespaceByFullPath(ref);
+      typeof ref === "number" || /^\d+$/.test(ref)
+        ? this.namespaces.get(Number(ref))
+        : this.namespaceByFullPath(ref);
     if (!ns || ns.kind !== "group") throw new SimError(`unknown group ${ref}`);
     return ns;
   }
@@ -347,7 +356,9 @@ export class SimStore {
   }
 
   notesFor(noteableType: "Issue" | "MergeRequest", noteableId: number): Note[] {
-    return [...this.notes.values()].filter((n) => n.noteableType === noteableType && n.noteableId === noteableId);
+    return [...this.notes.values()].filter(
+      (n) => n.noteableType === noteableType && n.noteableId === noteableId,
+    );
   }
 
   userNotesCount(noteableType: "Issue" | "MergeRequest", noteableId: number): number {

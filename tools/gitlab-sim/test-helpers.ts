@@ -24,7 +24,12 @@ export async function api(baseUrl: string, path: string, call: ApiCall = {}) {
     headers["Content-Type"] = "application/x-www-form-urlencoded";
     body = new URLSearchParams(call.form).toString();
   }
-  const res = await fetch(`${baseUrl}/api/v4${path}`, { method: call.method ?? "GET", headers, body, signal: call.signal });
+  const res = await fetch(`${baseUrl}/api/v4${path}`, {
+    method: call.method ?? "GET",
+    headers,
+    body,
+    signal: call.signal,
+  });
   const text = await res.text();
   let data: unknown = text;
   try {

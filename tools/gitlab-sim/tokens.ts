@@ -5,21 +5,28 @@ import { SimError, type SimStore } from "./store";
 import type { Token } from "./types";
 import { md5, nowIso, todayDate } from "./util";
 
-export function createToken(store: SimStore, input: {
-  value?: string;
-  name: string;
-  description?: string | null;
-  scopes: string[];
-  expires_at?: string | null;
-  userId?: number;
-  revoked?: boolean;
-  projects?: { id: number | string; access_level: number }[];
-  groups?: { id: number | string; access_level: number }[];
-}): Token {
+export function createToken(
+  store: SimStore,
+  input: {
+    value?: string;
+    name: string;
+    description?: string | null;
+    scopes: string[];
+    expires_at?: string | null;
+    userId?: number;
+    revoked?: boolean;
+    projects?: { id: number | string; access_level: number }[];
+    groups?: { id: number | string; access_level: number }[];
+  },
+): Token {
   const value = input.value ?? `glpat-${randomBytes(15).toString("base64url")}`;
   if (store.tokens.has(value)) throw new SimError("token value already exists");
   if (input.scopes.length === 0) throw new SimError("a token needs at least one scope");
-  if (input.expires_at !== undefined && input.expires_at !== null && !/^\d{4}-\d{2}-\d{2}$/.test(input.expires_at)) {
+  if (
+    input.expires_at !== undefined &&
+    input.expires_at !== null &&
+    !/^\d{4}-\d{2}-\d{2}$/.test(input.expires_at)
+  ) {
     throw new SimError("expires_at must be YYYY-MM-DD or null");
   }
   let userId = input.userId;
@@ -38,7 +45,12 @@ export function createToken(store: SimStore, input: {
     } else {
       throw new SimError("createToken needs userId, projects or groups");
     }
-    const bot = store.createUser({ username, name: input.name, bot: true, email: `${username}@noreply.${store.host}` });
+    const bot = store.createUser({
+      username,
+      name: input.name,
+      bot: true,
+      email: `${username}@noreply.${store.host}`,
+    });
     userId = bot.id;
   }
   for (const p of input.projects ?? []) {

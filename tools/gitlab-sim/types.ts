@@ -198,15 +198,7 @@ export type ChangeSet = Record<string, Change>;
 
 export type IssueHookAction = "open" | "close" | "reopen" | "update";
 export type MergeRequestHookAction =
-  | "open"
-  | "close"
-  | "reopen"
-  | "update"
-  | "merge"
-  | "approved"
-  | "approval"
-  | "unapproved"
-  | "unapproval";
+  "open" | "close" | "reopen" | "update" | "merge" | "approved" | "approval" | "unapproved" | "unapproval";
 
 export type SimEvent =
   | { kind: "issue"; issueId: number; action: IssueHookAction; actorId: number; changes: ChangeSet }

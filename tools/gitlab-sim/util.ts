@@ -68,19 +68,65 @@ export function draftTitle(title: string): string {
 }
 
 const CSS_COLORS: Record<string, string> = {
-  black: "#000000", white: "#ffffff", red: "#ff0000", green: "#008000", blue: "#0000ff",
-  yellow: "#ffff00", orange: "#ffa500", purple: "#800080", pink: "#ffc0cb", gray: "#808080",
-  grey: "#808080", brown: "#a52a2a", cyan: "#00ffff", magenta: "#ff00ff", lime: "#00ff00",
-  navy: "#000080", teal: "#008080", olive: "#808000", maroon: "#800000", silver: "#c0c0c0",
-  aqua: "#00ffff", fuchsia: "#ff00ff", gold: "#ffd700", indigo: "#4b0082", violet: "#ee82ee",
-  coral: "#ff7f50", salmon: "#fa8072", crimson: "#dc143c", tomato: "#ff6347", orchid: "#da70d6",
-  khaki: "#f0e68c", beige: "#f5f5dc", lavender: "#e6e6fa", turquoise: "#40e0d0", tan: "#d2b48c",
-  chocolate: "#d2691e", firebrick: "#b22222", darkred: "#8b0000", darkgreen: "#006400",
-  darkblue: "#00008b", lightblue: "#add8e6", lightgreen: "#90ee90", lightgray: "#d3d3d3",
-  darkgray: "#a9a9a9", skyblue: "#87ceeb", steelblue: "#4682b4", royalblue: "#4169e1",
-  slateblue: "#6a5acd", seagreen: "#2e8b57", forestgreen: "#228b22", darkorange: "#ff8c00",
-  hotpink: "#ff69b4", deeppink: "#ff1493", plum: "#dda0dd", sienna: "#a0522d", peru: "#cd853f",
-  goldenrod: "#daa520", mediumpurple: "#9370db", rebeccapurple: "#663399",
+  black: "#000000",
+  white: "#ffffff",
+  red: "#ff0000",
+  green: "#008000",
+  blue: "#0000ff",
+  yellow: "#ffff00",
+  orange: "#ffa500",
+  purple: "#800080",
+  pink: "#ffc0cb",
+  gray: "#808080",
+  grey: "#808080",
+  brown: "#a52a2a",
+  cyan: "#00ffff",
+  magenta: "#ff00ff",
+  lime: "#00ff00",
+  navy: "#000080",
+  teal: "#008080",
+  olive: "#808000",
+  maroon: "#800000",
+  silver: "#c0c0c0",
+  aqua: "#00ffff",
+  fuchsia: "#ff00ff",
+  gold: "#ffd700",
+  indigo: "#4b0082",
+  violet: "#ee82ee",
+  coral: "#ff7f50",
+  salmon: "#fa8072",
+  crimson: "#dc143c",
+  tomato: "#ff6347",
+  orchid: "#da70d6",
+  khaki: "#f0e68c",
+  beige: "#f5f5dc",
+  lavender: "#e6e6fa",
+  turquoise: "#40e0d0",
+  tan: "#d2b48c",
+  chocolate: "#d2691e",
+  firebrick: "#b22222",
+  darkred: "#8b0000",
+  darkgreen: "#006400",
+  darkblue: "#00008b",
+  lightblue: "#add8e6",
+  lightgreen: "#90ee90",
+  lightgray: "#d3d3d3",
+  darkgray: "#a9a9a9",
+  skyblue: "#87ceeb",
+  steelblue: "#4682b4",
+  royalblue: "#4169e1",
+  slateblue: "#6a5acd",
+  seagreen: "#2e8b57",
+  forestgreen: "#228b22",
+  darkorange: "#ff8c00",
+  hotpink: "#ff69b4",
+  deeppink: "#ff1493",
+  plum: "#dda0dd",
+  sienna: "#a0522d",
+  peru: "#cd853f",
+  goldenrod: "#daa520",
+  mediumpurple: "#9370db",
+  rebeccapurple: "#663399",
 };
 
 /** Normalises a label colour (`#RGB`, `#RRGGBB` or a CSS colour name) to `#RRGGBB`, or null if invalid. */
@@ -88,7 +134,11 @@ export function normaliseColor(input: string): string | null {
   const v = input.trim();
   if (/^#[0-9a-f]{6}$/i.test(v)) return v.toUpperCase();
   if (/^#[0-9a-f]{3}$/i.test(v)) {
-    return `#${v.slice(1).split("").map((c) => c + c).join("")}`.toUpperCase();
+    return `#${v
+      .slice(1)
+      .split("")
+      .map((c) => c + c)
+      .join("")}`.toUpperCase();
   }
   const named = CSS_COLORS[v.toLowerCase()];
   return named ? named.toUpperCase() : null;

@@ -31,13 +31,25 @@ export function renderWebPage(store: SimStore, relPath: string): ApiResponse | n
     if (item[2] === "merge_requests") {
       const mr = store.mergeRequestByIid(project.id, iid);
       if (!mr) return null;
-      const labels = store.labelsByIds(mr.labelIds).map((l) => esc(l.title)).join(", ");
-      return page(mr.title, `<p>${esc(store.projectFullPath(project))}</p><h1>!${mr.iid} ${esc(mr.title)}</h1><p>State: <b>${mr.state}</b> · ${esc(mr.sourceBranch)} → ${esc(mr.targetBranch)}</p><p>Labels: ${labels || "none"}</p><pre>${esc(mr.description ?? "")}</pre>`);
+      const labels = store
+        .labelsByIds(mr.labelIds)
+        .map((l) => esc(l.title))
+        .join(", ");
+      return page(
+        mr.title,
+        `<p>${esc(store.projectFullPath(project))}</p><h1>!${mr.iid} ${esc(mr.title)}</h1><p>State: <b>${mr.state}</b> · ${esc(mr.sourceBranch)} → ${esc(mr.targetBranch)}</p><p>Labels: ${labels || "none"}</p><pre>${esc(mr.description ?? "")}</pre>`,
+      );
     }
     const issue = store.issueByIid(project.id, iid);
     if (!issue) return null;
-    const labels = store.labelsByIds(issue.labelIds).map((l) => esc(l.title)).join(", ");
-    return page(issue.title, `<p>${esc(store.projectFullPath(project))}</p><h1>#${issue.iid} ${esc(issue.title)}</h1><p>Type: ${issue.issueType} · State: <b>${issue.state}</b>${issue.confidential ? " · confidential" : ""}</p><p>Labels: ${labels || "none"}</p><pre>${esc(issue.description ?? "")}</pre>`);
+    const labels = store
+      .labelsByIds(issue.labelIds)
+      .map((l) => esc(l.title))
+      .join(", ");
+    return page(
+      issue.title,
+      `<p>${esc(store.projectFullPath(project))}</p><h1>#${issue.iid} ${esc(issue.title)}</h1><p>Type: ${issue.issueType} · State: <b>${issue.state}</b>${issue.confidential ? " · confidential" : ""}</p><p>Labels: ${labels || "none"}</p><pre>${esc(issue.description ?? "")}</pre>`,
+    );
   }
   const project: Project | undefined = path.includes("/") ? store.findProject(path) : undefined;
   if (!project) return null;

@@ -36,7 +36,11 @@ interface PreparedDelivery {
 }
 
 /** Builds payloads now (so later changes do not leak into them) and sends them to matching hooks. */
-export function dispatchEvents(store: SimStore, events: SimEvent[], opts: DispatchOptions = {}): Promise<DeliveryRecord[]> {
+export function dispatchEvents(
+  store: SimStore,
+  events: SimEvent[],
+  opts: DispatchOptions = {},
+): Promise<DeliveryRecord[]> {
   const style = opts.payloadStyle ?? store.payloadStyle;
   const prepared: PreparedDelivery[] = [];
   // One originating request: one recursion-detection UUID per hook (or the caller's UUID).
@@ -89,7 +93,12 @@ export async function resendDelivery(store: SimStore, deliveryId: number): Promi
   return store.track(
     send(store, {
       hook,
-      built: { header: original.event, objectKind: original.objectKind, action: original.action, projectId: original.projectId },
+      built: {
+        header: original.event,
+        objectKind: original.objectKind,
+        action: original.action,
+        projectId: original.projectId,
+      },
       body: original.request.body,
       payload: original.request.payload,
       style: original.payloadStyle,
@@ -171,7 +180,10 @@ function post(
       reject(new Error("Invalid URL"));
       return;
     }
-    const allHeaders: Record<string, string> = { ...headers, "Content-Length": String(Buffer.byteLength(body)) };
+    const allHeaders: Record<string, string> = {
+      ...headers,
+      "Content-Length": String(Buffer.byteLength(body)),
+    };
     if (url.username || url.password) {
       const creds = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
       allHeaders.Authorization = `Basic ${Buffer.from(creds).toString("base64")}`;
@@ -198,7 +210,8 @@ function post(
         res.on("end", () => {
           clearTimeout(timer);
           const resHeaders: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(", ") : v;
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(", ") : v;
           resolve({
             status: res.statusCode ?? 0,
             headers: resHeaders,

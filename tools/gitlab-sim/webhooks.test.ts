@@ -6,7 +6,9 @@ import { type GitLabSimulator, startGitLabSimulator } from "./server";
 import { api, type Receiver, startReceiver } from "./test-helpers";
 
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../tests/fixtures/gitlab-webhooks", name), "utf8"));
+  JSON.parse(
+    readFileSync(path.resolve(import.meta.dirname, "../../tests/fixtures/gitlab-webhooks", name), "utf8"),
+  );
 const keys = (o: object) => Object.keys(o).sort();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -61,15 +63,34 @@ describe("webhook delivery", () => {
       object_kind: "issue",
       event_type: "issue",
       user: { id: seed.users.alice, username: "alice", name: "Alice Maintainer", email: "[REDACTED]" },
-      project: { id: seed.projectId, name: "Flags Demo", path_with_namespace: DEMO_PROJECT_PATH, web_url: `${gl.url}/${DEMO_PROJECT_PATH}`, namespace: "Platform" },
-      object_attributes: { iid: 1, project_id: seed.projectId, state: "closed", state_id: 2, action: "close", type: "Issue", url: `${gl.url}/${DEMO_PROJECT_PATH}/-/issues/1`, updated_by_id: seed.users.alice },
+      project: {
+        id: seed.projectId,
+        name: "Flags Demo",
+        path_with_namespace: DEMO_PROJECT_PATH,
+        web_url: `${gl.url}/${DEMO_PROJECT_PATH}`,
+        namespace: "Platform",
+      },
+      object_attributes: {
+        iid: 1,
+        project_id: seed.projectId,
+        state: "closed",
+        state_id: 2,
+        action: "close",
+        type: "Issue",
+        url: `${gl.url}/${DEMO_PROJECT_PATH}/-/issues/1`,
+        updated_by_id: seed.users.alice,
+      },
       repository: { name: "Flags Demo" },
     });
     expect(json.object_attributes.closed_at).toMatch(ISO);
     expect(json.changes.state_id).toEqual({ previous: 1, current: 2 });
     expect(json.changes.closed_at).toEqual({ previous: null, current: json.object_attributes.closed_at });
     expect(json.labels.map((l: { title: string }) => l.title).sort()).toEqual(["backend", "feature"]);
-    expect(json.labels[0]).toMatchObject({ type: "ProjectLabel", template: false, project_id: seed.projectId });
+    expect(json.labels[0]).toMatchObject({
+      type: "ProjectLabel",
+      template: false,
+      project_id: seed.projectId,
+    });
     expect(json.assignees[0]).toMatchObject({ username: "bob" });
 
     const record = gl.sim.deliveries({ hookId })[0]!;
@@ -116,18 +137,35 @@ describe("webhook delivery", () => {
     });
     expect(json.object_attributes.merge_commit_sha).toMatch(/^[0-9a-f]{40}$/);
     expect(json.reviewers[0]).toMatchObject({ username: "alice" });
-    expect(gl.sim.getMergeRequest(seed.projectId, 1)).toMatchObject({ state: "merged", merge_user: { username: "alice" } });
+    expect(gl.sim.getMergeRequest(seed.projectId, 1)).toMatchObject({
+      state: "merged",
+      merge_user: { username: "alice" },
+    });
   });
 
   it("delivers draft and ready as update with changes.draft and the title prefix", async () => {
     await gl.sim.markDraft(seed.projectId, 1, true);
     const draft = rx.received[0]!.json;
-    expect(draft.object_attributes).toMatchObject({ action: "update", draft: true, work_in_progress: true, title: "Draft: Add flag evaluation endpoint", detailed_merge_status: "draft_status" });
+    expect(draft.object_attributes).toMatchObject({
+      action: "update",
+      draft: true,
+      work_in_progress: true,
+      title: "Draft: Add flag evaluation endpoint",
+      detailed_merge_status: "draft_status",
+    });
     expect(draft.changes.draft).toEqual({ previous: false, current: true });
-    expect(draft.changes.title).toEqual({ previous: "Add flag evaluation endpoint", current: "Draft: Add flag evaluation endpoint" });
+    expect(draft.changes.title).toEqual({
+      previous: "Add flag evaluation endpoint",
+      current: "Draft: Add flag evaluation endpoint",
+    });
     await gl.sim.markDraft(seed.projectId, 1, false);
     const ready = rx.received[1]!.json;
-    expect(ready.object_attributes).toMatchObject({ action: "update", draft: false, title: "Add flag evaluation endpoint", detailed_merge_status: "mergeable" });
+    expect(ready.object_attributes).toMatchObject({
+      action: "update",
+      draft: false,
+      title: "Add flag evaluation endpoint",
+      detailed_merge_status: "mergeable",
+    });
     expect(ready.changes.draft).toEqual({ previous: true, current: false });
   });
 
@@ -135,13 +173,21 @@ describe("webhook delivery", () => {
     const none = await gl.sim.issueAction(seed.projectId, 4, "close");
     expect(none).toEqual([]);
     expect(rx.received).toHaveLength(0);
-    gl.sim.registerHook(seed.projectId, { url: rx.url, confidential_issues_events: true, push_events: false });
+    gl.sim.registerHook(seed.projectId, {
+      url: rx.url,
+      confidential_issues_events: true,
+      push_events: false,
+    });
     await gl.sim.issueAction(seed.projectId, 4, "reopen");
     expect(rx.received).toHaveLength(1);
     const { headers, json } = rx.received[0]!;
     expect(headers["x-gitlab-event"]).toBe("Confidential Issue Hook");
     expect(headers["x-gitlab-token"]).toBeUndefined();
-    expect(json).toMatchObject({ object_kind: "issue", event_type: "confidential_issue", object_attributes: { confidential: true, action: "reopen", state: "opened" } });
+    expect(json).toMatchObject({
+      object_kind: "issue",
+      event_type: "confidential_issue",
+      object_attributes: { confidential: true, action: "reopen", state: "opened" },
+    });
     expect(json.changes.state_id).toEqual({ previous: 2, current: 1 });
   });
 
@@ -152,7 +198,13 @@ describe("webhook delivery", () => {
     expect(json).toMatchObject({
       object_kind: "work_item",
       event_type: "work_item",
-      object_attributes: { iid: 3, type: "Task", action: "close", url: `${gl.url}/${DEMO_PROJECT_PATH}/-/work_items/3`, status: { category: "done" } },
+      object_attributes: {
+        iid: 3,
+        type: "Task",
+        action: "close",
+        url: `${gl.url}/${DEMO_PROJECT_PATH}/-/work_items/3`,
+        status: { category: "done" },
+      },
     });
   });
 
@@ -175,16 +227,28 @@ describe("webhook delivery", () => {
     expect(mr.object_attributes).not.toHaveProperty("draft");
     expect(mr.object_attributes.url).toBe(`${gl.url}/${DEMO_PROJECT_PATH}/merge_requests/2`);
     expect(keys(mr.object_attributes)).toEqual(keys(fixture("mr_merge.json").object_attributes));
-    const { deliveries } = await gl.sim.addNote(seed.projectId, "issue", 1, { body: "old-style", author_id: seed.users.bob }, { payloadStyle: "legacy" });
+    const { deliveries } = await gl.sim.addNote(
+      seed.projectId,
+      "issue",
+      1,
+      { body: "old-style", author_id: seed.users.bob },
+      { payloadStyle: "legacy" },
+    );
     const note = deliveries[0]!.request.payload as Record<string, any>;
     const { action: _ignored, ...docsNote } = fixture("note_issue.json").object_attributes;
     expect(keys(note.object_attributes)).toEqual(keys(docsNote));
-    expect(note.object_attributes.url).toBe(`${gl.url}/${DEMO_PROJECT_PATH}/issues/1#note_${note.object_attributes.id}`);
+    expect(note.object_attributes.url).toBe(
+      `${gl.url}/${DEMO_PROJECT_PATH}/issues/1#note_${note.object_attributes.id}`,
+    );
     expect(note).not.toHaveProperty("event_type");
   });
 
   it("fires an update hook authored by the token's bot when labels are added through the API", async () => {
-    const r = await api(gl.url, `/projects/${seed.projectId}/issues/1`, { token: T.maintainer, method: "PUT", json: { add_labels: "flag:new_checkout" } });
+    const r = await api(gl.url, `/projects/${seed.projectId}/issues/1`, {
+      token: T.maintainer,
+      method: "PUT",
+      json: { add_labels: "flag:new_checkout" },
+    });
     expect(r.status).toBe(200);
     await gl.sim.settle();
     expect(rx.received).toHaveLength(1);
@@ -192,16 +256,39 @@ describe("webhook delivery", () => {
     const bot = gl.sim.getUser(seed.botUsernames.maintainer)!;
     expect(json.user).toMatchObject({ id: bot.id, username: seed.botUsernames.maintainer });
     expect(json.object_attributes).toMatchObject({ action: "update", updated_by_id: bot.id });
-    expect(json.changes.labels.previous.map((l: { title: string }) => l.title).sort()).toEqual(["backend", "feature"]);
-    expect(json.changes.labels.current.map((l: { title: string }) => l.title).sort()).toEqual(["backend", "feature", "flag:new_checkout"]);
+    expect(json.changes.labels.previous.map((l: { title: string }) => l.title).sort()).toEqual([
+      "backend",
+      "feature",
+    ]);
+    expect(json.changes.labels.current.map((l: { title: string }) => l.title).sort()).toEqual([
+      "backend",
+      "feature",
+      "flag:new_checkout",
+    ]);
     expect(json.changes.updated_by_id).toEqual({ previous: null, current: bot.id });
   });
 
   it("fires Note Hooks for API notes, Confidential Note Hook for confidential issues", async () => {
-    const hook2 = gl.sim.registerHook(seed.projectId, { url: `${rx.url}?c=1`, confidential_note_events: true, push_events: false });
-    const created = await api(gl.url, `/projects/${seed.projectId}/issues/1/notes`, { token: T.reporter, method: "POST", json: { body: "Flag linked" } });
-    await api(gl.url, `/projects/${seed.projectId}/issues/1/notes/${created.data.id}`, { token: T.reporter, method: "PUT", json: { body: "Flag linked (edited)" } });
-    await api(gl.url, `/projects/${seed.projectId}/issues/4/notes`, { token: T.reporter, method: "POST", json: { body: "secret" } });
+    const hook2 = gl.sim.registerHook(seed.projectId, {
+      url: `${rx.url}?c=1`,
+      confidential_note_events: true,
+      push_events: false,
+    });
+    const created = await api(gl.url, `/projects/${seed.projectId}/issues/1/notes`, {
+      token: T.reporter,
+      method: "POST",
+      json: { body: "Flag linked" },
+    });
+    await api(gl.url, `/projects/${seed.projectId}/issues/1/notes/${created.data.id}`, {
+      token: T.reporter,
+      method: "PUT",
+      json: { body: "Flag linked (edited)" },
+    });
+    await api(gl.url, `/projects/${seed.projectId}/issues/4/notes`, {
+      token: T.reporter,
+      method: "POST",
+      json: { body: "secret" },
+    });
     await gl.sim.settle();
     const plain = gl.sim.deliveries({ hookId, event: "Note Hook" });
     expect(plain.map((d) => d.action)).toEqual(["create", "update"]);
@@ -211,7 +298,12 @@ describe("webhook delivery", () => {
       event_type: "note",
       project_id: seed.projectId,
       user: { username: seed.botUsernames.reporter },
-      object_attributes: { note: "Flag linked", noteable_type: "Issue", action: "create", url: `${gl.url}/${DEMO_PROJECT_PATH}/-/issues/1#note_${created.data.id}` },
+      object_attributes: {
+        note: "Flag linked",
+        noteable_type: "Issue",
+        action: "create",
+        url: `${gl.url}/${DEMO_PROJECT_PATH}/-/issues/1#note_${created.data.id}`,
+      },
       issue: { iid: 1 },
     });
     expect(gl.sim.deliveries({ hookId }).some((d) => d.event === "Confidential Note Hook")).toBe(false);
@@ -223,11 +315,21 @@ describe("webhook delivery", () => {
   it("blocks the same hook when a webhook consumer calls back with X-Gitlab-Event-UUID", async () => {
     await gl.sim.issueAction(seed.projectId, 1, "close");
     const uuid = rx.received[0]!.headers["x-gitlab-event-uuid"] as string;
-    await api(gl.url, `/projects/${seed.projectId}/issues/1`, { token: T.maintainer, method: "PUT", json: { add_labels: "echo" }, headers: { "X-Gitlab-Event-UUID": uuid } });
+    await api(gl.url, `/projects/${seed.projectId}/issues/1`, {
+      token: T.maintainer,
+      method: "PUT",
+      json: { add_labels: "echo" },
+      headers: { "X-Gitlab-Event-UUID": uuid },
+    });
     await gl.sim.settle();
     expect(rx.received).toHaveLength(1);
     const blocked = gl.sim.deliveries({ hookId }).at(-1)!;
-    expect(blocked).toMatchObject({ blocked: true, success: false, error: "Recursive webhook blocked", eventUuid: uuid });
+    expect(blocked).toMatchObject({
+      blocked: true,
+      success: false,
+      error: "Recursive webhook blocked",
+      eventUuid: uuid,
+    });
   });
 
   it("records failures, treats 3xx as delivered and supports async mode", async () => {
@@ -242,7 +344,10 @@ describe("webhook delivery", () => {
     expect(none).toEqual([]);
     await gl.sim.settle();
     expect(rx.received).toHaveLength(3);
-    const dead = gl.sim.registerHook(seed.projectId, { url: "http://127.0.0.1:9/nothing", issues_events: true });
+    const dead = gl.sim.registerHook(seed.projectId, {
+      url: "http://127.0.0.1:9/nothing",
+      issues_events: true,
+    });
     const results = await gl.sim.issueAction(seed.projectId, 1, "close");
     const refused = results.find((d) => d.hookId === dead.id);
     expect(refused?.success).toBe(false);
@@ -250,17 +355,24 @@ describe("webhook delivery", () => {
   });
 
   it("exposes the same operations over HTTP under /_sim", async () => {
-    const res = await fetch(`${gl.url}/_sim/projects/${encodeURIComponent(DEMO_PROJECT_PATH)}/issues/1/actions`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ action: "close" }),
-    });
+    const res = await fetch(
+      `${gl.url}/_sim/projects/${encodeURIComponent(DEMO_PROJECT_PATH)}/issues/1/actions`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ action: "close" }),
+      },
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as { deliveries: { event: string; success: boolean }[] };
     expect(body.deliveries).toMatchObject([{ event: "Issue Hook", success: true }]);
     const list = (await (await fetch(`${gl.url}/_sim/deliveries?hookId=${hookId}`)).json()) as unknown[];
     expect(list).toHaveLength(1);
-    const bad = await fetch(`${gl.url}/_sim/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ count: 1 }) });
+    const bad = await fetch(`${gl.url}/_sim/faults`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ count: 1 }),
+    });
     expect(bad.status).toBe(400);
   });
 });

@@ -38,7 +38,11 @@ export function ProjectsClient() {
 
   return (
     <>
-      <PageHeader title="Projects" description="Each project has its own features, segments and environments." actions={createButton} />
+      <PageHeader
+        title="Projects"
+        description="Each project has its own features, segments and environments."
+        actions={createButton}
+      />
 
       <div className="mb-4">
         <SearchField label="Search projects" value={text} onChange={setText} />
@@ -47,7 +51,11 @@ export function ProjectsClient() {
       {projects.isPending ? (
         <TableSkeleton columns={2} label="Loading projects…" />
       ) : projects.isError ? (
-        <ErrorState title="Could not load projects" error={projects.error} onRetry={() => void projects.refetch()} />
+        <ErrorState
+          title="Could not load projects"
+          error={projects.error}
+          onRetry={() => void projects.refetch()}
+        />
       ) : projects.data.count === 0 ? (
         search ? (
           <EmptyState title="No matching projects">No project name contains “{search}”.</EmptyState>
@@ -73,7 +81,10 @@ export function ProjectsClient() {
                   <TD>
                     <Link
                       href={routes.project(project.id)}
-                      className={cx("rounded font-medium text-accent-700 hover:underline dark:text-accent-300", focusRing)}
+                      className={cx(
+                        "rounded font-medium text-accent-700 hover:underline dark:text-accent-300",
+                        focusRing,
+                      )}
                     >
                       {project.name}
                     </Link>
@@ -83,11 +94,19 @@ export function ProjectsClient() {
               ))}
             </TBody>
           </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} count={projects.data.count} onPageChange={(next) => setQuery({ page: next })} noun="projects" />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            count={projects.data.count}
+            onPageChange={(next) => setQuery({ page: next })}
+            noun="projects"
+          />
         </>
       )}
 
-      {canCreate && <CreateProjectDialog open={creating} onClose={() => setCreating(false)} organisations={adminOf} />}
+      {canCreate && (
+        <CreateProjectDialog open={creating} onClose={() => setCreating(false)} organisations={adminOf} />
+      )}
     </>
   );
 }

@@ -25,8 +25,13 @@ export function LoginClient({ callbackUrl }: { callbackUrl: string }) {
 
   const submit = async (data: z.output<typeof loginForm>) => {
     try {
-      const result = await signIn("credentials", { email: data.email, password: data.password, redirect: false });
-      if (!result || result.error) return failed(signInErrors[result?.error ?? ""] ?? "Could not sign in. Please try again.");
+      const result = await signIn("credentials", {
+        email: data.email,
+        password: data.password,
+        redirect: false,
+      });
+      if (!result || result.error)
+        return failed(signInErrors[result?.error ?? ""] ?? "Could not sign in. Please try again.");
       router.replace(callbackUrl);
       router.refresh();
     } catch {
@@ -39,7 +44,13 @@ export function LoginClient({ callbackUrl }: { callbackUrl: string }) {
       <h1 className="text-lg font-semibold">Sign in</h1>
       <FormError message={errors.root?.server?.message} />
       <TextField label="Email" type="email" autoComplete="username" {...fieldProps(form, "email")} required />
-      <TextField label="Password" type="password" autoComplete="current-password" {...fieldProps(form, "password")} required />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        {...fieldProps(form, "password")}
+        required
+      />
       <Button type="submit" variant="primary" className="w-full" pending={form.formState.isSubmitting}>
         Sign in
       </Button>

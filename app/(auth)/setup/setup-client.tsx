@@ -13,7 +13,10 @@ import { firstRunSetupBody } from "@/lib/validations/core";
 
 // Blank optional fields are left out rather than sent as "".
 const optionalText = <S extends z.ZodType<string | undefined, string | undefined>>(field: S) =>
-  z.string().transform((text) => text.trim() || undefined).pipe(field);
+  z
+    .string()
+    .transform((text) => text.trim() || undefined)
+    .pipe(field);
 const setupForm = firstRunSetupBody.extend({
   name: optionalText(firstRunSetupBody.shape.name),
   organisation_name: optionalText(firstRunSetupBody.shape.organisation_name),
@@ -32,9 +35,15 @@ export function SetupClient() {
       onSubmit={submitRequest(
         form,
         // Someone finished the first run meanwhile: signing in is what is left.
-        (data) => setup.mutateAsync(data).catch((error: unknown) => (isApiClientError(error, 409) ? "taken" : Promise.reject(error))),
+        (data) =>
+          setup
+            .mutateAsync(data)
+            .catch((error: unknown) => (isApiClientError(error, 409) ? "taken" : Promise.reject(error))),
         async (outcome, data) => {
-          const result = outcome === "taken" ? null : await signIn("credentials", { email: data.email, password: data.password, redirect: false });
+          const result =
+            outcome === "taken"
+              ? null
+              : await signIn("credentials", { email: data.email, password: data.password, redirect: false });
           // Without a session (the account exists but sign-in failed), signing in by hand is all that is left.
           if (!result || result.error) return router.replace("/login");
           router.replace("/projects");
@@ -44,7 +53,9 @@ export function SetupClient() {
     >
       <div className="space-y-1">
         <h1 className="text-lg font-semibold">Welcome to Flagpost</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">Create the first administrator account and your organisation.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Create the first administrator account and your organisation.
+        </p>
       </div>
       <FormError message={errors.root?.server?.message} />
       <TextField label="Your name" autoComplete="name" {...fieldProps(form, "name")} />
@@ -57,7 +68,11 @@ export function SetupClient() {
         {...fieldProps(form, "password")}
         required
       />
-      <TextField label="Organisation name" autoComplete="organization" {...fieldProps(form, "organisation_name")} />
+      <TextField
+        label="Organisation name"
+        autoComplete="organization"
+        {...fieldProps(form, "organisation_name")}
+      />
       <Button type="submit" variant="primary" className="w-full" pending={form.formState.isSubmitting}>
         Create account
       </Button>

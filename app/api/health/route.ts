@@ -16,7 +16,10 @@ export async function GET(): Promise<Response> {
     await Promise.race([
       db.sql.query("SELECT 1"),
       new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_TIMEOUT_MS} ms`)), DATABASE_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${DATABASE_TIMEOUT_MS} ms`)),
+          DATABASE_TIMEOUT_MS,
+        );
       }),
     ]);
     const databaseKind = db.kind === "postgres" ? "postgres" : "embedded";

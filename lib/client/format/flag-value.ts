@@ -45,7 +45,9 @@ export function parseTypedValue(kind: ValueKind, text: string): ParsedValue {
       candidate = text;
   }
   const result = flagValue.safeParse(candidate);
-  return result.success ? { ok: true, value: result.data } : { ok: false, error: result.error.issues[0]?.message ?? "Invalid value" };
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, error: result.error.issues[0]?.message ?? "Invalid value" };
 }
 
 /** How a value reads in text (toasts, summaries): `"beta"`, `0`, `false`, or `no value`. */

@@ -5,13 +5,20 @@ import { Marked, type Tokens } from "marked";
 // mailto addresses, and images are shown as links so previewing loads nothing from elsewhere.
 
 const escapeHtml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 
 /** Only absolute http(s) and mailto links survive; anything else (javascript:, data:, …) becomes plain text. */
 export function safeHref(href: string): string | null {
   try {
     const url = new URL(href);
-    return url.protocol === "http:" || url.protocol === "https:" || url.protocol === "mailto:" ? url.toString() : null;
+    return url.protocol === "http:" || url.protocol === "https:" || url.protocol === "mailto:"
+      ? url.toString()
+      : null;
   } catch {
     return null;
   }
@@ -35,7 +42,9 @@ const marked = new Marked({
     image(token: Tokens.Image) {
       const href = safeHref(token.href);
       const label = escapeHtml(token.text || "image");
-      return href ? `<a href="${escapeHtml(href)}" target="_blank" rel="noreferrer noopener">🖼 ${label}</a>` : label;
+      return href
+        ? `<a href="${escapeHtml(href)}" target="_blank" rel="noreferrer noopener">🖼 ${label}</a>`
+        : label;
     },
   },
 });

@@ -6,7 +6,11 @@ import { createFeatureBody } from "@/lib/validations/core";
 
 describe("form errors", () => {
   it("reports the shared schema's first issue per field", async () => {
-    const result = await zodResolver(createFeatureBody)({ name: "has spaces", initial_value: 1.5 }, undefined, { fields: {}, shouldUseNativeValidation: false });
+    const result = await zodResolver(createFeatureBody)(
+      { name: "has spaces", initial_value: 1.5 },
+      undefined,
+      { fields: {}, shouldUseNativeValidation: false },
+    );
     expect(result.values).toEqual({});
     expect(result.errors.name?.message).toMatch(/letters, digits/);
     expect(result.errors.initial_value).toBeDefined();
@@ -17,16 +21,25 @@ describe("form errors", () => {
       { field: "body.name", issue: "Feature name is required" },
       { field: "body.other", issue: "nope" },
     ]);
-    expect(serverErrors(error, ["name"])).toEqual({ fields: { name: "Feature name is required" }, form: "other: nope" });
+    expect(serverErrors(error, ["name"])).toEqual({
+      fields: { name: "Feature name is required" },
+      form: "other: nope",
+    });
   });
 
   it("puts a 409 conflict on the field it names", () => {
-    const error = new ApiClientError(409, "conflict", "Another record already uses this name", { fields: ["project_id", "name"] });
-    expect(serverErrors(error, ["name", "description"])).toEqual({ fields: { name: "Another record already uses this name" } });
+    const error = new ApiClientError(409, "conflict", "Another record already uses this name", {
+      fields: ["project_id", "name"],
+    });
+    expect(serverErrors(error, ["name", "description"])).toEqual({
+      fields: { name: "Another record already uses this name" },
+    });
   });
 
   it("keeps other failures as a form-level message", () => {
-    expect(serverErrors(new ApiClientError(403, "forbidden", "Only organisation admins can do this"), ["name"])).toEqual({
+    expect(
+      serverErrors(new ApiClientError(403, "forbidden", "Only organisation admins can do this"), ["name"]),
+    ).toEqual({
       fields: {},
       form: "Only organisation admins can do this",
     });

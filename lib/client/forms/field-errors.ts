@@ -26,12 +26,17 @@ export function serverErrors(error: unknown, knownFields: readonly string[]): Fo
   if (error.status === 409) {
     const conflictFields = (error.details as { fields?: unknown } | undefined)?.fields;
     const named = Array.isArray(conflictFields) ? conflictFields.map(String) : [];
-    const target = knownFields.find((field) => named.includes(field) || new RegExp(`\\b${field}\\b`, "i").test(error.message));
+    const target = knownFields.find(
+      (field) => named.includes(field) || new RegExp(`\\b${field}\\b`, "i").test(error.message),
+    );
     if (target) {
       fields[target] ??= error.message;
       return { fields };
     }
   }
   const placedAny = Object.keys(fields).length > 0;
-  return { fields, form: placedAny && !unplaced.length ? undefined : unplaced.length ? unplaced.join("; ") : error.message };
+  return {
+    fields,
+    form: placedAny && !unplaced.length ? undefined : unplaced.length ? unplaced.join("; ") : error.message,
+  };
 }

@@ -13,7 +13,10 @@ export interface ValueDraftState {
   text: string;
 }
 
-export const valueDraftOf = (value: FlagValue): ValueDraftState => ({ kind: kindOf(value), text: valueToText(value) });
+export const valueDraftOf = (value: FlagValue): ValueDraftState => ({
+  kind: kindOf(value),
+  text: valueToText(value),
+});
 
 /** Booleans are picked from a list; a switch to boolean starts from a valid choice. */
 const withKind = (draft: ValueDraftState, kind: ValueKind): ValueDraftState =>

@@ -23,7 +23,10 @@ export class ApiClientError extends Error {
     if (!Array.isArray(this.details)) return [];
     return this.details.filter(
       (item): item is ApiFieldIssue =>
-        typeof item === "object" && item !== null && typeof item.field === "string" && typeof item.issue === "string",
+        typeof item === "object" &&
+        item !== null &&
+        typeof item.field === "string" &&
+        typeof item.issue === "string",
     );
   }
 }
@@ -61,7 +64,10 @@ function parseJson(text: string): unknown {
   }
 }
 
-export async function apiRequest<T>(path: string, { method = "GET", query, body, signal }: RequestOptions = {}): Promise<T> {
+export async function apiRequest<T>(
+  path: string,
+  { method = "GET", query, body, signal }: RequestOptions = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(apiUrl(path, query), {
@@ -69,22 +75,33 @@ export async function apiRequest<T>(path: string, { method = "GET", query, body,
       signal,
       credentials: "same-origin",
       cache: "no-store",
-      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      headers:
+        body === undefined
+          ? { accept: "application/json" }
+          : { accept: "application/json", "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiClientError(0, "network_error", "Could not reach the Flagpost server. Check your connection and try again.");
+    throw new ApiClientError(
+      0,
+      "network_error",
+      "Could not reach the Flagpost server. Check your connection and try again.",
+    );
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const data = text ? parseJson(text) : undefined;
   if (!response.ok) {
-    const envelope = (data as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    const envelope = (
+      data as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined
+    )?.error;
     throw new ApiClientError(
       response.status,
       typeof envelope?.code === "string" ? envelope.code : "http_error",
-      typeof envelope?.message === "string" ? envelope.message : `The server answered ${response.status} ${response.statusText}`.trim(),
+      typeof envelope?.message === "string"
+        ? envelope.message
+        : `The server answered ${response.status} ${response.statusText}`.trim(),
       envelope?.details,
     );
   }

@@ -32,17 +32,28 @@ describe("optimistic feature-state updates", () => {
     const listKey = queryKeys.features.list(1, { environment: 5, page: 1 });
     const stateKey = queryKeys.featureStates.list("key-5", { feature: 10 });
     const featuresBefore = page([feature(10, 100, false), feature(11, 101, false)]);
-    const statesBefore = page<FeatureState>([{ id: 100, feature: 10, environment: 5, enabled: false, feature_state_value: "a", updated_at: "" }]);
+    const statesBefore = page<FeatureState>([
+      { id: 100, feature: 10, environment: 5, enabled: false, feature_state_value: "a", updated_at: "" },
+    ]);
     client.setQueryData(listKey, featuresBefore);
     client.setQueryData(stateKey, statesBefore);
 
-    const target = { projectId: 1, apiKey: "key-5", stateId: 100, featureName: "f10", environmentName: "Dev" };
+    const target = {
+      projectId: 1,
+      apiKey: "key-5",
+      stateId: 100,
+      featureName: "f10",
+      environmentName: "Dev",
+    };
     const snapshot = await patchCachedFeatureState(client, target, { enabled: true, feature_state_value: 0 });
 
     const features = client.getQueryData<Page<Feature>>(listKey)!;
     expect(features.results[0]!.environment_state).toMatchObject({ enabled: true, feature_state_value: 0 });
     expect(features.results[1]!.environment_state?.enabled).toBe(false);
-    expect(client.getQueryData<Page<FeatureState>>(stateKey)!.results[0]).toMatchObject({ enabled: true, feature_state_value: 0 });
+    expect(client.getQueryData<Page<FeatureState>>(stateKey)!.results[0]).toMatchObject({
+      enabled: true,
+      feature_state_value: 0,
+    });
 
     rollback(client, snapshot);
     expect(client.getQueryData(listKey)).toEqual(featuresBefore);

@@ -26,12 +26,15 @@ export function patchCachedFeatureState(
       filters: { queryKey: queryKeys.features.lists(projectId) },
       update: (data) =>
         mapRows<Feature>(data, (feature) =>
-          feature.environment_state?.id === stateId ? { ...feature, environment_state: { ...feature.environment_state, ...patch } } : feature,
+          feature.environment_state?.id === stateId
+            ? { ...feature, environment_state: { ...feature.environment_state, ...patch } }
+            : feature,
         ),
     },
     {
       filters: { queryKey: queryKeys.featureStates.byEnvironment(apiKey) },
-      update: (data) => mapRows<FeatureState>(data, (state) => (state.id === stateId ? { ...state, ...patch } : state)),
+      update: (data) =>
+        mapRows<FeatureState>(data, (state) => (state.id === stateId ? { ...state, ...patch } : state)),
     },
   ]);
 }

@@ -1,4 +1,10 @@
-import type { browseGitLabIssues, browseGitLabMergeRequests, browseGitLabProjectMembers, browseGitLabProjects, serializeGitLabUser } from "@/lib/gitlab/integration/browse";
+import type {
+  browseGitLabIssues,
+  browseGitLabMergeRequests,
+  browseGitLabProjectMembers,
+  browseGitLabProjects,
+  serializeGitLabUser,
+} from "@/lib/gitlab/integration/browse";
 import type { serializeCreatedCleanupIssue, previewCleanupIssue } from "@/lib/gitlab/cleanup/cleanup-issues";
 import type { listIntegrationJobs } from "@/lib/gitlab/integration/integration-jobs";
 import type { serializeIntegration } from "@/lib/gitlab/integration/integrations";
@@ -13,7 +19,9 @@ export type { BrowsePage as GitLabBrowsePage } from "@/lib/gitlab/integration/br
 export type { CommentStyle, ExternalResourceType as LinkType } from "@/lib/generated/prisma/enums";
 export type { CreateCleanupIssueInput } from "@/lib/validations/gitlab";
 
-type Rows<F extends (...args: never[]) => Promise<{ results: unknown[] }>> = Awaited<ReturnType<F>>["results"][number];
+type Rows<F extends (...args: never[]) => Promise<{ results: unknown[] }>> = Awaited<
+  ReturnType<F>
+>["results"][number];
 
 export type GitLabIntegrationConfig = ReturnType<typeof serializeIntegration>;
 export type GitLabTokenFacts = GitLabIntegrationConfig["token"];
@@ -36,7 +44,8 @@ export interface GitLabProjectFilters {
 }
 export type GitLabUserSummary = NonNullable<ReturnType<typeof serializeGitLabUser>>;
 /** An issue or merge request in a browse list (`merged`/`draft` only for merge requests). */
-export type GitLabItemOption = Rows<typeof browseGitLabIssues> & Partial<Rows<typeof browseGitLabMergeRequests>>;
+export type GitLabItemOption = Rows<typeof browseGitLabIssues> &
+  Partial<Rows<typeof browseGitLabMergeRequests>>;
 /** A member of a GitLab project (the assignee picker). */
 export type GitLabMemberOption = Rows<typeof browseGitLabProjectMembers>;
 

@@ -47,9 +47,11 @@ export const queryKeys = {
 
   organisations: {
     all: () => ["organisations"] as const,
-    users: (organisationId: number, filters: ListFilters) => ["organisations", organisationId, "users", filters] as const,
+    users: (organisationId: number, filters: ListFilters) =>
+      ["organisations", organisationId, "users", filters] as const,
     usersAll: (organisationId: number) => ["organisations", organisationId, "users"] as const,
-    apiKeys: (organisationId: number, filters: ListFilters) => ["organisations", organisationId, "api-keys", filters] as const,
+    apiKeys: (organisationId: number, filters: ListFilters) =>
+      ["organisations", organisationId, "api-keys", filters] as const,
     apiKeysAll: (organisationId: number) => ["organisations", organisationId, "api-keys"] as const,
   },
 
@@ -75,7 +77,8 @@ export const queryKeys = {
   features: {
     all: (projectId: number) => ["features", projectId] as const,
     lists: (projectId: number) => ["features", projectId, "list"] as const,
-    list: (projectId: number, filters: FeatureListFilters) => ["features", projectId, "list", filters] as const,
+    list: (projectId: number, filters: FeatureListFilters) =>
+      ["features", projectId, "list", filters] as const,
     detail: (projectId: number, featureId: number) => ["features", projectId, "detail", featureId] as const,
   },
 
@@ -103,13 +106,18 @@ export const queryKeys = {
 
   gitlab: {
     integration: (projectId: number) => ["gitlab", projectId, "integration"] as const,
-    webhookDeliveries: (projectId: number, integrationId: number) => ["gitlab", projectId, "webhook-deliveries", integrationId] as const,
+    webhookDeliveries: (projectId: number, integrationId: number) =>
+      ["gitlab", projectId, "webhook-deliveries", integrationId] as const,
     jobs: (projectId: number, integrationId: number) => ["gitlab", projectId, "jobs", integrationId] as const,
     projectLists: (projectId: number) => ["gitlab", projectId, "projects"] as const,
-    projects: (projectId: number, filters: ListFilters) => ["gitlab", projectId, "projects", filters] as const,
-    items: (projectId: number, kind: "issues" | "merge-requests", filters: GitLabItemFilters) => ["gitlab", projectId, kind, filters] as const,
-    members: (projectId: number, filters: GitLabMemberFilters) => ["gitlab", projectId, "members", filters] as const,
-    cleanupPreview: (projectId: number, featureId: number) => ["gitlab", projectId, "cleanup-preview", featureId] as const,
+    projects: (projectId: number, filters: ListFilters) =>
+      ["gitlab", projectId, "projects", filters] as const,
+    items: (projectId: number, kind: "issues" | "merge-requests", filters: GitLabItemFilters) =>
+      ["gitlab", projectId, kind, filters] as const,
+    members: (projectId: number, filters: GitLabMemberFilters) =>
+      ["gitlab", projectId, "members", filters] as const,
+    cleanupPreview: (projectId: number, featureId: number) =>
+      ["gitlab", projectId, "cleanup-preview", featureId] as const,
   },
 
   staleFlags: {

@@ -6,9 +6,11 @@ export const paths = {
   setup: () => "/api/v1/setup/",
   me: () => "/api/v1/me/",
   organisationUsers: (organisationId: number) => `/api/v1/organisations/${organisationId}/users/`,
-  organisationUser: (organisationId: number, userId: number) => `/api/v1/organisations/${organisationId}/users/${userId}/`,
+  organisationUser: (organisationId: number, userId: number) =>
+    `/api/v1/organisations/${organisationId}/users/${userId}/`,
   apiKeys: (organisationId: number) => `/api/v1/organisations/${organisationId}/api-keys/`,
-  apiKey: (organisationId: number, keyId: number) => `/api/v1/organisations/${organisationId}/api-keys/${keyId}/`,
+  apiKey: (organisationId: number, keyId: number) =>
+    `/api/v1/organisations/${organisationId}/api-keys/${keyId}/`,
   projects: () => "/api/v1/projects/",
   project: (projectId: number) => `/api/v1/projects/${projectId}/`,
   members: (projectId: number) => `/api/v1/projects/${projectId}/members/`,
@@ -19,7 +21,8 @@ export const paths = {
   featureState: (apiKey: string, stateId: number) => `${env(apiKey)}featurestates/${stateId}/`,
   features: (projectId: number) => `/api/v1/projects/${projectId}/features/`,
   feature: (projectId: number, featureId: number) => `/api/v1/projects/${projectId}/features/${featureId}/`,
-  segmentOverrides: (projectId: number, featureId: number) => `/api/v1/projects/${projectId}/features/${featureId}/segment-overrides/`,
+  segmentOverrides: (projectId: number, featureId: number) =>
+    `/api/v1/projects/${projectId}/features/${featureId}/segment-overrides/`,
   segmentOverride: (projectId: number, featureId: number, overrideId: number) =>
     `/api/v1/projects/${projectId}/features/${featureId}/segment-overrides/${overrideId}/`,
   segments: (projectId: number) => `/api/v1/projects/${projectId}/segments/`,
@@ -28,10 +31,14 @@ export const paths = {
   tag: (projectId: number, tagId: number) => `/api/v1/projects/${projectId}/tags/${tagId}/`,
   auditLog: (projectId: number) => `/api/v1/projects/${projectId}/audit-log/`,
   gitlabIntegrations: (projectId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/`,
-  gitlabIntegration: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/`,
-  gitlabWebhook: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/webhook/`,
-  gitlabWebhookDeliveries: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/deliveries/`,
-  gitlabJobs: (projectId: number, integrationId: number) => `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/jobs/`,
+  gitlabIntegration: (projectId: number, integrationId: number) =>
+    `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/`,
+  gitlabWebhook: (projectId: number, integrationId: number) =>
+    `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/webhook/`,
+  gitlabWebhookDeliveries: (projectId: number, integrationId: number) =>
+    `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/deliveries/`,
+  gitlabJobs: (projectId: number, integrationId: number) =>
+    `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/jobs/`,
   gitlabJobRetry: (projectId: number, integrationId: number, jobId: number) =>
     `/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/jobs/${jobId}/retry/`,
   gitlabProjects: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/projects/`,
@@ -41,10 +48,12 @@ export const paths = {
   cleanupIssuePreview: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/cleanup-issue-preview/`,
   createCleanupIssue: (projectId: number) => `/api/v1/projects/${projectId}/gitlab/create-cleanup-issue/`,
   staleFlags: (projectId: number) => `/api/v1/projects/${projectId}/stale-flags/`,
-  featureLinks: (projectId: number, featureId: number) => `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`,
+  featureLinks: (projectId: number, featureId: number) =>
+    `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/`,
   featureLink: (projectId: number, featureId: number, linkId: number) =>
     `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/${linkId}/`,
-  featureLinksRefresh: (projectId: number, featureId: number) => `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/refresh/`,
+  featureLinksRefresh: (projectId: number, featureId: number) =>
+    `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/refresh/`,
 };
 
 /** Some lists answer a plain array, others a page; callers that want every row get an array. */

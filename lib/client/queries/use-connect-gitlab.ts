@@ -15,7 +15,8 @@ export interface ConnectGitLabInput {
 export function useConnectGitLab(projectId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: ConnectGitLabInput) => api.post<GitLabIntegrationConfig>(paths.gitlabIntegrations(projectId), input),
+    mutationFn: (input: ConnectGitLabInput) =>
+      api.post<GitLabIntegrationConfig>(paths.gitlabIntegrations(projectId), input),
     onSuccess: (config) => {
       queryClient.setQueryData(queryKeys.gitlab.integration(projectId), config);
       void queryClient.invalidateQueries({ queryKey: queryKeys.auditLog.lists(projectId) });

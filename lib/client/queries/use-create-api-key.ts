@@ -11,6 +11,7 @@ export function useCreateApiKey(organisationId: number) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: { name: string }) => api.post<CreatedApiKey>(paths.apiKeys(organisationId), input),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.organisations.apiKeysAll(organisationId) }),
+    onSuccess: () =>
+      void queryClient.invalidateQueries({ queryKey: queryKeys.organisations.apiKeysAll(organisationId) }),
   });
 }

@@ -11,7 +11,8 @@ import { invalidateAfterLinkChange } from "@/lib/client/queries/use-feature-link
 export function useCreateCleanupIssue(projectId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: CreateCleanupIssueInput) => api.post<CreatedCleanupIssue>(paths.createCleanupIssue(projectId), input),
+    mutationFn: (input: CreateCleanupIssueInput) =>
+      api.post<CreatedCleanupIssue>(paths.createCleanupIssue(projectId), input),
     onSuccess: (_created, input) => {
       invalidateAfterLinkChange(queryClient, projectId, input.feature_id);
       void queryClient.invalidateQueries({ queryKey: queryKeys.staleFlags.lists(projectId) });

@@ -9,7 +9,8 @@ import type { Environment } from "@/lib/client/queries/types";
 export function useCreateEnvironment(projectId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string }) => api.post<Environment>(paths.environments(), { name: input.name, project: projectId }),
+    mutationFn: (input: { name: string }) =>
+      api.post<Environment>(paths.environments(), { name: input.name, project: projectId }),
     onSuccess: (environment) => {
       queryClient.setQueryData(queryKeys.environments.detail(environment.api_key), environment);
       void queryClient.invalidateQueries({ queryKey: queryKeys.environments.lists(projectId) });

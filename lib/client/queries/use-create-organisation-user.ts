@@ -16,7 +16,9 @@ export interface CreateOrganisationUserInput {
 export function useCreateOrganisationUser(organisationId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: CreateOrganisationUserInput) => api.post<OrganisationUser>(paths.organisationUsers(organisationId), input),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.organisations.usersAll(organisationId) }),
+    mutationFn: (input: CreateOrganisationUserInput) =>
+      api.post<OrganisationUser>(paths.organisationUsers(organisationId), input),
+    onSuccess: () =>
+      void queryClient.invalidateQueries({ queryKey: queryKeys.organisations.usersAll(organisationId) }),
   });
 }

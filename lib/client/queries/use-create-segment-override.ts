@@ -17,7 +17,8 @@ export interface CreateSegmentOverrideInput {
 export function useCreateSegmentOverride(projectId: number, featureId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: CreateSegmentOverrideInput) => api.post<SegmentOverride>(paths.segmentOverrides(projectId, featureId), input),
+    mutationFn: (input: CreateSegmentOverrideInput) =>
+      api.post<SegmentOverride>(paths.segmentOverrides(projectId, featureId), input),
     onSuccess: () => invalidateAfterOverrideChange(queryClient, projectId, featureId),
   });
 }

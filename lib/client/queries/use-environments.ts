@@ -10,7 +10,8 @@ import type { Environment, Page } from "@/lib/client/queries/types";
 export function useEnvironments(projectId: number | undefined, filters: ListFilters = { page_size: 100 }) {
   return useQuery({
     queryKey: queryKeys.environments.list(projectId ?? 0, filters),
-    queryFn: ({ signal }) => api.get<Page<Environment>>(paths.environments(), { project: projectId, ...filters }, signal),
+    queryFn: ({ signal }) =>
+      api.get<Page<Environment>>(paths.environments(), { project: projectId, ...filters }, signal),
     enabled: projectId !== undefined,
     placeholderData: keepPreviousData,
   });

@@ -10,7 +10,9 @@ import { paths } from "@/lib/client/queries/paths";
 export function useFeatureLinks(projectId: number, featureId: number) {
   return useQuery({
     queryKey: queryKeys.featureLinks.list(projectId, featureId),
-    queryFn: async ({ signal }) => (await api.get<{ results: FeatureLink[] }>(paths.featureLinks(projectId, featureId), undefined, signal)).results,
+    queryFn: async ({ signal }) =>
+      (await api.get<{ results: FeatureLink[] }>(paths.featureLinks(projectId, featureId), undefined, signal))
+        .results,
   });
 }
 

@@ -11,6 +11,12 @@ export function useGitLabIntegration(projectId: number) {
   return useQuery({
     queryKey: queryKeys.gitlab.integration(projectId),
     queryFn: async ({ signal }) =>
-      (await api.get<{ results: GitLabIntegrationConfig[] }>(paths.gitlabIntegrations(projectId), undefined, signal)).results[0] ?? null,
+      (
+        await api.get<{ results: GitLabIntegrationConfig[] }>(
+          paths.gitlabIntegrations(projectId),
+          undefined,
+          signal,
+        )
+      ).results[0] ?? null,
   });
 }

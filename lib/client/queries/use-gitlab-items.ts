@@ -9,7 +9,12 @@ import { paths } from "@/lib/client/queries/paths";
 const PAGE_SIZE = 20;
 
 /** Issues or merge requests of a GitLab project, searched in GitLab (`#12`/`!12` find by number), page after page. */
-export function useGitLabItems(projectId: number, kind: "issues" | "merge-requests", filters: GitLabItemFilters, { enabled = true }: { enabled?: boolean } = {}) {
+export function useGitLabItems(
+  projectId: number,
+  kind: "issues" | "merge-requests",
+  filters: GitLabItemFilters,
+  { enabled = true }: { enabled?: boolean } = {},
+) {
   return useInfiniteQuery({
     queryKey: queryKeys.gitlab.items(projectId, kind, filters),
     queryFn: ({ pageParam, signal }) =>

@@ -10,7 +10,8 @@ import { paths } from "@/lib/client/queries/paths";
 export function useGitLabFailedJobs(projectId: number, integrationId: number) {
   return useQuery({
     queryKey: queryKeys.gitlab.jobs(projectId, integrationId),
-    queryFn: ({ signal }) => api.get<IntegrationJobs>(paths.gitlabJobs(projectId, integrationId), { status: "failed" }, signal),
+    queryFn: ({ signal }) =>
+      api.get<IntegrationJobs>(paths.gitlabJobs(projectId, integrationId), { status: "failed" }, signal),
     refetchInterval: 5_000,
   });
 }
@@ -19,7 +20,9 @@ export function useGitLabFailedJobs(projectId: number, integrationId: number) {
 export function useRetryGitLabJob(projectId: number, integrationId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (jobId: number) => api.post<void>(paths.gitlabJobRetry(projectId, integrationId, jobId), undefined),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.gitlab.jobs(projectId, integrationId) }),
+    mutationFn: (jobId: number) =>
+      api.post<void>(paths.gitlabJobRetry(projectId, integrationId, jobId), undefined),
+    onSettled: () =>
+      queryClient.invalidateQueries({ queryKey: queryKeys.gitlab.jobs(projectId, integrationId) }),
   });
 }

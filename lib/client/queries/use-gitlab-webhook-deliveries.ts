@@ -10,7 +10,8 @@ import { paths } from "@/lib/client/queries/paths";
 export function useGitLabWebhookDeliveries(projectId: number, integrationId: number) {
   return useQuery({
     queryKey: queryKeys.gitlab.webhookDeliveries(projectId, integrationId),
-    queryFn: ({ signal }) => api.get<WebhookDeliveries>(paths.gitlabWebhookDeliveries(projectId, integrationId), undefined, signal),
+    queryFn: ({ signal }) =>
+      api.get<WebhookDeliveries>(paths.gitlabWebhookDeliveries(projectId, integrationId), undefined, signal),
     refetchInterval: 5_000,
   });
 }

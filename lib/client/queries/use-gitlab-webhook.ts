@@ -20,6 +20,9 @@ export function useGitLabWebhook(projectId: number, integrationId: number) {
       refresh();
     },
   });
-  const remove = useMutation({ mutationFn: () => api.delete(paths.gitlabWebhook(projectId, integrationId)), onSuccess: refresh });
+  const remove = useMutation({
+    mutationFn: () => api.delete(paths.gitlabWebhook(projectId, integrationId)),
+    onSuccess: refresh,
+  });
   return { register, remove };
 }

@@ -13,7 +13,15 @@ export interface LinkItemVariables {
   url: string;
   type: LinkType;
   /** What the table shows until the server answers: the picked item, or the pasted text. */
-  preview: { title: string; state: FeatureLink["metadata"]["state"]; draft: boolean; reference: string; projectPath: string; gitlabProjectId: number | null; iid: number | null };
+  preview: {
+    title: string;
+    state: FeatureLink["metadata"]["state"];
+    draft: boolean;
+    reference: string;
+    projectPath: string;
+    gitlabProjectId: number | null;
+    iid: number | null;
+  };
 }
 
 let placeholderId = 0;
@@ -49,14 +57,21 @@ function placeholder(featureId: number, { url, type, preview }: LinkItemVariable
 }
 
 /** Links an issue or MR: the row shows at once, and goes again if GitLab or Flagpost refuse. */
-export function useLinkFeatureItem(projectId: number, featureId: number, outcome: MutationOutcome<FeatureLink, LinkItemVariables> = {}) {
+export function useLinkFeatureItem(
+  projectId: number,
+  featureId: number,
+  outcome: MutationOutcome<FeatureLink, LinkItemVariables> = {},
+) {
   const queryClient = useQueryClient();
   const listKey = queryKeys.featureLinks.list(projectId, featureId);
   return useMutation({
-    mutationFn: ({ url, type }: LinkItemVariables) => api.post<FeatureLink>(paths.featureLinks(projectId, featureId), { url, type }),
+    mutationFn: ({ url, type }: LinkItemVariables) =>
+      api.post<FeatureLink>(paths.featureLinks(projectId, featureId), { url, type }),
     onMutate: async (variables) => {
       const row = placeholder(featureId, variables);
-      const snapshot = await applyOptimistic(queryClient, [{ filters: { queryKey: listKey, exact: true }, update: (data) => [row, ...(data as FeatureLink[])] }]);
+      const snapshot = await applyOptimistic(queryClient, [
+        { filters: { queryKey: listKey, exact: true }, update: (data) => [row, ...(data as FeatureLink[])] },
+      ]);
       return { snapshot, placeholderId: row.id };
     },
     onError: (error, variables, context) => {
@@ -64,7 +79,9 @@ export function useLinkFeatureItem(projectId: number, featureId: number, outcome
       outcome.onError?.(error, variables);
     },
     onSuccess: (link, variables, context) => {
-      queryClient.setQueryData<FeatureLink[]>(listKey, (rows) => rows?.map((row) => (row.id === context?.placeholderId ? link : row)));
+      queryClient.setQueryData<FeatureLink[]>(listKey, (rows) =>
+        rows?.map((row) => (row.id === context?.placeholderId ? link : row)),
+      );
       outcome.onSuccess?.(link, variables);
     },
     onSettled: () => invalidateAfterLinkChange(queryClient, projectId, featureId),

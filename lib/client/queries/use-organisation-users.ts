@@ -6,10 +6,15 @@ import { queryKeys, type ListFilters } from "@/lib/client/queries/keys";
 import { paths } from "@/lib/client/queries/paths";
 import type { OrganisationUser, Page } from "@/lib/client/queries/types";
 
-export function useOrganisationUsers(organisationId: number | undefined, filters: ListFilters, { enabled = true }: { enabled?: boolean } = {}) {
+export function useOrganisationUsers(
+  organisationId: number | undefined,
+  filters: ListFilters,
+  { enabled = true }: { enabled?: boolean } = {},
+) {
   return useQuery({
     queryKey: queryKeys.organisations.users(organisationId ?? 0, filters),
-    queryFn: ({ signal }) => api.get<Page<OrganisationUser>>(paths.organisationUsers(organisationId!), { ...filters }, signal),
+    queryFn: ({ signal }) =>
+      api.get<Page<OrganisationUser>>(paths.organisationUsers(organisationId!), { ...filters }, signal),
     enabled: enabled && organisationId !== undefined,
     placeholderData: keepPreviousData,
   });

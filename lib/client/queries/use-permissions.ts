@@ -21,7 +21,8 @@ export interface ProjectPermissions {
 export function useProjectPermissions(projectId: number): ProjectPermissions {
   const me = useMe();
   const project = useProject(projectId);
-  const organisationId = project.data?.organisation ?? me.data?.projects.find((p) => p.id === projectId)?.organisation;
+  const organisationId =
+    project.data?.organisation ?? me.data?.projects.find((p) => p.id === projectId)?.organisation;
   const organisationRole = me.data?.organisations.find((org) => org.id === organisationId)?.role;
   const projectRole = me.data?.projects.find((p) => p.id === projectId)?.role ?? null;
   // Organisation admins administer every project of their organisation.

@@ -8,10 +8,16 @@ import { queryKeys } from "@/lib/client/queries/keys";
 import { paths } from "@/lib/client/queries/paths";
 
 /** Re-reads every linked item from GitLab now ("Refresh"). */
-export function useRefreshFeatureLinks(projectId: number, featureId: number, outcome: MutationOutcome<FeatureLink[], void> = {}) {
+export function useRefreshFeatureLinks(
+  projectId: number,
+  featureId: number,
+  outcome: MutationOutcome<FeatureLink[], void> = {},
+) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async () => (await api.post<{ results: FeatureLink[] }>(paths.featureLinksRefresh(projectId, featureId), {})).results,
+    mutationFn: async () =>
+      (await api.post<{ results: FeatureLink[] }>(paths.featureLinksRefresh(projectId, featureId), {}))
+        .results,
     onSuccess: (rows) => {
       queryClient.setQueryData(queryKeys.featureLinks.list(projectId, featureId), rows);
       // A refresh can reveal a state change a webhook missed, and with it new tags.

@@ -9,6 +9,7 @@ export function useRemoveOrganisationUser(organisationId: number) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (userId: number) => api.delete(paths.organisationUser(organisationId, userId)),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.organisations.usersAll(organisationId) }),
+    onSuccess: () =>
+      void queryClient.invalidateQueries({ queryKey: queryKeys.organisations.usersAll(organisationId) }),
   });
 }

@@ -9,6 +9,7 @@ export function useRevokeApiKey(organisationId: number) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (keyId: number) => api.delete(paths.apiKey(organisationId, keyId)),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.organisations.apiKeysAll(organisationId) }),
+    onSuccess: () =>
+      void queryClient.invalidateQueries({ queryKey: queryKeys.organisations.apiKeysAll(organisationId) }),
   });
 }

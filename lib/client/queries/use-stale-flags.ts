@@ -11,7 +11,12 @@ import type { Page } from "@/lib/client/queries/types";
 export function useStaleFlags(projectId: number, filters: ListFilters) {
   return useQuery({
     queryKey: queryKeys.staleFlags.list(projectId, filters),
-    queryFn: ({ signal }) => api.get<Page<StaleFlag> & { threshold_days: number }>(paths.staleFlags(projectId), { ...filters }, signal),
+    queryFn: ({ signal }) =>
+      api.get<Page<StaleFlag> & { threshold_days: number }>(
+        paths.staleFlags(projectId),
+        { ...filters },
+        signal,
+      ),
     placeholderData: keepPreviousData,
   });
 }

@@ -10,14 +10,21 @@ import { paths } from "@/lib/client/queries/paths";
 import { invalidateAfterLinkChange } from "@/lib/client/queries/use-feature-links";
 
 /** Unlinks an issue or MR: the row goes at once and comes back if the server refuses. */
-export function useUnlinkFeatureItem(projectId: number, featureId: number, outcome: MutationOutcome<void, FeatureLink> = {}) {
+export function useUnlinkFeatureItem(
+  projectId: number,
+  featureId: number,
+  outcome: MutationOutcome<void, FeatureLink> = {},
+) {
   const queryClient = useQueryClient();
   const listKey = queryKeys.featureLinks.list(projectId, featureId);
   return useMutation({
     mutationFn: (link: FeatureLink) => api.delete(paths.featureLink(projectId, featureId, link.id)),
     onMutate: async (link) => ({
       snapshot: await applyOptimistic(queryClient, [
-        { filters: { queryKey: listKey, exact: true }, update: (data) => (data as FeatureLink[]).filter((row) => row.id !== link.id) },
+        {
+          filters: { queryKey: listKey, exact: true },
+          update: (data) => (data as FeatureLink[]).filter((row) => row.id !== link.id),
+        },
       ]),
     }),
     onError: (error, link, context) => {

@@ -9,7 +9,8 @@ import type { Environment } from "@/lib/client/queries/types";
 export function useUpdateEnvironment(projectId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ apiKey, name }: { apiKey: string; name: string }) => api.patch<Environment>(paths.environment(apiKey), { name }),
+    mutationFn: ({ apiKey, name }: { apiKey: string; name: string }) =>
+      api.patch<Environment>(paths.environment(apiKey), { name }),
     onSuccess: (environment) => {
       queryClient.setQueryData(queryKeys.environments.detail(environment.api_key), environment);
       void queryClient.invalidateQueries({ queryKey: queryKeys.environments.lists(projectId) });

@@ -3,13 +3,20 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/client/queries/api-client";
 import type { MutationOutcome } from "@/lib/client/queries/mutation-outcome";
-import { featureStateMutationKey, patchCachedFeatureState, settleFeatureState, type FeatureStateTarget } from "@/lib/client/queries/feature-state-cache";
+import {
+  featureStateMutationKey,
+  patchCachedFeatureState,
+  settleFeatureState,
+  type FeatureStateTarget,
+} from "@/lib/client/queries/feature-state-cache";
 import { rollback } from "@/lib/client/queries/optimistic";
 import { paths } from "@/lib/client/queries/paths";
 import type { FeatureState, FlagValue } from "@/lib/client/queries/types";
 
 /** Sets a feature's value in one environment, shown at once and rolled back on failure. */
-export function useUpdateFeatureStateValue(outcome: MutationOutcome<FeatureState, FeatureStateTarget & { value: FlagValue }> = {}) {
+export function useUpdateFeatureStateValue(
+  outcome: MutationOutcome<FeatureState, FeatureStateTarget & { value: FlagValue }> = {},
+) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationKey: featureStateMutationKey,

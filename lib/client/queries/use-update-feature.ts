@@ -25,9 +25,14 @@ export function useUpdateFeature(projectId: number, featureId: number) {
     mutationFn: (input: UpdateFeatureInput) => api.patch<Feature>(paths.feature(projectId, featureId), input),
     onSuccess: (feature) => {
       // The list rows keep their environment_state; only the feature's own fields change.
-      queryClient.setQueryData(queryKeys.features.detail(projectId, featureId), (old: Feature | undefined) => ({ ...old, ...feature }));
+      queryClient.setQueryData(
+        queryKeys.features.detail(projectId, featureId),
+        (old: Feature | undefined) => ({ ...old, ...feature }),
+      );
       queryClient.setQueriesData({ queryKey: queryKeys.features.lists(projectId) }, (data: unknown) =>
-        mapRows<Feature>(data, (row) => (row.id === featureId ? { ...row, ...feature, environment_state: row.environment_state } : row)),
+        mapRows<Feature>(data, (row) =>
+          row.id === featureId ? { ...row, ...feature, environment_state: row.environment_state } : row,
+        ),
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.features.lists(projectId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.auditLog.lists(projectId) });

@@ -18,11 +18,13 @@ export interface UpdateGitLabIntegrationInput {
 export function useUpdateGitLabIntegration(projectId: number, integrationId: number | undefined) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: UpdateGitLabIntegrationInput) => api.patch<GitLabIntegrationConfig>(paths.gitlabIntegration(projectId, integrationId!), input),
+    mutationFn: (input: UpdateGitLabIntegrationInput) =>
+      api.patch<GitLabIntegrationConfig>(paths.gitlabIntegration(projectId, integrationId!), input),
     onSuccess: (config, input) => {
       queryClient.setQueryData(queryKeys.gitlab.integration(projectId), config);
       // A rotated token may see other GitLab projects.
-      if (input.access_token) void queryClient.invalidateQueries({ queryKey: queryKeys.gitlab.projectLists(projectId) });
+      if (input.access_token)
+        void queryClient.invalidateQueries({ queryKey: queryKeys.gitlab.projectLists(projectId) });
       // Turning tagging on creates the GitLab system tags.
       void queryClient.invalidateQueries({ queryKey: queryKeys.tags.list(projectId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.auditLog.lists(projectId) });

@@ -9,7 +9,8 @@ import type { ProjectMember, ProjectRole } from "@/lib/client/queries/types";
 export function useUpdateProjectMember(projectId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ userId, role }: { userId: number; role: ProjectRole }) => api.patch<ProjectMember>(paths.member(projectId, userId), { role }),
+    mutationFn: ({ userId, role }: { userId: number; role: ProjectRole }) =>
+      api.patch<ProjectMember>(paths.member(projectId, userId), { role }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.members.lists(projectId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.me() });

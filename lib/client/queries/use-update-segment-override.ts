@@ -18,7 +18,11 @@ export interface UpdateSegmentOverrideInput {
 }
 
 /** Inline edits of an override (switch, value, priority): optimistic, rolled back on failure. */
-export function useUpdateSegmentOverride(projectId: number, featureId: number, outcome: MutationOutcome<SegmentOverride, UpdateSegmentOverrideInput> = {}) {
+export function useUpdateSegmentOverride(
+  projectId: number,
+  featureId: number,
+  outcome: MutationOutcome<SegmentOverride, UpdateSegmentOverrideInput> = {},
+) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ overrideId, segmentName: _segmentName, ...patch }: UpdateSegmentOverrideInput) =>
@@ -27,7 +31,8 @@ export function useUpdateSegmentOverride(projectId: number, featureId: number, o
       snapshot: await applyOptimistic(queryClient, [
         {
           filters: { queryKey: queryKeys.segmentOverrides.lists(projectId, featureId) },
-          update: (data) => mapRows<SegmentOverride>(data, (row) => (row.id === overrideId ? { ...row, ...patch } : row)),
+          update: (data) =>
+            mapRows<SegmentOverride>(data, (row) => (row.id === overrideId ? { ...row, ...patch } : row)),
         },
       ]),
     }),

@@ -1,17 +1,50 @@
 import { describe, expect, it } from "vitest";
-import { cleanupIssueBody, cleanupIssueTitle, codeSpan, type CleanupIssueFacts } from "@/lib/gitlab/cleanup/cleanup-issue-body";
+import {
+  cleanupIssueBody,
+  cleanupIssueTitle,
+  codeSpan,
+  type CleanupIssueFacts,
+} from "@/lib/gitlab/cleanup/cleanup-issue-body";
 import { neutraliseQuickActions } from "@/lib/vcs/markdown";
 
 const facts = (overrides: Partial<CleanupIssueFacts> = {}): CleanupIssueFacts => ({
   feature: { id: 42, projectId: 7, name: "new_checkout", description: "Gates the new checkout flow." },
   environments: [
-    { name: "Development", apiKey: "dev-key", enabled: true, value: null, updatedAt: new Date("2026-10-03T09:00:00Z") },
-    { name: "Production", apiKey: "prod-key", enabled: true, value: null, updatedAt: new Date("2026-10-01T08:00:00Z") },
+    {
+      name: "Development",
+      apiKey: "dev-key",
+      enabled: true,
+      value: null,
+      updatedAt: new Date("2026-10-03T09:00:00Z"),
+    },
+    {
+      name: "Production",
+      apiKey: "prod-key",
+      enabled: true,
+      value: null,
+      updatedAt: new Date("2026-10-01T08:00:00Z"),
+    },
   ],
   segmentOverrideCount: 0,
   links: [
-    { type: "GITLAB_MR", reference: "acme/web!34", title: "Ship the new checkout", state: "merged", closedAt: new Date("2026-10-10T10:00:00Z"), url: "https://gitlab.example.com/acme/web/-/merge_requests/34", isCleanupIssue: false },
-    { type: "GITLAB_ISSUE", reference: "acme/web#12", title: "New checkout", state: "closed", closedAt: new Date("2026-10-11T10:00:00Z"), url: "https://gitlab.example.com/acme/web/-/issues/12", isCleanupIssue: false },
+    {
+      type: "GITLAB_MR",
+      reference: "acme/web!34",
+      title: "Ship the new checkout",
+      state: "merged",
+      closedAt: new Date("2026-10-10T10:00:00Z"),
+      url: "https://gitlab.example.com/acme/web/-/merge_requests/34",
+      isCleanupIssue: false,
+    },
+    {
+      type: "GITLAB_ISSUE",
+      reference: "acme/web#12",
+      title: "New checkout",
+      state: "closed",
+      closedAt: new Date("2026-10-11T10:00:00Z"),
+      url: "https://gitlab.example.com/acme/web/-/issues/12",
+      isCleanupIssue: false,
+    },
   ],
   staleReason: "MR !34 merged 21 days ago; enabled in all 2 environments since 2026-10-03",
   publicUrl: "https://flagpost.example.com",
@@ -31,7 +64,11 @@ function quickActionLines(markdown: string): string[] {
 }
 
 /** Cells of a GFM table row, split the way GitLab splits them (on unescaped pipes). */
-const cells = (row: string) => row.replace(/^\|/, "").replace(/\|$/, "").split(/(?<!\\)\|/);
+const cells = (row: string) =>
+  row
+    .replace(/^\|/, "")
+    .replace(/\|$/, "")
+    .split(/(?<!\\)\|/);
 
 describe("cleanupIssueTitle", () => {
   it("names the flag in a code span", () => {
@@ -78,7 +115,17 @@ describe("cleanupIssueBody", () => {
 
   it("keeps pipes in names, titles and values from breaking the table", () => {
     const body = cleanupIssueBody(
-      facts({ environments: [{ name: "Prod | EU", apiKey: "k", enabled: false, value: "a|b", updatedAt: new Date("2026-10-03T09:00:00Z") }] }),
+      facts({
+        environments: [
+          {
+            name: "Prod | EU",
+            apiKey: "k",
+            enabled: false,
+            value: "a|b",
+            updatedAt: new Date("2026-10-03T09:00:00Z"),
+          },
+        ],
+      }),
     );
     const row = body.split("\n").find((line) => line.startsWith("| [Prod"))!;
     expect(cells(row)).toHaveLength(4);
@@ -90,8 +137,23 @@ describe("cleanupIssueBody", () => {
   it("neutralises backticks, HTML, quick actions, mentions and references in descriptions and titles", () => {
     const body = cleanupIssueBody(
       facts({
-        feature: { id: 42, projectId: 7, name: "new_checkout", description: "/close\n  /label ~bug\n<script>alert(1)</script> `code` @all see #12 and !3" },
-        links: [{ type: "GITLAB_ISSUE", reference: "acme/web#1", title: "/assign @bob | <img src=x onerror=alert(1)>", state: "closed", closedAt: null, url: "https://gitlab.example.com/acme/web/-/issues/1", isCleanupIssue: false }],
+        feature: {
+          id: 42,
+          projectId: 7,
+          name: "new_checkout",
+          description: "/close\n  /label ~bug\n<script>alert(1)</script> `code` @all see #12 and !3",
+        },
+        links: [
+          {
+            type: "GITLAB_ISSUE",
+            reference: "acme/web#1",
+            title: "/assign @bob | <img src=x onerror=alert(1)>",
+            state: "closed",
+            closedAt: null,
+            url: "https://gitlab.example.com/acme/web/-/issues/1",
+            isCleanupIssue: false,
+          },
+        ],
         staleReason: "issue #1 closed",
       }),
     );
@@ -108,7 +170,17 @@ describe("cleanupIssueBody", () => {
       facts({
         environments: [],
         segmentOverrideCount: 2,
-        links: [{ type: "GITLAB_ISSUE", reference: "acme/web#40", title: "Remove feature flag", state: "opened", closedAt: null, url: "https://x/40", isCleanupIssue: true }],
+        links: [
+          {
+            type: "GITLAB_ISSUE",
+            reference: "acme/web#40",
+            title: "Remove feature flag",
+            state: "opened",
+            closedAt: null,
+            url: "https://x/40",
+            isCleanupIssue: true,
+          },
+        ],
         staleReason: null,
         feature: { id: 42, projectId: 7, name: "new_checkout", description: "  " },
       }),
@@ -127,14 +199,42 @@ describe("neutraliseQuickActions", () => {
   // Fences are not trusted any more (issue 12 #9): GitLab may read a fence differently, so lines in
   // code blocks are escaped too and show the backslash. lib/vcs/markdown.test.ts has the properties.
   it("escapes every line that starts with a slash, code fences included", () => {
-    const typed = ["Remove it.", "/close", "  /assign @bob", "```sh", "/usr/bin/true", "```", "~~~", "/still code", "~~~", "a /not-at-start", "/label ~x"].join("\n");
+    const typed = [
+      "Remove it.",
+      "/close",
+      "  /assign @bob",
+      "```sh",
+      "/usr/bin/true",
+      "```",
+      "~~~",
+      "/still code",
+      "~~~",
+      "a /not-at-start",
+      "/label ~x",
+    ].join("\n");
     const safe = neutraliseQuickActions(typed);
-    expect(safe).toBe(["Remove it.", "\\/close", "  \\/assign @bob", "```sh", "\\/usr/bin/true", "```", "~~~", "\\/still code", "~~~", "a /not-at-start", "\\/label ~x"].join("\n"));
+    expect(safe).toBe(
+      [
+        "Remove it.",
+        "\\/close",
+        "  \\/assign @bob",
+        "```sh",
+        "\\/usr/bin/true",
+        "```",
+        "~~~",
+        "\\/still code",
+        "~~~",
+        "a /not-at-start",
+        "\\/label ~x",
+      ].join("\n"),
+    );
     expect(quickActionLines(safe)).toEqual([]);
   });
 
   it("does not depend on which fence closes a block, and keeps line breaks as typed", () => {
-    expect(neutraliseQuickActions("````\n```\n/inside\n````\n/outside")).toBe("````\n```\n\\/inside\n````\n\\/outside");
+    expect(neutraliseQuickActions("````\n```\n/inside\n````\n/outside")).toBe(
+      "````\n```\n\\/inside\n````\n\\/outside",
+    );
     expect(neutraliseQuickActions("\r\n/windows\r\n")).toBe("\r\n\\/windows\r\n");
   });
 });

@@ -54,7 +54,8 @@ export function cleanupIssueTitle(featureName: string): string {
 const KIND: Record<ExternalResourceType, string> = { GITLAB_ISSUE: "Issue", GITLAB_MR: "Merge request" };
 
 function itemLine(item: CleanupLinkedItem): string {
-  const when = item.closedAt && item.state !== "opened" ? ` on ${item.closedAt.toISOString().slice(0, 10)}` : "";
+  const when =
+    item.closedAt && item.state !== "opened" ? ` on ${item.closedAt.toISOString().slice(0, 10)}` : "";
   return `- ${KIND[item.type]} ${link(item.reference, item.url)}: ${escapeInline(item.title)} (${item.state}${when})`;
 }
 
@@ -64,13 +65,19 @@ function stateTable(facts: CleanupIssueFacts): string {
     const url = featureUrl(facts.publicUrl, facts.feature.projectId, state.apiKey, facts.feature.id, "value");
     return `| ${link(state.name, url)} | ${state.enabled ? "✅ Enabled" : "❌ Disabled"} | ${formatValue(state.value)} | ${formatUtc(state.updatedAt)} |`;
   });
-  return ["| Environment | Enabled | Value | Last changed (UTC) |", "| :--- | :--- | :--- | :--- |", ...rows].join("\n");
+  return [
+    "| Environment | Enabled | Value | Last changed (UTC) |",
+    "| :--- | :--- | :--- | :--- |",
+    ...rows,
+  ].join("\n");
 }
 
 export function cleanupIssueBody(facts: CleanupIssueFacts): string {
   const { feature } = facts;
   const name = codeSpan(feature.name);
-  const parts: string[] = [`Flagpost suggests removing the feature flag ${name}: the work it was created for looks done.`];
+  const parts: string[] = [
+    `Flagpost suggests removing the feature flag ${name}: the work it was created for looks done.`,
+  ];
   if (facts.staleReason) parts.push(`**Why now:** ${escapeInline(facts.staleReason)}.`);
 
   const purpose = feature.description.trim();
@@ -87,20 +94,29 @@ export function cleanupIssueBody(facts: CleanupIssueFacts): string {
   parts.push("### Current state", stateTable(facts));
   if (facts.segmentOverrideCount > 0) {
     const count = facts.segmentOverrideCount;
-    parts.push(`⚠️ ${count} segment ${count === 1 ? "override still targets" : "overrides still target"} some users: decide what they should get before removing the flag.`);
+    parts.push(
+      `⚠️ ${count} segment ${count === 1 ? "override still targets" : "overrides still target"} some users: decide what they should get before removing the flag.`,
+    );
   }
   const changes = facts.environments.map((state) => state.updatedAt.getTime());
-  if (changes.length > 0) parts.push(`The flag's state last changed on ${formatUtc(new Date(Math.max(...changes)))} UTC.`);
+  if (changes.length > 0)
+    parts.push(`The flag's state last changed on ${formatUtc(new Date(Math.max(...changes)))} UTC.`);
 
   const work = facts.links.filter((item) => !item.isCleanupIssue);
-  parts.push("### Linked issues and merge requests", work.length ? work.map(itemLine).join("\n") : "_None linked in Flagpost._");
+  parts.push(
+    "### Linked issues and merge requests",
+    work.length ? work.map(itemLine).join("\n") : "_None linked in Flagpost._",
+  );
 
   const flagUrl = facts.environments[0]
     ? featureUrl(facts.publicUrl, feature.projectId, facts.environments[0].apiKey, feature.id, "value")
     : `${facts.publicUrl}/projects/${feature.projectId}`;
   parts.push(
     "### Checklist",
-    [`- [ ] Remove the code paths that read ${name}`, `- [ ] Remove the flag in Flagpost (${link(`${feature.name} in Flagpost`, flagUrl)})`].join("\n"),
+    [
+      `- [ ] Remove the code paths that read ${name}`,
+      `- [ ] Remove the flag in Flagpost (${link(`${feature.name} in Flagpost`, flagUrl)})`,
+    ].join("\n"),
   );
   parts.push("_Created by Flagpost. Closing this issue marks the flag ready to delete in Flagpost._");
   return parts.join("\n\n");

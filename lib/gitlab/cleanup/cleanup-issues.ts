@@ -11,8 +11,17 @@ import { staleLinkOf } from "@/lib/gitlab/cleanup/stale-flag-list";
 import { evaluateStaleness } from "@/lib/flags/staleness";
 import type { ExternalResource, GitLabIntegration } from "@/lib/generated/prisma/client";
 import { serializeGitLabUser } from "@/lib/gitlab/integration/browse";
-import { cleanupIssueBody, cleanupIssueTitle, type CleanupIssueFacts } from "@/lib/gitlab/cleanup/cleanup-issue-body";
-import { ACCESS_LEVEL, gitlabClientForIntegration, type GitLabIssue, type GitLabProjectDetail } from "@/lib/gitlab/client/client";
+import {
+  cleanupIssueBody,
+  cleanupIssueTitle,
+  type CleanupIssueFacts,
+} from "@/lib/gitlab/cleanup/cleanup-issue-body";
+import {
+  ACCESS_LEVEL,
+  gitlabClientForIntegration,
+  type GitLabIssue,
+  type GitLabProjectDetail,
+} from "@/lib/gitlab/client/client";
 import { GitLabApiError } from "@/lib/gitlab/client/errors";
 import { askGitLab, findLiveIntegration, storedTokenClient } from "@/lib/gitlab/integration/integrations";
 import { fullReference, serializeLink, type LinkView } from "@/lib/gitlab/links/link-metadata";
@@ -37,7 +46,12 @@ export const CLEANUP_LINK_JOB = "gitlab.cleanup-issue.link";
 
 export const cleanupLinkJob = defineJobKind(
   CLEANUP_LINK_JOB,
-  z.object({ integrationId: z.number().int(), featureId: z.number().int(), gitlabProjectId: z.number().int(), iid: z.number().int() }),
+  z.object({
+    integrationId: z.number().int(),
+    featureId: z.number().int(),
+    gitlabProjectId: z.number().int(),
+    iid: z.number().int(),
+  }),
 );
 
 const JOB_ACTOR: AuditActor = { kind: "system", label: "Flagpost (background job)" };
@@ -54,7 +68,10 @@ async function requireFeatureOf(projectId: number, featureId: number) {
 type CleanupFeature = Awaited<ReturnType<typeof requireFeatureOf>>;
 
 /** What the generated body says: the states per environment, the links, the stale reason. */
-async function gatherFacts(feature: CleanupFeature, integration: GitLabIntegration): Promise<{ facts: CleanupIssueFacts; links: ExternalResource[] }> {
+async function gatherFacts(
+  feature: CleanupFeature,
+  integration: GitLabIntegration,
+): Promise<{ facts: CleanupIssueFacts; links: ExternalResource[] }> {
   const [states, overrides, links, project] = await Promise.all([
     prisma.featureState.findMany({
       where: { featureId: feature.id },
@@ -62,8 +79,14 @@ async function gatherFacts(feature: CleanupFeature, integration: GitLabIntegrati
       orderBy: { environmentId: "asc" },
     }),
     prisma.segmentOverride.count({ where: { featureId: feature.id } }),
-    prisma.externalResource.findMany({ where: { featureId: feature.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
-    prisma.project.findUniqueOrThrow({ where: { id: feature.projectId }, select: { staleFlagThresholdDays: true } }),
+    prisma.externalResource.findMany({
+      where: { featureId: feature.id },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
+    prisma.project.findUniqueOrThrow({
+      where: { id: feature.projectId },
+      select: { staleFlagThresholdDays: true },
+    }),
   ]);
   const verdict = evaluateStaleness(
     {
@@ -79,7 +102,12 @@ async function gatherFacts(feature: CleanupFeature, integration: GitLabIntegrati
   return {
     links,
     facts: {
-      feature: { id: feature.id, projectId: feature.projectId, name: feature.name, description: feature.description },
+      feature: {
+        id: feature.id,
+        projectId: feature.projectId,
+        name: feature.name,
+        description: feature.description,
+      },
       environments: states.map((state) => ({
         name: state.environment.name,
         apiKey: state.environment.apiKey,
@@ -103,7 +131,8 @@ async function gatherFacts(feature: CleanupFeature, integration: GitLabIntegrati
   };
 }
 
-const openCleanupIssueOf = (links: ExternalResource[]) => links.findLast((link) => link.isCleanupIssue && link.state === "opened") ?? null;
+const openCleanupIssueOf = (links: ExternalResource[]) =>
+  links.findLast((link) => link.isCleanupIssue && link.state === "opened") ?? null;
 
 /** The title and body the dialog starts from, the default GitLab project, and the open cleanup issue if there is one. */
 export async function previewCleanupIssue(actor: Actor, projectId: number, featureId: number) {
@@ -131,7 +160,11 @@ function roleTooLow(project: string, detail?: string): ApiError {
 }
 
 /** Every assignee must be a member of the GitLab project: GitLab would drop the others without a word. */
-async function assertMembers(integration: GitLabIntegration, gitlabProject: GitLabProjectDetail, userIds: number[]): Promise<void> {
+async function assertMembers(
+  integration: GitLabIntegration,
+  gitlabProject: GitLabProjectDetail,
+  userIds: number[],
+): Promise<void> {
   if (userIds.length === 0) return;
   const client = storedTokenClient(integration);
   const members = await askGitLab(integration, `GitLab project ${gitlabProject.pathWithNamespace}`, () =>
@@ -143,7 +176,11 @@ async function assertMembers(integration: GitLabIntegration, gitlabProject: GitL
   throw new ApiError(
     "unprocessable_entity",
     `${who} ${missing.length === 1 ? "is not a member" : "are not members"} of ${gitlabProject.pathWithNamespace}, so GitLab would not assign the issue to them. Choose assignees among the project's members.`,
-    missing.map((id) => ({ field: "body.assignee_ids", issue: `GitLab user ${id} is not a member of ${gitlabProject.pathWithNamespace}`, user_id: id })),
+    missing.map((id) => ({
+      field: "body.assignee_ids",
+      issue: `GitLab user ${id} is not a member of ${gitlabProject.pathWithNamespace}`,
+      user_id: id,
+    })),
   );
 }
 
@@ -155,34 +192,67 @@ export interface CreatedCleanupIssue {
   message: string;
 }
 
-export function enqueueCleanupLink(db: Db, integration: Pick<GitLabIntegration, "id" | "projectId">, target: { featureId: number; gitlabProjectId: number; iid: number }) {
+export function enqueueCleanupLink(
+  db: Db,
+  integration: Pick<GitLabIntegration, "id" | "projectId">,
+  target: { featureId: number; gitlabProjectId: number; iid: number },
+) {
   return enqueueJob(db, {
     kind: CLEANUP_LINK_JOB,
-    payload: { integrationId: integration.id, featureId: target.featureId, gitlabProjectId: target.gitlabProjectId, iid: target.iid },
+    payload: {
+      integrationId: integration.id,
+      featureId: target.featureId,
+      gitlabProjectId: target.gitlabProjectId,
+      iid: target.iid,
+    },
     projectId: integration.projectId,
     groupKey: integrationJobGroup(integration.id),
     concurrencyKey: `cleanup-link:${target.featureId}:${target.gitlabProjectId}:${target.iid}`,
   });
 }
 
-export async function createCleanupIssue(actor: Actor, projectId: number, input: CreateCleanupIssueInput): Promise<CreatedCleanupIssue> {
+export async function createCleanupIssue(
+  actor: Actor,
+  projectId: number,
+  input: CreateCleanupIssueInput,
+): Promise<CreatedCleanupIssue> {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   const feature = await requireFeatureOf(projectId, input.feature_id);
-  if (feature.archivedAt) throw new ApiError("bad_request", `Feature ${feature.name} is archived: restore it before asking for its cleanup.`, { field: "body.feature_id" });
+  if (feature.archivedAt)
+    throw new ApiError(
+      "bad_request",
+      `Feature ${feature.name} is archived: restore it before asking for its cleanup.`,
+      { field: "body.feature_id" },
+    );
   const integration = requireIntegration(await findLiveIntegration(prisma, projectId));
   const gitlabProjectId = input.gitlab_project_id ?? integration.gitlabProjectId;
   if (gitlabProjectId === null) {
-    throw new ApiError("bad_request", "Choose the GitLab project to create the issue in (gitlab_project_id): the integration has no linked GitLab project.", {
-      field: "body.gitlab_project_id",
-    });
+    throw new ApiError(
+      "bad_request",
+      "Choose the GitLab project to create the issue in (gitlab_project_id): the integration has no linked GitLab project.",
+      {
+        field: "body.gitlab_project_id",
+      },
+    );
   }
   if (!(await claimCleanupIssueCreation(feature.id))) {
-    throw new ApiError("conflict", `A cleanup issue for ${feature.name} is being created right now; reload to see it before creating another.`, {
-      reason: "cleanup_issue_in_progress",
-    });
+    throw new ApiError(
+      "conflict",
+      `A cleanup issue for ${feature.name} is being created right now; reload to see it before creating another.`,
+      {
+        reason: "cleanup_issue_in_progress",
+      },
+    );
   }
   try {
-    return await createClaimedCleanupIssue(actor, project.organisationId, feature, integration, gitlabProjectId, input);
+    return await createClaimedCleanupIssue(
+      actor,
+      project.organisationId,
+      feature,
+      integration,
+      gitlabProjectId,
+      input,
+    );
   } finally {
     await releaseCleanupIssueClaim(feature.id);
   }
@@ -200,8 +270,12 @@ async function claimCleanupIssueCreation(featureId: number): Promise<boolean> {
 }
 
 async function releaseCleanupIssueClaim(featureId: number): Promise<void> {
-  await prisma.$executeRaw`UPDATE features SET cleanup_issue_claimed_until = NULL WHERE id = ${featureId}`.catch((error: unknown) =>
-    logger.warn("Could not release the cleanup-issue claim; it expires by itself", { feature: featureId, error }),
+  await prisma.$executeRaw`UPDATE features SET cleanup_issue_claimed_until = NULL WHERE id = ${featureId}`.catch(
+    (error: unknown) =>
+      logger.warn("Could not release the cleanup-issue claim; it expires by itself", {
+        feature: featureId,
+        error,
+      }),
   );
 }
 
@@ -226,25 +300,36 @@ async function createClaimedCleanupIssue(
   }
 
   const client = storedTokenClient(integration);
-  const gitlabProject = await askGitLab(integration, `GitLab project ${gitlabProjectId}`, () => client.projects.get(gitlabProjectId));
+  const gitlabProject = await askGitLab(integration, `GitLab project ${gitlabProjectId}`, () =>
+    client.projects.get(gitlabProjectId),
+  );
   // Below Reporter GitLab creates the issue but silently drops its labels and assignees.
-  if (gitlabProject.accessLevel !== null && gitlabProject.accessLevel < ACCESS_LEVEL.reporter) throw roleTooLow(gitlabProject.pathWithNamespace);
+  if (gitlabProject.accessLevel !== null && gitlabProject.accessLevel < ACCESS_LEVEL.reporter)
+    throw roleTooLow(gitlabProject.pathWithNamespace);
   await assertMembers(integration, gitlabProject, input.assignee_ids);
 
-  const issue = await askGitLab(integration, `GitLab project ${gitlabProject.pathWithNamespace}`, async () => {
-    try {
-      return await client.issues.create(gitlabProject.id, {
-        title: input.title ?? cleanupIssueTitle(feature.name),
-        // What a person typed is kept as written, except lines GitLab would run as quick actions.
-        description: input.description !== undefined ? neutraliseQuickActions(input.description) : cleanupIssueBody(facts),
-        assigneeIds: input.assignee_ids,
-        labels: input.labels,
-      });
-    } catch (error) {
-      if (error instanceof GitLabApiError && error.status === 403 && !error.isAuthFailure) throw roleTooLow(gitlabProject.pathWithNamespace, error.gitlabMessage);
-      throw error;
-    }
-  });
+  const issue = await askGitLab(
+    integration,
+    `GitLab project ${gitlabProject.pathWithNamespace}`,
+    async () => {
+      try {
+        return await client.issues.create(gitlabProject.id, {
+          title: input.title ?? cleanupIssueTitle(feature.name),
+          // What a person typed is kept as written, except lines GitLab would run as quick actions.
+          description:
+            input.description !== undefined
+              ? neutraliseQuickActions(input.description)
+              : cleanupIssueBody(facts),
+          assigneeIds: input.assignee_ids,
+          labels: input.labels,
+        });
+      } catch (error) {
+        if (error instanceof GitLabApiError && error.status === 403 && !error.isAuthFailure)
+          throw roleTooLow(gitlabProject.pathWithNamespace, error.gitlabMessage);
+        throw error;
+      }
+    },
+  );
   const reference = `${gitlabProject.pathWithNamespace}#${issue.iid}`;
 
   try {
@@ -259,16 +344,45 @@ async function createClaimedCleanupIssue(
       isCleanupIssue: true,
       summary: (name) => `Created cleanup issue ${name} for feature ${feature.name}`,
     });
-    return { issue, project: gitlabProject, link: { row, stale: false }, linkPending: false, message: `Created ${reference} and linked it to ${feature.name}.` };
+    return {
+      issue,
+      project: gitlabProject,
+      link: { row, stale: false },
+      linkPending: false,
+      message: `Created ${reference} and linked it to ${feature.name}.`,
+    };
   } catch (error) {
-    logger.warn("The cleanup issue was created in GitLab but could not be linked; retrying from the job queue", { feature: feature.id, issue: reference, error });
+    logger.warn(
+      "The cleanup issue was created in GitLab but could not be linked; retrying from the job queue",
+      { feature: feature.id, issue: reference, error },
+    );
   }
   try {
-    await enqueueCleanupLink(prisma, integration, { featureId: feature.id, gitlabProjectId: gitlabProject.id, iid: issue.iid });
-    return { issue, project: gitlabProject, link: null, linkPending: true, message: `Created ${reference}; linking it to ${feature.name} failed and will be retried in the background.` };
+    await enqueueCleanupLink(prisma, integration, {
+      featureId: feature.id,
+      gitlabProjectId: gitlabProject.id,
+      iid: issue.iid,
+    });
+    return {
+      issue,
+      project: gitlabProject,
+      link: null,
+      linkPending: true,
+      message: `Created ${reference}; linking it to ${feature.name} failed and will be retried in the background.`,
+    };
   } catch (error) {
-    logger.error("The cleanup issue was created in GitLab but neither linked nor queued for linking", { feature: feature.id, issue: reference, error });
-    return { issue, project: gitlabProject, link: null, linkPending: false, message: `Created ${reference}, but it could not be linked to ${feature.name}: link it on the feature's Links tab.` };
+    logger.error("The cleanup issue was created in GitLab but neither linked nor queued for linking", {
+      feature: feature.id,
+      issue: reference,
+      error,
+    });
+    return {
+      issue,
+      project: gitlabProject,
+      link: null,
+      linkPending: false,
+      message: `Created ${reference}, but it could not be linked to ${feature.name}: link it on the feature's Links tab.`,
+    };
   }
 }
 
@@ -295,16 +409,30 @@ export function serializeCreatedCleanupIssue(created: CreatedCleanupIssue) {
 }
 
 /** The job that links a cleanup issue whose link could not be stored when it was created. */
-export async function linkCleanupIssue(job: ClaimedJob<z.infer<typeof cleanupLinkJob.payload>>): Promise<void> {
+export async function linkCleanupIssue(
+  job: ClaimedJob<z.infer<typeof cleanupLinkJob.payload>>,
+): Promise<void> {
   const target = job.payload;
   const integration = await prisma.gitLabIntegration.findUnique({ where: { id: target.integrationId } });
-  const feature = await prisma.feature.findUnique({ where: { id: target.featureId }, select: { id: true, name: true, projectId: true, project: { select: { organisationId: true } } } });
+  const feature = await prisma.feature.findUnique({
+    where: { id: target.featureId },
+    select: { id: true, name: true, projectId: true, project: { select: { organisationId: true } } },
+  });
   // Gone meanwhile: there is nothing to link to, or no token to read the issue with.
-  if (!feature || !integration || integration.deletedAt || integration.projectId !== feature.projectId) return;
-  const identity = { featureId: feature.id, gitlabProjectId: target.gitlabProjectId, type: "GITLAB_ISSUE" as const, iid: target.iid };
-  const existing = await prisma.externalResource.findUnique({ where: { featureId_gitlabProjectId_type_iid: identity } });
+  if (!feature || !integration || integration.deletedAt || integration.projectId !== feature.projectId)
+    return;
+  const identity = {
+    featureId: feature.id,
+    gitlabProjectId: target.gitlabProjectId,
+    type: "GITLAB_ISSUE" as const,
+    iid: target.iid,
+  };
+  const existing = await prisma.externalResource.findUnique({
+    where: { featureId_gitlabProjectId_type_iid: identity },
+  });
   if (existing) {
-    if (!existing.isCleanupIssue) await prisma.externalResource.update({ where: { id: existing.id }, data: { isCleanupIssue: true } });
+    if (!existing.isCleanupIssue)
+      await prisma.externalResource.update({ where: { id: existing.id }, data: { isCleanupIssue: true } });
     return;
   }
   const client = gitlabClientForIntegration(integration);
@@ -315,7 +443,10 @@ export async function linkCleanupIssue(job: ClaimedJob<z.infer<typeof cleanupLin
     gitlabProject = await client.projects.get(target.gitlabProjectId);
     issue = await client.issues.get(target.gitlabProjectId, target.iid);
   } catch (error) {
-    if (error instanceof GitLabApiError && error.status === 404) throw new PermanentJobError(`${what} no longer exists or is hidden from the integration's token; it was not linked.`);
+    if (error instanceof GitLabApiError && error.status === 404)
+      throw new PermanentJobError(
+        `${what} no longer exists or is hidden from the integration's token; it was not linked.`,
+      );
     throw error;
   }
   try {
@@ -328,7 +459,8 @@ export async function linkCleanupIssue(job: ClaimedJob<z.infer<typeof cleanupLin
       type: "GITLAB_ISSUE",
       item: issue,
       isCleanupIssue: true,
-      summary: (name) => `Linked cleanup issue ${name} to feature ${feature.name} (retried after the first attempt failed)`,
+      summary: (name) =>
+        `Linked cleanup issue ${name} to feature ${feature.name} (retried after the first attempt failed)`,
     });
   } catch (error) {
     // Linked by someone else meanwhile: done.

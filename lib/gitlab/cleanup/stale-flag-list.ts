@@ -16,7 +16,9 @@ import { logger } from "@/lib/logger";
 
 /** How the reason names an item: short inside the integration's linked GitLab project, full elsewhere. */
 function reasonReference(link: ExternalResource, linkedProjectId: number | null): string {
-  return link.gitlabProjectId === linkedProjectId ? shortReference(kindOfType(link.type), link.iid) : fullReference(link);
+  return link.gitlabProjectId === linkedProjectId
+    ? shortReference(kindOfType(link.type), link.iid)
+    : fullReference(link);
 }
 
 export function staleLinkOf(link: ExternalResource, linkedProjectId: number | null): StaleLink {
@@ -45,14 +47,22 @@ export interface StaleFlagList {
 }
 
 /** The project's stale flags, stalest first (settled longest ago), one page. */
-export async function listStaleFlags(actor: Actor, projectId: number, query: PaginationQuery & { search?: string }): Promise<StaleFlagList> {
+export async function listStaleFlags(
+  actor: Actor,
+  projectId: number,
+  query: PaginationQuery & { search?: string },
+): Promise<StaleFlagList> {
   await requireProjectRole(actor, projectId, "VIEWER");
   const at = now();
-  const search = query.search ? Prisma.sql`AND f.name ILIKE ${`%${query.search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`}` : Prisma.empty;
+  const search = query.search
+    ? Prisma.sql`AND f.name ILIKE ${`%${query.search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`}`
+    : Prisma.empty;
   const where = Prisma.sql`f.project_id = ${projectId} ${search} AND ${stalePredicate(at)}`;
   const [project, counted, page] = await Promise.all([
     prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { staleFlagThresholdDays: true } }),
-    prisma.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM features f JOIN projects p ON p.id = f.project_id WHERE ${where}`,
+    prisma.$queryRaw<
+      { count: number }[]
+    >`SELECT count(*)::int AS count FROM features f JOIN projects p ON p.id = f.project_id WHERE ${where}`,
     prisma.$queryRaw<{ id: number }[]>`
       SELECT f.id
       FROM features f JOIN projects p ON p.id = f.project_id
@@ -66,11 +76,34 @@ export async function listStaleFlags(actor: Actor, projectId: number, query: Pag
   const ids = page.map((row) => row.id);
   if (ids.length === 0) return { count, thresholdDays: project.staleFlagThresholdDays, rows: [] };
   const [features, links, states, overrides, integration] = await Promise.all([
-    prisma.feature.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, description: true, isPermanent: true, archivedAt: true, createdAt: true } }),
-    prisma.externalResource.findMany({ where: { featureId: { in: ids } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
-    prisma.featureState.findMany({ where: { featureId: { in: ids } }, select: { featureId: true, enabled: true, valueType: true, value: true, updatedAt: true } }),
-    prisma.segmentOverride.groupBy({ by: ["featureId"], where: { featureId: { in: ids } }, _count: { _all: true } }),
-    prisma.gitLabIntegration.findUnique({ where: { liveProjectId: projectId }, select: { gitlabProjectId: true } }),
+    prisma.feature.findMany({
+      where: { id: { in: ids } },
+      select: {
+        id: true,
+        name: true,
+        description: true,
+        isPermanent: true,
+        archivedAt: true,
+        createdAt: true,
+      },
+    }),
+    prisma.externalResource.findMany({
+      where: { featureId: { in: ids } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    }),
+    prisma.featureState.findMany({
+      where: { featureId: { in: ids } },
+      select: { featureId: true, enabled: true, valueType: true, value: true, updatedAt: true },
+    }),
+    prisma.segmentOverride.groupBy({
+      by: ["featureId"],
+      where: { featureId: { in: ids } },
+      _count: { _all: true },
+    }),
+    prisma.gitLabIntegration.findUnique({
+      where: { liveProjectId: projectId },
+      select: { gitlabProjectId: true },
+    }),
   ]);
   const linkedProjectId = integration?.gitlabProjectId ?? null;
   const rows: StaleFlagRow[] = [];
@@ -91,11 +124,20 @@ export async function listStaleFlags(actor: Actor, projectId: number, query: Pag
     );
     if (!verdict.stale) {
       // The SQL and the rules disagree (or the flag changed between the queries): leave it out.
-      logger.warn("A flag the stale-flag query selected is not stale by the rules", { feature: id, blocker: verdict.blocker });
+      logger.warn("A flag the stale-flag query selected is not stale by the rules", {
+        feature: id,
+        blocker: verdict.blocker,
+      });
       continue;
     }
     const { archivedAt: _archivedAt, ...shown } = feature;
-    rows.push({ feature: shown, reason: verdict.reason, since: verdict.since, settledAt: verdict.settledAt, links: featureLinks });
+    rows.push({
+      feature: shown,
+      reason: verdict.reason,
+      since: verdict.since,
+      settledAt: verdict.settledAt,
+      links: featureLinks,
+    });
   }
   return { count, thresholdDays: project.staleFlagThresholdDays, rows };
 }

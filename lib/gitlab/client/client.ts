@@ -1,13 +1,52 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { IssueNotes, Issues, MergeRequestNotes, MergeRequests, PersonalAccessTokens, ProjectHooks, ProjectLabels, ProjectMembers, Projects, Users } from "@gitbeaker/core";
+import {
+  IssueNotes,
+  Issues,
+  MergeRequestNotes,
+  MergeRequests,
+  PersonalAccessTokens,
+  ProjectHooks,
+  ProjectLabels,
+  ProjectMembers,
+  Projects,
+  Users,
+} from "@gitbeaker/core";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
 import { GitLabApiError } from "@/lib/gitlab/client/errors";
 import { createGitLabRequester } from "@/lib/gitlab/client/requester";
 import { GITLAB_TIMEOUT_MS } from "@/lib/gitlab/client/transport";
-import { accessLevelOf, itemQuery, type Json, labelEdit, num, pageInfoFromHeaders, str, toIssue, toMember, toMergeRequest, toNote, toProject } from "@/lib/gitlab/client/mapping";
-import { type GitLabConnection, type GitLabClientOptions, type GitLabPage, type PageRequest, type GitLabTokenInfo, type GitLabUser, type GitLabProjectDetail, type GitLabLabelInput, type LabelChange, type NoteListFilters, type GitLabHook, type ItemListFilters, type IssueInput, type HookInput } from "@/lib/gitlab/client/types";
+import {
+  accessLevelOf,
+  itemQuery,
+  type Json,
+  labelEdit,
+  num,
+  pageInfoFromHeaders,
+  str,
+  toIssue,
+  toMember,
+  toMergeRequest,
+  toNote,
+  toProject,
+} from "@/lib/gitlab/client/mapping";
+import {
+  type GitLabConnection,
+  type GitLabClientOptions,
+  type GitLabPage,
+  type PageRequest,
+  type GitLabTokenInfo,
+  type GitLabUser,
+  type GitLabProjectDetail,
+  type GitLabLabelInput,
+  type LabelChange,
+  type NoteListFilters,
+  type GitLabHook,
+  type ItemListFilters,
+  type IssueInput,
+  type HookInput,
+} from "@/lib/gitlab/client/types";
 import { neutraliseQuickActions } from "@/lib/vcs/markdown";
 
 // The one module every GitLab call goes through. Gitbeaker's resource classes name the endpoints;
@@ -29,7 +68,10 @@ const callScope = new AsyncLocalStorage<CallScope>();
 /** Rate limits short enough to wait out inside one request are retried once; longer ones surface. */
 const MAX_INLINE_WAIT_SECONDS = 2;
 
-async function withinBudget<T>(budgetMs: number, run: () => Promise<T>): Promise<{ value: T; headers: Record<string, string> }> {
+async function withinBudget<T>(
+  budgetMs: number,
+  run: () => Promise<T>,
+): Promise<{ value: T; headers: Record<string, string> }> {
   const scope: CallScope = { deadline: Date.now() + budgetMs, headers: {} };
   return callScope.run(scope, async () => {
     try {
@@ -37,7 +79,8 @@ async function withinBudget<T>(budgetMs: number, run: () => Promise<T>): Promise
     } catch (error) {
       const wait = error instanceof GitLabApiError && error.status === 429 ? error.retryAfterSeconds : null;
       // Retry only if the wait leaves time for the request itself (a second at least).
-      if (wait === null || wait > MAX_INLINE_WAIT_SECONDS || Date.now() + wait * 1000 + 1000 > scope.deadline) throw error;
+      if (wait === null || wait > MAX_INLINE_WAIT_SECONDS || Date.now() + wait * 1000 + 1000 > scope.deadline)
+        throw error;
       await sleep(wait * 1000);
       return { value: await run(), headers: scope.headers };
     }
@@ -58,7 +101,14 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
     },
   });
   // queryTimeout null: the deadline is ours; rateLimits {}: GitLab's own limits govern (429 handling).
-  const settings = { host: connection.instanceUrl, token: connection.token, requesterFn, camelize: false as const, queryTimeout: null, rateLimits: {} };
+  const settings = {
+    host: connection.instanceUrl,
+    token: connection.token,
+    requesterFn,
+    camelize: false as const,
+    queryTimeout: null,
+    rateLimits: {},
+  };
   const resources = {
     projects: new Projects(settings),
     issues: new Issues(settings),
@@ -77,7 +127,11 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
     return map(value as Json);
   }
 
-  async function many<T>(paging: PageRequest, request: () => Promise<unknown>, map: (raw: Json) => T): Promise<GitLabPage<T>> {
+  async function many<T>(
+    paging: PageRequest,
+    request: () => Promise<unknown>,
+    map: (raw: Json) => T,
+  ): Promise<GitLabPage<T>> {
     const { value, headers } = await withinBudget(budgetMs, request);
     const rows = (Array.isArray(value) ? value : []) as Json[];
     return { items: rows.map(map), ...pageInfoFromHeaders(headers, paging, rows.length) };
@@ -96,12 +150,19 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
           notes.all(
             projectId,
             iid,
-            opts({ sort: filters.sort ?? "desc", orderBy: "created_at", activityFilter: "only_comments", page: filters.page ?? 1, perPage: filters.perPage ?? 20 }),
+            opts({
+              sort: filters.sort ?? "desc",
+              orderBy: "created_at",
+              activityFilter: "only_comments",
+              page: filters.page ?? 1,
+              perPage: filters.perPage ?? 20,
+            }),
           ),
         toNote,
       ),
     // Every text sent to GitLab passes neutraliseQuickActions here, whoever wrote it: no line can run as a quick action.
-    create: (projectId: number, iid: number, body: string) => one(() => notes.create(projectId, iid, neutraliseQuickActions(body)), toNote),
+    create: (projectId: number, iid: number, body: string) =>
+      one(() => notes.create(projectId, iid, neutraliseQuickActions(body)), toNote),
     /** Only the author (or a moderator) may edit a note: anyone else gets 403; a deleted note 404. */
     edit: (projectId: number, iid: number, noteId: number, body: string) =>
       one(() => notes.edit(projectId, iid, noteId, opts({ body: neutraliseQuickActions(body) })), toNote),
@@ -112,20 +173,32 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
 
     user: {
       /** The user (or project/group bot) the token acts as. */
-      current: () => one(() => resources.users.showCurrentUser(), (raw): GitLabUser => ({ id: num(raw.id), username: str(raw.username), name: str(raw.name), bot: raw.bot === true })),
+      current: () =>
+        one(
+          () => resources.users.showCurrentUser(),
+          (raw): GitLabUser => ({
+            id: num(raw.id),
+            username: str(raw.username),
+            name: str(raw.name),
+            bot: raw.bot === true,
+          }),
+        ),
     },
 
     tokens: {
       /** What the token itself is (GitLab 15.5+; older instances answer 404). */
       self: () =>
-        one(() => resources.tokens.show(), (raw): GitLabTokenInfo => ({
-          name: str(raw.name),
-          scopes: Array.isArray(raw.scopes) ? raw.scopes.map(String) : [],
-          expiresAt: typeof raw.expires_at === "string" ? raw.expires_at.slice(0, 10) : null,
-          active: raw.active !== false,
-          revoked: raw.revoked === true,
-          userId: num(raw.user_id),
-        })),
+        one(
+          () => resources.tokens.show(),
+          (raw): GitLabTokenInfo => ({
+            name: str(raw.name),
+            scopes: Array.isArray(raw.scopes) ? raw.scopes.map(String) : [],
+            expiresAt: typeof raw.expires_at === "string" ? raw.expires_at.slice(0, 10) : null,
+            active: raw.active !== false,
+            revoked: raw.revoked === true,
+            userId: num(raw.user_id),
+          }),
+        ),
     },
 
     projects: {
@@ -145,18 +218,28 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
             ),
           toProject,
         ),
-      get: (projectId: number) => one(() => resources.projects.show(projectId), (raw): GitLabProjectDetail => ({ ...toProject(raw), accessLevel: accessLevelOf(raw) })),
+      get: (projectId: number) =>
+        one(
+          () => resources.projects.show(projectId),
+          (raw): GitLabProjectDetail => ({ ...toProject(raw), accessLevel: accessLevelOf(raw) }),
+        ),
       /** Resolves a path someone pasted ("group/sub/project") to the project and its numeric id. */
       getByPath: (pathWithNamespace: string) =>
-        one(() => resources.projects.show(pathWithNamespace), (raw): GitLabProjectDetail => ({ ...toProject(raw), accessLevel: accessLevelOf(raw) })),
+        one(
+          () => resources.projects.show(pathWithNamespace),
+          (raw): GitLabProjectDetail => ({ ...toProject(raw), accessLevel: accessLevelOf(raw) }),
+        ),
     },
 
     issues: {
       /** With `iids`, one request reads up to 100 known issues (`iids[]=…`); GitLab leaves out those it cannot show. */
-      list: (projectId: number, filters: ItemListFilters = {}) => many(filters, () => resources.issues.all(opts({ projectId, ...itemQuery(filters) })), toIssue),
-      get: (projectId: number, iid: number) => one(() => resources.issues.show(iid, opts({ projectId })), toIssue),
+      list: (projectId: number, filters: ItemListFilters = {}) =>
+        many(filters, () => resources.issues.all(opts({ projectId, ...itemQuery(filters) })), toIssue),
+      get: (projectId: number, iid: number) =>
+        one(() => resources.issues.show(iid, opts({ projectId })), toIssue),
       /** Adds and removes labels; GitLab ignores adding one already there or removing one that is not. */
-      editLabels: (projectId: number, iid: number, change: LabelChange) => one(() => resources.issues.edit(projectId, iid, opts(labelEdit(change))), toIssue),
+      editLabels: (projectId: number, iid: number, change: LabelChange) =>
+        one(() => resources.issues.edit(projectId, iid, opts(labelEdit(change))), toIssue),
       create: (projectId: number, input: IssueInput) =>
         one(
           () =>
@@ -175,8 +258,13 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
 
     mergeRequests: {
       list: (projectId: number, filters: ItemListFilters = {}) =>
-        many(filters, () => resources.mergeRequests.all(opts({ projectId, ...itemQuery(filters) })), toMergeRequest),
-      get: (projectId: number, iid: number) => one(() => resources.mergeRequests.show(projectId, iid), toMergeRequest),
+        many(
+          filters,
+          () => resources.mergeRequests.all(opts({ projectId, ...itemQuery(filters) })),
+          toMergeRequest,
+        ),
+      get: (projectId: number, iid: number) =>
+        one(() => resources.mergeRequests.show(projectId, iid), toMergeRequest),
       editLabels: (projectId: number, iid: number, change: LabelChange) =>
         one(() => resources.mergeRequests.edit(projectId, iid, opts(labelEdit(change))), toMergeRequest),
     },
@@ -189,7 +277,12 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
       create: async (projectId: number, input: GitLabLabelInput): Promise<boolean> => {
         try {
           await withinBudget(budgetMs, () =>
-            resources.labels.create(projectId, input.name, input.color, opts(input.description ? { description: input.description } : {})),
+            resources.labels.create(
+              projectId,
+              input.name,
+              input.color,
+              opts(input.description ? { description: input.description } : {}),
+            ),
           );
           return true;
         } catch (error) {
@@ -241,7 +334,13 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
         ),
       edit: (projectId: number, hookId: number, input: HookInput) =>
         one(
-          () => resources.hooks.edit(projectId, hookId, input.url, opts({ token: input.token, enableSslVerification: input.enableSslVerification })),
+          () =>
+            resources.hooks.edit(
+              projectId,
+              hookId,
+              input.url,
+              opts({ token: input.token, enableSslVerification: input.enableSslVerification }),
+            ),
           (raw): GitLabHook => ({ id: num(raw.id), url: str(raw.url) }),
         ),
       remove: async (projectId: number, hookId: number): Promise<void> => {
@@ -254,6 +353,12 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
 export type GitLabClient = ReturnType<typeof gitlabClient>;
 
 /** A client acting with an integration's stored token (throws SecretKeyMismatchError if the key changed). */
-export function gitlabClientForIntegration(integration: { instanceUrl: string; encryptedToken: string }, options?: GitLabClientOptions): GitLabClient {
-  return gitlabClient({ instanceUrl: integration.instanceUrl, token: decryptSecret(integration.encryptedToken) }, options);
+export function gitlabClientForIntegration(
+  integration: { instanceUrl: string; encryptedToken: string },
+  options?: GitLabClientOptions,
+): GitLabClient {
+  return gitlabClient(
+    { instanceUrl: integration.instanceUrl, token: decryptSecret(integration.encryptedToken) },
+    options,
+  );
 }

@@ -27,7 +27,9 @@ export const MAX_GITLAB_MESSAGE_LENGTH = 300;
 
 export function capGitLabMessage(message: string): string {
   const chars = Array.from(message);
-  return chars.length <= MAX_GITLAB_MESSAGE_LENGTH ? message : `${chars.slice(0, MAX_GITLAB_MESSAGE_LENGTH - 1).join("")}…`;
+  return chars.length <= MAX_GITLAB_MESSAGE_LENGTH
+    ? message
+    : `${chars.slice(0, MAX_GITLAB_MESSAGE_LENGTH - 1).join("")}…`;
 }
 
 export class GitLabApiError extends Error implements HintedError {
@@ -55,9 +57,15 @@ export class GitLabApiError extends Error implements HintedError {
 
   /** For the job queue: a rejected token pauses the integration's jobs, 429 waits, 5xx retries. */
   jobFailureHint(): JobFailureHint {
-    if (this.status === 401 || this.status === 403) return { kind: "pause-group", reason: `GitLab answered ${this.status}: ${this.gitlabMessage}` };
-    if (this.status === 429) return { kind: "rate-limited", waitMs: this.retryAfterSeconds !== null ? this.retryAfterSeconds * 1000 : null };
-    const transient = this.status >= 500 || (this.status === 409 && /resource lock/i.test(this.gitlabMessage));
+    if (this.status === 401 || this.status === 403)
+      return { kind: "pause-group", reason: `GitLab answered ${this.status}: ${this.gitlabMessage}` };
+    if (this.status === 429)
+      return {
+        kind: "rate-limited",
+        waitMs: this.retryAfterSeconds !== null ? this.retryAfterSeconds * 1000 : null,
+      };
+    const transient =
+      this.status >= 500 || (this.status === 409 && /resource lock/i.test(this.gitlabMessage));
     return { kind: transient ? "transient" : "permanent" };
   }
 }
@@ -121,27 +129,57 @@ export function gitLabErrorToApiError(error: unknown, what = "The GitLab resourc
   if (!(error instanceof GitLabApiError)) throw error;
   const { status, gitlabMessage, errorCode } = error;
   if (status === 401) {
-    const reason = /expired/i.test(gitlabMessage) ? "has expired" : /revoked/i.test(gitlabMessage) ? "was revoked" : "is not valid";
-    return new ApiError("bad_request", `GitLab rejected the access token: it ${reason}. Rotate the token in the GitLab integration settings.`, {
-      gitlab_status: status,
-      gitlab_message: gitlabMessage,
-    });
+    const reason = /expired/i.test(gitlabMessage)
+      ? "has expired"
+      : /revoked/i.test(gitlabMessage)
+        ? "was revoked"
+        : "is not valid";
+    return new ApiError(
+      "bad_request",
+      `GitLab rejected the access token: it ${reason}. Rotate the token in the GitLab integration settings.`,
+      {
+        gitlab_status: status,
+        gitlab_message: gitlabMessage,
+      },
+    );
   }
   if (status === 403 && errorCode === "insufficient_scope") {
-    return new ApiError("bad_request", "The access token lacks the `api` scope. Create a token with the api scope.", { gitlab_status: status });
+    return new ApiError(
+      "bad_request",
+      "The access token lacks the `api` scope. Create a token with the api scope.",
+      { gitlab_status: status },
+    );
   }
   if (status === 403) {
-    return new ApiError("bad_request", `GitLab refused: the token's role is too low for this (${gitlabMessage}).`, { gitlab_status: status });
+    return new ApiError(
+      "bad_request",
+      `GitLab refused: the token's role is too low for this (${gitlabMessage}).`,
+      { gitlab_status: status },
+    );
   }
   if (status === 404) {
-    return new ApiError("bad_request", `${what} was not found or is not visible to the integration's token.`, { gitlab_status: status });
+    return new ApiError(
+      "bad_request",
+      `${what} was not found or is not visible to the integration's token.`,
+      { gitlab_status: status },
+    );
   }
   if (status === 429) {
     const wait = error.retryAfterSeconds ?? 60;
-    return new ApiError("service_unavailable", `GitLab is rate-limiting requests; try again in ${wait} s.`, { gitlab_status: status }, {
-      "retry-after": String(wait),
-    });
+    return new ApiError(
+      "service_unavailable",
+      `GitLab is rate-limiting requests; try again in ${wait} s.`,
+      { gitlab_status: status },
+      {
+        "retry-after": String(wait),
+      },
+    );
   }
-  if (status >= 500) return new ApiError("bad_gateway", `GitLab failed (HTTP ${status}); try again later.`, { gitlab_status: status });
-  return new ApiError("bad_request", `GitLab refused the request (HTTP ${status}): ${gitlabMessage}`, { gitlab_status: status });
+  if (status >= 500)
+    return new ApiError("bad_gateway", `GitLab failed (HTTP ${status}); try again later.`, {
+      gitlab_status: status,
+    });
+  return new ApiError("bad_request", `GitLab refused the request (HTTP ${status}): ${gitlabMessage}`, {
+    gitlab_status: status,
+  });
 }

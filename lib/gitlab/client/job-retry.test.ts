@@ -3,7 +3,8 @@ import { GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/client/erro
 import { PermanentJobError } from "@/lib/jobs/errors";
 import { backoffMs, decideRetry } from "@/lib/jobs/retry-policy";
 
-const api = (status: number, retryAfter: number | null = null, message = "x") => new GitLabApiError(status, message, null, retryAfter, "GET /x");
+const api = (status: number, retryAfter: number | null = null, message = "x") =>
+  new GitLabApiError(status, message, null, retryAfter, "GET /x");
 
 describe("job retry policy for GitLab errors (hints carried by the error classes)", () => {
   it("backs off exponentially with jitter and a cap", () => {
@@ -16,16 +17,31 @@ describe("job retry policy for GitLab errors (hints carried by the error classes
   });
 
   it("honours Retry-After on 429 without using up attempts", () => {
-    expect(decideRetry(api(429, 30), 7, 8, () => 0)).toEqual({ action: "retry", delayMs: 30_000, countAttempt: false });
+    expect(decideRetry(api(429, 30), 7, 8, () => 0)).toEqual({
+      action: "retry",
+      delayMs: 30_000,
+      countAttempt: false,
+    });
   });
 
   it("waits 30 to 60 s on an application-level 429 (no Retry-After), whatever the attempt", () => {
-    expect(decideRetry(api(429, null), 1, 8, () => 0)).toEqual({ action: "retry", delayMs: 30_000, countAttempt: false });
-    expect(decideRetry(api(429, null), 1, 8, () => 1)).toEqual({ action: "retry", delayMs: 61_000, countAttempt: false });
+    expect(decideRetry(api(429, null), 1, 8, () => 0)).toEqual({
+      action: "retry",
+      delayMs: 30_000,
+      countAttempt: false,
+    });
+    expect(decideRetry(api(429, null), 1, 8, () => 1)).toEqual({
+      action: "retry",
+      delayMs: 61_000,
+      countAttempt: false,
+    });
   });
 
   it("pauses the integration's job group on 401 and 403", () => {
-    expect(decideRetry(api(401, null, "401 Unauthorized"), 1, 8)).toMatchObject({ action: "pause-group", reason: expect.stringContaining("401") });
+    expect(decideRetry(api(401, null, "401 Unauthorized"), 1, 8)).toMatchObject({
+      action: "pause-group",
+      reason: expect.stringContaining("401"),
+    });
     expect(decideRetry(api(403), 1, 8).action).toBe("pause-group");
   });
 

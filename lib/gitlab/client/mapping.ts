@@ -42,7 +42,11 @@ export function linkPage(link: string | undefined, rel: string): number | null {
  * Paging facts from GitLab's headers: x-next-page/x-prev-page, falling back to the Link header
  * (gitlab.com sometimes leaves some x- headers out); totals only when GitLab counted.
  */
-export function pageInfoFromHeaders(headers: Record<string, string>, requested: PageRequest, itemCount: number): Omit<GitLabPage<never>, "items"> {
+export function pageInfoFromHeaders(
+  headers: Record<string, string>,
+  requested: PageRequest,
+  itemCount: number,
+): Omit<GitLabPage<never>, "items"> {
   const page = numberOrNull(headers["x-page"]) ?? requested.page ?? 1;
   const perPage = numberOrNull(headers["x-per-page"]) ?? requested.perPage ?? 20;
   const hasNextHeader = headers["x-next-page"] !== undefined;
@@ -67,20 +71,35 @@ export const num = (value: unknown): number => (typeof value === "number" ? valu
 export function toAuthor(raw: unknown): GitLabAuthor | null {
   if (!raw || typeof raw !== "object") return null;
   const user = raw as Json;
-  return { id: num(user.id), username: str(user.username), name: str(user.name), avatarUrl: typeof user.avatar_url === "string" ? user.avatar_url : null };
+  return {
+    id: num(user.id),
+    username: str(user.username),
+    name: str(user.name),
+    avatarUrl: typeof user.avatar_url === "string" ? user.avatar_url : null,
+  };
 }
 
 export function toProject(raw: Json): GitLabProject {
-  return { id: num(raw.id), name: str(raw.name), pathWithNamespace: str(raw.path_with_namespace), webUrl: str(raw.web_url) };
+  return {
+    id: num(raw.id),
+    name: str(raw.name),
+    pathWithNamespace: str(raw.path_with_namespace),
+    webUrl: str(raw.web_url),
+  };
 }
 
 export function accessLevelOf(raw: Json): number | null {
-  const permissions = raw.permissions as { project_access?: { access_level?: number } | null; group_access?: { access_level?: number } | null } | undefined;
-  const levels = [permissions?.project_access?.access_level, permissions?.group_access?.access_level].filter((level): level is number => typeof level === "number");
+  const permissions = raw.permissions as
+    | { project_access?: { access_level?: number } | null; group_access?: { access_level?: number } | null }
+    | undefined;
+  const levels = [permissions?.project_access?.access_level, permissions?.group_access?.access_level].filter(
+    (level): level is number => typeof level === "number",
+  );
   return levels.length ? Math.max(...levels) : null;
 }
 
-export const strOrNull = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+export const strOrNull = (value: unknown): string | null =>
+  typeof value === "string" && value !== "" ? value : null;
 
 export function toIssue(raw: Json): GitLabIssue {
   return {
@@ -90,7 +109,9 @@ export function toIssue(raw: Json): GitLabIssue {
     title: str(raw.title),
     state: raw.state === "closed" ? "closed" : "opened",
     webUrl: str(raw.web_url),
-    labels: Array.isArray(raw.labels) ? raw.labels.map((label) => (typeof label === "string" ? label : str((label as Json).name))) : [],
+    labels: Array.isArray(raw.labels)
+      ? raw.labels.map((label) => (typeof label === "string" ? label : str((label as Json).name)))
+      : [],
     author: toAuthor(raw.author),
     assignees: Array.isArray(raw.assignees) ? raw.assignees.flatMap((user) => toAuthor(user) ?? []) : [],
     updatedAt: str(raw.updated_at),
@@ -99,7 +120,8 @@ export function toIssue(raw: Json): GitLabIssue {
 }
 
 export function toMergeRequest(raw: Json): GitLabMergeRequest {
-  const state = raw.state === "closed" || raw.state === "merged" || raw.state === "locked" ? raw.state : "opened";
+  const state =
+    raw.state === "closed" || raw.state === "merged" || raw.state === "locked" ? raw.state : "opened";
   return {
     ...toIssue(raw),
     state,

@@ -1,23 +1,48 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addressPolicy, BlockedAddressError, embeddedIpv4, isNonPublicAddress } from "@/lib/gitlab/client/network-guard";
+import {
+  addressPolicy,
+  BlockedAddressError,
+  embeddedIpv4,
+  isNonPublicAddress,
+} from "@/lib/gitlab/client/network-guard";
 import { GitLabUnreachableError } from "@/lib/gitlab/client/errors";
 import { normaliseInstanceUrl, InstanceUrlError } from "@/lib/gitlab/client/instance-url";
 import { sendToGitLab } from "@/lib/gitlab/client/transport";
 
 describe("non-public address detection", () => {
   it.each([
-    "127.0.0.1", "127.10.0.5", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
-    "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "::", "fc00::1", "fd12:3456::1", "fe80::1", "::ffff:127.0.0.1",
-    "::ffff:7f00:1", "::ffff:10.0.0.1", "64:ff9b::10.0.0.1", "not-an-ip",
+    "127.0.0.1",
+    "127.10.0.5",
+    "10.1.2.3",
+    "172.16.0.1",
+    "172.31.255.255",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "224.0.0.1",
+    "::1",
+    "::",
+    "fc00::1",
+    "fd12:3456::1",
+    "fe80::1",
+    "::ffff:127.0.0.1",
+    "::ffff:7f00:1",
+    "::ffff:10.0.0.1",
+    "64:ff9b::10.0.0.1",
+    "not-an-ip",
   ])("refuses %s", (address) => {
     expect(isNonPublicAddress(address)).toBe(true);
   });
 
-  it.each(["8.8.8.8", "172.32.0.1", "35.231.145.151", "2606:4700::1111", "::ffff:8.8.8.8"])("allows %s", (address) => {
-    expect(isNonPublicAddress(address)).toBe(false);
-  });
+  it.each(["8.8.8.8", "172.32.0.1", "35.231.145.151", "2606:4700::1111", "::ffff:8.8.8.8"])(
+    "allows %s",
+    (address) => {
+      expect(isNonPublicAddress(address)).toBe(false);
+    },
+  );
 });
 
 describe("IPv4 hidden in IPv6 (classification only, nothing is connected to)", () => {
@@ -40,9 +65,12 @@ describe("IPv4 hidden in IPv6 (classification only, nothing is connected to)", (
     expect(isNonPublicAddress(address)).toBe(true);
   });
 
-  it.each(["64:ff9b::808:808", "2002:808:808::1", "::ffff:808:808", "2a00:1450:4001:80b::200e"])("allows %s", (address) => {
-    expect(isNonPublicAddress(address)).toBe(false);
-  });
+  it.each(["64:ff9b::808:808", "2002:808:808::1", "::ffff:808:808", "2a00:1450:4001:80b::200e"])(
+    "allows %s",
+    (address) => {
+      expect(isNonPublicAddress(address)).toBe(false);
+    },
+  );
 
   it("decodes the embedded IPv4", () => {
     expect(embeddedIpv4("64:ff9b::a00:1")).toEqual(["10.0.0.1"]);
@@ -56,15 +84,27 @@ describe("GITLAB_ALLOW_PRIVATE_NETWORK=true keeps metadata and link-local closed
   const allowPrivate = addressPolicy(true);
 
   it.each([
-    "169.254.169.254", "169.254.0.1", "100.100.100.200", "fe80::1", "febf::1", "fd00:ec2::254",
-    "::ffff:169.254.169.254", "::ffff:a9fe:a9fe", "64:ff9b::a9fe:a9fe", "::169.254.169.254", "2002:a9fe:a9fe::",
+    "169.254.169.254",
+    "169.254.0.1",
+    "100.100.100.200",
+    "fe80::1",
+    "febf::1",
+    "fd00:ec2::254",
+    "::ffff:169.254.169.254",
+    "::ffff:a9fe:a9fe",
+    "64:ff9b::a9fe:a9fe",
+    "::169.254.169.254",
+    "2002:a9fe:a9fe::",
   ])("refuses %s", (address) => {
     expect(allowPrivate(address)).toBe(true);
   });
 
-  it.each(["10.0.0.5", "192.168.1.10", "127.0.0.1", "::1", "fd12:3456::1", "172.16.0.1", "8.8.8.8"])("allows %s", (address) => {
-    expect(allowPrivate(address)).toBe(false);
-  });
+  it.each(["10.0.0.5", "192.168.1.10", "127.0.0.1", "::1", "fd12:3456::1", "172.16.0.1", "8.8.8.8"])(
+    "allows %s",
+    (address) => {
+      expect(allowPrivate(address)).toBe(false);
+    },
+  );
 
   it("says the metadata address is always refused", () => {
     expect(new BlockedAddressError("metadata.internal", "169.254.169.254").message).toMatch(/always refuses/);
@@ -100,7 +140,9 @@ describe("transport guard", () => {
       } else if (req.url === "/slow") {
         setTimeout(() => res.end("{}"), 2_000);
       } else {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: req.headers["private-token"] ?? null }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ token: req.headers["private-token"] ?? null }));
       }
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -109,14 +151,24 @@ describe("transport guard", () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it("refuses loopback (literal and by name) unless private networks are allowed", async () => {
-    await expect(sendToGitLab({ method: "GET", url: `http://127.0.0.1:${port}/` }, { allowPrivateNetwork: false })).rejects.toBeInstanceOf(BlockedAddressError);
-    await expect(sendToGitLab({ method: "GET", url: `http://localhost:${port}/` }, { allowPrivateNetwork: false })).rejects.toBeInstanceOf(BlockedAddressError);
-    const ok = await sendToGitLab({ method: "GET", url: `http://127.0.0.1:${port}/` }, { allowPrivateNetwork: true });
+    await expect(
+      sendToGitLab({ method: "GET", url: `http://127.0.0.1:${port}/` }, { allowPrivateNetwork: false }),
+    ).rejects.toBeInstanceOf(BlockedAddressError);
+    await expect(
+      sendToGitLab({ method: "GET", url: `http://localhost:${port}/` }, { allowPrivateNetwork: false }),
+    ).rejects.toBeInstanceOf(BlockedAddressError);
+    const ok = await sendToGitLab(
+      { method: "GET", url: `http://127.0.0.1:${port}/` },
+      { allowPrivateNetwork: true },
+    );
     expect(ok.status).toBe(200);
   });
 
   it("checks names at connect time: a name resolving to loopback is refused", async () => {
-    const error = await sendToGitLab({ method: "GET", url: `http://localhost:${port}/` }, { allowPrivateNetwork: false }).catch((e: unknown) => e);
+    const error = await sendToGitLab(
+      { method: "GET", url: `http://localhost:${port}/` },
+      { allowPrivateNetwork: false },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BlockedAddressError);
     expect((error as Error).message).toMatch(/GITLAB_ALLOW_PRIVATE_NETWORK/);
   });
@@ -134,11 +186,15 @@ describe("transport guard", () => {
 
   it("does not forward the token when a redirect changes origin", async () => {
     const other = http.createServer((req, res) => {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: req.headers["private-token"] ?? null }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ token: req.headers["private-token"] ?? null }));
     });
     await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
     const otherPort = (other.address() as AddressInfo).port;
-    const hop = http.createServer((_req, res) => res.writeHead(301, { location: `http://127.0.0.1:${otherPort}/` }).end());
+    const hop = http.createServer((_req, res) =>
+      res.writeHead(301, { location: `http://127.0.0.1:${otherPort}/` }).end(),
+    );
     await new Promise<void>((resolve) => hop.listen(0, "127.0.0.1", resolve));
     const hopPort = (hop.address() as AddressInfo).port;
     const response = await sendToGitLab(
@@ -151,13 +207,19 @@ describe("transport guard", () => {
   });
 
   it("times out with a clear error", async () => {
-    const error = await sendToGitLab({ method: "GET", url: `http://127.0.0.1:${port}/slow`, timeoutMs: 300 }, { allowPrivateNetwork: true }).catch((e: unknown) => e);
+    const error = await sendToGitLab(
+      { method: "GET", url: `http://127.0.0.1:${port}/slow`, timeoutMs: 300 },
+      { allowPrivateNetwork: true },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitLabUnreachableError);
     expect((error as GitLabUnreachableError).reason).toBe("timeout");
   });
 
   it("reports a refused connection as unreachable", async () => {
-    const error = await sendToGitLab({ method: "GET", url: "http://127.0.0.1:1/" }, { allowPrivateNetwork: true }).catch((e: unknown) => e);
+    const error = await sendToGitLab(
+      { method: "GET", url: "http://127.0.0.1:1/" },
+      { allowPrivateNetwork: true },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitLabUnreachableError);
     expect((error as GitLabUnreachableError).reason).toBe("refused");
   });

@@ -71,7 +71,10 @@ function ipv6Groups(address: string): number[] | null {
   const parse = (part: string) => (part ? part.split(":").map((group) => parseInt(group, 16)) : []);
   const front = parse(head);
   const back = tail === undefined ? [] : parse(tail);
-  const groups = tail === undefined ? front : [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
+  const groups =
+    tail === undefined
+      ? front
+      : [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
   return groups.length === 8 ? groups : null;
 }
 
@@ -115,7 +118,11 @@ export function isMetadataOrLinkLocalAddress(address: string): boolean {
   return matches(alwaysBlocked, address);
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /** Decides which addresses may be connected to; true means refuse. */
 export type AddressPolicy = (address: string) => boolean;
@@ -131,10 +138,12 @@ export function guardedLookup(isBlocked: AddressPolicy) {
       if (error) return callback(error, "", 0);
       const list = addresses as dns.LookupAddress[];
       const bad = list.find((entry) => isBlocked(entry.address));
-      if (bad) return callback(new BlockedAddressError(hostname, bad.address) as NodeJS.ErrnoException, "", 0);
+      if (bad)
+        return callback(new BlockedAddressError(hostname, bad.address) as NodeJS.ErrnoException, "", 0);
       if (options.all) return callback(null, list);
       const first = list[0];
-      if (!first) return callback(Object.assign(new Error(`No address for ${hostname}`), { code: "ENOTFOUND" }), "", 0);
+      if (!first)
+        return callback(Object.assign(new Error(`No address for ${hostname}`), { code: "ENOTFOUND" }), "", 0);
       callback(null, first.address, first.family);
     });
   };

@@ -1,5 +1,10 @@
 import { createRequesterFn, type RequesterType, type ResourceOptions } from "@gitbeaker/requester-utils";
-import { describeGitLabErrorBody, GitLabApiError, GitLabUnreachableError, retryAfterSeconds } from "@/lib/gitlab/client/errors";
+import {
+  describeGitLabErrorBody,
+  GitLabApiError,
+  GitLabUnreachableError,
+  retryAfterSeconds,
+} from "@/lib/gitlab/client/errors";
 import { sendToGitLab } from "@/lib/gitlab/client/transport";
 
 // Gitbeaker's resource classes (@gitbeaker/core) describe GitLab's endpoints; this requester is
@@ -29,12 +34,17 @@ interface GitbeakerRequestOptions {
   signal?: AbortSignal;
 }
 
-export function createGitLabRequester(settings: RequesterSettings): (options: ResourceOptions) => RequesterType {
+export function createGitLabRequester(
+  settings: RequesterSettings,
+): (options: ResourceOptions) => RequesterType {
   return createRequesterFn(
     async (_service, requestOptions) => requestOptions,
     async (endpoint, rawOptions) => {
       const options = (rawOptions ?? {}) as GitbeakerRequestOptions;
-      const url = new URL(endpoint, options.prefixUrl?.endsWith("/") ? options.prefixUrl : `${options.prefixUrl}/`);
+      const url = new URL(
+        endpoint,
+        options.prefixUrl?.endsWith("/") ? options.prefixUrl : `${options.prefixUrl}/`,
+      );
       if (options.searchParams) url.search = options.searchParams;
       const method = options.method ?? "GET";
       if (options.body !== undefined && typeof options.body !== "string") {
@@ -55,10 +65,20 @@ export function createGitLabRequester(settings: RequesterSettings): (options: Re
       settings.onResponse?.(response.status, response.headers);
       const path = `${method} ${url.pathname.replace(/^.*?\/api\/v4/, "")}`;
       if (response.status >= 200 && response.status < 300) {
-        return { status: response.status, headers: response.headers, body: parseBody(response.text, response.headers, url.origin) };
+        return {
+          status: response.status,
+          headers: response.headers,
+          body: parseBody(response.text, response.headers, url.origin),
+        };
       }
       const { message, errorCode } = describeGitLabErrorBody(response.text);
-      throw new GitLabApiError(response.status, message, errorCode, response.status === 429 ? retryAfterSeconds(response.headers) : null, path);
+      throw new GitLabApiError(
+        response.status,
+        message,
+        errorCode,
+        response.status === 429 ? retryAfterSeconds(response.headers) : null,
+        path,
+      );
     },
   );
 }
@@ -67,7 +87,11 @@ function parseBody(text: string, headers: Record<string, string>, origin: string
   if (!text) return null;
   if (!(headers["content-type"] ?? "").includes("json")) {
     // A 200 that is not JSON means the URL is not a GitLab API (a login page, a proxy, …).
-    throw new GitLabUnreachableError(origin, "not_gitlab", "the answer was not JSON: is this a GitLab instance?");
+    throw new GitLabUnreachableError(
+      origin,
+      "not_gitlab",
+      "the answer was not JSON: is this a GitLab instance?",
+    );
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;

@@ -1,6 +1,12 @@
 import http from "node:http";
 import https from "node:https";
-import { addressPolicy, assertHostAllowed, BlockedAddressError, guardedLookup, type AddressPolicy } from "@/lib/gitlab/client/network-guard";
+import {
+  addressPolicy,
+  assertHostAllowed,
+  BlockedAddressError,
+  guardedLookup,
+  type AddressPolicy,
+} from "@/lib/gitlab/client/network-guard";
 import { GitLabUnreachableError } from "@/lib/gitlab/client/errors";
 
 // The one place Flagpost sends HTTP to a GitLab instance. It adds what a generic fetch lacks here:
@@ -42,7 +48,11 @@ function classify(error: NodeJS.ErrnoException, timedOut: boolean): GitLabUnreac
   return "network";
 }
 
-function once(request: TransportRequest, options: TransportOptions, deadline: number): Promise<TransportResponse> {
+function once(
+  request: TransportRequest,
+  options: TransportOptions,
+  deadline: number,
+): Promise<TransportResponse> {
   const url = new URL(request.url);
   const isBlocked = options.isBlocked ?? addressPolicy(options.allowPrivateNetwork);
   assertHostAllowed(url.hostname, isBlocked);
@@ -57,7 +67,9 @@ function once(request: TransportRequest, options: TransportOptions, deadline: nu
         headers: {
           accept: "application/json",
           "user-agent": "Flagpost",
-          ...(request.body !== undefined ? { "content-length": Buffer.byteLength(request.body).toString() } : {}),
+          ...(request.body !== undefined
+            ? { "content-length": Buffer.byteLength(request.body).toString() }
+            : {}),
           ...request.headers,
         },
         lookup: guardedLookup(isBlocked) as never,
@@ -78,26 +90,44 @@ function once(request: TransportRequest, options: TransportOptions, deadline: nu
           clearTimeout(timer);
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+            if (value !== undefined)
+              headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
           }
-          resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString("utf8"), url: url.toString() });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers,
+            text: Buffer.concat(chunks).toString("utf8"),
+            url: url.toString(),
+          });
         });
         res.on("error", (error) => req.destroy(error));
       },
     );
-    const timer = setTimeout(() => {
-      timedOut = true;
-      req.destroy(new Error("timed out"));
-    }, Math.max(1, deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        req.destroy(new Error("timed out"));
+      },
+      Math.max(1, deadline - Date.now()),
+    );
     req.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      if (error instanceof BlockedAddressError || error instanceof GitLabUnreachableError) return reject(error);
+      if (error instanceof BlockedAddressError || error instanceof GitLabUnreachableError)
+        return reject(error);
       // The lookup hook's refusal arrives wrapped by the socket layer on some Node versions.
       const cause = (error as { cause?: unknown }).cause;
       if (cause instanceof BlockedAddressError) return reject(cause);
       if (error.name === "AbortError") return reject(error);
       const reason = classify(error, timedOut);
-      reject(new GitLabUnreachableError(instance, reason, reason === "timeout" ? `no answer within ${Math.round((request.timeoutMs ?? GITLAB_TIMEOUT_MS) / 1000)} s` : error.code ?? error.message));
+      reject(
+        new GitLabUnreachableError(
+          instance,
+          reason,
+          reason === "timeout"
+            ? `no answer within ${Math.round((request.timeoutMs ?? GITLAB_TIMEOUT_MS) / 1000)} s`
+            : (error.code ?? error.message),
+        ),
+      );
     });
     if (request.body !== undefined) req.write(request.body);
     req.end();
@@ -105,14 +135,18 @@ function once(request: TransportRequest, options: TransportOptions, deadline: nu
 }
 
 /** Sends one request; follows up to three redirects for GET (GitLab answers 301 for moved projects). */
-export async function sendToGitLab(request: TransportRequest, options: TransportOptions): Promise<TransportResponse> {
+export async function sendToGitLab(
+  request: TransportRequest,
+  options: TransportOptions,
+): Promise<TransportResponse> {
   const deadline = Date.now() + (request.timeoutMs ?? GITLAB_TIMEOUT_MS);
   let current = request;
   for (let hop = 0; ; hop++) {
     const response = await once(current, options, deadline);
     const location = response.headers.location;
     const redirect = [301, 302, 303, 307, 308].includes(response.status) && location;
-    if (!redirect || hop >= MAX_REDIRECTS || (current.method !== "GET" && current.method !== "HEAD")) return response;
+    if (!redirect || hop >= MAX_REDIRECTS || (current.method !== "GET" && current.method !== "HEAD"))
+      return response;
     const next = new URL(location, current.url);
     const sameOrigin = next.origin === new URL(current.url).origin;
     const headers = { ...current.headers };

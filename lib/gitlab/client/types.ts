@@ -30,7 +30,14 @@ export interface PageRequest {
 }
 
 /** GitLab access levels (roles). */
-export const ACCESS_LEVEL = { guest: 10, planner: 15, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
+export const ACCESS_LEVEL = {
+  guest: 10,
+  planner: 15,
+  reporter: 20,
+  developer: 30,
+  maintainer: 40,
+  owner: 50,
+} as const;
 
 export interface GitLabTokenInfo {
   name: string;

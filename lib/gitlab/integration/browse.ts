@@ -4,9 +4,20 @@ import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
-import type { GitLabAuthor, GitLabClient, GitLabIssue, GitLabMergeRequest, GitLabPage, ItemListFilters } from "@/lib/gitlab/client/client";
+import type {
+  GitLabAuthor,
+  GitLabClient,
+  GitLabIssue,
+  GitLabMergeRequest,
+  GitLabPage,
+  ItemListFilters,
+} from "@/lib/gitlab/client/client";
 import { askGitLab, findLiveIntegration, storedTokenClient } from "@/lib/gitlab/integration/integrations";
-import type { GitLabIssueFilters, GitLabMemberFilters, GitLabMergeRequestFilters } from "@/lib/validations/gitlab";
+import type {
+  GitLabIssueFilters,
+  GitLabMemberFilters,
+  GitLabMergeRequestFilters,
+} from "@/lib/validations/gitlab";
 
 // What the integration's token can see in GitLab, for pickers: projects, issues, merge requests and
 // members. Editors may browse (they link items to features); GitLab's failures become API errors
@@ -23,7 +34,12 @@ export interface BrowsePage<T> {
   results: T[];
 }
 
-function browsePage<S, T>(url: URL, query: PaginationQuery, page: GitLabPage<S>, map: (item: S) => T): BrowsePage<T> {
+function browsePage<S, T>(
+  url: URL,
+  query: PaginationQuery,
+  page: GitLabPage<S>,
+  map: (item: S) => T,
+): BrowsePage<T> {
   return {
     count: page.total,
     next: page.nextPage ? pageUrl(url, page.nextPage, query.page_size) : null,
@@ -43,14 +59,19 @@ interface Browser {
 async function browser(actor: Actor, projectId: number): Promise<Browser> {
   await requireProjectRole(actor, projectId, "EDITOR");
   const integration = await findLiveIntegration(prisma, projectId);
-  if (!integration) throw new ApiError("bad_request", "This project has no GitLab integration", { reason: "no_integration" });
+  if (!integration)
+    throw new ApiError("bad_request", "This project has no GitLab integration", { reason: "no_integration" });
   return { integration, client: storedTokenClient(integration) };
 }
 
 function targetProject({ integration }: Browser, requested: number | undefined): number {
   const id = requested ?? integration.gitlabProjectId;
   if (id === null || id === undefined) {
-    throw new ApiError("bad_request", "Say which GitLab project with ?gitlab_project_id=, or link one to the integration", { field: "query.gitlab_project_id" });
+    throw new ApiError(
+      "bad_request",
+      "Say which GitLab project with ?gitlab_project_id=, or link one to the integration",
+      { field: "query.gitlab_project_id" },
+    );
   }
   return id;
 }
@@ -85,10 +106,19 @@ function serializeMergeRequest(mr: GitLabMergeRequest) {
   return { ...serializeIssue(mr), merged: mr.merged, draft: mr.draft };
 }
 
-export async function browseGitLabProjects(actor: Actor, projectId: number, url: URL, query: PaginationQuery & { search?: string }) {
+export async function browseGitLabProjects(
+  actor: Actor,
+  projectId: number,
+  url: URL,
+  query: PaginationQuery & { search?: string },
+) {
   const session = await browser(actor, projectId);
   const page = await askGitLab(session.integration, "The GitLab project list", () =>
-    session.client.projects.list({ page: query.page, perPage: query.page_size, search: query.search || undefined }),
+    session.client.projects.list({
+      page: query.page,
+      perPage: query.page_size,
+      search: query.search || undefined,
+    }),
   );
   return browsePage(url, query, page, (project) => ({
     id: project.id,
@@ -98,7 +128,12 @@ export async function browseGitLabProjects(actor: Actor, projectId: number, url:
   }));
 }
 
-export async function browseGitLabIssues(actor: Actor, projectId: number, url: URL, query: PaginationQuery & GitLabIssueFilters) {
+export async function browseGitLabIssues(
+  actor: Actor,
+  projectId: number,
+  url: URL,
+  query: PaginationQuery & GitLabIssueFilters,
+) {
   const session = await browser(actor, projectId);
   const gitlabProjectId = targetProject(session, query.gitlab_project_id);
   const page = await askGitLab(session.integration, `GitLab project ${gitlabProjectId}`, () =>
@@ -112,7 +147,12 @@ export async function browseGitLabIssues(actor: Actor, projectId: number, url: U
   return browsePage(url, query, page, serializeIssue);
 }
 
-export async function browseGitLabMergeRequests(actor: Actor, projectId: number, url: URL, query: PaginationQuery & GitLabMergeRequestFilters) {
+export async function browseGitLabMergeRequests(
+  actor: Actor,
+  projectId: number,
+  url: URL,
+  query: PaginationQuery & GitLabMergeRequestFilters,
+) {
   const session = await browser(actor, projectId);
   const gitlabProjectId = targetProject(session, query.gitlab_project_id);
   const page = await askGitLab(session.integration, `GitLab project ${gitlabProjectId}`, () =>
@@ -126,11 +166,20 @@ export async function browseGitLabMergeRequests(actor: Actor, projectId: number,
   return browsePage(url, query, page, serializeMergeRequest);
 }
 
-export async function browseGitLabProjectMembers(actor: Actor, projectId: number, url: URL, query: PaginationQuery & GitLabMemberFilters) {
+export async function browseGitLabProjectMembers(
+  actor: Actor,
+  projectId: number,
+  url: URL,
+  query: PaginationQuery & GitLabMemberFilters,
+) {
   const session = await browser(actor, projectId);
   const gitlabProjectId = targetProject(session, query.gitlab_project_id);
   const page = await askGitLab(session.integration, `GitLab project ${gitlabProjectId}`, () =>
-    session.client.members.list(gitlabProjectId, { page: query.page, perPage: query.page_size, query: query.search || undefined }),
+    session.client.members.list(gitlabProjectId, {
+      page: query.page,
+      perPage: query.page_size,
+      query: query.search || undefined,
+    }),
   );
   return browsePage(url, query, page, (member) => ({
     id: member.id,

@@ -1,5 +1,11 @@
 import { ApiError } from "@/lib/api/errors";
-import { gitlabClient, type GitLabClient, type GitLabProjectDetail, type GitLabTokenInfo, type GitLabUser } from "@/lib/gitlab/client/client";
+import {
+  gitlabClient,
+  type GitLabClient,
+  type GitLabProjectDetail,
+  type GitLabTokenInfo,
+  type GitLabUser,
+} from "@/lib/gitlab/client/client";
 import { gitLabErrorToApiError, GitLabApiError, GitLabUnreachableError } from "@/lib/gitlab/client/errors";
 import { InstanceUrlError, normaliseInstanceUrl } from "@/lib/gitlab/client/instance-url";
 import { BlockedAddressError } from "@/lib/gitlab/client/network-guard";
@@ -56,18 +62,36 @@ export function connectionError(error: unknown, instanceUrl: string): ApiError {
   if (error instanceof BlockedAddressError) return refuse("private_address", error.message);
   if (error instanceof GitLabUnreachableError) {
     if (error.reason === "not_gitlab") return notGitLab(instanceUrl);
-    return refuse("unreachable", `${error.message}. Check the URL, and that this Flagpost server can reach it.`);
+    return refuse(
+      "unreachable",
+      `${error.message}. Check the URL, and that this Flagpost server can reach it.`,
+    );
   }
   if (error instanceof GitLabApiError) {
     if (error.status === 401) {
-      if (/expired/i.test(error.gitlabMessage)) return refuse("expired_token", "The access token has expired. Create a new token in GitLab and paste it here.");
-      if (/revoked/i.test(error.gitlabMessage)) return refuse("revoked_token", "The access token was revoked. Create a new token in GitLab and paste it here.");
-      return refuse("bad_token", "GitLab did not accept the access token. Check that you copied all of it and that it was created on this GitLab instance.");
+      if (/expired/i.test(error.gitlabMessage))
+        return refuse(
+          "expired_token",
+          "The access token has expired. Create a new token in GitLab and paste it here.",
+        );
+      if (/revoked/i.test(error.gitlabMessage))
+        return refuse(
+          "revoked_token",
+          "The access token was revoked. Create a new token in GitLab and paste it here.",
+        );
+      return refuse(
+        "bad_token",
+        "GitLab did not accept the access token. Check that you copied all of it and that it was created on this GitLab instance.",
+      );
     }
     if (error.status === 403 && error.errorCode === "insufficient_scope") {
-      return refuse("missing_scope", "The access token lacks the api scope. Create a token with the api scope.");
+      return refuse(
+        "missing_scope",
+        "The access token lacks the api scope. Create a token with the api scope.",
+      );
     }
-    if (error.status === 403) return refuse("bad_token", `GitLab refused the access token: ${error.gitlabMessage}`);
+    if (error.status === 403)
+      return refuse("bad_token", `GitLab refused the access token: ${error.gitlabMessage}`);
   }
   return gitLabErrorToApiError(error);
 }
@@ -85,14 +109,24 @@ export async function inspectToken(client: GitLabClient): Promise<TokenFacts> {
     if (!(error instanceof GitLabApiError && (error.status === 404 || error.status === 400))) throw error;
   }
   if (token) {
-    if (token.revoked) throw refuse("revoked_token", "The access token was revoked. Create a new token in GitLab and paste it here.");
+    if (token.revoked)
+      throw refuse(
+        "revoked_token",
+        "The access token was revoked. Create a new token in GitLab and paste it here.",
+      );
     if (!token.active && token.expiresAt !== null && token.expiresAt < today()) {
-      throw refuse("expired_token", `The access token expired on ${token.expiresAt}. Create a new token in GitLab and paste it here.`);
+      throw refuse(
+        "expired_token",
+        `The access token expired on ${token.expiresAt}. Create a new token in GitLab and paste it here.`,
+      );
     }
     if (!token.active) throw refuse("bad_token", "GitLab reports the access token as inactive.");
     if (!token.scopes.includes("api")) {
       const has = token.scopes.length ? token.scopes.join(", ") : "none";
-      throw refuse("missing_scope", `The access token needs the api scope (it has: ${has}). Flagpost writes comments and labels, which read_api does not allow.`);
+      throw refuse(
+        "missing_scope",
+        `The access token needs the api scope (it has: ${has}). Flagpost writes comments and labels, which read_api does not allow.`,
+      );
     }
   }
   try {
@@ -104,7 +138,10 @@ export async function inspectToken(client: GitLabClient): Promise<TokenFacts> {
 }
 
 /** Validates an instance URL and token as typed into the form; nothing is stored. */
-export async function checkCredentials(instanceUrlInput: string, accessToken: string): Promise<TokenFacts & { instanceUrl: string; client: GitLabClient }> {
+export async function checkCredentials(
+  instanceUrlInput: string,
+  accessToken: string,
+): Promise<TokenFacts & { instanceUrl: string; client: GitLabClient }> {
   let instanceUrl = instanceUrlInput;
   try {
     instanceUrl = normaliseInstanceUrl(instanceUrlInput);
@@ -116,12 +153,18 @@ export async function checkCredentials(instanceUrlInput: string, accessToken: st
 }
 
 /** The GitLab project to link, as the token sees it. */
-export async function checkProject(client: GitLabClient, gitlabProjectId: number): Promise<GitLabProjectDetail> {
+export async function checkProject(
+  client: GitLabClient,
+  gitlabProjectId: number,
+): Promise<GitLabProjectDetail> {
   try {
     return await client.projects.get(gitlabProjectId);
   } catch (error) {
     if (error instanceof GitLabApiError && error.status === 404) {
-      throw refuse("project_not_found", `GitLab project ${gitlabProjectId} does not exist or the access token cannot see it.`);
+      throw refuse(
+        "project_not_found",
+        `GitLab project ${gitlabProjectId} does not exist or the access token cannot see it.`,
+      );
     }
     throw connectionError(error, client.instanceUrl);
   }

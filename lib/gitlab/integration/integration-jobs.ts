@@ -46,17 +46,30 @@ function targetOf(job: Job): JobTarget {
   const payload = (job.payload ?? {}) as Record<string, unknown>;
   const int = (value: unknown) => (typeof value === "number" ? value : null);
   const type = payload.type === "GITLAB_ISSUE" || payload.type === "GITLAB_MR" ? payload.type : null;
-  return { featureId: int(payload.featureId), gitlabProjectId: int(payload.gitlabProjectId), type, iid: int(payload.iid) };
+  return {
+    featureId: int(payload.featureId),
+    gitlabProjectId: int(payload.gitlabProjectId),
+    type,
+    iid: int(payload.iid),
+  };
 }
 
 /** Names for the panel: features by id, GitLab projects by id (from the links that name them). */
 async function describeTargets(targets: JobTarget[]) {
   const featureIds = [...new Set(targets.flatMap((t) => (t.featureId === null ? [] : [t.featureId])))];
-  const projectIds = [...new Set(targets.flatMap((t) => (t.gitlabProjectId === null ? [] : [t.gitlabProjectId])))];
+  const projectIds = [
+    ...new Set(targets.flatMap((t) => (t.gitlabProjectId === null ? [] : [t.gitlabProjectId]))),
+  ];
   const [features, paths] = await Promise.all([
-    featureIds.length ? prisma.feature.findMany({ where: { id: { in: featureIds } }, select: { id: true, name: true } }) : [],
+    featureIds.length
+      ? prisma.feature.findMany({ where: { id: { in: featureIds } }, select: { id: true, name: true } })
+      : [],
     projectIds.length
-      ? prisma.externalResource.findMany({ where: { gitlabProjectId: { in: projectIds } }, distinct: ["gitlabProjectId"], select: { gitlabProjectId: true, gitlabProjectPath: true } })
+      ? prisma.externalResource.findMany({
+          where: { gitlabProjectId: { in: projectIds } },
+          distinct: ["gitlabProjectId"],
+          select: { gitlabProjectId: true, gitlabProjectPath: true },
+        })
       : [],
   ]);
   return {
@@ -65,13 +78,25 @@ async function describeTargets(targets: JobTarget[]) {
   };
 }
 
-export async function listIntegrationJobs(actor: Actor, projectId: number, integrationId: number, filters: IntegrationJobFilters) {
+export async function listIntegrationJobs(
+  actor: Actor,
+  projectId: number,
+  integrationId: number,
+  filters: IntegrationJobFilters,
+) {
   await requireProjectRole(actor, projectId, "ADMIN");
   await requireLiveIntegration(prisma, projectId, integrationId);
   const [counts, rows] = await Promise.all([
-    prisma.job.groupBy({ by: ["status"], where: { groupKey: integrationJobGroup(integrationId) }, _count: { _all: true } }),
+    prisma.job.groupBy({
+      by: ["status"],
+      where: { groupKey: integrationJobGroup(integrationId) },
+      _count: { _all: true },
+    }),
     prisma.job.findMany({
-      where: { groupKey: integrationJobGroup(integrationId), ...(filters.status ? { status: STATUS_OF[filters.status] } : {}) },
+      where: {
+        groupKey: integrationJobGroup(integrationId),
+        ...(filters.status ? { status: STATUS_OF[filters.status] } : {}),
+      },
       orderBy: { id: "desc" },
       take: PANEL_SIZE,
     }),
@@ -83,7 +108,8 @@ export async function listIntegrationJobs(actor: Actor, projectId: number, integ
     counts: { pending: count("PENDING"), running: count("RUNNING"), failed: count("FAILED") },
     results: rows.map((job, index) => {
       const target = targets[index]!;
-      const path = target.gitlabProjectId === null ? undefined : names.projectPath.get(target.gitlabProjectId);
+      const path =
+        target.gitlabProjectId === null ? undefined : names.projectPath.get(target.gitlabProjectId);
       const item =
         target.type && target.iid !== null
           ? `${path ?? `GitLab project ${target.gitlabProjectId} `}${shortReference(kindOfType(target.type), target.iid)}`
@@ -96,7 +122,10 @@ export async function listIntegrationJobs(actor: Actor, projectId: number, integ
         attempts: job.attempts,
         max_attempts: job.maxAttempts,
         last_error: job.lastError === null ? null : maskTokens(job.lastError),
-        feature: target.featureId === null ? null : { id: target.featureId, name: names.featureName.get(target.featureId) ?? null },
+        feature:
+          target.featureId === null
+            ? null
+            : { id: target.featureId, name: names.featureName.get(target.featureId) ?? null },
         item,
         run_at: job.runAt.toISOString(),
         created_at: job.createdAt.toISOString(),
@@ -107,10 +136,22 @@ export async function listIntegrationJobs(actor: Actor, projectId: number, integ
 }
 
 /** "Retry" on a failed job of this integration: due again at once, with fresh attempts. */
-export async function retryIntegrationJob(actor: Actor, projectId: number, integrationId: number, jobId: number): Promise<void> {
+export async function retryIntegrationJob(
+  actor: Actor,
+  projectId: number,
+  integrationId: number,
+  jobId: number,
+): Promise<void> {
   await requireProjectRole(actor, projectId, "ADMIN");
   await requireLiveIntegration(prisma, projectId, integrationId);
-  const job = await prisma.job.findFirst({ where: { id: BigInt(jobId), groupKey: integrationJobGroup(integrationId) }, select: { id: true, status: true } });
+  const job = await prisma.job.findFirst({
+    where: { id: BigInt(jobId), groupKey: integrationJobGroup(integrationId) },
+    select: { id: true, status: true },
+  });
   if (!job) throw notFound("Job");
-  if (!(await retryFailedJob(job.id))) throw new ApiError("conflict", `Only failed jobs can be retried; this one is ${job.status.toLowerCase()}.`);
+  if (!(await retryFailedJob(job.id)))
+    throw new ApiError(
+      "conflict",
+      `Only failed jobs can be retried; this one is ${job.status.toLowerCase()}.`,
+    );
 }

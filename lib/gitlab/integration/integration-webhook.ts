@@ -6,29 +6,53 @@ import { decryptSecret } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
 import { gitLabErrorToApiError, GitLabApiError } from "@/lib/gitlab/client/errors";
-import { getIntegration, hookInput, requireLiveIntegration, removeHook, storedTokenClient, type IntegrationView } from "@/lib/gitlab/integration/integrations";
+import {
+  getIntegration,
+  hookInput,
+  requireLiveIntegration,
+  removeHook,
+  storedTokenClient,
+  type IntegrationView,
+} from "@/lib/gitlab/integration/integrations";
 
 // "Create the webhook for me": Flagpost registers the project hook on the linked GitLab project
 // with the integration's URL and secret, remembers its id, and removes it again on request or when
 // the integration is deleted. GitLab allows this from the Maintainer role up.
 
-async function liveLinkedIntegration(projectId: number, integrationId: number): Promise<GitLabIntegration & { gitlabProjectId: number }> {
+async function liveLinkedIntegration(
+  projectId: number,
+  integrationId: number,
+): Promise<GitLabIntegration & { gitlabProjectId: number }> {
   const integration = await requireLiveIntegration(prisma, projectId, integrationId);
   if (integration.gitlabProjectId === null) {
-    throw new ApiError("bad_request", "Link a GitLab project to the integration first; the webhook is created on that project.", { field: "gitlab_project_id" });
+    throw new ApiError(
+      "bad_request",
+      "Link a GitLab project to the integration first; the webhook is created on that project.",
+      { field: "gitlab_project_id" },
+    );
   }
   return integration as GitLabIntegration & { gitlabProjectId: number };
 }
 
-export async function registerWebhook(actor: Actor, projectId: number, integrationId: number): Promise<IntegrationView> {
+export async function registerWebhook(
+  actor: Actor,
+  projectId: number,
+  integrationId: number,
+): Promise<IntegrationView> {
   const access = await requireProjectRole(actor, projectId, "ADMIN");
   const integration = await liveLinkedIntegration(projectId, integrationId);
   if (integration.gitlabHookId !== null) {
-    throw new ApiError("conflict", "Flagpost already registered a webhook for this integration. Remove it first to create it again.");
+    throw new ApiError(
+      "conflict",
+      "Flagpost already registered a webhook for this integration. Remove it first to create it again.",
+    );
   }
   let hookId: number;
   try {
-    const hook = await storedTokenClient(integration).hooks.add(integration.gitlabProjectId, hookInput(projectId, decryptSecret(integration.encryptedWebhookSecret)));
+    const hook = await storedTokenClient(integration).hooks.add(
+      integration.gitlabProjectId,
+      hookInput(projectId, decryptSecret(integration.encryptedWebhookSecret)),
+    );
     hookId = hook.id;
   } catch (error) {
     if (error instanceof GitLabApiError && error.status === 403 && error.errorCode !== "insufficient_scope") {
@@ -56,11 +80,16 @@ export async function registerWebhook(actor: Actor, projectId: number, integrati
   return getIntegration(actor, projectId, integrationId);
 }
 
-export async function unregisterWebhook(actor: Actor, projectId: number, integrationId: number): Promise<void> {
+export async function unregisterWebhook(
+  actor: Actor,
+  projectId: number,
+  integrationId: number,
+): Promise<void> {
   const access = await requireProjectRole(actor, projectId, "ADMIN");
   const integration = await liveLinkedIntegration(projectId, integrationId);
   const hookId = integration.gitlabHookId;
-  if (hookId === null) throw new ApiError("not_found", "Flagpost has not registered a webhook for this integration");
+  if (hookId === null)
+    throw new ApiError("not_found", "Flagpost has not registered a webhook for this integration");
   try {
     await removeHook(storedTokenClient(integration), integration.gitlabProjectId, hookId);
   } catch (error) {

@@ -8,7 +8,13 @@ import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import { env } from "@/lib/env";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
-import { ACCESS_LEVEL, gitlabClientForIntegration, type GitLabClient, type GitLabProjectDetail, type HookInput } from "@/lib/gitlab/client/client";
+import {
+  ACCESS_LEVEL,
+  gitlabClientForIntegration,
+  type GitLabClient,
+  type GitLabProjectDetail,
+  type HookInput,
+} from "@/lib/gitlab/client/client";
 import { checkCredentials, checkProject, type TokenFacts } from "@/lib/gitlab/integration/connection-check";
 import { gitLabErrorToApiError, GitLabApiError } from "@/lib/gitlab/client/errors";
 import { normaliseInstanceUrl, InstanceUrlError } from "@/lib/gitlab/client/instance-url";
@@ -77,14 +83,18 @@ export function serializeIntegration({ integration: row, showSecret, linkedItems
     webhook_url: webhookUrl(row.projectId),
     webhook_secret: showSecret ? readSecret(row.encryptedWebhookSecret) : null,
     webhook_registered: row.gitlabHookId !== null,
-    can_manage_webhooks: row.gitlabProjectId !== null && (row.gitlabAccessLevel ?? 0) >= ACCESS_LEVEL.maintainer,
+    can_manage_webhooks:
+      row.gitlabProjectId !== null && (row.gitlabAccessLevel ?? 0) >= ACCESS_LEVEL.maintainer,
     gitlab_access_level: row.gitlabAccessLevel,
     token: {
       name: row.tokenName,
       scopes: row.tokenScopes,
       expires_at: dateOnly(row.tokenExpiresAt),
       expires_soon: expiresSoon(row.tokenExpiresAt),
-      user: row.tokenUserId === null ? null : { id: row.tokenUserId, username: row.tokenUsername, bot: row.tokenUserIsBot },
+      user:
+        row.tokenUserId === null
+          ? null
+          : { id: row.tokenUserId, username: row.tokenUsername, bot: row.tokenUserIsBot },
       status: row.tokenStatus,
       status_reason: row.tokenStatusReason,
       checked_at: row.tokenCheckedAt?.toISOString() ?? null,
@@ -101,7 +111,11 @@ export function findLiveIntegration(db: Db, projectId: number) {
 }
 
 /** The project's live integration with this id; 404 otherwise (also once deleted). */
-export async function requireLiveIntegration(db: Db, projectId: number, integrationId: number): Promise<GitLabIntegration> {
+export async function requireLiveIntegration(
+  db: Db,
+  projectId: number,
+  integrationId: number,
+): Promise<GitLabIntegration> {
   const integration = await findLiveIntegration(db, projectId);
   if (!integration || integration.id !== integrationId) throw notFound("GitLab integration");
   return integration;
@@ -112,7 +126,11 @@ function countLinkedItems(db: Db, projectId: number) {
 }
 
 async function view(access: ProjectAccess, integration: GitLabIntegration): Promise<IntegrationView> {
-  return { integration, showSecret: hasProjectRole(access, "ADMIN"), linkedItems: await countLinkedItems(prisma, integration.projectId) };
+  return {
+    integration,
+    showSecret: hasProjectRole(access, "ADMIN"),
+    linkedItems: await countLinkedItems(prisma, integration.projectId),
+  };
 }
 
 /** The token facts columns, from what GitLab said about the token. */
@@ -131,7 +149,11 @@ function tokenColumns(facts: TokenFacts) {
 }
 
 function projectColumns(project: GitLabProjectDetail | null) {
-  return { gitlabProjectId: project?.id ?? null, gitlabProjectPath: project?.pathWithNamespace ?? null, gitlabAccessLevel: project?.accessLevel ?? null };
+  return {
+    gitlabProjectId: project?.id ?? null,
+    gitlabProjectPath: project?.pathWithNamespace ?? null,
+    gitlabAccessLevel: project?.accessLevel ?? null,
+  };
 }
 
 /** The fields of an integration that audit rows may show (never the token or the secret). */
@@ -147,7 +169,12 @@ function auditable(row: GitLabIntegration) {
   };
 }
 
-const duplicate = () => new ApiError("conflict", "This project already has a GitLab integration; change or delete that one instead.", { fields: ["project"] });
+const duplicate = () =>
+  new ApiError(
+    "conflict",
+    "This project already has a GitLab integration; change or delete that one instead.",
+    { fields: ["project"] },
+  );
 
 export async function listIntegrations(actor: Actor, projectId: number): Promise<IntegrationView[]> {
   const access = await requireProjectRole(actor, projectId, "VIEWER");
@@ -155,12 +182,20 @@ export async function listIntegrations(actor: Actor, projectId: number): Promise
   return integration ? [await view(access, integration)] : [];
 }
 
-export async function getIntegration(actor: Actor, projectId: number, integrationId: number): Promise<IntegrationView> {
+export async function getIntegration(
+  actor: Actor,
+  projectId: number,
+  integrationId: number,
+): Promise<IntegrationView> {
   const access = await requireProjectRole(actor, projectId, "VIEWER");
   return view(access, await requireLiveIntegration(prisma, projectId, integrationId));
 }
 
-export async function createIntegration(actor: Actor, projectId: number, input: CreateGitLabIntegrationInput): Promise<IntegrationView> {
+export async function createIntegration(
+  actor: Actor,
+  projectId: number,
+  input: CreateGitLabIntegrationInput,
+): Promise<IntegrationView> {
   const access = await requireProjectRole(actor, projectId, "ADMIN");
   // Answer a duplicate before asking GitLab anything; the unique index settles races.
   if (await findLiveIntegration(prisma, projectId)) throw duplicate();
@@ -195,7 +230,12 @@ export async function createIntegration(actor: Actor, projectId: number, input: 
     });
     return view(access, integration);
   } catch (error) {
-    if (error instanceof Error && error.name === "PrismaClientKnownRequestError" && (error as { code?: string }).code === "P2002") throw duplicate();
+    if (
+      error instanceof Error &&
+      error.name === "PrismaClientKnownRequestError" &&
+      (error as { code?: string }).code === "P2002"
+    )
+      throw duplicate();
     throw error;
   }
 }
@@ -205,7 +245,11 @@ export function storedTokenClient(integration: GitLabIntegration): GitLabClient 
   try {
     return gitlabClientForIntegration(integration);
   } catch (error) {
-    if (error instanceof SecretKeyMismatchError) throw new ApiError("bad_request", error.message, { reason: "secret_key_mismatch", field: "access_token" });
+    if (error instanceof SecretKeyMismatchError)
+      throw new ApiError("bad_request", error.message, {
+        reason: "secret_key_mismatch",
+        field: "access_token",
+      });
     throw error;
   }
 }
@@ -214,14 +258,22 @@ export function storedTokenClient(integration: GitLabIntegration): GitLabClient 
  * Runs a GitLab call made on behalf of an API request and maps its failure to the API error to
  * answer; a token GitLab rejects is marked invalid for the settings page.
  */
-export async function askGitLab<T>(integration: GitLabIntegration, what: string, call: () => Promise<T>): Promise<T> {
+export async function askGitLab<T>(
+  integration: GitLabIntegration,
+  what: string,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof GitLabApiError && error.status === 401) {
       await prisma.gitLabIntegration.update({
         where: { id: integration.id },
-        data: { tokenStatus: "INVALID", tokenStatusReason: `GitLab answered 401: ${error.gitlabMessage}`, tokenCheckedAt: new Date() },
+        data: {
+          tokenStatus: "INVALID",
+          tokenStatusReason: `GitLab answered 401: ${error.gitlabMessage}`,
+          tokenCheckedAt: new Date(),
+        },
       });
     }
     throw gitLabErrorToApiError(error, what);
@@ -229,7 +281,11 @@ export async function askGitLab<T>(integration: GitLabIntegration, what: string,
 }
 
 /** Removes a hook Flagpost registered; a hook already gone counts as removed. */
-export async function removeHook(client: GitLabClient, gitlabProjectId: number, hookId: number): Promise<void> {
+export async function removeHook(
+  client: GitLabClient,
+  gitlabProjectId: number,
+  hookId: number,
+): Promise<void> {
   try {
     await client.hooks.remove(gitlabProjectId, hookId);
   } catch (error) {
@@ -238,12 +294,22 @@ export async function removeHook(client: GitLabClient, gitlabProjectId: number, 
 }
 
 /** Best effort: a GitLab that cannot be reached must not keep an integration from being changed or deleted. */
-async function tryRemoveHook(client: () => GitLabClient, integration: GitLabIntegration, gitlabProjectId: number, hookId: number): Promise<boolean> {
+async function tryRemoveHook(
+  client: () => GitLabClient,
+  integration: GitLabIntegration,
+  gitlabProjectId: number,
+  hookId: number,
+): Promise<boolean> {
   try {
     await removeHook(client(), gitlabProjectId, hookId);
     return true;
   } catch (error) {
-    logger.warn("Could not remove the GitLab webhook Flagpost registered", { integration: integration.id, gitlabProjectId, hookId, error });
+    logger.warn("Could not remove the GitLab webhook Flagpost registered", {
+      integration: integration.id,
+      gitlabProjectId,
+      hookId,
+      error,
+    });
     return false;
   }
 }
@@ -255,16 +321,24 @@ function updatedInstanceUrl(before: GitLabIntegration, input: UpdateGitLabIntegr
     try {
       instanceUrl = normaliseInstanceUrl(input.gitlab_instance_url);
     } catch (error) {
-      if (error instanceof InstanceUrlError) throw new ApiError("bad_request", error.message, { reason: "invalid_url", field: "gitlab_instance_url" });
+      if (error instanceof InstanceUrlError)
+        throw new ApiError("bad_request", error.message, {
+          reason: "invalid_url",
+          field: "gitlab_instance_url",
+        });
       throw error;
     }
   }
   // The stored token must never be sent to a host it was not made for.
   if (instanceUrl !== before.instanceUrl && !input.access_token) {
-    throw new ApiError("bad_request", "Changing the GitLab instance URL needs a new access token from that instance.", {
-      reason: "token_required",
-      field: "access_token",
-    });
+    throw new ApiError(
+      "bad_request",
+      "Changing the GitLab instance URL needs a new access token from that instance.",
+      {
+        reason: "token_required",
+        field: "access_token",
+      },
+    );
   }
   return instanceUrl;
 }
@@ -276,19 +350,38 @@ function updatedInstanceUrl(before: GitLabIntegration, input: UpdateGitLabIntegr
 async function reconcileHook(
   before: GitLabIntegration,
   client: () => GitLabClient,
-  change: { projectId: number; projectChanged: boolean; instanceChanged: boolean; newSecret: string | undefined },
+  change: {
+    projectId: number;
+    projectChanged: boolean;
+    instanceChanged: boolean;
+    newSecret: string | undefined;
+  },
 ): Promise<{ hookId: number | null; hookNote: string }> {
   const hookId = before.gitlabHookId;
   if (hookId === null || before.gitlabProjectId === null) return { hookId, hookNote: "" };
   if (change.projectChanged) {
     // The hook lives on the project being unlinked (on the old instance, reached with the old token).
-    const removed = await tryRemoveHook(change.instanceChanged ? () => storedTokenClient(before) : client, before, before.gitlabProjectId, hookId);
-    return { hookId: null, hookNote: removed ? "; removed the webhook from the previous project" : "; could not remove the webhook from the previous project" };
+    const removed = await tryRemoveHook(
+      change.instanceChanged ? () => storedTokenClient(before) : client,
+      before,
+      before.gitlabProjectId,
+      hookId,
+    );
+    return {
+      hookId: null,
+      hookNote: removed
+        ? "; removed the webhook from the previous project"
+        : "; could not remove the webhook from the previous project",
+    };
   }
   if (change.newSecret !== undefined) {
     // Keep the registered hook in step, or deliveries would start failing the secret check.
     try {
-      await client().hooks.edit(before.gitlabProjectId, hookId, hookInput(change.projectId, change.newSecret));
+      await client().hooks.edit(
+        before.gitlabProjectId,
+        hookId,
+        hookInput(change.projectId, change.newSecret),
+      );
     } catch (error) {
       throw gitLabErrorToApiError(error, "The webhook Flagpost registered");
     }
@@ -312,15 +405,28 @@ export async function updateIntegration(
   const client = (): GitLabClient => rotated?.client ?? (storedClient ??= storedTokenClient(before));
 
   // A project id means nothing on another instance: moving instance unlinks unless a project is named.
-  const wanted = input.gitlab_project_id !== undefined ? input.gitlab_project_id : instanceChanged ? null : before.gitlabProjectId;
+  const wanted =
+    input.gitlab_project_id !== undefined
+      ? input.gitlab_project_id
+      : instanceChanged
+        ? null
+        : before.gitlabProjectId;
   const projectChanged = instanceChanged || wanted !== before.gitlabProjectId;
   // A new project is checked; so is the linked one when the token changes (the new token must see it).
   let project: GitLabProjectDetail | null | undefined;
   if (wanted !== null && (projectChanged || rotated)) project = await checkProject(client(), wanted);
   else if (wanted === null) project = null;
 
-  const newSecret = input.webhook_secret !== undefined && input.webhook_secret !== readSecret(before.encryptedWebhookSecret) ? input.webhook_secret : undefined;
-  const { hookId, hookNote } = await reconcileHook(before, client, { projectId, projectChanged, instanceChanged, newSecret });
+  const newSecret =
+    input.webhook_secret !== undefined && input.webhook_secret !== readSecret(before.encryptedWebhookSecret)
+      ? input.webhook_secret
+      : undefined;
+  const { hookId, hookNote } = await reconcileHook(before, client, {
+    projectId,
+    projectChanged,
+    instanceChanged,
+    newSecret,
+  });
 
   const turningTaggingOn = input.tagging_enabled === true && !before.taggingEnabled;
   const integration = await prisma.$transaction(async (tx) => {
@@ -356,18 +462,33 @@ export async function updateIntegration(
   return view(access, integration);
 }
 
-export async function deleteIntegration(actor: Actor, projectId: number, integrationId: number): Promise<void> {
+export async function deleteIntegration(
+  actor: Actor,
+  projectId: number,
+  integrationId: number,
+): Promise<void> {
   const access = await requireProjectRole(actor, projectId, "ADMIN");
   const integration = await requireLiveIntegration(prisma, projectId, integrationId);
   let hookRemoved: boolean | null = null;
   if (integration.gitlabHookId !== null && integration.gitlabProjectId !== null) {
-    hookRemoved = await tryRemoveHook(() => storedTokenClient(integration), integration, integration.gitlabProjectId, integration.gitlabHookId);
+    hookRemoved = await tryRemoveHook(
+      () => storedTokenClient(integration),
+      integration,
+      integration.gitlabProjectId,
+      integration.gitlabHookId,
+    );
   }
   await prisma.$transaction(async (tx) => {
     // The row stays for the audit trail; its secrets do not.
     await tx.gitLabIntegration.update({
       where: { id: integration.id },
-      data: { deletedAt: new Date(), liveProjectId: null, gitlabHookId: null, encryptedToken: "", encryptedWebhookSecret: "" },
+      data: {
+        deletedAt: new Date(),
+        liveProjectId: null,
+        gitlabHookId: null,
+        encryptedToken: "",
+        encryptedWebhookSecret: "",
+      },
     });
     const links = await tx.externalResource.deleteMany({ where: { feature: { projectId } } });
     const tags = await tx.featureTag.deleteMany({ where: { tag: { projectId, type: "GITLAB" } } });
@@ -381,7 +502,10 @@ export async function deleteIntegration(actor: Actor, projectId: number, integra
         `Deleted the GitLab integration (${integration.instanceUrl}): removed ${links.count} linked GitLab item(s) and ${tags.count} GitLab tag assignment(s)` +
         (hookRemoved === false ? "; the webhook Flagpost registered could not be removed from GitLab" : ""),
       changes: {
-        ...changedFields(auditable(integration), Object.fromEntries(Object.keys(auditable(integration)).map((field) => [field, null]))),
+        ...changedFields(
+          auditable(integration),
+          Object.fromEntries(Object.keys(auditable(integration)).map((field) => [field, null])),
+        ),
         linked_items: { from: links.count, to: 0 },
         ...(hookRemoved !== null ? { webhook_removed: { from: null, to: hookRemoved } } : {}),
       },

@@ -20,11 +20,23 @@ describe("GitLab tag mapping (state-based)", () => {
   });
 
   it("picks the most active item of each kind, independently", () => {
-    expect(desiredTags([issue("opened"), issue("closed")])).toEqual({ issue: "issue_open", merge_request: null });
+    expect(desiredTags([issue("opened"), issue("closed")])).toEqual({
+      issue: "issue_open",
+      merge_request: null,
+    });
     expect(desiredTags([mr("closed"), mr("merged")])).toEqual({ issue: null, merge_request: "mr_merged" });
-    expect(desiredTags([mr("merged"), mr("opened", true)])).toEqual({ issue: null, merge_request: "mr_draft" });
-    expect(desiredTags([mr("opened", true), mr("opened")])).toEqual({ issue: null, merge_request: "mr_open" });
-    expect(desiredTags([issue("closed"), mr("merged")])).toEqual({ issue: "issue_closed", merge_request: "mr_merged" });
+    expect(desiredTags([mr("merged"), mr("opened", true)])).toEqual({
+      issue: null,
+      merge_request: "mr_draft",
+    });
+    expect(desiredTags([mr("opened", true), mr("opened")])).toEqual({
+      issue: null,
+      merge_request: "mr_open",
+    });
+    expect(desiredTags([issue("closed"), mr("merged")])).toEqual({
+      issue: "issue_closed",
+      merge_request: "mr_merged",
+    });
     expect(desiredTags([])).toEqual({ issue: null, merge_request: null });
   });
 });

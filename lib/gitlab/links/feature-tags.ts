@@ -1,7 +1,12 @@
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import type { Db } from "@/lib/db/types";
 import type { ExternalResourceType } from "@/lib/generated/prisma/client";
-import { ensureGitLabSystemTags, GITLAB_SYSTEM_TAGS, gitlabSystemTag, type GitLabSystemTagKey } from "@/lib/gitlab/links/system-tags";
+import {
+  ensureGitLabSystemTags,
+  GITLAB_SYSTEM_TAGS,
+  gitlabSystemTag,
+  type GitLabSystemTagKey,
+} from "@/lib/gitlab/links/system-tags";
 
 // Which GitLab tag a feature carries is derived from the current state of all its linked items,
 // never from the action that just happened: issue opened → "Issue Open", closed → "Issue Closed";
@@ -33,7 +38,10 @@ const ACTIVITY: Record<GitLabSystemTagKey, number> = {
 };
 
 /** The issue tag and MR tag a feature should carry given its linked items (null: none of that kind). */
-export function desiredTags(items: LinkedItemState[]): { issue: GitLabSystemTagKey | null; merge_request: GitLabSystemTagKey | null } {
+export function desiredTags(items: LinkedItemState[]): {
+  issue: GitLabSystemTagKey | null;
+  merge_request: GitLabSystemTagKey | null;
+} {
   const best = { issue: null as GitLabSystemTagKey | null, merge_request: null as GitLabSystemTagKey | null };
   for (const item of items) {
     const key = itemTagKey(item);
@@ -57,12 +65,24 @@ export interface TagChange {
  * concurrent webhook deliveries for the same feature apply one after the other and the last one
  * sees every committed state. Does nothing when the project's integration has tagging off.
  */
-export async function syncFeatureGitLabTags(tx: Db, projectId: number, featureIds: number[], actor: AuditActor): Promise<TagChange[]> {
+export async function syncFeatureGitLabTags(
+  tx: Db,
+  projectId: number,
+  featureIds: number[],
+  actor: AuditActor,
+): Promise<TagChange[]> {
   const ids = [...new Set(featureIds)].sort((a, b) => a - b);
   if (ids.length === 0) return [];
-  const integration = await tx.gitLabIntegration.findFirst({ where: { liveProjectId: projectId }, select: { taggingEnabled: true } });
+  const integration = await tx.gitLabIntegration.findFirst({
+    where: { liveProjectId: projectId },
+    select: { taggingEnabled: true },
+  });
   if (!integration?.taggingEnabled) return [];
-  const systemTags = () => tx.tag.findMany({ where: { projectId, type: "GITLAB", isSystemTag: true }, select: { id: true, label: true } });
+  const systemTags = () =>
+    tx.tag.findMany({
+      where: { projectId, type: "GITLAB", isSystemTag: true },
+      select: { id: true, label: true },
+    });
   let tags = await systemTags();
   // Created when tagging is turned on; only a project that lost some needs the insert (every call is a round trip).
   if (GITLAB_SYSTEM_TAGS.some((def) => !tags.some((tag) => tag.label === def.label))) {
@@ -74,20 +94,29 @@ export async function syncFeatureGitLabTags(tx: Db, projectId: number, featureId
     WHERE f.id = ANY(${ids}) AND f.project_id = ${projectId} ORDER BY f.id FOR UPDATE OF f`;
   const [links, current] = await Promise.all([
     // Cleanup issues are the answer to a stale flag, not its work (as in the stale rules): no tag.
-    tx.externalResource.findMany({ where: { featureId: { in: ids }, isCleanupIssue: false }, select: { featureId: true, type: true, state: true, draft: true } }),
+    tx.externalResource.findMany({
+      where: { featureId: { in: ids }, isCleanupIssue: false },
+      select: { featureId: true, type: true, state: true, draft: true },
+    }),
     tx.featureTag.findMany({
       where: { featureId: { in: ids }, tag: { type: "GITLAB", isSystemTag: true } },
       select: { featureId: true, tagId: true },
     }),
   ]);
-  const tagIdByKey = new Map(GITLAB_SYSTEM_TAGS.map((def) => [def.key, tags.find((tag) => tag.label === def.label)?.id]));
+  const tagIdByKey = new Map(
+    GITLAB_SYSTEM_TAGS.map((def) => [def.key, tags.find((tag) => tag.label === def.label)?.id]),
+  );
   const labelById = new Map(tags.map((tag) => [tag.id, tag.label]));
   const changes: TagChange[] = [];
   const toRemove: { featureId: number; tagId: number }[] = [];
   const toAdd: { featureId: number; tagId: number }[] = [];
   for (const feature of features) {
     const wanted = desiredTags(links.filter((link) => link.featureId === feature.id));
-    const wantedIds = new Set([wanted.issue, wanted.merge_request].flatMap((key) => (key && tagIdByKey.get(key) ? [tagIdByKey.get(key)!] : [])));
+    const wantedIds = new Set(
+      [wanted.issue, wanted.merge_request].flatMap((key) =>
+        key && tagIdByKey.get(key) ? [tagIdByKey.get(key)!] : [],
+      ),
+    );
     const haveIds = new Set(current.filter((row) => row.featureId === feature.id).map((row) => row.tagId));
     const removed = [...haveIds].filter((id) => !wantedIds.has(id));
     const added = [...wantedIds].filter((id) => !haveIds.has(id));
@@ -120,7 +149,9 @@ export async function syncFeatureGitLabTags(tx: Db, projectId: number, featureId
 function describeTagChange(change: TagChange): string {
   const parts = [
     change.added.length ? `tagged ${change.featureName} ${change.added.join(", ")}` : "",
-    change.removed.length ? `removed ${change.removed.join(", ")}${change.added.length ? "" : ` from ${change.featureName}`}` : "",
+    change.removed.length
+      ? `removed ${change.removed.join(", ")}${change.added.length ? "" : ` from ${change.featureName}`}`
+      : "",
   ].filter(Boolean);
   const sentence = parts.join(" and ");
   return sentence.charAt(0).toUpperCase() + sentence.slice(1);

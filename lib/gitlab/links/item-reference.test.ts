@@ -13,7 +13,12 @@ describe("parseItemReference: URLs", () => {
     ["https://gitlab.com/acme/web/-/merge_requests/34", "merge_request", "acme/web", 34],
     ["https://gitlab.com/acme/web/merge_requests/34", "merge_request", "acme/web", 34],
     ["https://gitlab.com/a/b/c/d/e/project/-/issues/1", "issue", "a/b/c/d/e/project", 1],
-    ["https://gitlab.com/group1/group2/group3/grp2repo/-/merge_requests/1", "merge_request", "group1/group2/group3/grp2repo", 1],
+    [
+      "https://gitlab.com/group1/group2/group3/grp2repo/-/merge_requests/1",
+      "merge_request",
+      "group1/group2/group3/grp2repo",
+      1,
+    ],
     ["https://gitlab.com/acme/web/-/issues/12/", "issue", "acme/web", 12],
     ["https://gitlab.com/acme/web/-/issues/12?tab=activity", "issue", "acme/web", 12],
     ["https://gitlab.com/acme/web/-/issues/12#note_123456", "issue", "acme/web", 12],
@@ -28,7 +33,11 @@ describe("parseItemReference: URLs", () => {
   });
 
   it("accepts instances under a path prefix and strips the prefix from the project path", () => {
-    expect(parseItemReference("https://example.com/gitlab/acme/web/-/issues/4", PREFIXED)).toEqual({ kind: "issue", projectPath: "acme/web", iid: 4 });
+    expect(parseItemReference("https://example.com/gitlab/acme/web/-/issues/4", PREFIXED)).toEqual({
+      kind: "issue",
+      projectPath: "acme/web",
+      iid: 4,
+    });
     expect(parseItemReference("https://example.com/gitlab/acme/web/merge_requests/9", PREFIXED)).toEqual({
       kind: "merge_request",
       projectPath: "acme/web",
@@ -37,12 +46,18 @@ describe("parseItemReference: URLs", () => {
   });
 
   it("accepts self-managed hosts with a port", () => {
-    expect(parseItemReference("http://127.0.0.1:4010/acme/web/-/issues/2", "http://127.0.0.1:4010")).toMatchObject({ iid: 2 });
+    expect(
+      parseItemReference("http://127.0.0.1:4010/acme/web/-/issues/2", "http://127.0.0.1:4010"),
+    ).toMatchObject({ iid: 2 });
   });
 
   it("reads the issue-list drawer link", () => {
-    const show = Buffer.from(JSON.stringify({ iid: "17", full_path: "acme/web", id: 999 })).toString("base64");
-    expect(parseItemReference(`https://gitlab.com/acme/web/-/issues?show=${encodeURIComponent(show)}`, COM)).toEqual({
+    const show = Buffer.from(JSON.stringify({ iid: "17", full_path: "acme/web", id: 999 })).toString(
+      "base64",
+    );
+    expect(
+      parseItemReference(`https://gitlab.com/acme/web/-/issues?show=${encodeURIComponent(show)}`, COM),
+    ).toEqual({
       kind: "issue",
       projectPath: "acme/web",
       iid: 17,
@@ -68,14 +83,30 @@ describe("parseItemReference: refusals say why", () => {
     expect(() => parseItemReference(input, instance)).toThrow(message);
   };
 
-  it("another host", () => refuse("https://gitlab.example.org/acme/web/-/issues/1", /on gitlab\.example\.org, but the GitLab integration is connected to gitlab\.com/));
-  it("another path prefix on the same host", () => refuse("https://example.com/other/acme/web/-/issues/1", /outside https:\/\/example\.com\/gitlab/, PREFIXED));
-  it("group-level work items", () => refuse("https://gitlab.com/groups/acme/-/work_items/3", /Group-level work items and epics cannot be linked/));
+  it("another host", () =>
+    refuse(
+      "https://gitlab.example.org/acme/web/-/issues/1",
+      /on gitlab\.example\.org, but the GitLab integration is connected to gitlab\.com/,
+    ));
+  it("another path prefix on the same host", () =>
+    refuse(
+      "https://example.com/other/acme/web/-/issues/1",
+      /outside https:\/\/example\.com\/gitlab/,
+      PREFIXED,
+    ));
+  it("group-level work items", () =>
+    refuse(
+      "https://gitlab.com/groups/acme/-/work_items/3",
+      /Group-level work items and epics cannot be linked/,
+    ));
   it("group epics", () => refuse("https://gitlab.com/groups/acme/sub/-/epics/9", /Group-level/));
-  it("a project page", () => refuse("https://gitlab.com/acme/web", /Not a GitLab issue or merge request URL/));
+  it("a project page", () =>
+    refuse("https://gitlab.com/acme/web", /Not a GitLab issue or merge request URL/));
   it("other project pages", () => refuse("https://gitlab.com/acme/web/-/pipelines/3", /Not a GitLab issue/));
-  it("a single-segment path (not a project)", () => refuse("https://gitlab.com/acme/-/issues/1", /Not a GitLab issue/));
-  it("a zero iid", () => refuse("https://gitlab.com/acme/web/-/issues/0", /not a valid issue or merge request number/));
+  it("a single-segment path (not a project)", () =>
+    refuse("https://gitlab.com/acme/-/issues/1", /Not a GitLab issue/));
+  it("a zero iid", () =>
+    refuse("https://gitlab.com/acme/web/-/issues/0", /not a valid issue or merge request number/));
   it("an overlong iid", () => refuse("#99999999999", /not a valid issue or merge request number/));
   it("free text", () => refuse("fix the login bug", /not a GitLab issue or merge request URL or reference/));
   it("empty input", () => refuse("   ", /Paste an issue or merge request URL/));

@@ -24,7 +24,9 @@ function decodedPath(url: URL): string {
   try {
     return decodeURIComponent(url.pathname);
   } catch {
-    throw new ItemReferenceError("That URL contains a malformed percent-encoding (such as %E0%A4%A); copy it again from GitLab");
+    throw new ItemReferenceError(
+      "That URL contains a malformed percent-encoding (such as %E0%A4%A); copy it again from GitLab",
+    );
   }
 }
 
@@ -32,7 +34,8 @@ const MAX_IID = 2_147_483_647;
 
 function toIid(text: string): number {
   const iid = Number(text);
-  if (!Number.isSafeInteger(iid) || iid < 1 || iid > MAX_IID) throw new ItemReferenceError(`"${text}" is not a valid issue or merge request number`);
+  if (!Number.isSafeInteger(iid) || iid < 1 || iid > MAX_IID)
+    throw new ItemReferenceError(`"${text}" is not a valid issue or merge request number`);
   return iid;
 }
 
@@ -47,7 +50,11 @@ function parseShortReference(text: string): ItemReference | null {
   if (path !== null && !PROJECT_PATH.test(path)) {
     throw new ItemReferenceError(`"${path}" is not a GitLab project path (expected group/project)`);
   }
-  return { kind: match.groups.sigil === "!" ? "merge_request" : "issue", projectPath: path, iid: toIid(match.groups.iid!) };
+  return {
+    kind: match.groups.sigil === "!" ? "merge_request" : "issue",
+    projectPath: path,
+    iid: toIid(match.groups.iid!),
+  };
 }
 
 /** The issue-list drawer link: …/-/issues?show=<base64 JSON {"iid","full_path"}>. */
@@ -55,8 +62,15 @@ function parseDrawerLink(url: URL): ItemReference | null {
   const show = url.searchParams.get("show");
   if (!show) return null;
   try {
-    const decoded = JSON.parse(Buffer.from(show, "base64").toString("utf8")) as { iid?: unknown; full_path?: unknown };
-    if (typeof decoded.full_path === "string" && PROJECT_PATH.test(decoded.full_path) && decoded.iid !== undefined) {
+    const decoded = JSON.parse(Buffer.from(show, "base64").toString("utf8")) as {
+      iid?: unknown;
+      full_path?: unknown;
+    };
+    if (
+      typeof decoded.full_path === "string" &&
+      PROJECT_PATH.test(decoded.full_path) &&
+      decoded.iid !== undefined
+    ) {
       return { kind: "issue", projectPath: decoded.full_path, iid: toIid(String(decoded.iid)) };
     }
   } catch {
@@ -71,14 +85,24 @@ function parseProjectItemPath(path: string): ItemReference | null {
   if (separator > 0) {
     const projectPath = path.slice(0, separator);
     const route = path.slice(separator + 3);
-    const match = /^(issues(?:\/incident)?|work_items|merge_requests)\/(\d+)(?:\/[A-Za-z0-9_./-]*)?$/.exec(route);
+    const match = /^(issues(?:\/incident)?|work_items|merge_requests)\/(\d+)(?:\/[A-Za-z0-9_./-]*)?$/.exec(
+      route,
+    );
     if (!match || !PROJECT_PATH.test(projectPath)) return null;
-    return { kind: match[1] === "merge_requests" ? "merge_request" : "issue", projectPath, iid: toIid(match[2]!) };
+    return {
+      kind: match[1] === "merge_requests" ? "merge_request" : "issue",
+      projectPath,
+      iid: toIid(match[2]!),
+    };
   }
   // Legacy form (GitLab ≤ 12 and old payloads): "<project path>/issues/<iid>".
   const legacy = /^(.+?)\/(issues|merge_requests)\/(\d+)$/.exec(path);
   if (!legacy || !PROJECT_PATH.test(legacy[1]!)) return null;
-  return { kind: legacy[2] === "merge_requests" ? "merge_request" : "issue", projectPath: legacy[1]!, iid: toIid(legacy[3]!) };
+  return {
+    kind: legacy[2] === "merge_requests" ? "merge_request" : "issue",
+    projectPath: legacy[1]!,
+    iid: toIid(legacy[3]!),
+  };
 }
 
 /**
@@ -87,11 +111,14 @@ function parseProjectItemPath(path: string): ItemReference | null {
  */
 export function parseItemReference(input: string, instanceUrl: string): ItemReference {
   const text = input.trim();
-  if (!text) throw new ItemReferenceError("Paste an issue or merge request URL, or a reference such as #12 or !34");
+  if (!text)
+    throw new ItemReferenceError("Paste an issue or merge request URL, or a reference such as #12 or !34");
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     const short = parseShortReference(text);
     if (short) return short;
-    throw new ItemReferenceError(`"${text.slice(0, 100)}" is not a GitLab issue or merge request URL or reference`);
+    throw new ItemReferenceError(
+      `"${text.slice(0, 100)}" is not a GitLab issue or merge request URL or reference`,
+    );
   }
   let url: URL;
   try {
@@ -108,8 +135,13 @@ export function parseItemReference(input: string, instanceUrl: string): ItemRefe
   const prefix = instance.pathname.replace(/\/+$/, "");
   let path = decodedPath(url).replace(/\/+$/, "");
   if (prefix) {
-    if (path.toLowerCase() !== prefix.toLowerCase() && !path.toLowerCase().startsWith(`${prefix.toLowerCase()}/`)) {
-      throw new ItemReferenceError(`This URL is outside ${instanceUrl}, the GitLab instance the integration is connected to`);
+    if (
+      path.toLowerCase() !== prefix.toLowerCase() &&
+      !path.toLowerCase().startsWith(`${prefix.toLowerCase()}/`)
+    ) {
+      throw new ItemReferenceError(
+        `This URL is outside ${instanceUrl}, the GitLab instance the integration is connected to`,
+      );
     }
     path = path.slice(prefix.length);
   }

@@ -23,7 +23,12 @@ export const ITEM_LABEL_JOB = "gitlab.item-label.sync";
 
 export const itemLabelJob = defineJobKind(
   ITEM_LABEL_JOB,
-  z.object({ integrationId: z.number().int(), gitlabProjectId: z.number().int(), type: z.enum(["GITLAB_ISSUE", "GITLAB_MR"]), iid: z.number().int() }),
+  z.object({
+    integrationId: z.number().int(),
+    gitlabProjectId: z.number().int(),
+    type: z.enum(["GITLAB_ISSUE", "GITLAB_MR"]),
+    iid: z.number().int(),
+  }),
 );
 
 interface ItemIdentity {
@@ -37,10 +42,19 @@ export function itemConcurrencyKey(integrationId: number, item: ItemIdentity): s
 }
 
 /** Queues the label sync of an item, in the transaction that changed its links (outbox). */
-export function enqueueItemLabelSync(tx: Db, integration: Pick<GitLabIntegration, "id" | "projectId">, item: ItemIdentity): Promise<void> {
+export function enqueueItemLabelSync(
+  tx: Db,
+  integration: Pick<GitLabIntegration, "id" | "projectId">,
+  item: ItemIdentity,
+): Promise<void> {
   return enqueueJob(tx, {
     kind: ITEM_LABEL_JOB,
-    payload: { integrationId: integration.id, gitlabProjectId: item.gitlabProjectId, type: item.type, iid: item.iid },
+    payload: {
+      integrationId: integration.id,
+      gitlabProjectId: item.gitlabProjectId,
+      type: item.type,
+      iid: item.iid,
+    },
     projectId: integration.projectId,
     groupKey: integrationJobGroup(integration.id),
     concurrencyKey: itemConcurrencyKey(integration.id, item),
@@ -49,13 +63,27 @@ export function enqueueItemLabelSync(tx: Db, integration: Pick<GitLabIntegration
 }
 
 /** What the label should be now: "add", "remove", or null to leave it (another project still links it). */
-async function wantedLabel(integration: GitLabIntegration, item: ItemIdentity): Promise<"add" | "remove" | null> {
+async function wantedLabel(
+  integration: GitLabIntegration,
+  item: ItemIdentity,
+): Promise<"add" | "remove" | null> {
   const identity = { gitlabProjectId: item.gitlabProjectId, type: item.type, iid: item.iid };
-  const linkedHere = await prisma.externalResource.count({ where: { ...identity, feature: { projectId: integration.projectId } } });
+  const linkedHere = await prisma.externalResource.count({
+    where: { ...identity, feature: { projectId: integration.projectId } },
+  });
   if (linkedHere > 0) return integration.taggingEnabled ? "add" : null;
   // GitLab project ids are per instance: only links through integrations on this instance count.
   const linkedElsewhere = await prisma.externalResource.count({
-    where: { ...identity, feature: { project: { gitlabIntegrations: { some: { liveProjectId: { not: null }, instanceUrl: integration.instanceUrl } } } } },
+    where: {
+      ...identity,
+      feature: {
+        project: {
+          gitlabIntegrations: {
+            some: { liveProjectId: { not: null }, instanceUrl: integration.instanceUrl },
+          },
+        },
+      },
+    },
   });
   return linkedElsewhere > 0 ? null : "remove";
 }
@@ -77,7 +105,10 @@ export async function syncItemLabel(job: ClaimedJob<z.infer<typeof itemLabelJob.
     } catch (error) {
       // Gone from GitLab (or hidden from the token): there is no label left to remove.
       if (error instanceof GitLabApiError && error.status === 404) return;
-      if (isGitLabRefusal(error)) throw new PermanentJobError(`GitLab refused to remove the "${FLAGPOST_GITLAB_LABEL.name}" label from ${name}: the token's role on the project is too low.`);
+      if (isGitLabRefusal(error))
+        throw new PermanentJobError(
+          `GitLab refused to remove the "${FLAGPOST_GITLAB_LABEL.name}" label from ${name}: the token's role on the project is too low.`,
+        );
       throw error;
     }
     return;
@@ -96,8 +127,14 @@ export async function syncItemLabel(job: ClaimedJob<z.infer<typeof itemLabelJob.
   try {
     await items.editLabels(item.gitlabProjectId, item.iid, { add: [FLAGPOST_GITLAB_LABEL.name] });
   } catch (error) {
-    if (error instanceof GitLabApiError && error.status === 404) throw new PermanentJobError(`${name} no longer exists in GitLab or is hidden from the integration's token.`);
-    if (isGitLabRefusal(error)) throw new PermanentJobError(`GitLab refused to label ${name}: the token's role on the project is too low.`);
+    if (error instanceof GitLabApiError && error.status === 404)
+      throw new PermanentJobError(
+        `${name} no longer exists in GitLab or is hidden from the integration's token.`,
+      );
+    if (isGitLabRefusal(error))
+      throw new PermanentJobError(
+        `GitLab refused to label ${name}: the token's role on the project is too low.`,
+      );
     throw error;
   }
 }

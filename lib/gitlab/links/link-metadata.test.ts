@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { ExternalResource } from "@/lib/generated/prisma/client";
 import type { GitLabIssue, GitLabMergeRequest } from "@/lib/gitlab/client/client";
-import { compareMetadata, fullReference, isMetadataStale, metadataColumns, metadataData, planRefresh, serializeLink } from "@/lib/gitlab/links/link-metadata";
+import {
+  compareMetadata,
+  fullReference,
+  isMetadataStale,
+  metadataColumns,
+  metadataData,
+  planRefresh,
+  serializeLink,
+} from "@/lib/gitlab/links/link-metadata";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 const alice = { id: 1, username: "alice", name: "Alice", avatarUrl: "https://gitlab.example.com/a.png" };
@@ -70,18 +78,32 @@ describe("metadata columns from GitLab's item", () => {
       gitlabUpdatedAt: new Date("2026-01-02T03:04:05.000Z"),
       closedAt: null,
     });
-    expect(metadataColumns(issue({ state: "closed", closedAt: "2026-01-03T00:00:00.000Z" }))).toMatchObject({ state: "closed", closedAt: new Date("2026-01-03T00:00:00.000Z") });
+    expect(metadataColumns(issue({ state: "closed", closedAt: "2026-01-03T00:00:00.000Z" }))).toMatchObject({
+      state: "closed",
+      closedAt: new Date("2026-01-03T00:00:00.000Z"),
+    });
   });
 
   it("reads merge request states: draft, merged, and locked as open", () => {
-    expect(metadataColumns(mergeRequest({ draft: true }))).toMatchObject({ state: "opened", draft: true, closedAt: null });
-    expect(metadataColumns(mergeRequest({ state: "merged", merged: true, closedAt: "2026-01-04T00:00:00.000Z" }))).toMatchObject({ state: "merged", closedAt: new Date("2026-01-04T00:00:00.000Z") });
+    expect(metadataColumns(mergeRequest({ draft: true }))).toMatchObject({
+      state: "opened",
+      draft: true,
+      closedAt: null,
+    });
+    expect(
+      metadataColumns(mergeRequest({ state: "merged", merged: true, closedAt: "2026-01-04T00:00:00.000Z" })),
+    ).toMatchObject({ state: "merged", closedAt: new Date("2026-01-04T00:00:00.000Z") });
     expect(metadataColumns(mergeRequest({ state: "locked" }))).toMatchObject({ state: "opened" });
   });
 
   it("writes a missing author as SQL NULL", () => {
     expect(metadataData(metadataColumns(issue({ author: null }))).author).toBe(Prisma.DbNull);
-    expect(metadataData(metadataColumns(issue())).author).toEqual({ id: 1, username: "alice", name: "Alice", avatar_url: "https://gitlab.example.com/a.png" });
+    expect(metadataData(metadataColumns(issue())).author).toEqual({
+      id: 1,
+      username: "alice",
+      name: "Alice",
+      avatar_url: "https://gitlab.example.com/a.png",
+    });
   });
 });
 
@@ -91,11 +113,27 @@ describe("comparing the cache with GitLab", () => {
   });
 
   it("tells a state change (tags may move) from a cosmetic one", () => {
-    expect(compareMetadata(row(), metadataColumns(issue({ title: "Renamed" })))).toEqual({ changed: true, stateChanged: false });
-    expect(compareMetadata(row(), metadataColumns(issue({ labels: ["feature", "Flagpost"] })))).toEqual({ changed: true, stateChanged: false });
-    expect(compareMetadata(row(), metadataColumns(issue({ assignees: [] })))).toEqual({ changed: true, stateChanged: false });
-    expect(compareMetadata(row(), metadataColumns(issue({ state: "closed", closedAt: "2026-01-03T00:00:00.000Z" })))).toEqual({ changed: true, stateChanged: true });
-    expect(compareMetadata(row({ type: "GITLAB_MR" }), metadataColumns(mergeRequest({ draft: true })))).toEqual({ changed: true, stateChanged: true });
+    expect(compareMetadata(row(), metadataColumns(issue({ title: "Renamed" })))).toEqual({
+      changed: true,
+      stateChanged: false,
+    });
+    expect(compareMetadata(row(), metadataColumns(issue({ labels: ["feature", "Flagpost"] })))).toEqual({
+      changed: true,
+      stateChanged: false,
+    });
+    expect(compareMetadata(row(), metadataColumns(issue({ assignees: [] })))).toEqual({
+      changed: true,
+      stateChanged: false,
+    });
+    expect(
+      compareMetadata(
+        row(),
+        metadataColumns(issue({ state: "closed", closedAt: "2026-01-03T00:00:00.000Z" })),
+      ),
+    ).toEqual({ changed: true, stateChanged: true });
+    expect(
+      compareMetadata(row({ type: "GITLAB_MR" }), metadataColumns(mergeRequest({ draft: true }))),
+    ).toEqual({ changed: true, stateChanged: true });
   });
 });
 
@@ -142,7 +180,16 @@ describe("which rows a listing re-reads, and in how many requests", () => {
 
 describe("how a link is shown", () => {
   it("answers the contract's shape with the short reference and freshness", () => {
-    const view = serializeLink({ row: row({ id: 3, type: "GITLAB_MR", iid: 34, state: "merged", url: "https://gitlab.example.com/acme/web/-/merge_requests/34" }), stale: true });
+    const view = serializeLink({
+      row: row({
+        id: 3,
+        type: "GITLAB_MR",
+        iid: 34,
+        state: "merged",
+        url: "https://gitlab.example.com/acme/web/-/merge_requests/34",
+      }),
+      stale: true,
+    });
     expect(view).toEqual({
       id: 3,
       url: "https://gitlab.example.com/acme/web/-/merge_requests/34",
@@ -169,12 +216,18 @@ describe("how a link is shown", () => {
       },
       created_at: ago(10_000).toISOString(),
     });
-    expect(serializeLink({ row: row({ unavailableAt: NOW }), stale: false }).metadata).toMatchObject({ reference: "#12", unavailable: true, stale: false });
+    expect(serializeLink({ row: row({ unavailableAt: NOW }), stale: false }).metadata).toMatchObject({
+      reference: "#12",
+      unavailable: true,
+      stale: false,
+    });
     expect(serializeLink({ row: row({ isCleanupIssue: true }), stale: false }).is_cleanup_issue).toBe(true);
   });
 
   it("names items the GitLab way for audit rows", () => {
     expect(fullReference(row())).toBe("acme/web#12");
-    expect(fullReference(row({ type: "GITLAB_MR", iid: 34, gitlabProjectPath: "acme/sub/api" }))).toBe("acme/sub/api!34");
+    expect(fullReference(row({ type: "GITLAB_MR", iid: 34, gitlabProjectPath: "acme/sub/api" }))).toBe(
+      "acme/sub/api!34",
+    );
   });
 });

@@ -13,11 +13,17 @@ export const METADATA_MAX_AGE_MS = 60_000;
 /** GitLab's `iids[]` lists are paged; 100 is the most one page holds. */
 export const MAX_IIDS_PER_REQUEST = 100;
 
-export const kindOfType = (type: ExternalResourceType): ItemKind => (type === "GITLAB_MR" ? "merge_request" : "issue");
-export const typeOfKind = (kind: ItemKind): ExternalResourceType => (kind === "merge_request" ? "GITLAB_MR" : "GITLAB_ISSUE");
+export const kindOfType = (type: ExternalResourceType): ItemKind =>
+  type === "GITLAB_MR" ? "merge_request" : "issue";
+export const typeOfKind = (kind: ItemKind): ExternalResourceType =>
+  kind === "merge_request" ? "GITLAB_MR" : "GITLAB_ISSUE";
 
 /** "acme/web#12" / "acme/web!34": how audit rows and messages name an item. */
-export function fullReference(item: { gitlabProjectPath: string; type: ExternalResourceType; iid: number }): string {
+export function fullReference(item: {
+  gitlabProjectPath: string;
+  type: ExternalResourceType;
+  iid: number;
+}): string {
   return `${item.gitlabProjectPath}${shortReference(kindOfType(item.type), item.iid)}`;
 }
 
@@ -55,7 +61,10 @@ export function metadataData(columns: MetadataColumns) {
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** What differs between a row's cache and GitLab's answer; `stateChanged` means its tag may change. */
-export function compareMetadata(row: ExternalResource, next: MetadataColumns): { changed: boolean; stateChanged: boolean } {
+export function compareMetadata(
+  row: ExternalResource,
+  next: MetadataColumns,
+): { changed: boolean; stateChanged: boolean } {
   const stateChanged = row.state !== next.state || row.draft !== next.draft;
   const changed =
     stateChanged ||
@@ -68,7 +77,11 @@ export function compareMetadata(row: ExternalResource, next: MetadataColumns): {
   return { changed, stateChanged };
 }
 
-export function isMetadataStale(row: Pick<ExternalResource, "metadataRefreshedAt">, now: Date, maxAgeMs = METADATA_MAX_AGE_MS): boolean {
+export function isMetadataStale(
+  row: Pick<ExternalResource, "metadataRefreshedAt">,
+  now: Date,
+  maxAgeMs = METADATA_MAX_AGE_MS,
+): boolean {
   return !row.metadataRefreshedAt || now.getTime() - row.metadataRefreshedAt.getTime() > maxAgeMs;
 }
 
@@ -88,19 +101,27 @@ export function planRefresh(
   now: Date,
   { force = false, maxAgeMs = METADATA_MAX_AGE_MS }: { force?: boolean; maxAgeMs?: number } = {},
 ): RefreshGroup[] {
-  const byGroup = new Map<string, { gitlabProjectId: number; type: ExternalResourceType; iids: Set<number> }>();
+  const byGroup = new Map<
+    string,
+    { gitlabProjectId: number; type: ExternalResourceType; iids: Set<number> }
+  >();
   for (const row of rows) {
     if (!force && !isMetadataStale(row, now, maxAgeMs)) continue;
     const key = `${row.gitlabProjectId}:${row.type}`;
     let group = byGroup.get(key);
-    if (!group) byGroup.set(key, (group = { gitlabProjectId: row.gitlabProjectId, type: row.type, iids: new Set() }));
+    if (!group)
+      byGroup.set(key, (group = { gitlabProjectId: row.gitlabProjectId, type: row.type, iids: new Set() }));
     group.iids.add(row.iid);
   }
   const requests: RefreshGroup[] = [];
   for (const group of byGroup.values()) {
     const iids = [...group.iids].sort((a, b) => a - b);
     for (let start = 0; start < iids.length; start += MAX_IIDS_PER_REQUEST) {
-      requests.push({ gitlabProjectId: group.gitlabProjectId, type: group.type, iids: iids.slice(start, start + MAX_IIDS_PER_REQUEST) });
+      requests.push({
+        gitlabProjectId: group.gitlabProjectId,
+        type: group.type,
+        iids: iids.slice(start, start + MAX_IIDS_PER_REQUEST),
+      });
     }
   }
   return requests;

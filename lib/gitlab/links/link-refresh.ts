@@ -5,7 +5,16 @@ import type { ExternalResource, GitLabIntegration } from "@/lib/generated/prisma
 import { gitlabClientForIntegration, type GitLabClient } from "@/lib/gitlab/client/client";
 import { syncFeatureGitLabTags } from "@/lib/gitlab/links/feature-tags";
 import { askGitLab } from "@/lib/gitlab/integration/integrations";
-import { compareMetadata, metadataColumns, metadataData, planRefresh, type GitLabItem, type LinkView, type MetadataColumns, type RefreshGroup } from "@/lib/gitlab/links/link-metadata";
+import {
+  compareMetadata,
+  metadataColumns,
+  metadataData,
+  planRefresh,
+  type GitLabItem,
+  type LinkView,
+  type MetadataColumns,
+  type RefreshGroup,
+} from "@/lib/gitlab/links/link-metadata";
 import { logger } from "@/lib/logger";
 
 // Keeps the cached metadata of linked items current without one GitLab call per item: the rows
@@ -26,15 +35,23 @@ interface GroupAnswer {
 
 async function readGroup(client: GitLabClient, group: RefreshGroup): Promise<Map<number, GitLabItem>> {
   const filters = { iids: group.iids, perPage: group.iids.length, state: undefined };
-  const page = group.type === "GITLAB_MR" ? await client.mergeRequests.list(group.gitlabProjectId, filters) : await client.issues.list(group.gitlabProjectId, filters);
+  const page =
+    group.type === "GITLAB_MR"
+      ? await client.mergeRequests.list(group.gitlabProjectId, filters)
+      : await client.issues.list(group.gitlabProjectId, filters);
   return new Map<number, GitLabItem>(page.items.map((item) => [item.iid, item]));
 }
 
-function sessionFor(integration: GitLabIntegration | null): { integration: GitLabIntegration; client: GitLabClient } | null {
+function sessionFor(
+  integration: GitLabIntegration | null,
+): { integration: GitLabIntegration; client: GitLabClient } | null {
   // A token GitLab rejected stays rejected until rotated: asking again only adds failed calls.
   if (!integration || integration.tokenStatus === "INVALID") return null;
   try {
-    return { integration, client: gitlabClientForIntegration(integration, { timeoutMs: REFRESH_TIMEOUT_MS }) };
+    return {
+      integration,
+      client: gitlabClientForIntegration(integration, { timeoutMs: REFRESH_TIMEOUT_MS }),
+    };
   } catch (error) {
     if (error instanceof SecretKeyMismatchError) return null;
     throw error;
@@ -56,7 +73,13 @@ export async function refreshLinks(
   const now = new Date();
   const groups = planRefresh(rows, now, { force });
   if (groups.length === 0) return rows.map((row) => ({ row, stale: false }));
-  const rowsOf = (group: RefreshGroup) => rows.filter((row) => row.gitlabProjectId === group.gitlabProjectId && row.type === group.type && group.iids.includes(row.iid));
+  const rowsOf = (group: RefreshGroup) =>
+    rows.filter(
+      (row) =>
+        row.gitlabProjectId === group.gitlabProjectId &&
+        row.type === group.type &&
+        group.iids.includes(row.iid),
+    );
 
   const session = sessionFor(integration);
   const answers: GroupAnswer[] = session
@@ -64,7 +87,12 @@ export async function refreshLinks(
         groups.map(async (group): Promise<GroupAnswer> => {
           try {
             // askGitLab marks a token GitLab rejects (401) as invalid, so later listings stop asking.
-            return { group, items: await askGitLab(session.integration, `GitLab project ${group.gitlabProjectId}`, () => readGroup(session.client, group)) };
+            return {
+              group,
+              items: await askGitLab(session.integration, `GitLab project ${group.gitlabProjectId}`, () =>
+                readGroup(session.client, group),
+              ),
+            };
           } catch (error) {
             return { group, items: null, error: error instanceof Error ? error.message : String(error) };
           }
@@ -105,23 +133,45 @@ export async function refreshLinks(
   if (confirmed.length + missing.length + changed.length > 0) {
     await prisma.$transaction(async (tx) => {
       if (confirmed.length + missing.length > 0) {
-        await tx.externalResource.updateMany({ where: { id: { in: [...confirmed, ...missing] } }, data: { metadataRefreshedAt: now } });
+        await tx.externalResource.updateMany({
+          where: { id: { in: [...confirmed, ...missing] } },
+          data: { metadataRefreshedAt: now },
+        });
       }
-      if (confirmed.length > 0) await tx.externalResource.updateMany({ where: { id: { in: confirmed }, unavailableAt: { not: null } }, data: { unavailableAt: null } });
-      if (missing.length > 0) await tx.externalResource.updateMany({ where: { id: { in: missing }, unavailableAt: null }, data: { unavailableAt: now } });
+      if (confirmed.length > 0)
+        await tx.externalResource.updateMany({
+          where: { id: { in: confirmed }, unavailableAt: { not: null } },
+          data: { unavailableAt: null },
+        });
+      if (missing.length > 0)
+        await tx.externalResource.updateMany({
+          where: { id: { in: missing }, unavailableAt: null },
+          data: { unavailableAt: now },
+        });
       for (const { row, columns } of changed) {
         // A webhook may have stored something newer meanwhile: never go back in GitLab's time.
         await tx.externalResource.updateMany({
-          where: { id: row.id, OR: [{ gitlabUpdatedAt: null }, ...(columns.gitlabUpdatedAt ? [{ gitlabUpdatedAt: { lte: columns.gitlabUpdatedAt } }] : [])] },
+          where: {
+            id: row.id,
+            OR: [
+              { gitlabUpdatedAt: null },
+              ...(columns.gitlabUpdatedAt ? [{ gitlabUpdatedAt: { lte: columns.gitlabUpdatedAt } }] : []),
+            ],
+          },
           data: { ...metadataData(columns), metadataRefreshedAt: now, unavailableAt: null },
         });
       }
-      const retag = [...new Set(changed.filter((entry) => entry.stateChanged).map((entry) => entry.row.featureId))];
+      const retag = [
+        ...new Set(changed.filter((entry) => entry.stateChanged).map((entry) => entry.row.featureId)),
+      ];
       if (retag.length > 0) await syncFeatureGitLabTags(tx, projectId, retag, refreshActor);
     });
   }
 
-  const updated = changed.length + missing.length + confirmed.length > 0 ? await prisma.externalResource.findMany({ where: { id: { in: rows.map((row) => row.id) } } }) : rows;
+  const updated =
+    changed.length + missing.length + confirmed.length > 0
+      ? await prisma.externalResource.findMany({ where: { id: { in: rows.map((row) => row.id) } } })
+      : rows;
   const byId = new Map(updated.map((row) => [row.id, row]));
   // Rows deleted meanwhile (a concurrent unlink) drop out of the answer.
   return rows.flatMap((row) => {

@@ -3,12 +3,28 @@ import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
-import type { ExternalResource, ExternalResourceType, GitLabIntegration } from "@/lib/generated/prisma/client";
+import type {
+  ExternalResource,
+  ExternalResourceType,
+  GitLabIntegration,
+} from "@/lib/generated/prisma/client";
 import { syncFeatureGitLabTags } from "@/lib/gitlab/links/feature-tags";
 import { askGitLab, findLiveIntegration, storedTokenClient } from "@/lib/gitlab/integration/integrations";
-import { ItemReferenceError, parseItemReference, shortReference, type ItemReference } from "@/lib/gitlab/links/item-reference";
+import {
+  ItemReferenceError,
+  parseItemReference,
+  shortReference,
+  type ItemReference,
+} from "@/lib/gitlab/links/item-reference";
 import { enqueueItemLabelSync } from "@/lib/gitlab/links/link-labels";
-import { fullReference, metadataColumns, metadataData, typeOfKind, type GitLabItem, type LinkView } from "@/lib/gitlab/links/link-metadata";
+import {
+  fullReference,
+  metadataColumns,
+  metadataData,
+  typeOfKind,
+  type GitLabItem,
+  type LinkView,
+} from "@/lib/gitlab/links/link-metadata";
 import { refreshLinks } from "@/lib/gitlab/links/link-refresh";
 import type { LinkItemInput } from "@/lib/validations/gitlab";
 
@@ -17,23 +33,39 @@ import type { LinkItemInput } from "@/lib/validations/gitlab";
 // its durable identity (numeric project id, kind, iid) with its metadata; the feature's GitLab tags
 // follow in the same transaction, and the "Flagpost" label in GitLab is left to a background job.
 
-const KIND_NAMES: Record<ExternalResourceType, string> = { GITLAB_ISSUE: "an issue", GITLAB_MR: "a merge request" };
+const KIND_NAMES: Record<ExternalResourceType, string> = {
+  GITLAB_ISSUE: "an issue",
+  GITLAB_MR: "a merge request",
+};
 
 async function requireFeature(projectId: number, featureId: number) {
-  const feature = await prisma.feature.findFirst({ where: { id: featureId, projectId }, select: { id: true, name: true } });
+  const feature = await prisma.feature.findFirst({
+    where: { id: featureId, projectId },
+    select: { id: true, name: true },
+  });
   if (!feature) throw notFound("Feature");
   return feature;
 }
 
 export function requireIntegration(integration: GitLabIntegration | null): GitLabIntegration {
-  if (!integration) throw new ApiError("bad_request", "This project has no GitLab integration: connect GitLab in the project settings first", { reason: "no_integration" });
+  if (!integration)
+    throw new ApiError(
+      "bad_request",
+      "This project has no GitLab integration: connect GitLab in the project settings first",
+      { reason: "no_integration" },
+    );
   return integration;
 }
 
 const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];
 
 /** The feature's links, newest first, with metadata re-read from GitLab when older than a minute (or always, when forced). */
-export async function listFeatureLinks(actor: Actor, projectId: number, featureId: number, { force = false }: { force?: boolean } = {}): Promise<LinkView[]> {
+export async function listFeatureLinks(
+  actor: Actor,
+  projectId: number,
+  featureId: number,
+  { force = false }: { force?: boolean } = {},
+): Promise<LinkView[]> {
   await requireProjectRole(actor, projectId, "VIEWER");
   await requireFeature(projectId, featureId);
   const integration = await findLiveIntegration(prisma, projectId);
@@ -43,12 +75,16 @@ export async function listFeatureLinks(actor: Actor, projectId: number, featureI
 }
 
 /** Which item a pasted URL or reference names, checked against the requested type. */
-function understand(input: LinkItemInput, integration: GitLabIntegration): ItemReference & { projectRef: string | number } {
+function understand(
+  input: LinkItemInput,
+  integration: GitLabIntegration,
+): ItemReference & { projectRef: string | number } {
   let reference: ItemReference;
   try {
     reference = parseItemReference(input.url, integration.instanceUrl);
   } catch (error) {
-    if (error instanceof ItemReferenceError) throw new ApiError("bad_request", error.message, { field: "body.url" });
+    if (error instanceof ItemReferenceError)
+      throw new ApiError("bad_request", error.message, { field: "body.url" });
     throw error;
   }
   if (typeOfKind(reference.kind) !== input.type) {
@@ -73,17 +109,26 @@ function understand(input: LinkItemInput, integration: GitLabIntegration): ItemR
 async function fetchItem(integration: GitLabIntegration, reference: ReturnType<typeof understand>) {
   const client = storedTokenClient(integration);
   const project = await askGitLab(integration, `GitLab project ${reference.projectRef}`, () =>
-    typeof reference.projectRef === "string" ? client.projects.getByPath(reference.projectRef) : client.projects.get(reference.projectRef),
+    typeof reference.projectRef === "string"
+      ? client.projects.getByPath(reference.projectRef)
+      : client.projects.get(reference.projectRef),
   );
   const what = `${project.pathWithNamespace}${shortReference(reference.kind, reference.iid)}`;
-  const item = await askGitLab<GitLabItem>(integration, `${reference.kind === "merge_request" ? "Merge request" : "Issue"} ${what}`, () =>
-    reference.kind === "merge_request" ? client.mergeRequests.get(project.id, reference.iid) : client.issues.get(project.id, reference.iid),
+  const item = await askGitLab<GitLabItem>(
+    integration,
+    `${reference.kind === "merge_request" ? "Merge request" : "Issue"} ${what}`,
+    () =>
+      reference.kind === "merge_request"
+        ? client.mergeRequests.get(project.id, reference.iid)
+        : client.issues.get(project.id, reference.iid),
   );
   return { project, item };
 }
 
 const duplicateLink = (reference: string) =>
-  new ApiError("conflict", `${reference} is already linked to this feature`, { fields: ["feature", "gitlab_project_id", "type", "iid"] });
+  new ApiError("conflict", `${reference} is already linked to this feature`, {
+    fields: ["feature", "gitlab_project_id", "type", "iid"],
+  });
 
 export interface NewLink {
   organisationId: number;
@@ -106,7 +151,11 @@ export interface NewLink {
  */
 export async function storeLink(actor: AuditActor, link: NewLink): Promise<ExternalResource> {
   const { feature, gitlabProject, item } = link;
-  const name = fullReference({ gitlabProjectPath: gitlabProject.pathWithNamespace, type: link.type, iid: item.iid });
+  const name = fullReference({
+    gitlabProjectPath: gitlabProject.pathWithNamespace,
+    type: link.type,
+    iid: item.iid,
+  });
   return prisma.$transaction(async (tx) => {
     const created = await tx.externalResource.create({
       data: {
@@ -141,18 +190,41 @@ export async function storeLink(actor: AuditActor, link: NewLink): Promise<Exter
   });
 }
 
-export async function linkFeatureItem(actor: Actor, projectId: number, featureId: number, input: LinkItemInput): Promise<LinkView> {
+export async function linkFeatureItem(
+  actor: Actor,
+  projectId: number,
+  featureId: number,
+  input: LinkItemInput,
+): Promise<LinkView> {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   const feature = await requireFeature(projectId, featureId);
   const integration = requireIntegration(await findLiveIntegration(prisma, projectId));
   const reference = understand(input, integration);
   const { project: gitlabProject, item } = await fetchItem(integration, reference);
   const identity = { featureId, gitlabProjectId: gitlabProject.id, type: input.type, iid: item.iid };
-  const name = fullReference({ gitlabProjectPath: gitlabProject.pathWithNamespace, type: input.type, iid: item.iid });
+  const name = fullReference({
+    gitlabProjectPath: gitlabProject.pathWithNamespace,
+    type: input.type,
+    iid: item.iid,
+  });
   // Answer the common duplicate plainly; the unique index settles two editors racing.
-  if (await prisma.externalResource.findUnique({ where: { featureId_gitlabProjectId_type_iid: identity }, select: { id: true } })) throw duplicateLink(name);
+  if (
+    await prisma.externalResource.findUnique({
+      where: { featureId_gitlabProjectId_type_iid: identity },
+      select: { id: true },
+    })
+  )
+    throw duplicateLink(name);
   try {
-    const row = await storeLink(actor, { organisationId: project.organisationId, projectId, feature, integration, gitlabProject, type: input.type, item });
+    const row = await storeLink(actor, {
+      organisationId: project.organisationId,
+      projectId,
+      feature,
+      integration,
+      gitlabProject,
+      type: input.type,
+      item,
+    });
     return { row, stale: false };
   } catch (error) {
     if (uniqueViolationFields(error)) throw duplicateLink(name);
@@ -160,7 +232,12 @@ export async function linkFeatureItem(actor: Actor, projectId: number, featureId
   }
 }
 
-export async function unlinkFeatureItem(actor: Actor, projectId: number, featureId: number, linkId: number): Promise<void> {
+export async function unlinkFeatureItem(
+  actor: Actor,
+  projectId: number,
+  featureId: number,
+  linkId: number,
+): Promise<void> {
   const { project } = await requireProjectRole(actor, projectId, "EDITOR");
   const feature = await requireFeature(projectId, featureId);
   const link = await prisma.externalResource.findFirst({ where: { id: linkId, featureId } });

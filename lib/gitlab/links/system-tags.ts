@@ -7,7 +7,8 @@ import type { Db } from "@/lib/db/types";
 /** GitLab's brand orange, so the tags read as "from GitLab" at a glance. */
 export const GITLAB_TAG_COLOR = "#FC6D26";
 
-export type GitLabSystemTagKey = "issue_open" | "issue_closed" | "mr_open" | "mr_draft" | "mr_merged" | "mr_closed";
+export type GitLabSystemTagKey =
+  "issue_open" | "issue_closed" | "mr_open" | "mr_draft" | "mr_merged" | "mr_closed";
 
 export interface GitLabSystemTag {
   key: GitLabSystemTagKey;
@@ -18,12 +19,42 @@ export interface GitLabSystemTag {
 }
 
 export const GITLAB_SYSTEM_TAGS: readonly GitLabSystemTag[] = [
-  { key: "issue_open", label: "Issue Open", kind: "issue", description: "A GitLab issue linked to this feature is open." },
-  { key: "issue_closed", label: "Issue Closed", kind: "issue", description: "The GitLab issues linked to this feature are closed." },
-  { key: "mr_open", label: "MR Open", kind: "merge_request", description: "A GitLab merge request linked to this feature is open and ready for review." },
-  { key: "mr_draft", label: "MR Draft", kind: "merge_request", description: "A GitLab merge request linked to this feature is still a draft." },
-  { key: "mr_merged", label: "MR Merged", kind: "merge_request", description: "A GitLab merge request linked to this feature was merged." },
-  { key: "mr_closed", label: "MR Closed", kind: "merge_request", description: "A GitLab merge request linked to this feature was closed without merging." },
+  {
+    key: "issue_open",
+    label: "Issue Open",
+    kind: "issue",
+    description: "A GitLab issue linked to this feature is open.",
+  },
+  {
+    key: "issue_closed",
+    label: "Issue Closed",
+    kind: "issue",
+    description: "The GitLab issues linked to this feature are closed.",
+  },
+  {
+    key: "mr_open",
+    label: "MR Open",
+    kind: "merge_request",
+    description: "A GitLab merge request linked to this feature is open and ready for review.",
+  },
+  {
+    key: "mr_draft",
+    label: "MR Draft",
+    kind: "merge_request",
+    description: "A GitLab merge request linked to this feature is still a draft.",
+  },
+  {
+    key: "mr_merged",
+    label: "MR Merged",
+    kind: "merge_request",
+    description: "A GitLab merge request linked to this feature was merged.",
+  },
+  {
+    key: "mr_closed",
+    label: "MR Closed",
+    kind: "merge_request",
+    description: "A GitLab merge request linked to this feature was closed without merging.",
+  },
 ];
 
 /** The label Flagpost adds in GitLab to every issue and merge request linked to a feature. */

@@ -12,8 +12,8 @@ import { PermanentJobError } from "@/lib/jobs/errors";
 /** Pages of 100 comments searched for a note of ours before posting a new one. */
 const MAX_SEARCH_PAGES = 20;
 
-
-export const isApiError = (error: unknown, status: number): error is GitLabApiError => error instanceof GitLabApiError && error.status === status;
+export const isApiError = (error: unknown, status: number): error is GitLabApiError =>
+  error instanceof GitLabApiError && error.status === status;
 
 /** The GitLab side of one (feature, item): find, post and edit our notes there. */
 export class ItemNotes {
@@ -35,9 +35,14 @@ export class ItemNotes {
 
   /** 404 and role refusals on the item cannot be retried away: fail the job with the reason. */
   private explain(error: unknown): unknown {
-    if (isApiError(error, 404)) return new PermanentJobError(`${this.name} no longer exists in GitLab or is hidden from the integration's token.`);
+    if (isApiError(error, 404))
+      return new PermanentJobError(
+        `${this.name} no longer exists in GitLab or is hidden from the integration's token.`,
+      );
     if (isGitLabRefusal(error)) {
-      return new PermanentJobError(`GitLab refused to comment on ${this.name}: its discussion may be locked, or the token's role on the project is too low.`);
+      return new PermanentJobError(
+        `GitLab refused to comment on ${this.name}: its discussion may be locked, or the token's role on the project is too low.`,
+      );
     }
     return error;
   }
@@ -50,8 +55,13 @@ export class ItemNotes {
     this.tokenUserId ??= (await this.currentUser()).id;
     try {
       for (let page: number | null = 1, read = 0; page !== null && read < MAX_SEARCH_PAGES; read++) {
-        const result = await this.api.list(this.target.gitlabProjectId, this.target.iid, { page, perPage: 100 });
-        const found = result.items.find((note) => !note.system && note.author?.id === this.tokenUserId && wanted(note.body));
+        const result = await this.api.list(this.target.gitlabProjectId, this.target.iid, {
+          page,
+          perPage: 100,
+        });
+        const found = result.items.find(
+          (note) => !note.system && note.author?.id === this.tokenUserId && wanted(note.body),
+        );
         if (found) return found;
         page = result.nextPage;
       }
@@ -91,7 +101,12 @@ export class ItemNotes {
    * gives up (null). Refused (403: the token now belongs to another user than the note's author):
    * posts a new one; this is about the note, so the integration is not paused.
    */
-  async replace(noteId: number, body: string, wanted: (body: string) => boolean, { keepDeleted = false } = {}): Promise<number | null> {
+  async replace(
+    noteId: number,
+    body: string,
+    wanted: (body: string) => boolean,
+    { keepDeleted = false } = {},
+  ): Promise<number | null> {
     try {
       await this.api.edit(this.target.gitlabProjectId, this.target.iid, noteId, body);
       return noteId;

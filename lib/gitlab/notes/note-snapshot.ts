@@ -24,7 +24,9 @@ export interface FeatureRow {
 /** Who made a change, as a GitLab reader should see it: a name, never an email address. */
 export async function actorNames(rows: AuditLog[]): Promise<Map<bigint, string>> {
   const userIds = [...new Set(rows.flatMap((row) => (row.actorUserId === null ? [] : [row.actorUserId])))];
-  const users = userIds.length ? await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }) : [];
+  const users = userIds.length
+    ? await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } })
+    : [];
   const names = new Map(users.map((user) => [user.id, user.name.trim()]));
   return new Map(
     rows.map((row) => {
@@ -35,7 +37,9 @@ export async function actorNames(rows: AuditLog[]): Promise<Map<bigint, string>>
 }
 
 /** The feature's state as the note shows it, and the newest flag-state change it includes (0: none yet). */
-export async function loadSnapshot(feature: FeatureRow): Promise<{ snapshot: FeatureSnapshot; lastChangeId: bigint }> {
+export async function loadSnapshot(
+  feature: FeatureRow,
+): Promise<{ snapshot: FeatureSnapshot; lastChangeId: bigint }> {
   // Read first: a change committed after this gets its own note in the per-change style.
   const lastChange = await prisma.auditLog.findFirst({
     where: { featureId: feature.id, entityType: { in: CHANGE_TYPES } },
@@ -53,7 +57,11 @@ export async function loadSnapshot(feature: FeatureRow): Promise<{ snapshot: Fea
       orderBy: [{ segment: { name: "asc" } }, { environmentId: "asc" }],
       include: { segment: { select: { name: true } }, environment: { select: { name: true, apiKey: true } } },
     }),
-    prisma.auditLog.findMany({ where: { featureId: feature.id, entityType: { in: RECENT_TYPES } }, orderBy: { id: "desc" }, take: 5 }),
+    prisma.auditLog.findMany({
+      where: { featureId: feature.id, entityType: { in: RECENT_TYPES } },
+      orderBy: { id: "desc" },
+      take: 5,
+    }),
   ]);
   const actors = await actorNames(recent);
   return {
@@ -64,7 +72,17 @@ export async function loadSnapshot(feature: FeatureRow): Promise<{ snapshot: Fea
       name: feature.name,
       description: feature.description,
       environments: environments.flatMap(({ name, apiKey, featureStates: [state] }) =>
-        state ? [{ name, apiKey, enabled: state.enabled, value: fromStoredValue(state.valueType, state.value), updatedAt: state.updatedAt }] : [],
+        state
+          ? [
+              {
+                name,
+                apiKey,
+                enabled: state.enabled,
+                value: fromStoredValue(state.valueType, state.value),
+                updatedAt: state.updatedAt,
+              },
+            ]
+          : [],
       ),
       segmentOverrides: overrides.map((override) => ({
         segmentName: override.segment.name,
@@ -75,19 +93,28 @@ export async function loadSnapshot(feature: FeatureRow): Promise<{ snapshot: Fea
         value: fromStoredValue(override.valueType, override.value),
         updatedAt: override.updatedAt,
       })),
-      recentChanges: recent.map((row) => ({ at: row.createdAt, actor: actors.get(row.id)!, summary: row.summary })),
+      recentChanges: recent.map((row) => ({
+        at: row.createdAt,
+        actor: actors.get(row.id)!,
+        summary: row.summary,
+      })),
     },
   };
 }
 
 export type FromTo = { from: unknown; to: unknown };
 export const fromTo = (changes: unknown, key: string): FromTo | undefined => {
-  const value = changes && typeof changes === "object" ? (changes as Record<string, unknown>)[key] : undefined;
+  const value =
+    changes && typeof changes === "object" ? (changes as Record<string, unknown>)[key] : undefined;
   return value && typeof value === "object" && "to" in value ? (value as FromTo) : undefined;
 };
 
 /** An audited state change as one per-change note reports it; null when nothing shown changed (e.g. a priority). */
-export function changeLine(row: AuditLog, environments: Map<number, string>, actor: string): ChangeLine | null {
+export function changeLine(
+  row: AuditLog,
+  environments: Map<number, string>,
+  actor: string,
+): ChangeLine | null {
   const created = row.action === "CREATE";
   const deleted = row.action === "DELETE";
   const enabled = fromTo(row.changes, "enabled");
@@ -97,11 +124,15 @@ export function changeLine(row: AuditLog, environments: Map<number, string>, act
     id: row.id,
     at: row.createdAt,
     actor,
-    environment: (row.environmentId !== null && environments.get(row.environmentId)) || "a deleted environment",
+    environment:
+      (row.environmentId !== null && environments.get(row.environmentId)) || "a deleted environment",
     segment: typeof segment === "string" ? segment : null,
     created,
     deleted,
-    enabled: !deleted && typeof enabled?.to === "boolean" ? { from: typeof enabled.from === "boolean" ? enabled.from : null, to: enabled.to } : undefined,
+    enabled:
+      !deleted && typeof enabled?.to === "boolean"
+        ? { from: typeof enabled.from === "boolean" ? enabled.from : null, to: enabled.to }
+        : undefined,
     value: !deleted && value ? { from: value.from as FlagValue, to: value.to as FlagValue } : undefined,
   };
   return created || deleted || line.enabled || line.value ? line : null;

@@ -71,7 +71,8 @@ export function statusNoteScope(entry: AuditEntry): NoteScope | null {
     case "feature":
       // A new feature has no links yet; archiving, renaming, describing and deleting show.
       if (!featureId || entry.action === "CREATE") return null;
-      if (entry.action === "UPDATE" && changedKeys(entry).every((key) => FEATURE_FIELDS_NOT_SHOWN.has(key))) return null;
+      if (entry.action === "UPDATE" && changedKeys(entry).every((key) => FEATURE_FIELDS_NOT_SHOWN.has(key)))
+        return null;
       return { kind: "feature", featureId };
     case "feature_external_resource":
       if (entry.action === "CREATE") return { kind: "link", linkId: Number(entry.entityId) };
@@ -148,7 +149,12 @@ export async function queueStatusNoteSyncs(db: Db, entry: AuditEntry): Promise<v
   await enqueueJobs(
     db,
     targets.map((row) => {
-      const target: NoteTarget = { featureId: row.feature_id, gitlabProjectId: row.gitlab_project_id, type: row.type, iid: row.iid };
+      const target: NoteTarget = {
+        featureId: row.feature_id,
+        gitlabProjectId: row.gitlab_project_id,
+        type: row.type,
+        iid: row.iid,
+      };
       return {
         kind: STATUS_NOTE_JOB,
         payload: { integrationId: row.integration_id, ...target },

@@ -2,7 +2,11 @@ import { createHash } from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import type { GitLabIntegration, StatusNote } from "@/lib/generated/prisma/client";
-import { STATUS_NOTE_JOB, type NoteTarget, type StatusNotePayload } from "@/lib/gitlab/notes/status-note-outbox";
+import {
+  STATUS_NOTE_JOB,
+  type NoteTarget,
+  type StatusNotePayload,
+} from "@/lib/gitlab/notes/status-note-outbox";
 import { enqueueJob, type ClaimedJob } from "@/lib/jobs/queue";
 import {
   hasChangeMarker,
@@ -13,7 +17,14 @@ import {
   type FinalReason,
 } from "@/lib/vcs/status-comment";
 import { isApiError, ItemNotes } from "@/lib/gitlab/notes/item-notes";
-import { actorNames, CHANGE_TYPES, changeLine, fromTo, loadSnapshot, type FeatureRow } from "@/lib/gitlab/notes/note-snapshot";
+import {
+  actorNames,
+  CHANGE_TYPES,
+  changeLine,
+  fromTo,
+  loadSnapshot,
+  type FeatureRow,
+} from "@/lib/gitlab/notes/note-snapshot";
 
 // The job that brings one feature's comment on one linked GitLab item in line with Flagpost. It
 // carries ids only and decides from the database when it runs, so a job that runs late (GitLab
@@ -41,13 +52,25 @@ class NoteSync {
     this.wanted = (body) => hasNoteMarker(body, target.featureId);
   }
 
-  private save(row: StatusNote, data: Partial<Pick<StatusNote, "noteId" | "bodyHash" | "finalisedAt" | "lastChangeId" | "postingChangeId">>) {
+  private save(
+    row: StatusNote,
+    data: Partial<
+      Pick<StatusNote, "noteId" | "bodyHash" | "finalisedAt" | "lastChangeId" | "postingChangeId">
+    >,
+  ) {
     return prisma.statusNote.update({ where: { id: row.id }, data });
   }
 
   /** The note's row, created if missing; a row from an earlier integration starts over (its note cannot be edited). */
   async ensureRow(existing: StatusNote | null, projectId: number): Promise<StatusNote> {
-    const fresh = { noteId: null, bodyHash: null, finalisedAt: null, lastChangeId: null, postingChangeId: null, integrationId: this.integration.id };
+    const fresh = {
+      noteId: null,
+      bodyHash: null,
+      finalisedAt: null,
+      lastChangeId: null,
+      postingChangeId: null,
+      integrationId: this.integration.id,
+    };
     if (!existing) {
       return prisma.statusNote.upsert({
         where: { featureId_gitlabProjectId_type_iid: this.target },
@@ -56,18 +79,27 @@ class NoteSync {
       });
     }
     if (existing.integrationId === this.integration.id) return existing;
-    return prisma.statusNote.update({ where: { id: existing.id }, data: existing.integrationId === null ? { integrationId: this.integration.id } : fresh });
+    return prisma.statusNote.update({
+      where: { id: existing.id },
+      data: existing.integrationId === null ? { integrationId: this.integration.id } : fresh,
+    });
   }
 
   /** The last edit: says the flag is gone; no further edits unless it comes back (re-link, restore). */
   async finalise(row: StatusNote | null, reason: FinalReason, featureName: string, at: Date): Promise<void> {
-    if (!row || row.finalisedAt || (row.integrationId !== null && row.integrationId !== this.integration.id)) return;
+    if (!row || row.finalisedAt || (row.integrationId !== null && row.integrationId !== this.integration.id))
+      return;
     const body = renderFinalNote(this.target.featureId, featureName, reason, at);
     let noteId = row.noteId;
     // Never saved: a note may still exist if a crash came between its POST and the save.
     if (noteId === null) noteId = (await this.notes.find(this.wanted, { itemMayBeGone: true }))?.id ?? null;
     if (noteId !== null) noteId = await this.notes.replace(noteId, body, this.wanted, { keepDeleted: true });
-    await this.save(row, { noteId: noteId ?? row.noteId, bodyHash: noteId === null ? row.bodyHash : sha256(body), finalisedAt: new Date(), postingChangeId: null });
+    await this.save(row, {
+      noteId: noteId ?? row.noteId,
+      bodyHash: noteId === null ? row.bodyHash : sha256(body),
+      finalisedAt: new Date(),
+      postingChangeId: null,
+    });
   }
 
   /** The status note (also the per-change style's first note, and a finalised note coming back). */
@@ -79,7 +111,10 @@ class NoteSync {
       if (row.lastChangeId !== lastChangeId) await this.save(row, { lastChangeId });
       return;
     }
-    const noteId = row.noteId === null ? await this.notes.findOrCreate(this.wanted, body) : await this.notes.replace(row.noteId, body, this.wanted);
+    const noteId =
+      row.noteId === null
+        ? await this.notes.findOrCreate(this.wanted, body)
+        : await this.notes.replace(row.noteId, body, this.wanted);
     await this.save(row, { noteId, bodyHash: hash, finalisedAt: null, lastChangeId, postingChangeId: null });
   }
 
@@ -97,9 +132,16 @@ class NoteSync {
       take: MAX_CHANGES_PER_RUN + 1,
     });
     const batch = pending.slice(0, MAX_CHANGES_PER_RUN);
-    const environmentIds = [...new Set(batch.flatMap((change) => (change.environmentId === null ? [] : [change.environmentId])))];
+    const environmentIds = [
+      ...new Set(batch.flatMap((change) => (change.environmentId === null ? [] : [change.environmentId]))),
+    ];
     const environments = new Map(
-      (await prisma.environment.findMany({ where: { id: { in: environmentIds } }, select: { id: true, name: true } })).map((e) => [e.id, e.name]),
+      (
+        await prisma.environment.findMany({
+          where: { id: { in: environmentIds } },
+          select: { id: true, name: true },
+        })
+      ).map((e) => [e.id, e.name]),
     );
     const actors = await actorNames(batch);
     let posting = row.postingChangeId;
@@ -132,8 +174,14 @@ class NoteSync {
 }
 
 /** When the link or the feature went away, for the final note. */
-async function goneAt(featureId: number, entityType: "feature" | "feature_external_resource"): Promise<{ at: Date; name: string | null }> {
-  const row = await prisma.auditLog.findFirst({ where: { featureId, entityType, action: "DELETE" }, orderBy: { id: "desc" } });
+async function goneAt(
+  featureId: number,
+  entityType: "feature" | "feature_external_resource",
+): Promise<{ at: Date; name: string | null }> {
+  const row = await prisma.auditLog.findFirst({
+    where: { featureId, entityType, action: "DELETE" },
+    orderBy: { id: "desc" },
+  });
   const name = fromTo(row?.changes, "name")?.from;
   return { at: row?.createdAt ?? new Date(), name: typeof name === "string" ? name : null };
 }
@@ -145,7 +193,10 @@ export async function syncStatusNote(job: ClaimedJob<StatusNotePayload>): Promis
   if (!integration || integration.deletedAt) return;
   const identity = { featureId_gitlabProjectId_type_iid: target };
   const [feature, link, existing] = await Promise.all([
-    prisma.feature.findUnique({ where: { id: target.featureId }, select: { id: true, projectId: true, name: true, description: true, archivedAt: true } }),
+    prisma.feature.findUnique({
+      where: { id: target.featureId },
+      select: { id: true, projectId: true, name: true, description: true, archivedAt: true },
+    }),
     prisma.externalResource.findUnique({ where: identity, select: { id: true } }),
     prisma.statusNote.findUnique({ where: identity }),
   ]);
@@ -155,10 +206,17 @@ export async function syncStatusNote(job: ClaimedJob<StatusNotePayload>): Promis
     const gone = await goneAt(target.featureId, "feature");
     return sync.finalise(existing, "deleted", gone.name ?? `#${target.featureId}`, gone.at);
   }
-  if (!link) return sync.finalise(existing, "unlinked", feature.name, (await goneAt(feature.id, "feature_external_resource")).at);
+  if (!link)
+    return sync.finalise(
+      existing,
+      "unlinked",
+      feature.name,
+      (await goneAt(feature.id, "feature_external_resource")).at,
+    );
   if (feature.archivedAt) return sync.finalise(existing, "archived", feature.name, feature.archivedAt);
 
   const row = await sync.ensureRow(existing, feature.projectId);
-  if (integration.commentStyle === "PER_CHANGE" && row.noteId !== null && row.finalisedAt === null) return sync.postChanges(row, feature);
+  if (integration.commentStyle === "PER_CHANGE" && row.noteId !== null && row.finalisedAt === null)
+    return sync.postChanges(row, feature);
   return sync.writeStatus(row, feature);
 }

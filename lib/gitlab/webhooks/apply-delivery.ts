@@ -25,14 +25,18 @@ export type ApplyOutcome =
 /** Links in the project to the item: by GitLab project id, or by path when the payload has no id. */
 function linkMatch(item: WebhookItem): Prisma.Sql {
   const project =
-    item.gitlabProjectId !== null ? Prisma.sql`r.gitlab_project_id = ${item.gitlabProjectId}` : Prisma.sql`lower(r.gitlab_project_path) = lower(${item.projectPath})`;
+    item.gitlabProjectId !== null
+      ? Prisma.sql`r.gitlab_project_id = ${item.gitlabProjectId}`
+      : Prisma.sql`lower(r.gitlab_project_path) = lower(${item.projectPath})`;
   return Prisma.sql`r.type = ${item.type}::"ExternalResourceType" AND r.iid = ${item.iid} AND ${project}`;
 }
 
 /** Not older than what is stored; whole-second timestamps (older GitLab) compare at whole seconds. */
 function notOlder(item: WebhookItem): Prisma.Sql {
   if (!item.updatedAt) return Prisma.sql`TRUE`;
-  const stored = item.updatedAtHasMillis ? Prisma.sql`r.gitlab_updated_at` : Prisma.sql`date_trunc('second', r.gitlab_updated_at)`;
+  const stored = item.updatedAtHasMillis
+    ? Prisma.sql`r.gitlab_updated_at`
+    : Prisma.sql`date_trunc('second', r.gitlab_updated_at)`;
   return Prisma.sql`(r.gitlab_updated_at IS NULL OR ${stored} <= ${item.updatedAt}::timestamptz)`;
 }
 
@@ -65,7 +69,10 @@ export async function applyWebhookItem(
         SELECT (SELECT id FROM claim) AS delivery_id, ARRAY(SELECT id FROM locked) AS features`;
       if (!claim?.delivery_id) return { status: "duplicate" as const };
       const finish = (data: Prisma.WebhookDeliveryUpdateInput) =>
-        tx.webhookDelivery.update({ where: { id: claim.delivery_id! }, data: { ...data, durationMs: Math.round(performance.now() - startedAt) } });
+        tx.webhookDelivery.update({
+          where: { id: claim.delivery_id! },
+          data: { ...data, durationMs: Math.round(performance.now() - startedAt) },
+        });
       if (claim.features.length === 0) {
         const reason = `${item.ref} is not linked to any feature of this project`;
         await finish({ result: "IGNORED", reason });
@@ -97,7 +104,12 @@ export async function applyWebhookItem(
         await finish({ result: "IGNORED", reason });
         return { status: "ignored" as const, reason };
       }
-      const tagChanges = await syncFeatureGitLabTags(tx, projectId, updated.map((link) => link.feature_id), WEBHOOK_ACTOR);
+      const tagChanges = await syncFeatureGitLabTags(
+        tx,
+        projectId,
+        updated.map((link) => link.feature_id),
+        WEBHOOK_ACTOR,
+      );
       await finish({ result: "APPLIED" });
       return { status: "applied" as const, updatedLinks: updated.length, tagChanges };
     },

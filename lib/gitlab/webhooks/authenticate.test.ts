@@ -21,13 +21,25 @@ describe("webhook token check", () => {
   it("accepts the stored secret and names why anything else is refused", () => {
     const sealed = encryptSecret("hook-secret");
     expect(checkWebhookToken("hook-secret", sealed)).toEqual({ ok: true });
-    expect(checkWebhookToken(null, sealed)).toEqual({ ok: false, reason: expect.stringMatching(/no X-Gitlab-Token/) });
-    expect(checkWebhookToken("", sealed)).toEqual({ ok: false, reason: expect.stringMatching(/no X-Gitlab-Token/) });
-    expect(checkWebhookToken("hook-secret ", sealed)).toEqual({ ok: false, reason: expect.stringMatching(/does not match/) });
+    expect(checkWebhookToken(null, sealed)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no X-Gitlab-Token/),
+    });
+    expect(checkWebhookToken("", sealed)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no X-Gitlab-Token/),
+    });
+    expect(checkWebhookToken("hook-secret ", sealed)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/does not match/),
+    });
   });
 
   it("refuses (rather than fails) when the secret was sealed under another key", () => {
     const foreign = encryptSecret("hook-secret", deriveKey("encryption", "another-key-".repeat(4)));
-    expect(checkWebhookToken("hook-secret", foreign)).toEqual({ ok: false, reason: expect.stringMatching(/FLAGPOST_SECRET_KEY changed/) });
+    expect(checkWebhookToken("hook-secret", foreign)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/FLAGPOST_SECRET_KEY changed/),
+    });
   });
 });

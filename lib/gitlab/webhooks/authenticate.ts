@@ -15,15 +15,22 @@ export function tokensMatch(given: string, expected: string): boolean {
 
 /** Checks the delivery's token against the integration's stored (encrypted) webhook secret. */
 export function checkWebhookToken(given: string | null, sealedSecret: string): TokenCheck {
-  if (given === null || given === "") return { ok: false, reason: "The delivery carries no X-Gitlab-Token header" };
+  if (given === null || given === "")
+    return { ok: false, reason: "The delivery carries no X-Gitlab-Token header" };
   let expected: string;
   try {
     expected = decryptSecret(sealedSecret);
   } catch (error) {
     if (error instanceof SecretKeyMismatchError) {
-      return { ok: false, reason: "The stored webhook secret cannot be read (FLAGPOST_SECRET_KEY changed): set a new secret on the integration and in GitLab" };
+      return {
+        ok: false,
+        reason:
+          "The stored webhook secret cannot be read (FLAGPOST_SECRET_KEY changed): set a new secret on the integration and in GitLab",
+      };
     }
     throw error;
   }
-  return tokensMatch(given, expected) ? { ok: true } : { ok: false, reason: "X-Gitlab-Token does not match the integration's webhook secret" };
+  return tokensMatch(given, expected)
+    ? { ok: true }
+    : { ok: false, reason: "X-Gitlab-Token does not match the integration's webhook secret" };
 }

@@ -51,7 +51,8 @@ export function truncateUtf8(text: string, maxBytes: number = MAX_STORED_BODY_BY
 
 /** Row values as the database takes them: short, NUL-free text. */
 export function deliveryRow(record: DeliveryRecord) {
-  const short = (value: string | null | undefined, max: number) => (value ? cleanText(value.slice(0, max)) : null);
+  const short = (value: string | null | undefined, max: number) =>
+    value ? cleanText(value.slice(0, max)) : null;
   return {
     projectId: record.projectId,
     integrationId: record.integrationId,
@@ -80,7 +81,10 @@ export function rejectionWindowStart(receivedAt: Date): Date {
 }
 
 /** Adds a wrong-token request to its integration's counter for the hour, atomically (one upsert). */
-export async function countRejectedRequest(db: Db, request: { projectId: number; integrationId: number; receivedAt: Date; reason: string }): Promise<void> {
+export async function countRejectedRequest(
+  db: Db,
+  request: { projectId: number; integrationId: number; receivedAt: Date; reason: string },
+): Promise<void> {
   const reason = cleanText(request.reason.slice(0, 300));
   await db.$executeRaw`
     INSERT INTO webhook_rejections (project_id, integration_id, window_start, count, last_reason, last_at)
@@ -95,7 +99,9 @@ export async function countRejectedRequest(db: Db, request: { projectId: number;
 export async function pruneWebhookDeliveries(projectId: number, now: Date = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - KEEP_DAYS * 24 * 3600_000);
   await prisma.webhookRejection.deleteMany({ where: { projectId, windowStart: { lt: cutoff } } });
-  const { count: old } = await prisma.webhookDelivery.deleteMany({ where: { projectId, receivedAt: { lt: cutoff } } });
+  const { count: old } = await prisma.webhookDelivery.deleteMany({
+    where: { projectId, receivedAt: { lt: cutoff } },
+  });
   const boundary = await prisma.webhookDelivery.findFirst({
     where: { projectId },
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
@@ -104,7 +110,13 @@ export async function pruneWebhookDeliveries(projectId: number, now: Date = new 
   });
   if (!boundary) return old;
   const { count: surplus } = await prisma.webhookDelivery.deleteMany({
-    where: { projectId, OR: [{ receivedAt: { lt: boundary.receivedAt } }, { receivedAt: boundary.receivedAt, id: { lt: boundary.id } }] },
+    where: {
+      projectId,
+      OR: [
+        { receivedAt: { lt: boundary.receivedAt } },
+        { receivedAt: boundary.receivedAt, id: { lt: boundary.id } },
+      ],
+    },
   });
   return old + surplus;
 }
@@ -117,7 +129,11 @@ export function pruneDeliveriesNowAndThen(projectId: number): void {
   pruneCounters.set(projectId, seen % PRUNE_EVERY);
   if (seen < PRUNE_EVERY) return;
   try {
-    after(() => pruneWebhookDeliveries(projectId).catch((error: unknown) => logger.warn("Could not prune the webhook delivery log", { projectId, error })));
+    after(() =>
+      pruneWebhookDeliveries(projectId).catch((error: unknown) =>
+        logger.warn("Could not prune the webhook delivery log", { projectId, error }),
+      ),
+    );
   } catch {
     // Outside a Next.js request (tests, scripts): the next delivery served by the app prunes.
   }
@@ -153,7 +169,12 @@ export interface DeliveriesView {
 }
 
 /** The deliveries panel: the latest 100 deliveries, rejected tokens in 24 h, the last 2xx answer. */
-export async function listWebhookDeliveries(actor: Actor, projectId: number, integrationId: number, now: Date = new Date()): Promise<DeliveriesView> {
+export async function listWebhookDeliveries(
+  actor: Actor,
+  projectId: number,
+  integrationId: number,
+  now: Date = new Date(),
+): Promise<DeliveriesView> {
   await requireProjectRole(actor, projectId, "ADMIN");
   await requireLiveIntegration(prisma, projectId, integrationId);
   const where = { projectId, integrationId };
@@ -180,7 +201,11 @@ export async function listWebhookDeliveries(actor: Actor, projectId: number, int
   ]);
   return {
     results: rows.map(serializeDelivery),
-    rejected: windows.map((window) => ({ window_start: window.windowStart.toISOString(), count: window.count, last_reason: window.lastReason })),
+    rejected: windows.map((window) => ({
+      window_start: window.windowStart.toISOString(),
+      count: window.count,
+      last_reason: window.lastReason,
+    })),
     rejected_last_24h: rejectedRows + windows.reduce((sum, window) => sum + window.count, 0),
     last_success_at: lastSuccess?.receivedAt.toISOString() ?? null,
   };

@@ -8,14 +8,25 @@ function body(attrs: Record<string, unknown>, extra: Record<string, unknown> = {
     object_kind: "merge_request",
     user: { id: 5, username: "alice", name: "Alice", avatar_url: null },
     project: { id: 77, path_with_namespace: "acme/web" },
-    object_attributes: { iid: 4, title: "Feature", state: "opened", updated_at: "2026-01-02T03:04:05.678Z", author_id: 5, ...attrs },
+    object_attributes: {
+      iid: 4,
+      title: "Feature",
+      state: "opened",
+      updated_at: "2026-01-02T03:04:05.678Z",
+      author_id: 5,
+      ...attrs,
+    },
     ...extra,
   });
 }
 
-const mr = (attrs: Record<string, unknown>, extra?: Record<string, unknown>) => normaliseDelivery("Merge Request Hook", body(attrs, extra), { instanceUrl: INSTANCE });
+const mr = (attrs: Record<string, unknown>, extra?: Record<string, unknown>) =>
+  normaliseDelivery("Merge Request Hook", body(attrs, extra), { instanceUrl: INSTANCE });
 const itemOf = (delivery: ReturnType<typeof normaliseDelivery>) => {
-  if (delivery.outcome !== "item") throw new Error(`expected an item, got ${delivery.outcome}: ${"reason" in delivery ? delivery.reason : ""}`);
+  if (delivery.outcome !== "item")
+    throw new Error(
+      `expected an item, got ${delivery.outcome}: ${"reason" in delivery ? delivery.reason : ""}`,
+    );
   return delivery.item;
 };
 
@@ -32,15 +43,33 @@ describe("GitLab timestamps", () => {
     expect(parseGitLabTime(text)).toEqual({ date: new Date(iso), hasMillis });
   });
 
-  it.each(["yesterday", "2015-04-08T21: 00:25-07:00", "2026-02-30T00:00:00Z", "2026-01-01T24:00:00Z", "", "1700000000"])("refuses %j", (text) => {
+  it.each([
+    "yesterday",
+    "2015-04-08T21: 00:25-07:00",
+    "2026-02-30T00:00:00Z",
+    "2026-01-01T24:00:00Z",
+    "",
+    "1700000000",
+  ])("refuses %j", (text) => {
     expect(parseGitLabTime(text)).toBeNull();
   });
 });
 
 describe("normalising deliveries", () => {
   it("reads a modern merge request", () => {
-    const delivery = mr({ action: "update", draft: true, labels: [{ title: "backend" }] }, { labels: [{ title: "backend" }, { title: "backend" }], assignees: [{ id: 9, username: "bob", name: "Bob" }] });
-    expect(delivery).toMatchObject({ event: "Merge Request Hook", objectKind: "merge_request", action: "update", itemRef: "acme/web!4" });
+    const delivery = mr(
+      { action: "update", draft: true, labels: [{ title: "backend" }] },
+      {
+        labels: [{ title: "backend" }, { title: "backend" }],
+        assignees: [{ id: 9, username: "bob", name: "Bob" }],
+      },
+    );
+    expect(delivery).toMatchObject({
+      event: "Merge Request Hook",
+      objectKind: "merge_request",
+      action: "update",
+      itemRef: "acme/web!4",
+    });
     expect(itemOf(delivery)).toEqual({
       type: "GITLAB_MR",
       gitlabProjectId: 77,
@@ -64,8 +93,14 @@ describe("normalising deliveries", () => {
     expect(itemOf(mr({ state: "locked" })).state).toBe("opened");
     expect(itemOf(mr({ state: undefined, state_id: 3 })).state).toBe("merged");
     expect(itemOf(mr({ state: undefined, action: "close" })).state).toBe("closed");
-    expect(mr({ state: "weird" })).toMatchObject({ outcome: "invalid", reason: expect.stringMatching(/"weird" is not a merge request state/) });
-    expect(mr({ state: undefined, action: "approved" })).toMatchObject({ outcome: "invalid", reason: expect.stringMatching(/does not say the item's state/) });
+    expect(mr({ state: "weird" })).toMatchObject({
+      outcome: "invalid",
+      reason: expect.stringMatching(/"weird" is not a merge request state/),
+    });
+    expect(mr({ state: undefined, action: "approved" })).toMatchObject({
+      outcome: "invalid",
+      reason: expect.stringMatching(/does not say the item's state/),
+    });
   });
 
   it("reads draft from draft, then work_in_progress, then the title", () => {
@@ -77,22 +112,50 @@ describe("normalising deliveries", () => {
   });
 
   it("uses the close or merge event's updated_at as the closing time when the body has none", () => {
-    expect(itemOf(mr({ action: "merge", state: "merged" })).closedAt).toEqual(new Date("2026-01-02T03:04:05.678Z"));
+    expect(itemOf(mr({ action: "merge", state: "merged" })).closedAt).toEqual(
+      new Date("2026-01-02T03:04:05.678Z"),
+    );
     expect(itemOf(mr({ action: "update", state: "merged" })).closedAt).toBeNull();
-    expect(itemOf(mr({ action: "close", state: "closed", closed_at: "2026-01-01 00:00:00 UTC" })).closedAt).toEqual(new Date("2026-01-01T00:00:00Z"));
+    expect(
+      itemOf(mr({ action: "close", state: "closed", closed_at: "2026-01-01 00:00:00 UTC" })).closedAt,
+    ).toEqual(new Date("2026-01-01T00:00:00Z"));
   });
 
   it("finds the project from target_project_id, then the URL in any form", () => {
-    expect(itemOf(mr({ target_project_id: 88 }, { project: { path_with_namespace: "acme/web" } })).gitlabProjectId).toBe(88);
+    expect(
+      itemOf(mr({ target_project_id: 88 }, { project: { path_with_namespace: "acme/web" } })).gitlabProjectId,
+    ).toBe(88);
     const fromLegacyUrl = itemOf(mr({ url: `${INSTANCE}/group/sub/app/merge_requests/4` }, { project: {} }));
-    expect(fromLegacyUrl).toMatchObject({ gitlabProjectId: null, projectPath: "group/sub/app", ref: "group/sub/app!4" });
+    expect(fromLegacyUrl).toMatchObject({
+      gitlabProjectId: null,
+      projectPath: "group/sub/app",
+      ref: "group/sub/app!4",
+    });
     const fromWorkItem = normaliseDelivery(
       "Issue Hook",
-      JSON.stringify({ object_kind: "work_item", project: {}, object_attributes: { iid: 8, project_id: null, state: "closed", type: "Task", url: `${INSTANCE}/acme/web/-/work_items/8` } }),
+      JSON.stringify({
+        object_kind: "work_item",
+        project: {},
+        object_attributes: {
+          iid: 8,
+          project_id: null,
+          state: "closed",
+          type: "Task",
+          url: `${INSTANCE}/acme/web/-/work_items/8`,
+        },
+      }),
       { instanceUrl: INSTANCE },
     );
-    expect(itemOf(fromWorkItem)).toMatchObject({ type: "GITLAB_ISSUE", projectPath: "acme/web", iid: 8, state: "closed" });
-    expect(mr({ url: "https://elsewhere.example/x/y/merge_requests/4" }, { project: {} })).toMatchObject({ outcome: "invalid", reason: expect.stringMatching(/does not name the item's project/) });
+    expect(itemOf(fromWorkItem)).toMatchObject({
+      type: "GITLAB_ISSUE",
+      projectPath: "acme/web",
+      iid: 8,
+      state: "closed",
+    });
+    expect(mr({ url: "https://elsewhere.example/x/y/merge_requests/4" }, { project: {} })).toMatchObject({
+      outcome: "invalid",
+      reason: expect.stringMatching(/does not name the item's project/),
+    });
   });
 
   it("keeps fields GitLab left out undefined, and reads an absent assignees list with no assignee ids as none", () => {
@@ -105,14 +168,35 @@ describe("normalising deliveries", () => {
   });
 
   it("ignores events it does not use and group-level work items, and refuses contradictions and bad types", () => {
-    expect(normaliseDelivery("Push Hook", "{", { instanceUrl: INSTANCE })).toMatchObject({ outcome: "ignored", reason: expect.stringContaining("Push Hook") });
-    const epic = JSON.stringify({ object_kind: "work_item", object_attributes: { iid: 1, type: "Epic", state: "opened" } });
-    expect(normaliseDelivery("Issue Hook", epic, { instanceUrl: INSTANCE })).toMatchObject({ outcome: "ignored", reason: expect.stringMatching(/Group-level/) });
-    expect(normaliseDelivery("Issue Hook", body({}), { instanceUrl: INSTANCE })).toMatchObject({ outcome: "invalid", reason: expect.stringMatching(/must carry object_kind/) });
-    expect(mr({ iid: "4" })).toMatchObject({ outcome: "invalid", reason: expect.stringMatching(/object_attributes\.iid/) });
+    expect(normaliseDelivery("Push Hook", "{", { instanceUrl: INSTANCE })).toMatchObject({
+      outcome: "ignored",
+      reason: expect.stringContaining("Push Hook"),
+    });
+    const epic = JSON.stringify({
+      object_kind: "work_item",
+      object_attributes: { iid: 1, type: "Epic", state: "opened" },
+    });
+    expect(normaliseDelivery("Issue Hook", epic, { instanceUrl: INSTANCE })).toMatchObject({
+      outcome: "ignored",
+      reason: expect.stringMatching(/Group-level/),
+    });
+    expect(normaliseDelivery("Issue Hook", body({}), { instanceUrl: INSTANCE })).toMatchObject({
+      outcome: "invalid",
+      reason: expect.stringMatching(/must carry object_kind/),
+    });
+    expect(mr({ iid: "4" })).toMatchObject({
+      outcome: "invalid",
+      reason: expect.stringMatching(/object_attributes\.iid/),
+    });
     expect(mr({ iid: 2 ** 40 })).toMatchObject({ outcome: "invalid" });
-    expect(mr({ title: "t".repeat(5000) })).toMatchObject({ outcome: "invalid", reason: expect.stringMatching(/object_attributes\.title/) });
-    expect(mr({ labels: "bug" }, { labels: undefined })).toMatchObject({ outcome: "invalid", reason: expect.stringMatching(/labels/) });
+    expect(mr({ title: "t".repeat(5000) })).toMatchObject({
+      outcome: "invalid",
+      reason: expect.stringMatching(/object_attributes\.title/),
+    });
+    expect(mr({ labels: "bug" }, { labels: undefined })).toMatchObject({
+      outcome: "invalid",
+      reason: expect.stringMatching(/labels/),
+    });
   });
 
   it("replaces NUL and lone surrogates in stored text", () => {

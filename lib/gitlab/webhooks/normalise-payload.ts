@@ -65,7 +65,8 @@ const LINKABLE_WORK_ITEM_TYPES = new Set(["issue", "task", "incident"]);
 // Timestamps: "2013-12-03T17:15:43Z", "2018-09-15 19:05:12 UTC", "2026-05-28T06:17:50.385Z" (and
 // numeric offsets such as "-08:00"). No zone means UTC, as GitLab stores times.
 
-const GITLAB_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i;
+const GITLAB_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i;
 
 export interface GitLabTime {
   date: Date;
@@ -76,16 +77,31 @@ export function parseGitLabTime(text: string): GitLabTime | null {
   const match = GITLAB_TIME.exec(text.trim());
   if (!match) return null;
   const [, year, month, day, hour, minute, second, fraction, zone] = match;
-  const parts = [year, month, day, hour, minute, second].map(Number) as [number, number, number, number, number, number];
+  const parts = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const millis = fraction ? Number(fraction.slice(0, 3).padEnd(3, "0")) : 0;
   const utc = Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], millis);
   const check = new Date(utc);
   // Date.UTC rolls "02-30" over into March; a real timestamp round-trips.
-  if (check.getUTCMonth() !== parts[1] - 1 || check.getUTCDate() !== parts[2] || parts[3] > 23 || parts[4] > 59 || parts[5] > 59) return null;
+  if (
+    check.getUTCMonth() !== parts[1] - 1 ||
+    check.getUTCDate() !== parts[2] ||
+    parts[3] > 23 ||
+    parts[4] > 59 ||
+    parts[5] > 59
+  )
+    return null;
   let offsetMinutes = 0;
   if (zone && /^[+-]/.test(zone)) {
     const digits = zone.replace(":", "");
-    offsetMinutes = (zone.startsWith("-") ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+    offsetMinutes =
+      (zone.startsWith("-") ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
   }
   return { date: new Date(utc - offsetMinutes * 60_000), hasMillis: Boolean(fraction) };
 }
@@ -144,14 +160,18 @@ type Attributes = z.infer<typeof attributesSchema>;
 
 /** PostgreSQL text cannot hold NUL, and lone UTF-16 surrogates cannot be encoded: replace both. */
 export function cleanText(value: string): string {
-  return value.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+  return value.replace(
+    /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "\uFFFD",
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const stringOrNull = (value: unknown, max = 64) => (typeof value === "string" ? cleanText(value.slice(0, max)) : null);
+const stringOrNull = (value: unknown, max = 64) =>
+  typeof value === "string" ? cleanText(value.slice(0, max)) : null;
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -162,7 +182,12 @@ function describeIssues(error: z.ZodError): string {
 
 function toPerson(raw: z.infer<typeof person> | null | undefined): WebhookPerson | null {
   if (!raw?.username) return null;
-  return { id: raw.id ?? null, username: cleanText(raw.username), name: raw.name ? cleanText(raw.name) : null, avatar_url: raw.avatar_url ? cleanText(raw.avatar_url) : null };
+  return {
+    id: raw.id ?? null,
+    username: cleanText(raw.username),
+    name: raw.name ? cleanText(raw.name) : null,
+    avatar_url: raw.avatar_url ? cleanText(raw.avatar_url) : null,
+  };
 }
 
 function itemState(type: ExternalResourceType, attrs: Attributes): WebhookItem["state"] | string {
@@ -178,9 +203,14 @@ function itemState(type: ExternalResourceType, attrs: Attributes): WebhookItem["
     if (mr && state === "merged") return "merged";
     return `object_attributes.state "${attrs.state}" is not ${mr ? "a merge request" : "an issue"} state`;
   }
-  const byId: Record<number, WebhookItem["state"]> = mr ? { 1: "opened", 2: "closed", 3: "merged", 4: "opened" } : { 1: "opened", 2: "closed" };
+  const byId: Record<number, WebhookItem["state"]> = mr
+    ? { 1: "opened", 2: "closed", 3: "merged", 4: "opened" }
+    : { 1: "opened", 2: "closed" };
   if (attrs.state_id !== null && attrs.state_id !== undefined) {
-    return byId[attrs.state_id] ?? `object_attributes.state_id ${attrs.state_id} is not ${mr ? "a merge request" : "an issue"} state`;
+    return (
+      byId[attrs.state_id] ??
+      `object_attributes.state_id ${attrs.state_id} is not ${mr ? "a merge request" : "an issue"} state`
+    );
   }
   if (attrs.action === "open" || attrs.action === "reopen") return "opened";
   if (attrs.action === "close") return "closed";
@@ -208,7 +238,9 @@ function projectPathFromUrl(url: string | null | undefined, instanceUrl: string)
 function labelNames(payload: Payload): string[] | undefined {
   const list = payload.labels ?? payload.object_attributes.labels;
   if (!list) return undefined;
-  const names = list.map((entry) => cleanText(typeof entry === "string" ? entry : entry.title)).filter(Boolean);
+  const names = list
+    .map((entry) => cleanText(typeof entry === "string" ? entry : entry.title))
+    .filter(Boolean);
   return [...new Set(names)];
 }
 
@@ -224,16 +256,33 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 function timeField(value: string | null | undefined, field: string): Parsed<GitLabTime | null> {
   if (value === null || value === undefined || value === "") return { ok: true, value: null };
   const parsed = parseGitLabTime(value);
-  return parsed ? { ok: true, value: parsed } : { ok: false, reason: `object_attributes.${field} "${cleanText(value.slice(0, 40))}" is not a timestamp` };
+  return parsed
+    ? { ok: true, value: parsed }
+    : {
+        ok: false,
+        reason: `object_attributes.${field} "${cleanText(value.slice(0, 40))}" is not a timestamp`,
+      };
 }
 
-function kindOf(event: string | null, objectKind: string | null): { type: ExternalResourceType } | { ignored: string } | { invalid: string } {
+function kindOf(
+  event: string | null,
+  objectKind: string | null,
+): { type: ExternalResourceType } | { ignored: string } | { invalid: string } {
   const isIssueKind = objectKind === "issue" || objectKind === "work_item";
   if (event !== null) {
     if (ISSUE_EVENTS.has(event)) {
-      return isIssueKind ? { type: "GITLAB_ISSUE" } : { invalid: `An ${event} must carry object_kind "issue" or "work_item", not ${JSON.stringify(objectKind)}` };
+      return isIssueKind
+        ? { type: "GITLAB_ISSUE" }
+        : {
+            invalid: `An ${event} must carry object_kind "issue" or "work_item", not ${JSON.stringify(objectKind)}`,
+          };
     }
-    if (event === MR_EVENT) return objectKind === "merge_request" ? { type: "GITLAB_MR" } : { invalid: `A ${MR_EVENT} must carry object_kind "merge_request", not ${JSON.stringify(objectKind)}` };
+    if (event === MR_EVENT)
+      return objectKind === "merge_request"
+        ? { type: "GITLAB_MR" }
+        : {
+            invalid: `A ${MR_EVENT} must carry object_kind "merge_request", not ${JSON.stringify(objectKind)}`,
+          };
   }
   // No X-Gitlab-Event header (a hand-made request): go by the body.
   if (isIssueKind) return { type: "GITLAB_ISSUE" };
@@ -247,16 +296,28 @@ export function isHandledEvent(event: string | null): boolean {
   return event === null || ISSUE_EVENTS.has(event) || event === MR_EVENT;
 }
 
-export function normaliseDelivery(event: string | null, body: string, options: { instanceUrl: string }): NormalisedDelivery {
+export function normaliseDelivery(
+  event: string | null,
+  body: string,
+  options: { instanceUrl: string },
+): NormalisedDelivery {
   const facts: DeliveryFacts = { event, objectKind: null, action: null, itemRef: null };
   if (!isHandledEvent(event)) {
-    return { ...facts, outcome: "ignored", reason: `${event} events are not used by Flagpost (only issue and merge request events)` };
+    return {
+      ...facts,
+      outcome: "ignored",
+      reason: `${event} events are not used by Flagpost (only issue and merge request events)`,
+    };
   }
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch (error) {
-    return { ...facts, outcome: "invalid", reason: `Malformed JSON body: ${cleanText((error as Error).message.slice(0, 200))}` };
+    return {
+      ...facts,
+      outcome: "invalid",
+      reason: `Malformed JSON body: ${cleanText((error as Error).message.slice(0, 200))}`,
+    };
   }
   if (!isRecord(json)) return { ...facts, outcome: "invalid", reason: "The body is not a JSON object" };
   const rawAttrs = isRecord(json.object_attributes) ? json.object_attributes : null;
@@ -269,30 +330,57 @@ export function normaliseDelivery(event: string | null, body: string, options: {
 
   if (kind.type === "GITLAB_ISSUE") {
     // Epics and other group-level work items arrive without a project: nothing to link them to.
-    if ((json.project === undefined || json.project === null) && rawAttrs && (rawAttrs.project_id === undefined || rawAttrs.project_id === null)) {
-      return { ...facts, outcome: "ignored", reason: "Group-level work item (the payload names no project): only project issues, tasks and incidents can be linked" };
+    if (
+      (json.project === undefined || json.project === null) &&
+      rawAttrs &&
+      (rawAttrs.project_id === undefined || rawAttrs.project_id === null)
+    ) {
+      return {
+        ...facts,
+        outcome: "ignored",
+        reason:
+          "Group-level work item (the payload names no project): only project issues, tasks and incidents can be linked",
+      };
     }
     const workItemType = stringOrNull(rawAttrs?.type);
     if (workItemType && !LINKABLE_WORK_ITEM_TYPES.has(workItemType.toLowerCase())) {
-      return { ...facts, outcome: "ignored", reason: `Work item type "${workItemType}" cannot be linked to features (only Issue, Task and Incident)` };
+      return {
+        ...facts,
+        outcome: "ignored",
+        reason: `Work item type "${workItemType}" cannot be linked to features (only Issue, Task and Incident)`,
+      };
     }
   }
 
   const parsed = payloadSchema.safeParse(json);
-  if (!parsed.success) return { ...facts, outcome: "invalid", reason: `The payload is missing or mistypes what Flagpost needs: ${cleanText(describeIssues(parsed.error))}` };
+  if (!parsed.success)
+    return {
+      ...facts,
+      outcome: "invalid",
+      reason: `The payload is missing or mistypes what Flagpost needs: ${cleanText(describeIssues(parsed.error))}`,
+    };
   const payload = parsed.data;
   const attrs = payload.object_attributes;
 
-  const gitlabProjectId = payload.project?.id ?? (kind.type === "GITLAB_MR" ? attrs.target_project_id : attrs.project_id) ?? null;
-  const projectPath = payload.project?.path_with_namespace ? cleanText(payload.project.path_with_namespace) : projectPathFromUrl(attrs.url, options.instanceUrl);
+  const gitlabProjectId =
+    payload.project?.id ?? (kind.type === "GITLAB_MR" ? attrs.target_project_id : attrs.project_id) ?? null;
+  const projectPath = payload.project?.path_with_namespace
+    ? cleanText(payload.project.path_with_namespace)
+    : projectPathFromUrl(attrs.url, options.instanceUrl);
   const ref = `${projectPath ?? (gitlabProjectId !== null ? `project ${gitlabProjectId}` : "")}${shortReference(kind.type === "GITLAB_MR" ? "merge_request" : "issue", attrs.iid)}`;
   facts.itemRef = ref;
   if (gitlabProjectId === null && projectPath === null) {
-    return { ...facts, outcome: "invalid", reason: "The payload does not name the item's project (project.id, object_attributes.project_id or a project path)" };
+    return {
+      ...facts,
+      outcome: "invalid",
+      reason:
+        "The payload does not name the item's project (project.id, object_attributes.project_id or a project path)",
+    };
   }
 
   const state = itemState(kind.type, attrs);
-  if (state !== "opened" && state !== "closed" && state !== "merged") return { ...facts, outcome: "invalid", reason: state };
+  if (state !== "opened" && state !== "closed" && state !== "merged")
+    return { ...facts, outcome: "invalid", reason: state };
 
   const updated = timeField(attrs.updated_at, "updated_at");
   if (!updated.ok) return { ...facts, outcome: "invalid", reason: updated.reason };
@@ -303,7 +391,10 @@ export function normaliseDelivery(event: string | null, body: string, options: {
 
   // Merge requests carry no closed_at: the close or merge event's own updated_at is that moment.
   const closingAction = attrs.action === "close" || attrs.action === "merge";
-  const closedAt = state === "opened" ? null : (merged.value?.date ?? closed.value?.date ?? (closingAction ? (updated.value?.date ?? null) : null));
+  const closedAt =
+    state === "opened"
+      ? null
+      : (merged.value?.date ?? closed.value?.date ?? (closingAction ? (updated.value?.date ?? null) : null));
 
   const user = toPerson(payload.user);
   const author = user && user.id !== null && attrs.author_id === user.id ? user : undefined;

@@ -7,7 +7,12 @@ import { findLiveIntegration } from "@/lib/gitlab/integration/integrations";
 import { applyWebhookItem, type ApplyOutcome } from "@/lib/gitlab/webhooks/apply-delivery";
 import { checkWebhookToken } from "@/lib/gitlab/webhooks/authenticate";
 import { deliveryKey } from "@/lib/gitlab/webhooks/dedupe-key";
-import { countRejectedRequest, pruneDeliveriesNowAndThen, recordDelivery, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
+import {
+  countRejectedRequest,
+  pruneDeliveriesNowAndThen,
+  recordDelivery,
+  type DeliveryRecord,
+} from "@/lib/gitlab/webhooks/delivery-log";
 import { normaliseDelivery, type NormalisedDelivery } from "@/lib/gitlab/webhooks/normalise-payload";
 import { logger } from "@/lib/logger";
 
@@ -37,7 +42,13 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
 
   const event = req.headers.get("x-gitlab-event")?.trim() || null;
   const key = deliveryKey(req.headers, projectId);
-  const base = { projectId, integrationId: integration.id, receivedAt, event, idempotencyKey: key?.raw ?? null };
+  const base = {
+    projectId,
+    integrationId: integration.id,
+    receivedAt,
+    event,
+    idempotencyKey: key?.raw ?? null,
+  };
   const log = async (row: Row) => {
     try {
       await recordDelivery(prisma, { ...row, durationMs: Math.round(performance.now() - startedAt) });
@@ -50,7 +61,12 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   if (!token.ok) {
     logger.warn("GitLab webhook refused: bad token", { projectId, event, reason: token.reason });
     try {
-      await countRejectedRequest(prisma, { projectId, integrationId: integration.id, receivedAt, reason: token.reason });
+      await countRejectedRequest(prisma, {
+        projectId,
+        integrationId: integration.id,
+        receivedAt,
+        reason: token.reason,
+      });
     } catch (error) {
       logger.error("Could not count a rejected GitLab webhook request", { projectId, error });
     }
@@ -61,13 +77,19 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   try {
     body = await readBodyText(req, MAX_WEBHOOK_BODY_BYTES);
   } catch (error) {
-    const apiError = error instanceof ApiError ? error : new ApiError("bad_request", "The request body could not be read");
+    const apiError =
+      error instanceof ApiError ? error : new ApiError("bad_request", "The request body could not be read");
     await log({ ...base, result: "ERROR", reason: apiError.message, httpStatus: apiError.status });
     return errorResponse(apiError);
   }
 
   const delivery = normaliseDelivery(event, body, { instanceUrl: integration.instanceUrl });
-  const facts = { ...base, action: delivery.action, objectKind: delivery.objectKind, itemRef: delivery.itemRef };
+  const facts = {
+    ...base,
+    action: delivery.action,
+    objectKind: delivery.objectKind,
+    itemRef: delivery.itemRef,
+  };
   if (delivery.outcome === "invalid") {
     logger.warn("GitLab webhook payload refused", { projectId, event, reason: delivery.reason });
     await log({ ...facts, result: "ERROR", reason: delivery.reason, httpStatus: 400, body });
@@ -83,24 +105,45 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
 
   let outcome: ApplyOutcome;
   try {
-    outcome = await applyWebhookItem(projectId, delivery.item, { ...facts, dedupeKey: key?.dedupeKey ?? null }, startedAt);
+    outcome = await applyWebhookItem(
+      projectId,
+      delivery.item,
+      { ...facts, dedupeKey: key?.dedupeKey ?? null },
+      startedAt,
+    );
   } catch (error) {
     return failed(error, facts, log);
   }
   if (outcome.status === "duplicate") {
-    await log({ ...facts, result: "DUPLICATE", reason: `Delivery ${key?.raw} was already processed`, httpStatus: 200 });
+    await log({
+      ...facts,
+      result: "DUPLICATE",
+      reason: `Delivery ${key?.raw} was already processed`,
+      httpStatus: 200,
+    });
     return jsonResponse({ status: "duplicate" });
   }
   if (outcome.status === "ignored") return jsonResponse({ status: "ignored", reason: outcome.reason });
   return jsonResponse({
     status: "applied",
     updated_links: outcome.updatedLinks,
-    tag_changes: outcome.tagChanges.map((change) => ({ feature: change.featureId, feature_name: change.featureName, added: change.added, removed: change.removed })),
+    tag_changes: outcome.tagChanges.map((change) => ({
+      feature: change.featureId,
+      feature_name: change.featureName,
+      added: change.added,
+      removed: change.removed,
+    })),
   });
 }
 
 // What adding or removing the Flagpost label changes on an item; anything else is a real change.
-const LABEL_EDIT_FIELDS = new Set(["labels", "updated_at", "updated_by_id", "last_edited_at", "last_edited_by_id"]);
+const LABEL_EDIT_FIELDS = new Set([
+  "labels",
+  "updated_at",
+  "updated_by_id",
+  "last_edited_at",
+  "last_edited_by_id",
+]);
 
 /**
  * Our label edits come back as webhooks and change no state: skip them. Everything else the
@@ -108,10 +151,16 @@ const LABEL_EDIT_FIELDS = new Set(["labels", "updated_at", "updated_by_id", "las
  * issues and merging MRs); tags are derived from state and older events are skipped, so applying
  * our own echoes could not loop anyway. Our notes arrive as note events, which are not used.
  */
-function ownLabelEditReason(delivery: Extract<NormalisedDelivery, { outcome: "item" }>, integration: GitLabIntegration): string | null {
+function ownLabelEditReason(
+  delivery: Extract<NormalisedDelivery, { outcome: "item" }>,
+  integration: GitLabIntegration,
+): string | null {
   const { id, username } = delivery.actor;
   const sameId = id !== null && integration.tokenUserId !== null && id === integration.tokenUserId;
-  const sameName = !!username && !!integration.tokenUsername && username.toLowerCase() === integration.tokenUsername.toLowerCase();
+  const sameName =
+    !!username &&
+    !!integration.tokenUsername &&
+    username.toLowerCase() === integration.tokenUsername.toLowerCase();
   if (!sameId && !sameName) return null;
   const changed = delivery.changedFields;
   if (!changed?.includes("labels") || !changed.every((field) => LABEL_EDIT_FIELDS.has(field))) return null;
@@ -125,9 +174,14 @@ const CONNECTION_ERRORS = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", 
 function databaseTrouble(error: unknown): ApiError | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string" || !CONNECTION_ERRORS.has(code)) return null;
-  return new ApiError("service_unavailable", "The database is not available right now; resend the delivery from GitLab's webhook settings", undefined, {
-    "retry-after": "60",
-  });
+  return new ApiError(
+    "service_unavailable",
+    "The database is not available right now; resend the delivery from GitLab's webhook settings",
+    undefined,
+    {
+      "retry-after": "60",
+    },
+  );
 }
 
 /**
@@ -135,9 +189,27 @@ function databaseTrouble(error: unknown): ApiError | null {
  * (never a 4xx, which GitLab ≤ 17 answers by disabling the hook for good). The answer says no more
  * than that; the delivery row keeps the error for the panel.
  */
-async function failed(error: unknown, facts: Omit<Row, "result" | "httpStatus">, log: (row: Row) => Promise<void>): Promise<Response> {
-  logger.error("Could not apply a GitLab webhook delivery", { projectId: facts.projectId, itemRef: facts.itemRef, error });
-  const apiError = databaseTrouble(error) ?? new ApiError("internal_error", "Flagpost could not apply this delivery (the error was logged); GitLab may resend it");
-  await log({ ...facts, result: "ERROR", reason: `${apiError.message}: ${(error as Error)?.message ?? String(error)}`.slice(0, 1000), httpStatus: apiError.status });
+async function failed(
+  error: unknown,
+  facts: Omit<Row, "result" | "httpStatus">,
+  log: (row: Row) => Promise<void>,
+): Promise<Response> {
+  logger.error("Could not apply a GitLab webhook delivery", {
+    projectId: facts.projectId,
+    itemRef: facts.itemRef,
+    error,
+  });
+  const apiError =
+    databaseTrouble(error) ??
+    new ApiError(
+      "internal_error",
+      "Flagpost could not apply this delivery (the error was logged); GitLab may resend it",
+    );
+  await log({
+    ...facts,
+    result: "ERROR",
+    reason: `${apiError.message}: ${(error as Error)?.message ?? String(error)}`.slice(0, 1000),
+    httpStatus: apiError.status,
+  });
   return errorResponse(apiError);
 }

@@ -11,7 +11,19 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
   return changes;
 }
 
-const CONTENT_KEYS = ["title", "description", "labels", "assignees", "reviewers", "confidential", "discussion_locked", "type", "draft", "target_branch", "state_id"];
+const CONTENT_KEYS = [
+  "title",
+  "description",
+  "labels",
+  "assignees",
+  "reviewers",
+  "confidential",
+  "discussion_locked",
+  "type",
+  "draft",
+  "target_branch",
+  "state_id",
+];
 
 export function hasContentChange(changes: ChangeSet): boolean {
   return CONTENT_KEYS.some((k) => k in changes);

@@ -18,7 +18,11 @@ export function discussionNotes(store: SimStore, target: NoteTarget, discussionI
 }
 
 /** The item's discussions in the order of their first note, each with its notes oldest first. */
-export function discussionsOf(store: SimStore, target: NoteTarget, notes: Note[] = store.notesFor(target.type, target.record.id)): Note[][] {
+export function discussionsOf(
+  store: SimStore,
+  target: NoteTarget,
+  notes: Note[] = store.notesFor(target.type, target.record.id),
+): Note[][] {
   const groups = new Map<string, Note[]>();
   for (const note of [...notes].sort(byAge)) {
     const group = groups.get(note.discussionId);

@@ -39,7 +39,11 @@ export interface IssueCreateInput {
   createLabels?: boolean;
 }
 
-export function createIssue(store: SimStore, project: Project, input: IssueCreateInput): { issue: Issue; events: SimEvent[] } {
+export function createIssue(
+  store: SimStore,
+  project: Project,
+  input: IssueCreateInput,
+): { issue: Issue; events: SimEvent[] } {
   store.requireUser(input.author_id);
   const now = input.created_at ?? tick();
   const issue: Issue = {
@@ -81,7 +85,9 @@ export function createIssue(store: SimStore, project: Project, input: IssueCreat
   if (issue.confidential) changes.confidential = { previous: false, current: true };
   if (issue.labelIds.length) changes.labels = { previous: [], current: [...issue.labelIds] };
   if (issue.assigneeIds.length) changes.assignees = { previous: [], current: [...issue.assigneeIds] };
-  const events: SimEvent[] = [{ kind: "issue", issueId: issue.id, action: "open", actorId: input.author_id, changes }];
+  const events: SimEvent[] = [
+    { kind: "issue", issueId: issue.id, action: "open", actorId: input.author_id, changes },
+  ];
   if (input.state === "closed") {
     events.push(...updateIssue(store, issue, input.author_id, { stateEvent: "close" }));
   }
@@ -132,9 +138,21 @@ export function updateIssue(store: SimStore, issue: Issue, actorId: number, patc
     project.lastActivityAt = now;
     labelSystemNote(store, issue, "Issue", actorId, labelsBefore, issue.labelIds);
     if (issue.title !== titleBefore) {
-      systemNote(store, issue, "Issue", actorId, `changed title from **${titleBefore}** to **${issue.title}**`);
+      systemNote(
+        store,
+        issue,
+        "Issue",
+        actorId,
+        `changed title from **${titleBefore}** to **${issue.title}**`,
+      );
     }
-    events.push({ kind: "issue", issueId: issue.id, action: "update", actorId, changes: diff(before, issueSnapshot(issue)) });
+    events.push({
+      kind: "issue",
+      issueId: issue.id,
+      action: "update",
+      actorId,
+      changes: diff(before, issueSnapshot(issue)),
+    });
   }
 
   if (patch.stateEvent === "close" && issue.state === "opened") {
@@ -146,7 +164,13 @@ export function updateIssue(store: SimStore, issue: Issue, actorId: number, patc
     issue.updatedAt = now;
     issue.updatedById = actorId;
     systemNote(store, issue, "Issue", actorId, "closed");
-    events.push({ kind: "issue", issueId: issue.id, action: "close", actorId, changes: diff(b, issueSnapshot(issue)) });
+    events.push({
+      kind: "issue",
+      issueId: issue.id,
+      action: "close",
+      actorId,
+      changes: diff(b, issueSnapshot(issue)),
+    });
   } else if (patch.stateEvent === "reopen" && issue.state === "closed") {
     const b = issueSnapshot(issue);
     const now = tick();
@@ -156,8 +180,13 @@ export function updateIssue(store: SimStore, issue: Issue, actorId: number, patc
     issue.updatedAt = now;
     issue.updatedById = actorId;
     systemNote(store, issue, "Issue", actorId, "reopened");
-    events.push({ kind: "issue", issueId: issue.id, action: "reopen", actorId, changes: diff(b, issueSnapshot(issue)) });
+    events.push({
+      kind: "issue",
+      issueId: issue.id,
+      action: "reopen",
+      actorId,
+      changes: diff(b, issueSnapshot(issue)),
+    });
   }
   return events;
 }
-

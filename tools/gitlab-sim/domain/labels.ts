@@ -7,14 +7,14 @@ import { normaliseColor, tick } from "../util";
 
 export const DEFAULT_LABEL_COLOR = "#6699CC";
 
-
 export function createLabel(
   store: SimStore,
   project: Project,
   input: { name: string; color?: string; description?: string | null; priority?: number | null },
 ): Label {
   const title = input.name.trim();
-  if (!title || title.includes(",") || title.length > 255) throw new SimError(`invalid label title: ${input.name}`);
+  if (!title || title.includes(",") || title.length > 255)
+    throw new SimError(`invalid label title: ${input.name}`);
   if (store.labelByTitle(project.id, title)) throw new SimError("Label already exists");
   const color = normaliseColor(input.color ?? DEFAULT_LABEL_COLOR);
   if (!color) throw new SimError(`invalid colour: ${input.color}`);
@@ -46,13 +46,18 @@ export function resolveLabels(store: SimStore, project: Project, names: string[]
   return ids;
 }
 
-
-export function applyLabelPatch(store: SimStore, project: Project, current: number[], patch: { labels?: string[]; addLabels?: string[]; removeLabels?: string[]; createLabels?: boolean }): number[] {
+export function applyLabelPatch(
+  store: SimStore,
+  project: Project,
+  current: number[],
+  patch: { labels?: string[]; addLabels?: string[]; removeLabels?: string[]; createLabels?: boolean },
+): number[] {
   let ids = [...current];
   const create = patch.createLabels ?? true;
   if (patch.labels !== undefined) ids = resolveLabels(store, project, patch.labels, create);
   if (patch.addLabels) {
-    for (const id of resolveLabels(store, project, patch.addLabels, create)) if (!ids.includes(id)) ids.push(id);
+    for (const id of resolveLabels(store, project, patch.addLabels, create))
+      if (!ids.includes(id)) ids.push(id);
   }
   if (patch.removeLabels) {
     const remove = resolveLabels(store, project, patch.removeLabels, false);

@@ -27,7 +27,6 @@ function mrSnapshot(m: MergeRequest): Record<string, unknown> {
   };
 }
 
-
 export interface MergeRequestCreateInput {
   title: string;
   description?: string | null;
@@ -42,7 +41,11 @@ export interface MergeRequestCreateInput {
   createLabels?: boolean;
 }
 
-export function createMergeRequest(store: SimStore, project: Project, input: MergeRequestCreateInput): { mergeRequest: MergeRequest; events: SimEvent[] } {
+export function createMergeRequest(
+  store: SimStore,
+  project: Project,
+  input: MergeRequestCreateInput,
+): { mergeRequest: MergeRequest; events: SimEvent[] } {
   store.requireUser(input.author_id);
   const now = tick();
   const iid = store.nextMergeRequestIid(project.id);
@@ -92,7 +95,9 @@ export function createMergeRequest(store: SimStore, project: Project, input: Mer
   };
   if (isDraftTitle(mr.title)) changes.draft = { previous: false, current: true };
   if (mr.labelIds.length) changes.labels = { previous: [], current: [...mr.labelIds] };
-  const events: SimEvent[] = [{ kind: "merge_request", mergeRequestId: mr.id, action: "open", actorId: input.author_id, changes }];
+  const events: SimEvent[] = [
+    { kind: "merge_request", mergeRequestId: mr.id, action: "open", actorId: input.author_id, changes },
+  ];
   if (input.state === "closed") events.push(...mergeRequestTransition(store, mr, input.author_id, "close"));
   if (input.state === "merged") events.push(...mergeRequestTransition(store, mr, input.author_id, "merge"));
   if (input.state === "locked") mr.state = "locked";
@@ -115,7 +120,12 @@ export interface MergeRequestPatch {
   force?: boolean;
 }
 
-export function updateMergeRequest(store: SimStore, mr: MergeRequest, actorId: number, patch: MergeRequestPatch): SimEvent[] {
+export function updateMergeRequest(
+  store: SimStore,
+  mr: MergeRequest,
+  actorId: number,
+  patch: MergeRequestPatch,
+): SimEvent[] {
   const project = store.requireProject(mr.projectId);
   const events: SimEvent[] = [];
   const before = mrSnapshot(mr);
@@ -146,11 +156,29 @@ export function updateMergeRequest(store: SimStore, mr: MergeRequest, actorId: n
     labelSystemNote(store, mr, "MergeRequest", actorId, labelsBefore, mr.labelIds);
     const draftNow = isDraftTitle(mr.title);
     if (draftNow !== draftBefore) {
-      systemNote(store, mr, "MergeRequest", actorId, draftNow ? "marked this merge request as **draft**" : "marked this merge request as **ready**");
+      systemNote(
+        store,
+        mr,
+        "MergeRequest",
+        actorId,
+        draftNow ? "marked this merge request as **draft**" : "marked this merge request as **ready**",
+      );
     } else if (mr.title !== titleBefore) {
-      systemNote(store, mr, "MergeRequest", actorId, `changed title from **${titleBefore}** to **${mr.title}**`);
+      systemNote(
+        store,
+        mr,
+        "MergeRequest",
+        actorId,
+        `changed title from **${titleBefore}** to **${mr.title}**`,
+      );
     }
-    events.push({ kind: "merge_request", mergeRequestId: mr.id, action: "update", actorId, changes: diff(before, mrSnapshot(mr)) });
+    events.push({
+      kind: "merge_request",
+      mergeRequestId: mr.id,
+      action: "update",
+      actorId,
+      changes: diff(before, mrSnapshot(mr)),
+    });
   }
   if (patch.stateEvent) events.push(...mergeRequestTransition(store, mr, actorId, patch.stateEvent));
   return events;
@@ -174,7 +202,9 @@ export function mergeRequestTransition(
       mr.updatedAt = now;
       mr.updatedById = actorId;
       systemNote(store, mr, "MergeRequest", actorId, "closed");
-      return [{ kind: "merge_request", mergeRequestId: mr.id, action, actorId, changes: diff(b, mrSnapshot(mr)) }];
+      return [
+        { kind: "merge_request", mergeRequestId: mr.id, action, actorId, changes: diff(b, mrSnapshot(mr)) },
+      ];
     }
     case "reopen": {
       if (mr.state !== "closed") return [];
@@ -185,7 +215,9 @@ export function mergeRequestTransition(
       mr.updatedAt = now;
       mr.updatedById = actorId;
       systemNote(store, mr, "MergeRequest", actorId, "reopened");
-      return [{ kind: "merge_request", mergeRequestId: mr.id, action, actorId, changes: diff(b, mrSnapshot(mr)) }];
+      return [
+        { kind: "merge_request", mergeRequestId: mr.id, action, actorId, changes: diff(b, mrSnapshot(mr)) },
+      ];
     }
     case "merge": {
       if (mr.state !== "opened" && mr.state !== "locked") return [];
@@ -199,7 +231,9 @@ export function mergeRequestTransition(
       mr.updatedAt = now;
       mr.updatedById = actorId;
       systemNote(store, mr, "MergeRequest", actorId, `merged`);
-      return [{ kind: "merge_request", mergeRequestId: mr.id, action, actorId, changes: diff(b, mrSnapshot(mr)) }];
+      return [
+        { kind: "merge_request", mergeRequestId: mr.id, action, actorId, changes: diff(b, mrSnapshot(mr)) },
+      ];
     }
     case "approval":
     case "approved":
@@ -217,4 +251,3 @@ export function mergeRequestTransition(
       return [{ kind: "merge_request", mergeRequestId: mr.id, action, actorId, changes: {} }];
   }
 }
-

@@ -4,7 +4,13 @@ import type { Issue, MergeRequest, Note } from "../types";
 import { randomUUID } from "node:crypto";
 import { sha1, tick } from "../util";
 
-export function systemNote(store: SimStore, target: Issue | MergeRequest, type: "Issue" | "MergeRequest", authorId: number, body: string): void {
+export function systemNote(
+  store: SimStore,
+  target: Issue | MergeRequest,
+  type: "Issue" | "MergeRequest",
+  authorId: number,
+  body: string,
+): void {
   const now = tick();
   const note: Note = {
     id: store.nextId("note"),
@@ -24,7 +30,14 @@ export function systemNote(store: SimStore, target: Issue | MergeRequest, type: 
   store.notes.set(note.id, note);
 }
 
-export function labelSystemNote(store: SimStore, target: Issue | MergeRequest, type: "Issue" | "MergeRequest", actorId: number, before: number[], after: number[]): void {
+export function labelSystemNote(
+  store: SimStore,
+  target: Issue | MergeRequest,
+  type: "Issue" | "MergeRequest",
+  actorId: number,
+  before: number[],
+  after: number[],
+): void {
   const added = after.filter((id) => !before.includes(id));
   const removed = before.filter((id) => !after.includes(id));
   if (added.length === 0 && removed.length === 0) return;
@@ -35,4 +48,3 @@ export function labelSystemNote(store: SimStore, target: Issue | MergeRequest, t
   const count = added.length + removed.length;
   systemNote(store, target, type, actorId, `${parts.join(" and ")} label${count > 1 ? "s" : ""}`);
 }
-

@@ -59,7 +59,8 @@ export function mergeRequestEntity(
     work_in_progress: draft,
     milestone: null,
     merge_when_pipeline_succeeds: false,
-    merge_status: mr.state === "opened" ? "can_be_merged" : mr.state === "merged" ? "can_be_merged" : "unchecked",
+    merge_status:
+      mr.state === "opened" ? "can_be_merged" : mr.state === "merged" ? "can_be_merged" : "unchecked",
     detailed_merge_status: detailedMergeStatus(mr),
     merge_after: null,
     sha: mr.sha,

@@ -5,7 +5,9 @@ import { userBasicById } from "./users";
 
 export function noteEntity(store: SimStore, note: Note) {
   const noteable =
-    note.noteableType === "Issue" ? store.issues.get(note.noteableId) : store.mergeRequests.get(note.noteableId);
+    note.noteableType === "Issue"
+      ? store.issues.get(note.noteableId)
+      : store.mergeRequests.get(note.noteableId);
   // Only threads on merge requests can be resolved.
   const resolvable = note.type === "DiscussionNote" && note.noteableType === "MergeRequest" && !note.system;
   return {

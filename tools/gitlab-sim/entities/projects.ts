@@ -13,7 +13,10 @@ function namespaceEntity(store: SimStore, ns: Namespace) {
     full_path: ns.fullPath,
     parent_id: ns.parentId,
     avatar_url: null,
-    web_url: ns.kind === "group" ? `${store.instanceUrl}/groups/${ns.fullPath}` : `${store.instanceUrl}/${ns.fullPath}`,
+    web_url:
+      ns.kind === "group"
+        ? `${store.instanceUrl}/groups/${ns.fullPath}`
+        : `${store.instanceUrl}/${ns.fullPath}`,
   };
 }
 
@@ -49,7 +52,9 @@ export function projectFull(store: SimStore, p: Project, viewer: User | null) {
   const ns = store.projectNamespace(p);
   const direct = viewer ? directProjectAccess(store, viewer.id, p) : 0;
   const group = viewer && ns.kind === "group" ? groupAccess(store, viewer.id, ns.id) : 0;
-  const openIssues = [...store.issues.values()].filter((i) => i.projectId === p.id && i.state === "opened").length;
+  const openIssues = [...store.issues.values()].filter(
+    (i) => i.projectId === p.id && i.state === "opened",
+  ).length;
   const owner = ns.kind === "user" ? store.userByUsername(ns.path) : undefined;
   return {
     ...projectSimple(store, p),

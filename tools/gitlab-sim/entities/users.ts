@@ -77,7 +77,11 @@ export function tokenSelf(store: SimStore, token: Token) {
   };
 }
 
-export function memberEntity(store: SimStore, user: User, m: Pick<Membership, "accessLevel" | "createdAt" | "expiresAt" | "createdById">) {
+export function memberEntity(
+  store: SimStore,
+  user: User,
+  m: Pick<Membership, "accessLevel" | "createdAt" | "expiresAt" | "createdById">,
+) {
   return {
     ...userBasic(store, user),
     access_level: m.accessLevel,

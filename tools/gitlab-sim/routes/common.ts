@@ -39,7 +39,11 @@ export function intParam(ctx: RouteContext, name: string): number {
   return Number.parseInt(raw, 10);
 }
 
-export function list<T>(ctx: RouteContext, items: readonly T[], serialize: (item: T) => unknown): ApiResponse {
+export function list<T>(
+  ctx: RouteContext,
+  items: readonly T[],
+  serialize: (item: T) => unknown,
+): ApiResponse {
   const page = paginate({ baseUrl: ctx.baseUrl, rawQuery: ctx.rawQuery, params: ctx.input }, items);
   return { status: 200, body: page.items.map(serialize), headers: page.headers };
 }
@@ -54,7 +58,12 @@ export function ok(body: unknown, status = 200): ApiResponse {
   return { status, body };
 }
 
-export function sortBy<T>(items: T[], key: (item: T) => string | number | null, dir: "asc" | "desc", tie: (item: T) => number): T[] {
+export function sortBy<T>(
+  items: T[],
+  key: (item: T) => string | number | null,
+  dir: "asc" | "desc",
+  tie: (item: T) => number,
+): T[] {
   const sign = dir === "asc" ? 1 : -1;
   return [...items].sort((a, b) => {
     const ka = key(a);

@@ -13,7 +13,16 @@ import { ApiError, errors } from "../http";
 import type { RouteContext, RouteDef } from "../router";
 import type { Note } from "../types";
 import { list, ok, requireViewer } from "./common";
-import { canReadNote, deleteNote, editNote, KINDS, loadNote, loadTarget, type NoteableKind, postNote } from "./notes";
+import {
+  canReadNote,
+  deleteNote,
+  editNote,
+  KINDS,
+  loadNote,
+  loadTarget,
+  type NoteableKind,
+  postNote,
+} from "./notes";
 
 type Loaded = ReturnType<typeof loadTarget>;
 
@@ -37,8 +46,12 @@ function routesFor(kind: NoteableKind): RouteDef[] {
       path: base,
       handler: (ctx) => {
         const { project, target } = loadTarget(ctx, kind);
-        const readable = ctx.store.notesFor(target.type, target.record.id).filter((n) => canReadNote(ctx, project, n));
-        return list(ctx, discussionsOf(ctx.store, target, readable), (notes) => discussionEntity(ctx.store, notes));
+        const readable = ctx.store
+          .notesFor(target.type, target.record.id)
+          .filter((n) => canReadNote(ctx, project, n));
+        return list(ctx, discussionsOf(ctx.store, target, readable), (notes) =>
+          discussionEntity(ctx.store, notes),
+        );
       },
     },
     {
@@ -81,15 +94,29 @@ function routesFor(kind: NoteableKind): RouteDef[] {
         const thread = readableThread(ctx, loaded);
         if (thread.length === 0) throw errors.notFound("Discussion");
         if (thread[0]?.system) throw errors.badRequest("400 Bad request - Discussion can not be replied to.");
-        return postNote(ctx, loaded.project, loaded.target, { internal: thread[0]?.internal }, (body, createdAt) => {
-          try {
-            return replyToDiscussion(ctx.store, loaded.target, thread[0]?.discussionId ?? "", requireViewer(ctx).id, body, { createdAt });
-          } catch (err) {
-            if (err instanceof DiscussionNotFoundError) throw errors.notFound("Discussion");
-            if (err instanceof NotRepliableError) throw new ApiError(400, { message: "400 Bad request - Discussion can not be replied to." });
-            throw err;
-          }
-        });
+        return postNote(
+          ctx,
+          loaded.project,
+          loaded.target,
+          { internal: thread[0]?.internal },
+          (body, createdAt) => {
+            try {
+              return replyToDiscussion(
+                ctx.store,
+                loaded.target,
+                thread[0]?.discussionId ?? "",
+                requireViewer(ctx).id,
+                body,
+                { createdAt },
+              );
+            } catch (err) {
+              if (err instanceof DiscussionNotFoundError) throw errors.notFound("Discussion");
+              if (err instanceof NotRepliableError)
+                throw new ApiError(400, { message: "400 Bad request - Discussion can not be replied to." });
+              throw err;
+            }
+          },
+        );
       },
     },
     {

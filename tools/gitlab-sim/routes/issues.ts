@@ -9,9 +9,39 @@ import { ACCESS_LEVEL } from "../types";
 import { emit, intParam, level, list, loadProject, ok, requireViewer, sortBy, viewer } from "./common";
 import { accessLevel, canReadIssue } from "../permissions";
 
-const ISSUE_ORDER_BY = ["created_at", "updated_at", "priority", "due_date", "relative_position", "label_priority", "milestone_due", "popularity", "weight", "title"] as const;
+const ISSUE_ORDER_BY = [
+  "created_at",
+  "updated_at",
+  "priority",
+  "due_date",
+  "relative_position",
+  "label_priority",
+  "milestone_due",
+  "popularity",
+  "weight",
+  "title",
+] as const;
 const ISSUE_TYPES = ["issue", "incident", "test_case", "task"] as const;
-const UPDATE_PARAMS = ["title", "description", "assignee_id", "assignee_ids", "confidential", "created_at", "due_date", "discussion_locked", "issue_type", "labels", "milestone_id", "state_event", "add_labels", "remove_labels", "updated_at", "weight", "epic_id", "epic_iid"];
+const UPDATE_PARAMS = [
+  "title",
+  "description",
+  "assignee_id",
+  "assignee_ids",
+  "confidential",
+  "created_at",
+  "due_date",
+  "discussion_locked",
+  "issue_type",
+  "labels",
+  "milestone_id",
+  "state_event",
+  "add_labels",
+  "remove_labels",
+  "updated_at",
+  "weight",
+  "epic_id",
+  "epic_iid",
+];
 
 export function requireIssuesEnabled(project: Project): void {
   if (!project.issuesEnabled) throw errors.forbidden();
@@ -56,7 +86,13 @@ export function textFilter(input: Params) {
   };
 }
 
-export function userFilter<T>(input: Params, idKey: string, usernameKey: string, store: SimStore, ids: (item: T) => number[]) {
+export function userFilter<T>(
+  input: Params,
+  idKey: string,
+  usernameKey: string,
+  store: SimStore,
+  ids: (item: T) => number[],
+) {
   const raw = str(input, idKey);
   const username = str(input, usernameKey);
   return (item: T): boolean => {
@@ -87,7 +123,12 @@ export function dateFilter(input: Params) {
   const cb = t(bounds.createdBefore);
   const ua = t(bounds.updatedAfter);
   const ub = t(bounds.updatedBefore);
-  for (const [k, v] of [["created_after", ca], ["created_before", cb], ["updated_after", ua], ["updated_before", ub]] as const) {
+  for (const [k, v] of [
+    ["created_after", ca],
+    ["created_before", cb],
+    ["updated_after", ua],
+    ["updated_before", ub],
+  ] as const) {
     if (v !== undefined && Number.isNaN(v)) throw errors.invalid(k);
   }
   return (item: { createdAt: string; updatedAt: string }): boolean => {
@@ -146,11 +187,19 @@ export const issueRoutes: RouteDef[] = [
       const byLabels = labelFilter(store, input);
       const byText = textFilter(input);
       const byDate = dateFilter(input);
-      const byAssignee = userFilter(input, "assignee_id", "assignee_username", store, (i: Issue) => i.assigneeIds);
+      const byAssignee = userFilter(
+        input,
+        "assignee_id",
+        "assignee_username",
+        store,
+        (i: Issue) => i.assigneeIds,
+      );
       const byAuthor = userFilter(input, "author_id", "author_username", store, (i: Issue) => [i.authorId]);
       const user = viewer(ctx);
 
-      let issues = [...store.issues.values()].filter((i) => i.projectId === project.id && canReadIssue(store, user, project, i));
+      let issues = [...store.issues.values()].filter(
+        (i) => i.projectId === project.id && canReadIssue(store, user, project, i),
+      );
       if (state !== "all") issues = issues.filter((i) => i.state === state);
       if (iids) issues = issues.filter((i) => iids.includes(i.iid));
       if (confidential !== undefined) issues = issues.filter((i) => i.confidential === confidential);
@@ -229,7 +278,9 @@ export const issueRoutes: RouteDef[] = [
       if (!issue) throw errors.notFound();
       const input = ctx.input;
       if (!UPDATE_PARAMS.some((p) => has(input, p))) {
-        throw new ApiError(400, { error: `${UPDATE_PARAMS.join(", ")} are missing, at least one parameter must be provided` });
+        throw new ApiError(400, {
+          error: `${UPDATE_PARAMS.join(", ")} are missing, at least one parameter must be provided`,
+        });
       }
       const lvl = level(ctx, project);
       if (!canUpdateIssue(user, lvl, issue)) throw errors.forbidden();

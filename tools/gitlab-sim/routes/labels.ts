@@ -42,7 +42,10 @@ export const labelRoutes: RouteDef[] = [
       const withCounts = bool(ctx.input, "with_counts") ?? false;
       let labels = ctx.store.projectLabels(project.id);
       if (search) {
-        labels = labels.filter((l) => l.title.toLowerCase().includes(search) || (l.description ?? "").toLowerCase().includes(search));
+        labels = labels.filter(
+          (l) =>
+            l.title.toLowerCase().includes(search) || (l.description ?? "").toLowerCase().includes(search),
+        );
       }
       return list(ctx, labels, (l) => labelEntity(ctx.store, l, { withCounts }));
     },
@@ -68,7 +71,8 @@ export const labelRoutes: RouteDef[] = [
       requireLevel(ctx, project, ACCESS_LEVEL.planner);
       const title = validateTitle(name);
       const hex = validateColor(color);
-      if (ctx.store.labelByTitle(project.id, title)) throw new ApiError(409, { message: "Label already exists" });
+      if (ctx.store.labelByTitle(project.id, title))
+        throw new ApiError(409, { message: "Label already exists" });
       const label = createLabel(ctx.store, project, {
         name: title,
         color: hex,
@@ -87,7 +91,10 @@ export const labelRoutes: RouteDef[] = [
       requireLevel(ctx, project, ACCESS_LEVEL.planner);
       const input = ctx.input;
       if (!["new_name", "color", "description", "priority"].some((k) => has(input, k))) {
-        throw new ApiError(400, { error: "new_name, color, description, priority, archived are missing, at least one parameter must be provided" });
+        throw new ApiError(400, {
+          error:
+            "new_name, color, description, priority, archived are missing, at least one parameter must be provided",
+        });
       }
       const newName = str(input, "new_name");
       if (newName !== undefined) {
@@ -113,7 +120,8 @@ export const labelRoutes: RouteDef[] = [
       requireLevel(ctx, project, ACCESS_LEVEL.planner);
       ctx.store.labels.delete(label.id);
       for (const i of ctx.store.issues.values()) i.labelIds = i.labelIds.filter((id) => id !== label.id);
-      for (const m of ctx.store.mergeRequests.values()) m.labelIds = m.labelIds.filter((id) => id !== label.id);
+      for (const m of ctx.store.mergeRequests.values())
+        m.labelIds = m.labelIds.filter((id) => id !== label.id);
       return { status: 204 };
     },
   },

@@ -29,7 +29,10 @@ function filtered(ctx: RouteContext, all: Row[]): Row[] {
   const userIds = intList(ctx.input, "user_ids");
   return all.filter(
     (r) =>
-      (!query || r.user.username.toLowerCase().includes(query) || r.user.name.toLowerCase().includes(query) || r.user.email.toLowerCase() === query) &&
+      (!query ||
+        r.user.username.toLowerCase().includes(query) ||
+        r.user.name.toLowerCase().includes(query) ||
+        r.user.email.toLowerCase() === query) &&
       (!userIds || userIds.includes(r.user.id)),
   );
 }
@@ -42,7 +45,9 @@ function routes(suffix: string, inherited: boolean): RouteDef[] {
       auth: "optional",
       handler: (ctx) => {
         const project = loadProject(ctx);
-        return list(ctx, filtered(ctx, rows(ctx, project, inherited)), (r) => memberEntity(ctx.store, r.user, r.membership));
+        return list(ctx, filtered(ctx, rows(ctx, project, inherited)), (r) =>
+          memberEntity(ctx.store, r.user, r.membership),
+        );
       },
     },
     {

@@ -1,7 +1,19 @@
 // Project merge requests: list, single, create, edit.
 import { createMergeRequest, type MergeRequestPatch, updateMergeRequest } from "../domain/merge-requests";
 import { mergeRequestEntity, mergeRequestWebUrl } from "../entities/merge-requests";
-import { ApiError, bool, errors, has, int, intList, oneOf, type Params, requiredStr, str, strList } from "../http";
+import {
+  ApiError,
+  bool,
+  errors,
+  has,
+  int,
+  intList,
+  oneOf,
+  type Params,
+  requiredStr,
+  str,
+  strList,
+} from "../http";
 import type { RouteContext, RouteDef } from "../router";
 import type { MergeRequest, Project } from "../types";
 import { ACCESS_LEVEL } from "../types";
@@ -10,8 +22,35 @@ import { emit, intParam, level, list, loadProject, ok, requireViewer, sortBy, vi
 import { dateFilter, labelFilter, memberIds, textFilter, userFilter } from "./issues";
 import { canReadMergeRequests } from "../permissions";
 
-const MR_ORDER_BY = ["created_at", "updated_at", "title", "merged_at", "label_priority", "milestone_due", "popularity", "priority"] as const;
-const UPDATE_PARAMS = ["target_branch", "title", "assignee_id", "assignee_ids", "reviewer_ids", "milestone_id", "labels", "add_labels", "remove_labels", "description", "state_event", "remove_source_branch", "squash", "discussion_locked", "allow_collaboration", "allow_maintainer_to_push", "merge_after"];
+const MR_ORDER_BY = [
+  "created_at",
+  "updated_at",
+  "title",
+  "merged_at",
+  "label_priority",
+  "milestone_due",
+  "popularity",
+  "priority",
+] as const;
+const UPDATE_PARAMS = [
+  "target_branch",
+  "title",
+  "assignee_id",
+  "assignee_ids",
+  "reviewer_ids",
+  "milestone_id",
+  "labels",
+  "add_labels",
+  "remove_labels",
+  "description",
+  "state_event",
+  "remove_source_branch",
+  "squash",
+  "discussion_locked",
+  "allow_collaboration",
+  "allow_maintainer_to_push",
+  "merge_after",
+];
 
 export function requireMergeRequestsReadable(ctx: RouteContext, project: Project): void {
   if (!canReadMergeRequests(ctx.store, viewer(ctx), project)) throw errors.forbidden();
@@ -68,9 +107,23 @@ export const mergeRequestRoutes: RouteDef[] = [
       const byLabels = labelFilter(store, input);
       const byText = textFilter(input);
       const byDate = dateFilter(input);
-      const byAuthor = userFilter(input, "author_id", "author_username", store, (m: MergeRequest) => [m.authorId]);
-      const byAssignee = userFilter(input, "assignee_id", "assignee_username", store, (m: MergeRequest) => m.assigneeIds);
-      const byReviewer = userFilter(input, "reviewer_id", "reviewer_username", store, (m: MergeRequest) => m.reviewerIds);
+      const byAuthor = userFilter(input, "author_id", "author_username", store, (m: MergeRequest) => [
+        m.authorId,
+      ]);
+      const byAssignee = userFilter(
+        input,
+        "assignee_id",
+        "assignee_username",
+        store,
+        (m: MergeRequest) => m.assigneeIds,
+      );
+      const byReviewer = userFilter(
+        input,
+        "reviewer_id",
+        "reviewer_username",
+        store,
+        (m: MergeRequest) => m.reviewerIds,
+      );
 
       let mrs = [...store.mergeRequests.values()].filter((m) => m.projectId === project.id);
       if (state !== "all") mrs = mrs.filter((m) => m.state === state);
@@ -79,7 +132,9 @@ export const mergeRequestRoutes: RouteDef[] = [
       if (draft !== undefined) mrs = mrs.filter((m) => isDraftTitle(m.title) === draft);
       if (sourceBranch) mrs = mrs.filter((m) => m.sourceBranch === sourceBranch);
       if (targetBranch) mrs = mrs.filter((m) => m.targetBranch === targetBranch);
-      mrs = mrs.filter((m) => byLabels(m) && byText(m) && byDate(m) && byAuthor(m) && byAssignee(m) && byReviewer(m));
+      mrs = mrs.filter(
+        (m) => byLabels(m) && byText(m) && byDate(m) && byAuthor(m) && byAssignee(m) && byReviewer(m),
+      );
       const key = (m: MergeRequest): string | number | null => {
         switch (orderBy) {
           case "updated_at":
@@ -93,7 +148,9 @@ export const mergeRequestRoutes: RouteDef[] = [
         }
       };
       const sorted = sortBy(mrs, key, sort, (m) => m.id);
-      return list(ctx, sorted, (m) => (view === "simple" ? simpleView(ctx, m) : mergeRequestEntity(store, m, { withLabelsDetails })));
+      return list(ctx, sorted, (m) =>
+        view === "simple" ? simpleView(ctx, m) : mergeRequestEntity(store, m, { withLabelsDetails }),
+      );
     },
   },
   {
@@ -118,15 +175,22 @@ export const mergeRequestRoutes: RouteDef[] = [
       const sourceBranch = requiredStr(input, "source_branch");
       const targetBranch = requiredStr(input, "target_branch");
       const title = requiredStr(input, "title");
-      if (level(ctx, project) < ACCESS_LEVEL.developer || !project.mergeRequestsEnabled) throw errors.forbidden();
+      if (level(ctx, project) < ACCESS_LEVEL.developer || !project.mergeRequestsEnabled)
+        throw errors.forbidden();
       if (sourceBranch === targetBranch) {
         throw new ApiError(422, { message: ["You can't use same project/branch for source and target"] });
       }
       const existing = [...store.mergeRequests.values()].find(
-        (m) => m.projectId === project.id && m.state === "opened" && m.sourceBranch === sourceBranch && m.targetBranch === targetBranch,
+        (m) =>
+          m.projectId === project.id &&
+          m.state === "opened" &&
+          m.sourceBranch === sourceBranch &&
+          m.targetBranch === targetBranch,
       );
       if (existing) {
-        throw new ApiError(409, { message: [`Another open merge request already exists for this source branch: !${existing.iid}`] });
+        throw new ApiError(409, {
+          message: [`Another open merge request already exists for this source branch: !${existing.iid}`],
+        });
       }
       const assignees = assigneeParam(input);
       const { mergeRequest, events } = createMergeRequest(store, project, {
@@ -154,12 +218,22 @@ export const mergeRequestRoutes: RouteDef[] = [
       if (!mr) throw errors.notFound();
       const input = ctx.input;
       if (!UPDATE_PARAMS.some((p) => has(input, p))) {
-        throw new ApiError(400, { error: `${UPDATE_PARAMS.join(", ")} are missing, at least one parameter must be provided` });
+        throw new ApiError(400, {
+          error: `${UPDATE_PARAMS.join(", ")} are missing, at least one parameter must be provided`,
+        });
       }
       const lvl = level(ctx, project);
       const metadata = lvl >= ACCESS_LEVEL.reporter;
       const fullUpdate = lvl >= ACCESS_LEVEL.developer || mr.authorId === user.id;
-      const metadataKeys = ["labels", "add_labels", "remove_labels", "assignee_id", "assignee_ids", "reviewer_ids", "milestone_id"];
+      const metadataKeys = [
+        "labels",
+        "add_labels",
+        "remove_labels",
+        "assignee_id",
+        "assignee_ids",
+        "reviewer_ids",
+        "milestone_id",
+      ];
       const onlyMetadata = UPDATE_PARAMS.filter((p) => has(input, p)).every((p) => metadataKeys.includes(p));
       if (!fullUpdate && !(metadata && onlyMetadata)) throw errors.forbidden();
       const stateEvent = oneOf(input, "state_event", ["close", "reopen"] as const);
@@ -167,7 +241,8 @@ export const mergeRequestRoutes: RouteDef[] = [
       if (title !== undefined && !title.trim()) throw errors.badRequest({ title: ["can't be blank"] });
       const patch: MergeRequestPatch = {
         title: fullUpdate ? title : undefined,
-        description: fullUpdate && has(input, "description") ? (str(input, "description") ?? null) : undefined,
+        description:
+          fullUpdate && has(input, "description") ? (str(input, "description") ?? null) : undefined,
         targetBranch: fullUpdate ? str(input, "target_branch") : undefined,
         discussionLocked: fullUpdate ? bool(input, "discussion_locked") : undefined,
         stateEvent: fullUpdate ? stateEvent : undefined,
@@ -179,7 +254,8 @@ export const mergeRequestRoutes: RouteDef[] = [
         patch.removeLabels = strList(input, "remove_labels");
         const assignees = assigneeParam(input);
         if (assignees) patch.assigneeIds = memberIds(store, project, assignees);
-        if (has(input, "reviewer_ids")) patch.reviewerIds = memberIds(store, project, intList(input, "reviewer_ids") ?? []);
+        if (has(input, "reviewer_ids"))
+          patch.reviewerIds = memberIds(store, project, intList(input, "reviewer_ids") ?? []);
       }
       emit(ctx, updateMergeRequest(store, mr, user.id, patch));
       return ok(mergeRequestEntity(store, mr, { single: true }));

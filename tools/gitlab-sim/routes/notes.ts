@@ -56,7 +56,12 @@ export function canReadNote(ctx: RouteContext, project: Project, note: Note): bo
 export function loadNote(ctx: RouteContext, project: Project, target: Target): Note {
   const id = intParam(ctx, "note_id");
   const note = ctx.store.notes.get(id);
-  if (!note || note.noteableType !== target.type || note.noteableId !== target.record.id || !canReadNote(ctx, project, note)) {
+  if (
+    !note ||
+    note.noteableType !== target.type ||
+    note.noteableId !== target.record.id ||
+    !canReadNote(ctx, project, note)
+  ) {
     throw errors.notFound();
   }
   return note;
@@ -66,7 +71,8 @@ export function readBody(ctx: RouteContext): string {
   if (!has(ctx.input, "body")) throw errors.missing("body");
   const body = str(ctx.input, "body") ?? "";
   if (!body.trim()) throw new ApiError(400, { error: "body is empty" });
-  if (body.length > 1_000_000) throw errors.badRequest({ note: ["is too long (maximum is 1000000 characters)"] });
+  if (body.length > 1_000_000)
+    throw errors.badRequest({ note: ["is too long (maximum is 1000000 characters)"] });
   return body;
 }
 
@@ -80,8 +86,15 @@ export function postNote(
   project: Project,
   target: Target,
   opts: { internal?: boolean; type?: NoteOptions["type"] },
-  create: (body: string, createdAt: string | undefined) => ReturnType<typeof createNote> = (body, createdAt) =>
-    createNote(ctx.store, target, requireViewer(ctx).id, body, { internal: opts.internal, type: opts.type, createdAt }),
+  create: (body: string, createdAt: string | undefined) => ReturnType<typeof createNote> = (
+    body,
+    createdAt,
+  ) =>
+    createNote(ctx.store, target, requireViewer(ctx).id, body, {
+      internal: opts.internal,
+      type: opts.type,
+      createdAt,
+    }),
 ): ApiResponse {
   const store = ctx.store;
   const user = requireViewer(ctx);
@@ -97,7 +110,10 @@ export function postNote(
     // Only quick actions: nothing is posted; GitLab answers 202 with the command summary.
     return ok({ commands_changes: qa.commandsChanges, summary: qa.summary }, 202);
   }
-  const { note, events } = create(qa.body, createdAt && (user.isAdmin || lvl >= ACCESS_LEVEL.owner) ? createdAt : undefined);
+  const { note, events } = create(
+    qa.body,
+    createdAt && (user.isAdmin || lvl >= ACCESS_LEVEL.owner) ? createdAt : undefined,
+  );
   emit(ctx, events);
   return ok({ ...noteEntity(store, note), commands_changes: qa.commandsChanges }, 201);
 }
@@ -141,11 +157,20 @@ function routesFor(kind: NoteableKind): RouteDef[] {
         const { project, target } = loadTarget(ctx, kind);
         const sort = oneOf(ctx.input, "sort", ["asc", "desc"] as const) ?? "desc";
         const orderBy = oneOf(ctx.input, "order_by", ["created_at", "updated_at"] as const) ?? "created_at";
-        const filter = oneOf(ctx.input, "activity_filter", ["all_notes", "only_comments", "only_activity"] as const) ?? "all_notes";
-        let notes = ctx.store.notesFor(target.type, target.record.id).filter((n) => canReadNote(ctx, project, n));
+        const filter =
+          oneOf(ctx.input, "activity_filter", ["all_notes", "only_comments", "only_activity"] as const) ??
+          "all_notes";
+        let notes = ctx.store
+          .notesFor(target.type, target.record.id)
+          .filter((n) => canReadNote(ctx, project, n));
         if (filter === "only_comments") notes = notes.filter((n) => !n.system);
         if (filter === "only_activity") notes = notes.filter((n) => n.system);
-        const sorted = sortBy(notes, (n) => (orderBy === "updated_at" ? n.updatedAt : n.createdAt), sort, (n) => n.id);
+        const sorted = sortBy(
+          notes,
+          (n) => (orderBy === "updated_at" ? n.updatedAt : n.createdAt),
+          sort,
+          (n) => n.id,
+        );
         return list(ctx, sorted, (n) => noteEntity(ctx.store, n));
       },
     },
@@ -187,4 +212,3 @@ function routesFor(kind: NoteableKind): RouteDef[] {
 }
 
 export const noteRoutes: RouteDef[] = KINDS.flatMap(routesFor);
-

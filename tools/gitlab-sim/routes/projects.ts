@@ -7,7 +7,20 @@ import { ACCESS_LEVEL } from "../types";
 import { list, loadProject, matchesSearch, ok, sortBy, viewer } from "./common";
 import { accessLevel, canReadProject } from "../permissions";
 
-const ORDER_BY = ["id", "name", "path", "created_at", "updated_at", "last_activity_at", "star_count", "similarity", "storage_size", "repository_size", "wiki_size", "packages_size"] as const;
+const ORDER_BY = [
+  "id",
+  "name",
+  "path",
+  "created_at",
+  "updated_at",
+  "last_activity_at",
+  "star_count",
+  "similarity",
+  "storage_size",
+  "repository_size",
+  "wiki_size",
+  "packages_size",
+] as const;
 
 export const projectRoutes: RouteDef[] = [
   {

@@ -52,7 +52,10 @@ export const userRoutes: RouteDef[] = [
       const store = ctx.store;
       const min = int(ctx.input, "min_access_level") ?? 0;
       const groups = [...store.namespaces.values()].filter((n) => {
-        const lvl = store.memberships.find((m) => m.sourceType === "Namespace" && m.sourceId === n.id && m.userId === user.id)?.accessLevel ?? 0;
+        const lvl =
+          store.memberships.find(
+            (m) => m.sourceType === "Namespace" && m.sourceId === n.id && m.userId === user.id,
+          )?.accessLevel ?? 0;
         return lvl > 0 && lvl >= min;
       });
       const projects = [...store.projects.values()].filter((p) => {

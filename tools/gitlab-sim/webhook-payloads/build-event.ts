@@ -29,7 +29,9 @@ export function buildEvent(store: SimStore, event: SimEvent, style: PayloadStyle
       changes: convertChanges(store, event.changes, style, "issue"),
       repository: repository(store, project),
     };
-    const assignees = issue.assigneeIds.map((id) => store.users.get(id)).filter((u): u is User => u !== undefined);
+    const assignees = issue.assigneeIds
+      .map((id) => store.users.get(id))
+      .filter((u): u is User => u !== undefined);
     if (assignees.length) payload.assignees = assignees.map((u) => hookUser(u, style));
     const confidential = issue.confidential;
     return {
@@ -56,8 +58,12 @@ export function buildEvent(store: SimStore, event: SimEvent, style: PayloadStyle
       changes: convertChanges(store, event.changes, style, "merge_request"),
       repository: repository(store, project),
     };
-    const assignees = mr.assigneeIds.map((id) => store.users.get(id)).filter((u): u is User => u !== undefined);
-    const reviewers = mr.reviewerIds.map((id) => store.users.get(id)).filter((u): u is User => u !== undefined);
+    const assignees = mr.assigneeIds
+      .map((id) => store.users.get(id))
+      .filter((u): u is User => u !== undefined);
+    const reviewers = mr.reviewerIds
+      .map((id) => store.users.get(id))
+      .filter((u): u is User => u !== undefined);
     if (modern) {
       if (assignees.length) payload.assignees = assignees.map((u) => hookUser(u, style));
       if (reviewers.length) payload.reviewers = reviewers.map((u) => hookUser(u, style));
@@ -79,7 +85,11 @@ export function buildEvent(store: SimStore, event: SimEvent, style: PayloadStyle
   const project = store.requireProject(note.projectId);
   const issue = note.noteableType === "Issue" ? store.issues.get(note.noteableId) : undefined;
   const mr = note.noteableType === "MergeRequest" ? store.mergeRequests.get(note.noteableId) : undefined;
-  const noteableUrl = issue ? issueWebUrl(store, issue, !modern) : mr ? mergeRequestWebUrl(store, mr, !modern) : store.projectWebUrl(project);
+  const noteableUrl = issue
+    ? issueWebUrl(store, issue, !modern)
+    : mr
+      ? mergeRequestWebUrl(store, mr, !modern)
+      : store.projectWebUrl(project);
   const confidential = note.internal || (issue?.confidential ?? false);
   const action = modern && versionAtLeast(store.version, "16.11.0") ? event.action : null;
   const attrs = noteHookAttrs(note, style, action, `${noteableUrl}#note_${note.id}`);

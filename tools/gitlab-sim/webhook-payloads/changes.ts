@@ -9,7 +9,12 @@ const ISSUE_STATE_NAME: Record<number, string> = { 1: "opened", 2: "closed" };
 
 const MR_STATE_NAME: Record<number, string> = { 1: "opened", 2: "closed", 3: "merged", 4: "locked" };
 
-export function convertChanges(store: SimStore, changes: ChangeSet, style: PayloadStyle, kind: "issue" | "merge_request"): Json {
+export function convertChanges(
+  store: SimStore,
+  changes: ChangeSet,
+  style: PayloadStyle,
+  kind: "issue" | "merge_request",
+): Json {
   const out: Json = {};
   const convert = (key: string, value: unknown): unknown => {
     if (key === "labels" && Array.isArray(value)) {
@@ -27,7 +32,10 @@ export function convertChanges(store: SimStore, changes: ChangeSet, style: Paylo
   for (const [key, change] of Object.entries(changes)) {
     if (style === "legacy" && key === "state_id") {
       const names = kind === "issue" ? ISSUE_STATE_NAME : MR_STATE_NAME;
-      out.state = { previous: names[change.previous as number] ?? null, current: names[change.current as number] ?? null };
+      out.state = {
+        previous: names[change.previous as number] ?? null,
+        current: names[change.current as number] ?? null,
+      };
       continue;
     }
     if (style === "legacy" && (key === "draft" || key === "type")) continue;

@@ -24,7 +24,13 @@ export function ts(style: PayloadStyle, iso: string | null): string | null {
 
 export function hookUser(user: User | undefined, style: PayloadStyle): Json {
   if (!user) return { name: "Ghost User", username: "ghost", avatar_url: null };
-  const base = { id: user.id, name: user.name, username: user.username, avatar_url: gravatar(user.email), email: user.publicEmail ?? "[REDACTED]" };
+  const base = {
+    id: user.id,
+    name: user.name,
+    username: user.username,
+    avatar_url: gravatar(user.email),
+    email: user.publicEmail ?? "[REDACTED]",
+  };
   if (style === "legacy") return { name: base.name, username: base.username, avatar_url: base.avatar_url };
   return base;
 }

@@ -8,8 +8,20 @@ export const ISSUE_TYPE_NAME = { issue: "Issue", task: "Task", incident: "Incide
 
 function workItemStatus(issue: Issue): Json {
   return issue.state === "opened"
-    ? { id: "gid://gitlab/WorkItems::Statuses::SystemDefined::Status/1", name: "To do", category: "to_do", description: null, color: "#737278" }
-    : { id: "gid://gitlab/WorkItems::Statuses::SystemDefined::Status/3", name: "Done", category: "done", description: null, color: "#108548" };
+    ? {
+        id: "gid://gitlab/WorkItems::Statuses::SystemDefined::Status/1",
+        name: "To do",
+        category: "to_do",
+        description: null,
+        color: "#737278",
+      }
+    : {
+        id: "gid://gitlab/WorkItems::Statuses::SystemDefined::Status/3",
+        name: "Done",
+        category: "done",
+        description: null,
+        color: "#108548",
+      };
 }
 
 export function issueHookAttrs(store: SimStore, issue: Issue, style: PayloadStyle): Json {

@@ -16,7 +16,10 @@ function lastCommit(store: SimStore, mr: MergeRequest, project: Project, style: 
     title,
     timestamp: mr.createdAt.replace(/\.\d+Z$/, "+00:00"),
     url: `${store.projectWebUrl(project)}${style === "legacy" ? "" : "/-"}/commit/${mr.sha}`,
-    author: { name: author?.name ?? "Ghost User", email: style === "legacy" ? (author?.email ?? "") : "[REDACTED]" },
+    author: {
+      name: author?.name ?? "Ghost User",
+      email: style === "legacy" ? (author?.email ?? "") : "[REDACTED]",
+    },
   };
 }
 

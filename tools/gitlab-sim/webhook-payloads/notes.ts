@@ -7,7 +7,12 @@ import { type Json, ts } from "./common";
  * their timestamps keep Rails' `YYYY-MM-DD HH:MM:SS UTC` form in every version (gitlab.com captures of
  * 2023 and 2026 agree), unlike issue and merge request attributes.
  */
-export function noteHookAttrs(note: Note, style: PayloadStyle, action: "create" | "update" | null, url: string): Json {
+export function noteHookAttrs(
+  note: Note,
+  style: PayloadStyle,
+  action: "create" | "update" | null,
+  url: string,
+): Json {
   if (style === "legacy") {
     // Keys of a GitLab ~10.x note hook (tests/fixtures/gitlab-webhooks/note_issue.json without `action`).
     return {

@@ -9,7 +9,9 @@ import { advanceTestClock, readTestClock, resetTestClock } from "@/lib/clock";
 export const GET = withRoute({ auth: "none" }, async () => readTestClock());
 
 // POST /api/internal/test-clock – { advance_days?, advance_ms? } moves it forward
-export const POST = withRoute({ auth: "none", body: z.unknown() }, async ({ body }) => advanceTestClock(body));
+export const POST = withRoute({ auth: "none", body: z.unknown() }, async ({ body }) =>
+  advanceTestClock(body),
+);
 
 // DELETE /api/internal/test-clock – back to the system clock
 export const DELETE = withRoute({ auth: "none" }, async () => resetTestClock());

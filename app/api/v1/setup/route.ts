@@ -13,5 +13,8 @@ export const POST = withRoute({ auth: "none", body: firstRunSetupBody, status: 2
     name: body.name,
     organisationName: body.organisation_name,
   });
-  return { user: { id: user.id, email: user.email, name: user.name }, organisation: { id: organisation.id, name: organisation.name } };
+  return {
+    user: { id: user.id, email: user.email, name: user.name },
+    organisation: { id: organisation.id, name: organisation.name },
+  };
 });

@@ -21,11 +21,23 @@ export function AuditLogClient({ projectId }: { projectId: number }) {
   const { searchParams, setQuery, page } = useUrlQuery();
   const { text, setText, search } = useUrlSearch();
   const environmentParam = Number(searchParams.get("environment"));
-  const environmentId = Number.isInteger(environmentParam) && environmentParam > 0 ? environmentParam : undefined;
+  const environmentId =
+    Number.isInteger(environmentParam) && environmentParam > 0 ? environmentParam : undefined;
   const environments = useEnvironments(projectId);
-  const log = useAuditLog(projectId, { environment: environmentId, search: search || undefined, page, page_size: PAGE_SIZE });
+  const log = useAuditLog(projectId, {
+    environment: environmentId,
+    search: search || undefined,
+    page,
+    page_size: PAGE_SIZE,
+  });
   const environmentsById = useMemo(
-    () => new Map((environments.data?.results ?? []).map((environment): [number, Environment] => [environment.id, environment])),
+    () =>
+      new Map(
+        (environments.data?.results ?? []).map((environment): [number, Environment] => [
+          environment.id,
+          environment,
+        ]),
+      ),
     [environments.data],
   );
   const filtered = Boolean(search) || environmentId !== undefined;
@@ -35,14 +47,22 @@ export function AuditLogClient({ projectId }: { projectId: number }) {
       <PageHeader title="Audit log" description="Who changed what in this project, newest first." />
 
       <div className="mb-4 flex flex-col gap-3 sm:flex-row sm:items-end">
-        <SearchField label="Search the audit log" placeholder="Search summaries" value={text} onChange={setText} />
+        <SearchField
+          label="Search the audit log"
+          placeholder="Search summaries"
+          value={text}
+          onChange={setText}
+        />
         <Select
           label="Filter by environment"
           hideLabel
           className="w-full sm:w-56"
           value={environmentId !== undefined ? String(environmentId) : ""}
           placeholder="All environments"
-          options={(environments.data?.results ?? []).map((environment) => ({ value: String(environment.id), label: environment.name }))}
+          options={(environments.data?.results ?? []).map((environment) => ({
+            value: String(environment.id),
+            label: environment.name,
+          }))}
           onChange={(event) => setQuery({ environment: event.target.value || null, page: null })}
         />
       </div>
@@ -50,10 +70,16 @@ export function AuditLogClient({ projectId }: { projectId: number }) {
       {log.isPending ? (
         <TableSkeleton rows={8} columns={5} label="Loading the audit log…" />
       ) : log.isError ? (
-        <ErrorState title="Could not load the audit log" error={log.error} onRetry={() => void log.refetch()} />
+        <ErrorState
+          title="Could not load the audit log"
+          error={log.error}
+          onRetry={() => void log.refetch()}
+        />
       ) : log.data.count === 0 ? (
         <EmptyState title={filtered ? "No matching entries" : "Nothing recorded yet"}>
-          {filtered ? "No entry matches this search and environment." : "Changes to features, segments and settings appear here."}
+          {filtered
+            ? "No entry matches this search and environment."
+            : "Changes to features, segments and settings appear here."}
         </EmptyState>
       ) : (
         <div className={log.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}>
@@ -63,7 +89,13 @@ export function AuditLogClient({ projectId }: { projectId: number }) {
             environmentsById={environmentsById}
             fallbackEnvironmentKey={environments.data?.results[0]?.api_key}
           />
-          <Pager page={page} pageSize={PAGE_SIZE} count={log.data.count} onPageChange={(next) => setQuery({ page: next })} noun="entries" />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            count={log.data.count}
+            onPageChange={(next) => setQuery({ page: next })}
+            noun="entries"
+          />
         </div>
       )}
     </>

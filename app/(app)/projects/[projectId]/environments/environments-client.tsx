@@ -51,12 +51,16 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
       {environments.isPending ? (
         <TableSkeleton columns={4} label="Loading environments…" />
       ) : environments.isError ? (
-        <ErrorState title="Could not load environments" error={environments.error} onRetry={() => void environments.refetch()} />
+        <ErrorState
+          title="Could not load environments"
+          error={environments.error}
+          onRetry={() => void environments.refetch()}
+        />
       ) : environments.data.count === 0 ? (
         <EmptyState title="This project has no environments yet" action={createButton || undefined}>
           <p>
-            Features are turned on and off per environment, so the feature list needs at least one. Create one — for example
-            Development — to start managing features.
+            Features are turned on and off per environment, so the feature list needs at least one. Create one
+            — for example Development — to start managing features.
           </p>
           {!canAdmin && <p className="mt-2">Ask a project administrator to create one.</p>}
         </EmptyState>
@@ -81,24 +85,39 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
                   <TD>
                     <Link
                       href={routes.features(projectId, environment.api_key)}
-                      className={cx("rounded font-medium text-accent-700 hover:underline dark:text-accent-300", focusRing)}
+                      className={cx(
+                        "rounded font-medium text-accent-700 hover:underline dark:text-accent-300",
+                        focusRing,
+                      )}
                     >
                       {environment.name}
                     </Link>
                   </TD>
                   <TD>
                     <div className="flex items-center gap-2">
-                      <code className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs dark:bg-zinc-800">{environment.api_key}</code>
+                      <code className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs dark:bg-zinc-800">
+                        {environment.api_key}
+                      </code>
                       <CopyButton value={environment.api_key} what={`${environment.name} API key`} />
                     </div>
                   </TD>
                   <TD className="text-zinc-600 dark:text-zinc-400">{formatDate(environment.created_at)}</TD>
                   {canAdmin && (
                     <TD className="text-right whitespace-nowrap">
-                      <Button variant="ghost" size="sm" onClick={() => setRenaming(environment)} aria-label={`Rename ${environment.name}`}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => setRenaming(environment)}
+                        aria-label={`Rename ${environment.name}`}
+                      >
                         Rename
                       </Button>
-                      <Button variant="ghost" size="sm" onClick={() => setDeleting(environment)} aria-label={`Delete ${environment.name}`}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => setDeleting(environment)}
+                        aria-label={`Delete ${environment.name}`}
+                      >
                         Delete
                       </Button>
                     </TD>
@@ -107,12 +126,28 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
               ))}
             </TBody>
           </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} count={environments.data.count} onPageChange={(next) => setQuery({ page: next })} noun="environments" />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            count={environments.data.count}
+            onPageChange={(next) => setQuery({ page: next })}
+            noun="environments"
+          />
         </>
       )}
 
-      {canAdmin && <EnvironmentNameDialog open={creating} onClose={() => setCreating(false)} projectId={projectId} />}
-      {renaming && <EnvironmentNameDialog key={renaming.id} open onClose={() => setRenaming(null)} projectId={projectId} environment={renaming} />}
+      {canAdmin && (
+        <EnvironmentNameDialog open={creating} onClose={() => setCreating(false)} projectId={projectId} />
+      )}
+      {renaming && (
+        <EnvironmentNameDialog
+          key={renaming.id}
+          open
+          onClose={() => setRenaming(null)}
+          projectId={projectId}
+          environment={renaming}
+        />
+      )}
       <ConfirmDialog
         open={deleting !== null}
         onClose={() => setDeleting(null)}
@@ -125,7 +160,8 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
         }}
       >
         <p>
-          The on/off state and value of every feature in <strong>{deleting?.name}</strong>, and its segment overrides, are deleted with it.
+          The on/off state and value of every feature in <strong>{deleting?.name}</strong>, and its segment
+          overrides, are deleted with it.
         </p>
         <p>Applications using its API key stop receiving flags. This cannot be undone.</p>
       </ConfirmDialog>

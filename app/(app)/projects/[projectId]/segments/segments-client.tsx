@@ -41,7 +41,11 @@ export function SegmentsClient({ projectId }: { projectId: number }) {
 
   return (
     <>
-      <PageHeader title="Segments" description="Groups of users that can get their own state of a feature." actions={createButton} />
+      <PageHeader
+        title="Segments"
+        description="Groups of users that can get their own state of a feature."
+        actions={createButton}
+      />
       <div className="mb-4">
         <SearchField label="Search segments" value={text} onChange={setText} />
       </div>
@@ -49,7 +53,11 @@ export function SegmentsClient({ projectId }: { projectId: number }) {
       {segments.isPending ? (
         <TableSkeleton columns={3} label="Loading segments…" />
       ) : segments.isError ? (
-        <ErrorState title="Could not load segments" error={segments.error} onRetry={() => void segments.refetch()} />
+        <ErrorState
+          title="Could not load segments"
+          error={segments.error}
+          onRetry={() => void segments.refetch()}
+        />
       ) : segments.data.count === 0 ? (
         search ? (
           <EmptyState title="No matching segments">No segment name contains “{search}”.</EmptyState>
@@ -78,16 +86,28 @@ export function SegmentsClient({ projectId }: { projectId: number }) {
                 <TR key={segment.id}>
                   <TD>
                     <p className="font-medium">{segment.name}</p>
-                    {segment.description && <p className="text-xs text-zinc-500 dark:text-zinc-400">{segment.description}</p>}
+                    {segment.description && (
+                      <p className="text-xs text-zinc-500 dark:text-zinc-400">{segment.description}</p>
+                    )}
                   </TD>
                   <TD className="tabular-nums">{Array.isArray(segment.rules) ? segment.rules.length : 0}</TD>
                   <TD className="text-zinc-600 dark:text-zinc-400">{formatRelative(segment.updated_at)}</TD>
                   {canEdit && (
                     <TD className="text-right whitespace-nowrap">
-                      <Button variant="ghost" size="sm" onClick={() => setEditing(segment)} aria-label={`Edit segment ${segment.name}`}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => setEditing(segment)}
+                        aria-label={`Edit segment ${segment.name}`}
+                      >
                         Edit
                       </Button>
-                      <Button variant="ghost" size="sm" onClick={() => setDeleting(segment)} aria-label={`Delete segment ${segment.name}`}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => setDeleting(segment)}
+                        aria-label={`Delete segment ${segment.name}`}
+                      >
                         Delete
                       </Button>
                     </TD>
@@ -96,12 +116,28 @@ export function SegmentsClient({ projectId }: { projectId: number }) {
               ))}
             </TBody>
           </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} count={segments.data.count} onPageChange={(next) => setQuery({ page: next })} noun="segments" />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            count={segments.data.count}
+            onPageChange={(next) => setQuery({ page: next })}
+            noun="segments"
+          />
         </>
       )}
 
-      {canEdit && <SegmentFormDialog open={creating} onClose={() => setCreating(false)} projectId={projectId} />}
-      {editing && <SegmentFormDialog key={editing.id} open onClose={() => setEditing(null)} projectId={projectId} segment={editing} />}
+      {canEdit && (
+        <SegmentFormDialog open={creating} onClose={() => setCreating(false)} projectId={projectId} />
+      )}
+      {editing && (
+        <SegmentFormDialog
+          key={editing.id}
+          open
+          onClose={() => setEditing(null)}
+          projectId={projectId}
+          segment={editing}
+        />
+      )}
       <ConfirmDialog
         open={deleting !== null}
         onClose={() => setDeleting(null)}
@@ -114,7 +150,8 @@ export function SegmentsClient({ projectId }: { projectId: number }) {
         }}
       >
         <p>
-          Every feature override for <strong>{deleting?.name}</strong> is deleted with it, in all environments.
+          Every feature override for <strong>{deleting?.name}</strong> is deleted with it, in all
+          environments.
         </p>
       </ConfirmDialog>
     </>

@@ -21,8 +21,16 @@ export function ProjectSettingsClient({ projectId }: { projectId: number }) {
   const deleteProject = useDeleteProject(projectId);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
 
-  if (project.isPending || permissions.isLoading) return <BlockSkeleton lines={5} label="Loading settings…" />;
-  if (project.isError) return <ErrorState title="Could not load the project" error={project.error} onRetry={() => void project.refetch()} />;
+  if (project.isPending || permissions.isLoading)
+    return <BlockSkeleton lines={5} label="Loading settings…" />;
+  if (project.isError)
+    return (
+      <ErrorState
+        title="Could not load the project"
+        error={project.error}
+        onRetry={() => void project.refetch()}
+      />
+    );
 
   return (
     <>
@@ -42,7 +50,9 @@ export function ProjectSettingsClient({ projectId }: { projectId: number }) {
             <div className="flex max-w-xl flex-wrap items-center justify-between gap-4 rounded-lg border border-red-200 bg-white p-5 dark:border-red-900 dark:bg-zinc-900">
               <div className="text-sm">
                 <p className="font-medium">Delete this project</p>
-                <p className="text-zinc-600 dark:text-zinc-400">Removes its features, environments, segments and members.</p>
+                <p className="text-zinc-600 dark:text-zinc-400">
+                  Removes its features, environments, segments and members.
+                </p>
               </div>
               <Button variant="danger" onClick={() => setConfirmingDelete(true)}>
                 Delete project
@@ -65,8 +75,9 @@ export function ProjectSettingsClient({ projectId }: { projectId: number }) {
         }}
       >
         <p>
-          Every feature, environment (with its API key), segment and member of <strong>{project.data.name}</strong> is deleted. Applications
-          using its environment keys stop receiving flags. This cannot be undone.
+          Every feature, environment (with its API key), segment and member of{" "}
+          <strong>{project.data.name}</strong> is deleted. Applications using its environment keys stop
+          receiving flags. This cannot be undone.
         </p>
       </ConfirmDialog>
     </>

@@ -32,7 +32,9 @@ export function StaleFlagsClient({ projectId }: { projectId: number }) {
   const [lastEnvironment] = useLastEnvironment(projectId);
   const [cleanupFor, setCleanupFor] = useState<{ id: number; name: string } | null>(null);
   const environmentKey =
-    environments.data?.results.find((environment) => environment.api_key === lastEnvironment)?.api_key ?? environments.data?.results[0]?.api_key ?? null;
+    environments.data?.results.find((environment) => environment.api_key === lastEnvironment)?.api_key ??
+    environments.data?.results[0]?.api_key ??
+    null;
   const integration = gitlab.data ?? null;
   const threshold = stale.data?.threshold_days;
 
@@ -42,8 +44,8 @@ export function StaleFlagsClient({ projectId }: { projectId: number }) {
         title="Stale flags"
         description={
           <>
-            Flags whose linked issues and merge requests are all closed or merged, with the same state in every environment, both for at least{" "}
-            {threshold ?? "…"} days (
+            Flags whose linked issues and merge requests are all closed or merged, with the same state in
+            every environment, both for at least {threshold ?? "…"} days (
             <Link href={routes.settings(projectId)} className="underline">
               project setting
             </Link>
@@ -52,12 +54,21 @@ export function StaleFlagsClient({ projectId }: { projectId: number }) {
         }
       />
       <div className="mb-4">
-        <SearchField label="Search stale flags" placeholder="Search by name" value={text} onChange={setText} />
+        <SearchField
+          label="Search stale flags"
+          placeholder="Search by name"
+          value={text}
+          onChange={setText}
+        />
       </div>
       {stale.isPending ? (
         <TableSkeleton rows={5} columns={4} label="Loading stale flags…" />
       ) : stale.isError ? (
-        <ErrorState title="Could not load stale flags" error={stale.error} onRetry={() => void stale.refetch()} />
+        <ErrorState
+          title="Could not load stale flags"
+          error={stale.error}
+          onRetry={() => void stale.refetch()}
+        />
       ) : stale.data.count === 0 ? (
         <EmptyState title={search ? "No matching stale flags" : "No stale flags"}>
           {search
@@ -74,11 +85,23 @@ export function StaleFlagsClient({ projectId }: { projectId: number }) {
             onCreateCleanupIssue={integration && permissions.canEdit ? setCleanupFor : undefined}
             busy={stale.isPlaceholderData}
           />
-          <Pager page={page} pageSize={PAGE_SIZE} count={stale.data.count} onPageChange={(next) => setQuery({ page: next })} noun="stale flags" />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            count={stale.data.count}
+            onPageChange={(next) => setQuery({ page: next })}
+            noun="stale flags"
+          />
         </>
       )}
       {integration && cleanupFor && (
-        <CreateCleanupIssueDialog open onClose={() => setCleanupFor(null)} projectId={projectId} feature={cleanupFor} integration={integration} />
+        <CreateCleanupIssueDialog
+          open
+          onClose={() => setCleanupFor(null)}
+          projectId={projectId}
+          feature={cleanupFor}
+          integration={integration}
+        />
       )}
     </>
   );

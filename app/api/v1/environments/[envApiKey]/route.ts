@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { environmentKeyParam, withRoute } from "@/lib/api/with-route";
-import { deleteEnvironment, getEnvironment, serializeEnvironment, updateEnvironment } from "@/lib/flags/environments";
+import {
+  deleteEnvironment,
+  getEnvironment,
+  serializeEnvironment,
+  updateEnvironment,
+} from "@/lib/flags/environments";
 import { updateEnvironmentBody } from "@/lib/validations/core";
 
 const params = z.object({ envApiKey: environmentKeyParam });

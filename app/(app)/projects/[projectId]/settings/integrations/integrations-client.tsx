@@ -13,7 +13,10 @@ export function IntegrationsClient({ projectId }: { projectId: number }) {
   const context: IntegrationContext = { projectId, gitlab: gitlab.data };
   return (
     <>
-      <PageHeader title="Integrations" description="Connect this project to the tools your team already uses." />
+      <PageHeader
+        title="Integrations"
+        description="Connect this project to the tools your team already uses."
+      />
       <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
         {integrations.map((integration) => {
           const configured = integration.isConfigured?.(context) ?? false;
@@ -29,11 +32,17 @@ export function IntegrationsClient({ projectId }: { projectId: number }) {
               </div>
               <p className="flex-1 text-sm text-zinc-600 dark:text-zinc-400">{integration.description}</p>
               {permissions.canAdmin ? (
-                <ButtonLink href={integration.href(context)} variant={configured ? "secondary" : "primary"} className="self-start">
+                <ButtonLink
+                  href={integration.href(context)}
+                  variant={configured ? "secondary" : "primary"}
+                  className="self-start"
+                >
                   {configured ? "Manage integration" : "Add integration"}
                 </ButtonLink>
               ) : (
-                <p className="text-xs text-zinc-500 dark:text-zinc-400">Project administrators can set this up.</p>
+                <p className="text-xs text-zinc-500 dark:text-zinc-400">
+                  Project administrators can set this up.
+                </p>
               )}
             </li>
           );

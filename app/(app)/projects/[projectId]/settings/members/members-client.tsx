@@ -58,7 +58,11 @@ export function MembersClient({ projectId }: { projectId: number }) {
       {members.isPending ? (
         <TableSkeleton columns={3} label="Loading members…" />
       ) : members.isError ? (
-        <ErrorState title="Could not load members" error={members.error} onRetry={() => void members.refetch()} />
+        <ErrorState
+          title="Could not load members"
+          error={members.error}
+          onRetry={() => void members.refetch()}
+        />
       ) : members.data.count === 0 ? (
         <EmptyState title="No members yet" action={addButton || undefined}>
           Add people from your organisation as viewers, editors or admins of this project.
@@ -83,7 +87,9 @@ export function MembersClient({ projectId }: { projectId: number }) {
                 <TR key={member.user.id}>
                   <TD>
                     <p className="font-medium">{personName(member)}</p>
-                    {member.user.name && <p className="text-xs text-zinc-500 dark:text-zinc-400">{member.user.email}</p>}
+                    {member.user.name && (
+                      <p className="text-xs text-zinc-500 dark:text-zinc-400">{member.user.email}</p>
+                    )}
                   </TD>
                   <TD>
                     {canAdmin ? (
@@ -92,13 +98,20 @@ export function MembersClient({ projectId }: { projectId: number }) {
                         hideLabel
                         value={member.role}
                         disabled={updateMember.isPending}
-                        options={projectRoleOptions.map((option) => ({ value: option.value, label: roleLabel[option.value] }))}
+                        options={projectRoleOptions.map((option) => ({
+                          value: option.value,
+                          label: roleLabel[option.value],
+                        }))}
                         onChange={(event) =>
                           updateMember.mutate(
                             { userId: member.user.id, role: event.target.value as ProjectRole },
                             {
-                              onSuccess: (updated) => toast.success(`${personName(member)} is now ${roleLabel[updated.role].toLowerCase()}`),
-                              onError: (error) => toast.error(`Could not change the role: ${errorMessage(error)}`),
+                              onSuccess: (updated) =>
+                                toast.success(
+                                  `${personName(member)} is now ${roleLabel[updated.role].toLowerCase()}`,
+                                ),
+                              onError: (error) =>
+                                toast.error(`Could not change the role: ${errorMessage(error)}`),
                             },
                           )
                         }
@@ -110,7 +123,12 @@ export function MembersClient({ projectId }: { projectId: number }) {
                   <TD className="text-zinc-600 dark:text-zinc-400">{formatDate(member.created_at)}</TD>
                   {canAdmin && (
                     <TD className="text-right">
-                      <Button variant="ghost" size="sm" onClick={() => setRemoving(member)} aria-label={`Remove ${personName(member)}`}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => setRemoving(member)}
+                        aria-label={`Remove ${personName(member)}`}
+                      >
                         Remove
                       </Button>
                     </TD>
@@ -119,7 +137,13 @@ export function MembersClient({ projectId }: { projectId: number }) {
               ))}
             </TBody>
           </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} count={members.data.count} onPageChange={(next) => setQuery({ page: next })} noun="members" />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            count={members.data.count}
+            onPageChange={(next) => setQuery({ page: next })}
+            noun="members"
+          />
         </>
       )}
 
@@ -143,7 +167,10 @@ export function MembersClient({ projectId }: { projectId: number }) {
           toast.success(`Removed ${personName(removing)} from the project`);
         }}
       >
-        <p>They keep their organisation account but lose access to this project (unless they are an organisation administrator).</p>
+        <p>
+          They keep their organisation account but lose access to this project (unless they are an
+          organisation administrator).
+        </p>
       </ConfirmDialog>
     </>
   );

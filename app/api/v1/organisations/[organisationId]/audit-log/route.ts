@@ -7,7 +7,10 @@ import { auditLogFilters } from "@/lib/validations/core";
 const params = z.object({ organisationId: idParam });
 
 // GET /api/v1/organisations/{id}/audit-log/ – every entry of the organisation (organisation admins)
-export const GET = withRoute({ params, query: paginationQuery.extend(auditLogFilters.shape) }, async ({ actor, params, query, url }) => {
-  const { count, rows } = await listOrganisationAuditLog(actor, params.organisationId, query, query);
-  return paginate(url, query, count, rows.map(serializeAuditEntry));
-});
+export const GET = withRoute(
+  { params, query: paginationQuery.extend(auditLogFilters.shape) },
+  async ({ actor, params, query, url }) => {
+    const { count, rows } = await listOrganisationAuditLog(actor, params.organisationId, query, query);
+    return paginate(url, query, count, rows.map(serializeAuditEntry));
+  },
+);

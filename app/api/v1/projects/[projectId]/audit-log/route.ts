@@ -7,7 +7,10 @@ import { auditLogFilters } from "@/lib/validations/core";
 const params = z.object({ projectId: idParam });
 
 // GET /api/v1/projects/{project_id}/audit-log/?feature=&environment=&search= – newest first
-export const GET = withRoute({ params, query: paginationQuery.extend(auditLogFilters.shape) }, async ({ actor, params, query, url }) => {
-  const { count, rows } = await listProjectAuditLog(actor, params.projectId, query, query);
-  return paginate(url, query, count, rows.map(serializeAuditEntry));
-});
+export const GET = withRoute(
+  { params, query: paginationQuery.extend(auditLogFilters.shape) },
+  async ({ actor, params, query, url }) => {
+    const { count, rows } = await listProjectAuditLog(actor, params.projectId, query, query);
+    return paginate(url, query, count, rows.map(serializeAuditEntry));
+  },
+);

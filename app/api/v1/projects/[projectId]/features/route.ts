@@ -16,6 +16,7 @@ export const GET = withRoute(
 );
 
 // POST /api/v1/projects/{project_id}/features/ – editors; creates its state in every environment
-export const POST = withRoute({ params, body: createFeatureBody, status: 201 }, async ({ actor, params, body }) =>
-  serializeFeature(await createFeature(actor, params.projectId, body)),
+export const POST = withRoute(
+  { params, body: createFeatureBody, status: 201 },
+  async ({ actor, params, body }) => serializeFeature(await createFeature(actor, params.projectId, body)),
 );

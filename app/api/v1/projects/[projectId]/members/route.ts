@@ -13,6 +13,8 @@ export const GET = withRoute({ params, query: paginationQuery }, async ({ actor,
 });
 
 // POST /api/v1/projects/{project_id}/members/ – project admins; the user must be in the organisation
-export const POST = withRoute({ params, body: addProjectMemberBody, status: 201 }, async ({ actor, params, body }) =>
-  serializeProjectMember(await addProjectMember(actor, params.projectId, body)),
+export const POST = withRoute(
+  { params, body: addProjectMemberBody, status: 201 },
+  async ({ actor, params, body }) =>
+    serializeProjectMember(await addProjectMember(actor, params.projectId, body)),
 );

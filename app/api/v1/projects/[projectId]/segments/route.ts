@@ -16,6 +16,7 @@ export const GET = withRoute(
 );
 
 // POST /api/v1/projects/{project_id}/segments/ – editors
-export const POST = withRoute({ params, body: createSegmentBody, status: 201 }, async ({ actor, params, body }) =>
-  serializeSegment(await createSegment(actor, params.projectId, body)),
+export const POST = withRoute(
+  { params, body: createSegmentBody, status: 201 },
+  async ({ actor, params, body }) => serializeSegment(await createSegment(actor, params.projectId, body)),
 );

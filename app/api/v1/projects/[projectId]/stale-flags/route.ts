@@ -7,7 +7,10 @@ import { searchQuery } from "@/lib/validations/common";
 const params = z.object({ projectId: idParam });
 
 // GET /api/v1/projects/{project_id}/stale-flags/ – viewers; flags whose work is done and whose state settled, stalest first
-export const GET = withRoute({ params, query: paginationQuery.extend({ search: searchQuery }) }, async ({ actor, params, query, url }) => {
-  const { count, thresholdDays, rows } = await listStaleFlags(actor, params.projectId, query);
-  return { ...paginate(url, query, count, rows.map(serializeStaleFlag)), threshold_days: thresholdDays };
-});
+export const GET = withRoute(
+  { params, query: paginationQuery.extend({ search: searchQuery }) },
+  async ({ actor, params, query, url }) => {
+    const { count, thresholdDays, rows } = await listStaleFlags(actor, params.projectId, query);
+    return { ...paginate(url, query, count, rows.map(serializeStaleFlag)), threshold_days: thresholdDays };
+  },
+);

@@ -6,7 +6,9 @@ import { createTagBody } from "@/lib/validations/core";
 const params = z.object({ projectId: idParam });
 
 // GET /api/v1/projects/{project_id}/tags/ – a plain array (projects have few tags)
-export const GET = withRoute({ params }, async ({ actor, params }) => (await listTags(actor, params.projectId)).map(serializeTag));
+export const GET = withRoute({ params }, async ({ actor, params }) =>
+  (await listTags(actor, params.projectId)).map(serializeTag),
+);
 
 // POST /api/v1/projects/{project_id}/tags/ – editors; user tags only
 export const POST = withRoute({ params, body: createTagBody, status: 201 }, async ({ actor, params, body }) =>

@@ -32,11 +32,18 @@ function parseTagIds(value: string | null): number[] {
     .filter((id) => Number.isInteger(id) && id > 0);
 }
 
-export function FeaturesClient({ projectId, initialEnvironment }: { projectId: number; initialEnvironment: Environment }) {
+export function FeaturesClient({
+  projectId,
+  initialEnvironment,
+}: {
+  projectId: number;
+  initialEnvironment: Environment;
+}) {
   const { searchParams, setQuery, page } = useUrlQuery();
   const { text, setText, search } = useUrlSearch();
   const [creating, setCreating] = useState(false);
-  const environment = useEnvironment(initialEnvironment.api_key, initialEnvironment).data ?? initialEnvironment;
+  const environment =
+    useEnvironment(initialEnvironment.api_key, initialEnvironment).data ?? initialEnvironment;
   const permissions = useProjectPermissions(projectId);
   const tags = useTags(projectId);
   const tagIds = useMemo(() => parseTagIds(searchParams.get("tags")), [searchParams]);
@@ -74,14 +81,20 @@ export function FeaturesClient({ projectId, initialEnvironment }: { projectId: n
         title="Features"
         description={
           <>
-            Flags and their state in <strong className="font-medium text-zinc-900 dark:text-zinc-100">{environment.name}</strong>.
+            Flags and their state in{" "}
+            <strong className="font-medium text-zinc-900 dark:text-zinc-100">{environment.name}</strong>.
           </>
         }
         actions={createButton}
       />
 
       <div className="mb-4 flex flex-col gap-3 lg:flex-row lg:items-center">
-        <SearchField label="Search features" placeholder="Search name or description" value={text} onChange={setText} />
+        <SearchField
+          label="Search features"
+          placeholder="Search name or description"
+          value={text}
+          onChange={setText}
+        />
         <TagFilter
           tags={tags.data ?? []}
           selected={tagIds}
@@ -96,24 +109,38 @@ export function FeaturesClient({ projectId, initialEnvironment }: { projectId: n
             { value: "active", label: "Active features" },
             { value: "archived", label: "Archived features" },
           ]}
-          onChange={(event) => setQuery({ archived: event.target.value === "archived" ? "true" : null, page: null })}
+          onChange={(event) =>
+            setQuery({ archived: event.target.value === "archived" ? "true" : null, page: null })
+          }
         />
       </div>
 
       {features.isPending ? (
         <TableSkeleton rows={8} columns={5} label="Loading features…" />
       ) : features.isError ? (
-        <ErrorState title="Could not load features" error={features.error} onRetry={() => void features.refetch()} />
+        <ErrorState
+          title="Could not load features"
+          error={features.error}
+          onRetry={() => void features.refetch()}
+        />
       ) : features.data.count === 0 ? (
         archived && !filtered ? (
-          <EmptyState title="No archived features" action={<Button onClick={() => setQuery({ archived: null, page: null })}>Show active features</Button>}>
-            Archive a flag once its code is gone (its cleanup issue closed): it leaves this list and GitLab comments, and can be restored.
+          <EmptyState
+            title="No archived features"
+            action={
+              <Button onClick={() => setQuery({ archived: null, page: null })}>Show active features</Button>
+            }
+          >
+            Archive a flag once its code is gone (its cleanup issue closed): it leaves this list and GitLab
+            comments, and can be restored.
           </EmptyState>
         ) : filtered ? (
           <EmptyState
             title="No matching features"
             action={
-              <Button onClick={() => setQuery({ search: null, tags: null, page: null })}>Clear search and filters</Button>
+              <Button onClick={() => setQuery({ search: null, tags: null, page: null })}>
+                Clear search and filters
+              </Button>
             }
           >
             No feature matches this search and these tags.
@@ -125,8 +152,18 @@ export function FeaturesClient({ projectId, initialEnvironment }: { projectId: n
         )
       ) : (
         <>
-          <FeaturesTable features={features.data.results} context={context} stale={features.isPlaceholderData} />
-          <Pager page={page} pageSize={PAGE_SIZE} count={features.data.count} onPageChange={(next) => setQuery({ page: next })} noun="features" />
+          <FeaturesTable
+            features={features.data.results}
+            context={context}
+            stale={features.isPlaceholderData}
+          />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            count={features.data.count}
+            onPageChange={(next) => setQuery({ page: next })}
+            noun="features"
+          />
         </>
       )}
 

@@ -5,7 +5,11 @@ import { FeaturesClient } from "./features-client";
 
 export const metadata: Metadata = { title: "Features" };
 
-export default async function FeaturesPage({ params }: { params: Promise<{ projectId: string; envApiKey: string }> }) {
+export default async function FeaturesPage({
+  params,
+}: {
+  params: Promise<{ projectId: string; envApiKey: string }>;
+}) {
   const user = await requirePageUser();
   const { projectId: projectParam, envApiKey } = await params;
   const { projectId } = await requireProjectPage(user, projectParam);

@@ -28,7 +28,11 @@ export function GitLabIntegrationClient({ projectId }: { projectId: number }) {
       {integration.isPending ? (
         <BlockSkeleton lines={6} label="Loading the GitLab integration…" />
       ) : integration.isError ? (
-        <ErrorState title="Could not load the GitLab integration" error={integration.error} onRetry={() => void integration.refetch()} />
+        <ErrorState
+          title="Could not load the GitLab integration"
+          error={integration.error}
+          onRetry={() => void integration.refetch()}
+        />
       ) : inWizard ? (
         <SetupWizard
           projectId={projectId}

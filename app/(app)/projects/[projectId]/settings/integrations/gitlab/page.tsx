@@ -17,7 +17,8 @@ export default async function GitLabIntegrationPage({ params }: { params: Promis
       <>
         <PageHeader title="GitLab integration" />
         <EmptyState title="Only project administrators can set up GitLab">
-          Connecting GitLab stores an access token and a webhook secret for this project. Ask a project administrator to set it up or change it.
+          Connecting GitLab stores an access token and a webhook secret for this project. Ask a project
+          administrator to set it up or change it.
         </EmptyState>
       </>
     );

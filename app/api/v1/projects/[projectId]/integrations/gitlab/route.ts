@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { createIntegration, listIntegrations, serializeIntegration } from "@/lib/gitlab/integration/integrations";
+import {
+  createIntegration,
+  listIntegrations,
+  serializeIntegration,
+} from "@/lib/gitlab/integration/integrations";
 import { createGitLabIntegrationBody } from "@/lib/validations/gitlab";
 
 const params = z.object({ projectId: idParam });
@@ -11,6 +15,8 @@ export const GET = withRoute({ params }, async ({ actor, params }) => ({
 }));
 
 // POST /api/v1/projects/{project_id}/integrations/gitlab/ – connect GitLab (project admins)
-export const POST = withRoute({ params, body: createGitLabIntegrationBody, status: 201 }, async ({ actor, params, body }) =>
-  serializeIntegration(await createIntegration(actor, params.projectId, body)),
+export const POST = withRoute(
+  { params, body: createGitLabIntegrationBody, status: 201 },
+  async ({ actor, params, body }) =>
+    serializeIntegration(await createIntegration(actor, params.projectId, body)),
 );

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { idParam, withRoute } from "@/lib/api/with-route";
-import { removeProjectMember, serializeProjectMember, updateProjectMember } from "@/lib/flags/project-members";
+import {
+  removeProjectMember,
+  serializeProjectMember,
+  updateProjectMember,
+} from "@/lib/flags/project-members";
 import { updateProjectMemberBody } from "@/lib/validations/core";
 
 const params = z.object({ projectId: idParam, userId: idParam });

@@ -24,7 +24,8 @@ interface FeatureDetailClientProps {
 
 export function FeatureDetailClient({ projectId, featureId, initialEnvironment }: FeatureDetailClientProps) {
   const searchParams = useSearchParams();
-  const environment = useEnvironment(initialEnvironment.api_key, initialEnvironment).data ?? initialEnvironment;
+  const environment =
+    useEnvironment(initialEnvironment.api_key, initialEnvironment).data ?? initialEnvironment;
   const feature = useFeature(projectId, featureId);
   const permissions = useProjectPermissions(projectId);
   // Decides whether the Links tab exists; wait for it so a `?tab=links` address opens that tab.
@@ -32,22 +33,52 @@ export function FeatureDetailClient({ projectId, featureId, initialEnvironment }
   const [creatingCleanupIssue, setCreatingCleanupIssue] = useState(false);
 
   if (feature.isPending || gitlab.isPending) return <BlockSkeleton lines={6} label="Loading feature…" />;
-  if (feature.isError) return <ErrorState title="Could not load this feature" error={feature.error} onRetry={() => void feature.refetch()} />;
+  if (feature.isError)
+    return (
+      <ErrorState
+        title="Could not load this feature"
+        error={feature.error}
+        onRetry={() => void feature.refetch()}
+      />
+    );
 
   const integration = gitlab.data ?? null;
-  const openCleanupIssueDialog = integration && permissions.canEdit && !feature.data.is_archived ? () => setCreatingCleanupIssue(true) : undefined;
-  const context: FeatureTabContext = { projectId, feature: feature.data, environment, permissions, gitlabIntegration: integration, openCleanupIssueDialog };
+  const openCleanupIssueDialog =
+    integration && permissions.canEdit && !feature.data.is_archived
+      ? () => setCreatingCleanupIssue(true)
+      : undefined;
+  const context: FeatureTabContext = {
+    projectId,
+    feature: feature.data,
+    environment,
+    permissions,
+    gitlabIntegration: integration,
+    openCleanupIssueDialog,
+  };
   const tabs = visibleFeatureTabs(context);
   const active = tabs.find((tab) => tab.id === searchParams.get("tab")) ?? tabs[0]!;
 
   return (
     <>
-      <FeatureHeader feature={feature.data} environment={environment} canEdit={permissions.canEdit} onCreateCleanupIssue={openCleanupIssueDialog} />
-      <FeatureLifecycleBanner feature={feature.data} canEdit={permissions.canEdit} onCreateCleanupIssue={openCleanupIssueDialog} />
+      <FeatureHeader
+        feature={feature.data}
+        environment={environment}
+        canEdit={permissions.canEdit}
+        onCreateCleanupIssue={openCleanupIssueDialog}
+      />
+      <FeatureLifecycleBanner
+        feature={feature.data}
+        canEdit={permissions.canEdit}
+        onCreateCleanupIssue={openCleanupIssueDialog}
+      />
       <TabLinks
         label={`${feature.data.name} sections`}
         activeId={active.id}
-        tabs={tabs.map((tab) => ({ id: tab.id, label: tab.label, href: routes.feature(projectId, environment.api_key, featureId, tab.id) }))}
+        tabs={tabs.map((tab) => ({
+          id: tab.id,
+          label: tab.label,
+          href: routes.feature(projectId, environment.api_key, featureId, tab.id),
+        }))}
       />
       <TabPanel id={active.id}>{active.render(context)}</TabPanel>
       {integration && openCleanupIssueDialog && (

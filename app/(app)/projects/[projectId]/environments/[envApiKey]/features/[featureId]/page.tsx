@@ -5,7 +5,11 @@ import { FeatureDetailClient } from "./feature-detail-client";
 
 export const metadata: Metadata = { title: "Feature" };
 
-export default async function FeaturePage({ params }: { params: Promise<{ projectId: string; envApiKey: string; featureId: string }> }) {
+export default async function FeaturePage({
+  params,
+}: {
+  params: Promise<{ projectId: string; envApiKey: string; featureId: string }>;
+}) {
   const user = await requirePageUser();
   const { projectId: projectParam, envApiKey, featureId: featureParam } = await params;
   const { projectId } = await requireProjectPage(user, projectParam);
