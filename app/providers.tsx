@@ -10,6 +10,8 @@ function redirectOnUnauthorized(error: unknown) {
   if (typeof window === "undefined" || !(error instanceof ApiClientError) || error.status !== 401) return;
   if (window.location.pathname.startsWith("/login")) return;
   const back = window.location.pathname + window.location.search;
+  // A full navigation on purpose: it drops every cached query of the expired session.
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination
   window.location.assign(`/login?callbackUrl=${encodeURIComponent(back)}`);
 }
 

@@ -64,7 +64,7 @@ async function main() {
         prisma.environment.create({ data: { projectId: project.id, name, apiKey: `bench-env-${index}` } }),
       ),
     );
-    const integration = await prisma.gitLabIntegration.create({
+    await prisma.gitLabIntegration.create({
       data: {
         projectId: project.id,
         liveProjectId: project.id,

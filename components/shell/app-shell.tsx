@@ -30,8 +30,13 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     if (envApiKey) rememberEnvironment(envApiKey);
   }, [envApiKey, rememberEnvironment]);
 
-  // The mobile drawer closes when you navigate or press Escape.
-  useEffect(() => setNavOpen(false), [pathname]);
+  // The mobile drawer closes when you navigate (adjusted during render, React's pattern for state
+  // that follows a prop) or press Escape.
+  const [drawerPath, setDrawerPath] = useState(pathname);
+  if (drawerPath !== pathname) {
+    setDrawerPath(pathname);
+    setNavOpen(false);
+  }
   useEffect(() => {
     if (!navOpen) return;
     const onKeyDown = (event: KeyboardEvent) => event.key === "Escape" && setNavOpen(false);

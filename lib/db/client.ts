@@ -31,7 +31,7 @@ export function ensureDatabase(): Promise<Database> {
 }
 
 /** Installs an already-open database as the process database (tests, CLI). */
-export function useDatabase(db: Database): void {
+export function setCurrentDatabase(db: Database): void {
   state.__flagpostDb = Promise.resolve(db);
   state.__flagpostDbReady = db;
 }

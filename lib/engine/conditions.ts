@@ -50,7 +50,7 @@ const isOrdering = (operator: string): operator is Ordering =>
 
 /** Loose (==) inequality: Flagsmith's Node engine compares ":semver" NOT_EQUAL this way. */
 function looselyDifferent(a: unknown, b: unknown): boolean {
-  // eslint-disable-next-line eqeqeq -- deliberate: reproduces Flagsmith's comparison exactly
+  // Deliberately loose: reproduces Flagsmith's comparison exactly.
   return a != b;
 }
 

@@ -24,10 +24,10 @@ export interface BenchDatabase {
 
 /** Opens the process database (migrations applied) and says how to close and remove it. */
 export async function openBenchDatabase(dataDir: string, usePostgres: boolean): Promise<BenchDatabase> {
-  const { closeDatabase, useDatabase } = await import("@/lib/db/client");
+  const { closeDatabase, setCurrentDatabase } = await import("@/lib/db/client");
   const { openDatabase } = await import("@/lib/db/open-database");
   const server = usePostgres ? await (await import("./temp-postgres.mjs")).startTempPostgres() : null;
-  useDatabase(
+  setCurrentDatabase(
     await openDatabase(server ? { kind: "postgres", url: server.url } : { kind: "embedded", dataDir }),
   );
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as healthRoute from "@/app/api/health/route";
 import * as setupRoute from "@/app/api/v1/setup/route";
-import { currentDatabase, prisma, useDatabase } from "@/lib/db/client";
+import { currentDatabase, prisma, setCurrentDatabase } from "@/lib/db/client";
 import { call, expectError } from "@/tests/support/api";
 import { expectStatus } from "@/tests/support/flags";
 
@@ -64,7 +64,7 @@ describe("first-run setup and health", () => {
     expect(healthy.headers.get("cache-control")).toBe("no-store");
 
     const db = currentDatabase();
-    useDatabase({
+    setCurrentDatabase({
       ...db,
       sql: { ...db.sql, query: () => Promise.reject(new Error("connection refused at 10.0.0.5:5432")) },
     });
@@ -73,7 +73,7 @@ describe("first-run setup and health", () => {
       expect(down.status).toBe(503);
       expect(down.body).toEqual({ status: "error", database: "unreachable" });
     } finally {
-      useDatabase(db);
+      setCurrentDatabase(db);
     }
   });
 });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DemoSeed } from "@/tools/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
-import { closeDatabase, currentDatabase, prisma, useDatabase } from "@/lib/db/client";
+import { closeDatabase, currentDatabase, prisma, setCurrentDatabase } from "@/lib/db/client";
 import { openDatabase } from "@/lib/db/open-database";
 import { env, resetEnvForTests } from "@/lib/env";
 import { STATUS_NOTE_JOB } from "@/lib/gitlab/notes/status-note-outbox";
@@ -36,7 +36,7 @@ beforeAll(async () => {
   } else {
     // A database on disk the worker can open once this process lets go of it.
     await closeDatabase();
-    useDatabase(await openDatabase({ kind: "embedded", dataDir: env().dataDir }));
+    setCurrentDatabase(await openDatabase({ kind: "embedded", dataDir: env().dataDir }));
   }
 });
 afterAll(() => gl.close());
@@ -132,7 +132,7 @@ describe("a worker killed mid-batch", () => {
       .filter((request) => request.method === "POST" && request.path.endsWith("/notes"));
     expect(posts).toHaveLength(ITEMS - existing);
 
-    if (!databaseUrl) useDatabase(await openDatabase({ kind: "embedded", dataDir: env().dataDir }));
+    if (!databaseUrl) setCurrentDatabase(await openDatabase({ kind: "embedded", dataDir: env().dataDir }));
     const jobs = await prisma.job.findMany({ where: { kind: STATUS_NOTE_JOB } });
     expect(jobs.map((job) => job.status)).toEqual(Array(ITEMS).fill("SUCCEEDED"));
     // Jobs the dead worker held were run again once their leases expired.

@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import * as environmentsRoute from "@/app/api/v1/environments/route";
 import * as featuresRoute from "@/app/api/v1/projects/[projectId]/features/route";
 import * as projectsRoute from "@/app/api/v1/projects/route";
-import { currentDatabase, useDatabase } from "@/lib/db/client";
+import { currentDatabase, setCurrentDatabase } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { call, type CallResult } from "@/tests/support/api";
 
@@ -75,11 +75,11 @@ export async function countDatabaseOperations<T>(
       },
     },
   });
-  useDatabase({ ...db, prisma: counting as unknown as PrismaClient });
+  setCurrentDatabase({ ...db, prisma: counting as unknown as PrismaClient });
   try {
     const result = await work();
     return { result, operations };
   } finally {
-    useDatabase(db);
+    setCurrentDatabase(db);
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { closeDatabase, useDatabase } from "@/lib/db/client";
+import { closeDatabase, setCurrentDatabase } from "@/lib/db/client";
 import { openDatabase, type Database } from "@/lib/db/open-database";
 
 // Each integration test file gets a fresh, fully migrated database: in-memory PGlite by default,
@@ -11,7 +11,7 @@ export async function openTestDatabase(): Promise<{ db: Database; dispose: () =>
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const db = await openDatabase({ kind: "memory" });
-    useDatabase(db);
+    setCurrentDatabase(db);
     return { db, dispose: closeDatabase };
   }
   const name = `flagpost_test_${randomBytes(6).toString("hex")}`;
@@ -22,7 +22,7 @@ export async function openTestDatabase(): Promise<{ db: Database; dispose: () =>
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const db = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 5 });
-  useDatabase(db);
+  setCurrentDatabase(db);
   return {
     db,
     dispose: async () => {

@@ -9,7 +9,7 @@ const host = process.env.GITLAB_SIM_HOST ?? "127.0.0.1";
 const basePath = process.env.GITLAB_SIM_BASE_PATH ?? "";
 
 // Handlers go in first so a signal during start-up still stops the process cleanly.
-let simulator: GitLabSimulator | undefined;
+let simulator: GitLabSimulator | undefined = undefined;
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;

@@ -16,7 +16,7 @@ import {
   renderStatusNote,
   type FinalReason,
 } from "@/lib/vcs/status-comment";
-import { isApiError, ItemNotes } from "@/lib/gitlab/notes/item-notes";
+import { ItemNotes } from "@/lib/gitlab/notes/item-notes";
 import {
   actorNames,
   CHANGE_TYPES,
