@@ -1,3 +1,4 @@
+import "server-only";
 import { skipTake, type PaginationQuery } from "@/lib/api/pagination";
 import type { Actor } from "@/lib/auth/actor";
 import { requireOrganisationAdmin, requireProjectRole } from "@/lib/auth/permissions";

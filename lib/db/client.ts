@@ -1,3 +1,4 @@
+import "server-only";
 import { openDatabase, type Database, type DatabaseTarget } from "@/lib/db/open-database";
 import { env } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { requireEnvironmentRole } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";

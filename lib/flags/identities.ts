@@ -1,3 +1,4 @@
+import "server-only";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { skipTake, type PaginationQuery } from "@/lib/api/pagination";
 import type { Actor } from "@/lib/auth/actor";

@@ -1,3 +1,4 @@
+import "server-only";
 import { ApiError, notFound } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { requireEnvironmentRole } from "@/lib/auth/permissions";

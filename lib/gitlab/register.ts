@@ -1,3 +1,4 @@
+import "server-only";
 import { subscribeToAudit } from "@/lib/audit/record-audit";
 import { cleanupLinkJob, linkCleanupIssue } from "@/lib/gitlab/cleanup/cleanup-issues";
 import { gitlabIntegrationJobGroup } from "@/lib/gitlab/integration/job-group";

@@ -1,3 +1,4 @@
+import "server-only";
 // How a failure tells the worker what to do with it. Errors that know (a provider's API error, a
 // handler's "this cannot work") carry a hint; anything else is treated as transient and retried
 // with backoff. The worker reads only the hint, so lib/jobs knows no provider.

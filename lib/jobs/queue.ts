@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/types";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";

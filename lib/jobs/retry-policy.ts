@@ -1,3 +1,4 @@
+import "server-only";
 import { SecretKeyMismatchError } from "@/lib/crypto/secret-box";
 import { failureHintOf } from "@/lib/jobs/errors";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { timingSafeEqual, createHash } from "node:crypto";
 import { ApiError } from "@/lib/api/errors";
 import { env } from "@/lib/env";

@@ -1,3 +1,4 @@
+import "server-only";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { env } from "@/lib/env";

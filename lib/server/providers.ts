@@ -1,3 +1,4 @@
+import "server-only";
 import { registerGitLab } from "@/lib/gitlab/register";
 
 // The one place where VCS providers plug into the generic parts (job handlers and groups, audit

@@ -1,3 +1,4 @@
+import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { BlockedAddressError } from "@/lib/gitlab/client/network-guard";
 import type { HintedError, JobFailureHint } from "@/lib/jobs/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 // A GitLab instance's base URL as the user gives it: https://gitlab.com, or a self-managed host,
 // possibly under a path prefix (https://example.com/gitlab). Stored normalised, without a trailing
 // slash; the API lives at `${base}/api/v4`.

@@ -1,3 +1,4 @@
+import "server-only";
 import { createRequesterFn, type RequesterType, type ResourceOptions } from "@gitbeaker/requester-utils";
 import {
   describeGitLabErrorBody,

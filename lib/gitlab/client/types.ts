@@ -1,3 +1,4 @@
+import "server-only";
 // What the GitLab client returns and takes: small interfaces mapped from GitLab's JSON
 // (lib/gitlab/client/mapping.ts), so the rest of Flagpost never reads raw GitLab JSON.
 

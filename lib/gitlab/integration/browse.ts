@@ -1,3 +1,4 @@
+import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { pageUrl, type PaginationQuery } from "@/lib/api/pagination";
 import type { Actor } from "@/lib/auth/actor";

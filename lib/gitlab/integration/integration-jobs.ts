@@ -1,3 +1,4 @@
+import "server-only";
 import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
 import { ApiError, notFound } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";

@@ -1,3 +1,4 @@
+import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";

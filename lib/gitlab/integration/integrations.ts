@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { ApiError, notFound } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";

@@ -1,3 +1,4 @@
+import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import type { Db } from "@/lib/db/types";
 import type { ExternalResourceType } from "@/lib/generated/prisma/client";

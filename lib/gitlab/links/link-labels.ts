@@ -1,3 +1,4 @@
+import "server-only";
 import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import type { ExternalResourceType, GitLabIntegration } from "@/lib/generated/prisma/client";

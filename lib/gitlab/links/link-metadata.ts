@@ -1,3 +1,4 @@
+import "server-only";
 import { Prisma, type ExternalResource, type ExternalResourceType } from "@/lib/generated/prisma/client";
 import { serializeGitLabUser } from "@/lib/gitlab/integration/browse";
 import type { GitLabIssue, GitLabMergeRequest } from "@/lib/gitlab/client/client";

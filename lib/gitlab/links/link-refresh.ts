@@ -1,3 +1,4 @@
+import "server-only";
 import type { AuditActor } from "@/lib/audit/record-audit";
 import { SecretKeyMismatchError } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
 import { gitlabClientForIntegration, type GitLabNote } from "@/lib/gitlab/client/client";
 import { GitLabApiError, isGitLabRefusal } from "@/lib/gitlab/client/errors";

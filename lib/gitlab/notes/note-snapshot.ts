@@ -1,3 +1,4 @@
+import "server-only";
 import type { AuditEntityType } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import { fromStoredValue } from "@/lib/flags/flag-values";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { AuditEntry } from "@/lib/audit/record-audit";
 import type { Db } from "@/lib/db/types";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";

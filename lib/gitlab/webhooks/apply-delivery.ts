@@ -1,3 +1,4 @@
+import "server-only";
 import type { AuditActor } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { decryptSecret, SecretKeyMismatchError } from "@/lib/crypto/secret-box";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 
 // Which deliveries are the same event. GitLab 17.4+ sends `Idempotency-Key`, stable across its

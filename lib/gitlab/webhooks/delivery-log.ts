@@ -1,3 +1,4 @@
+import "server-only";
 import { after } from "next/server";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";

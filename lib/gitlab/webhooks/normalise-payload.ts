@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { ExternalResourceType } from "@/lib/generated/prisma/client";
 import { ItemReferenceError, parseItemReference, shortReference } from "@/lib/gitlab/links/item-reference";

@@ -1,3 +1,4 @@
+import "server-only";
 import { ApiError, errorResponse, notFound } from "@/lib/api/errors";
 import { readBodyText } from "@/lib/api/read-body";
 import { jsonResponse } from "@/lib/api/with-route";
