@@ -6,7 +6,7 @@ import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import type { Environment } from "@/lib/client/queries/types";
 import { useCreateEnvironment } from "@/lib/client/queries/use-create-environment";
 import { useUpdateEnvironment } from "@/lib/client/queries/use-update-environment";
-import { updateEnvironmentBody } from "@/lib/validations/core";
+import { environmentNameBody } from "@/lib/validations/core";
 
 /** Creates an environment (no `environment`) or renames one; both only ask for a name. */
 export function EnvironmentNameDialog({
@@ -23,7 +23,7 @@ export function EnvironmentNameDialog({
   const createEnvironment = useCreateEnvironment(projectId);
   const updateEnvironment = useUpdateEnvironment(projectId);
   // Same name rules as the server's create and rename bodies.
-  const form = useSchemaForm(updateEnvironmentBody, { name: environment?.name ?? "" });
+  const form = useSchemaForm(environmentNameBody, { name: environment?.name ?? "" });
 
   return (
     <FormDialog

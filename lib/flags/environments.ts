@@ -7,7 +7,11 @@ import { changedFields, recordAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import type { Environment } from "@/lib/generated/prisma/client";
 import { lockProjectStructure, newEnvironmentApiKey } from "@/lib/flags/projects";
-import type { createEnvironmentBody, updateEnvironmentBody } from "@/lib/validations/core";
+import {
+  isProductionName,
+  type createEnvironmentBody,
+  type updateEnvironmentBody,
+} from "@/lib/validations/core";
 import type { z } from "zod";
 
 // Environments of a project, addressed by their api_key in URLs. Each one holds a state for every
@@ -19,6 +23,7 @@ export function serializeEnvironment(environment: Environment) {
     name: environment.name,
     api_key: environment.apiKey,
     project: environment.projectId,
+    protected: environment.protected,
     created_at: environment.createdAt.toISOString(),
   };
 }
@@ -39,7 +44,12 @@ export async function createEnvironment(actor: Actor, input: z.infer<typeof crea
   return prisma.$transaction(async (tx) => {
     await lockProjectStructure(tx, project.id);
     const environment = await tx.environment.create({
-      data: { projectId: project.id, name: input.name, apiKey: newEnvironmentApiKey() },
+      data: {
+        projectId: project.id,
+        name: input.name,
+        apiKey: newEnvironmentApiKey(),
+        protected: input.protected ?? isProductionName(input.name),
+      },
     });
     const features = await tx.feature.findMany({
       where: { projectId: project.id },
@@ -80,12 +90,10 @@ export async function updateEnvironment(
   return prisma.$transaction(async (tx) => {
     const before = await tx.environment.findUnique({ where: { id: environment.id } });
     if (!before) throw notFound("Environment");
-    const changes = changedFields({ name: before.name }, { name: input.name });
+    const after = { name: input.name ?? before.name, protected: input.protected ?? before.protected };
+    const changes = changedFields({ name: before.name, protected: before.protected }, after);
     if (Object.keys(changes).length === 0) return before;
-    const updated = await tx.environment.update({
-      where: { id: environment.id },
-      data: { name: input.name },
-    });
+    const updated = await tx.environment.update({ where: { id: environment.id }, data: after });
     await recordAudit(tx, actor, {
       organisationId: project.organisationId,
       projectId: project.id,
@@ -93,7 +101,10 @@ export async function updateEnvironment(
       action: "UPDATE",
       entityType: "environment",
       entityId: environment.id,
-      summary: `Renamed environment ${before.name} to ${updated.name}`,
+      summary:
+        before.name !== updated.name
+          ? `Renamed environment ${before.name} to ${updated.name}`
+          : `${updated.protected ? "Protected" : "Unprotected"} environment ${updated.name}`,
       changes,
     });
     return updated;

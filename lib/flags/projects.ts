@@ -8,7 +8,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import type { Project } from "@/lib/generated/prisma/client";
-import type { createProjectBody, updateProjectBody } from "@/lib/validations/core";
+import { isProductionName, type createProjectBody, type updateProjectBody } from "@/lib/validations/core";
 import type { z } from "zod";
 
 export function serializeProject(project: Project) {
@@ -80,7 +80,12 @@ export async function createProject(actor: Actor, input: z.infer<typeof createPr
     if (input.create_default_environments) {
       for (const name of ["Development", "Production"]) {
         const environment = await tx.environment.create({
-          data: { projectId: project.id, name, apiKey: newEnvironmentApiKey() },
+          data: {
+            projectId: project.id,
+            name,
+            apiKey: newEnvironmentApiKey(),
+            protected: isProductionName(name),
+          },
         });
         await recordAudit(tx, actor, {
           organisationId,

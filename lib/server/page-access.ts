@@ -4,6 +4,7 @@ import { ApiError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { projectAccess, type ProjectAccess } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/client";
+import { serializeEnvironment } from "@/lib/flags/environments";
 import type { Environment as ApiEnvironment } from "@/lib/client/queries/types";
 
 // Server-side checks for pages: a project, environment or feature that does not exist, or that
@@ -50,13 +51,7 @@ export async function requireEnvironmentPage(
     where: { apiKey: decodeURIComponent(apiKeyParam) },
   });
   if (!environment || environment.projectId !== projectId) notFound();
-  return {
-    id: environment.id,
-    name: environment.name,
-    api_key: environment.apiKey,
-    project: environment.projectId,
-    created_at: environment.createdAt.toISOString(),
-  };
+  return serializeEnvironment(environment);
 }
 
 /** The feature of a `[featureId]` route; 404 unless it belongs to the project. */

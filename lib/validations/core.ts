@@ -27,11 +27,27 @@ export const updateProjectBody = z.object({
   stale_flag_threshold_days: z.number().int().min(1).max(365).optional(),
 });
 
+/** An environment named like production is protected unless the request says otherwise. */
+const environmentName = nameField("Environment name", 100);
+/** The create and rename dialogs only ask for a name. */
+export const environmentNameBody = z.object({ name: environmentName });
 export const createEnvironmentBody = z.object({
-  name: nameField("Environment name", 100),
+  name: environmentName,
   project: idField,
+  protected: z.boolean().optional(),
 });
-export const updateEnvironmentBody = z.object({ name: nameField("Environment name", 100) });
+export const updateEnvironmentBody = z
+  .object({ name: environmentName.optional(), protected: z.boolean().optional() })
+  .refine((body) => body.name !== undefined || body.protected !== undefined, {
+    message: "Send `name` or `protected`",
+  });
+
+export type UpdateEnvironmentInput = z.infer<typeof updateEnvironmentBody>;
+
+/** Whether a new environment of this name starts protected ("Production", "prod-eu", …). */
+export function isProductionName(name: string): boolean {
+  return /\bprod(uction)?\b/i.test(name.replace(/[_-]/g, " "));
+}
 
 const featureName = nameField("Feature name", 150).regex(
   /^[A-Za-z0-9_.:-]+$/,

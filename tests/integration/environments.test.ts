@@ -6,6 +6,41 @@ import { call, expectError, seedOrganisation, seedProjectMember, sessionHeaders 
 import { createProjectWithEnvironments, expectStatus } from "@/tests/support/flags";
 
 describe("environments API", () => {
+  it("protects environments named like production by default; an admin can change it, audited", async () => {
+    const { apiKey } = await seedOrganisation();
+    const { environments } = await createProjectWithEnvironments(apiKey, [
+      "Development",
+      "Production",
+      "prod-eu",
+      "Products demo",
+    ]);
+    expect(environments.map((environment) => [environment.name, environment.protected])).toEqual([
+      ["Development", false],
+      ["Production", true],
+      ["prod-eu", true],
+      ["Products demo", false],
+    ]);
+    const development = environments[0]!;
+    const params = { envApiKey: development.api_key };
+    const patch = (body: unknown) =>
+      call(environmentRoute.PATCH, "PATCH", `/api/v1/environments/${development.api_key}/`, {
+        apiKey,
+        params,
+        body,
+      });
+    expect(expectStatus(await patch({ protected: true }), 200)).toMatchObject({
+      name: "Development",
+      protected: true,
+    });
+    const audit = await prisma.auditLog.findFirstOrThrow({
+      where: { entityType: "environment", environmentId: development.id, action: "UPDATE" },
+    });
+    expect(audit.summary).toBe("Protected environment Development");
+    expect(audit.changes).toEqual({ protected: { from: false, to: true } });
+    expectError(await patch({}), 422, "unprocessable_entity");
+    expectError(await patch({ protected: "yes" }), 422, "unprocessable_entity");
+  });
+
   it("creates an environment with a state for each of 400 features from their defaults, in one audited change", async () => {
     const { apiKey } = await seedOrganisation();
     const { project } = await createProjectWithEnvironments(apiKey, []);

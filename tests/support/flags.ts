@@ -19,6 +19,7 @@ export interface TestEnvironment {
   id: number;
   name: string;
   api_key: string;
+  protected: boolean;
 }
 
 export async function createProjectWithEnvironments(
