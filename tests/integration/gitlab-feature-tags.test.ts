@@ -112,15 +112,20 @@ describe("syncing GitLab tags onto features", () => {
     const states = Array.from({ length: 30 }, (_, n) => (n % 2 === 0 ? "closed" : "opened"));
     await Promise.all(
       states.map((state, n) =>
-        prisma.$transaction(async (tx) => {
-          // Lock first, like the webhook handler, so updates apply in commit order.
-          await tx.$queryRaw`SELECT id FROM features WHERE id = ${feature.id} FOR UPDATE`;
-          await tx.externalResource.update({
-            where: { id: issue.id },
-            data: { state, gitlabUpdatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)) },
-          });
-          await syncFeatureGitLabTags(tx, project.id, [feature.id], system);
-        }),
+        prisma.$transaction(
+          async (tx) => {
+            // Lock first, like the webhook handler, so updates apply in commit order.
+            await tx.$queryRaw`SELECT id FROM features WHERE id = ${feature.id} FOR UPDATE`;
+            await tx.externalResource.update({
+              where: { id: issue.id },
+              data: { state, gitlabUpdatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)) },
+            });
+            await syncFeatureGitLabTags(tx, project.id, [feature.id], system);
+            // 30 transactions queue for a pool of 5 connections, one at a time behind the row lock:
+            // waiting for a connection is the point here, not a failure.
+          },
+          { maxWait: 60_000, timeout: 60_000 },
+        ),
       ),
     );
     const finalState = (await prisma.externalResource.findUniqueOrThrow({ where: { id: issue.id } })).state;
