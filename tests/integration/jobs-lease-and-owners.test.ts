@@ -18,7 +18,7 @@ import { linkItem, noteJobs, notesProject, statusNotes } from "@/tests/support/g
 process.env.FLAGPOST_JOB_DEBOUNCE_MS = "0";
 resetEnvForTests();
 
-const LEASE_MS = 1_000;
+const LEASE_MS = 2_000;
 
 let gl: GitLabSimulator;
 let seed: DemoSeed;
