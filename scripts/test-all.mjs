@@ -8,6 +8,8 @@
 // FLAGPOST_TEST_SKIP_POSTGRES=1 or FLAGPOST_TEST_SKIP_E2E=1 skip a stage explicitly.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { startTempPostgres } from "./lib/temp-postgres.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -59,8 +61,20 @@ if (process.env.FLAGPOST_TEST_SKIP_E2E === "1") {
     "\nChromium not found at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)\n",
   );
   results.push({ name: "End-to-end tests", ok: false, seconds: 0 });
-} else if (stage("Production build", "npx", ["next", "build"])) {
-  stage("End-to-end tests (Playwright, Chromium)", "npx", ["playwright", "test"]);
+} else {
+  // A build must not touch the database, the secret key or the data directory: build with a data
+  // directory that does not exist and check that it still does not.
+  const buildDataDir = path.join(os.tmpdir(), `flagpost-build-data-${process.pid}`);
+  const built = stage("Production build", "npx", ["next", "build"], {
+    FLAGPOST_DATA_DIR: buildDataDir,
+    DATABASE_URL: "",
+  });
+  const touched = fs.existsSync(buildDataDir);
+  if (touched)
+    process.stdout.write(`\nThe build created ${buildDataDir}: it opened the database or the key\n`);
+  results.push({ name: "Build leaves the data directory alone", ok: !touched, seconds: 0 });
+  fs.rmSync(buildDataDir, { recursive: true, force: true });
+  if (built) stage("End-to-end tests (Playwright, Chromium)", "npx", ["playwright", "test"]);
 }
 
 process.stdout.write("\n━━ Summary ━━\n");

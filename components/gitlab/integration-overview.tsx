@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { BackgroundJobs } from "@/components/gitlab/background-jobs";
 import { DeleteIntegrationDialog } from "@/components/gitlab/delete-integration-dialog";
+import { GitLabUnreachableNotice } from "@/components/gitlab/gitlab-unreachable-notice";
 import { ProjectPicker } from "@/components/gitlab/project-picker";
 import { RotateTokenDialog } from "@/components/gitlab/rotate-token-dialog";
 import { TaggingSettings } from "@/components/gitlab/tagging-settings";
@@ -45,6 +46,7 @@ export function IntegrationOverview({
 
   return (
     <div className="space-y-8">
+      <GitLabUnreachableNotice outage={config.gitlab_unreachable} />
       <Section
         title="Connection"
         description={

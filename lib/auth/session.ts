@@ -9,8 +9,11 @@ import { ensureDatabase, prisma } from "@/lib/db/client";
 // themselves; nothing relies on middleware alone.
 
 export async function currentUser() {
+  // headers() first: it marks the page dynamic, so `next build` stops prerendering here instead of
+  // opening the database (a build must not create .data/ or touch the secret key).
+  const requestHeaders = await headers();
   await ensureDatabase();
-  const userId = await sessionUserId(await headers());
+  const userId = await sessionUserId(requestHeaders);
   if (!userId) return null;
   return prisma.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
 }

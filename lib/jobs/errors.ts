@@ -6,8 +6,14 @@ import "server-only";
 export type JobFailureHint =
   /** Retrying cannot help (e.g. the item was deleted): fail at once, visibly. */
   | { kind: "permanent" }
-  /** Worth another attempt after a backoff (network trouble, a 5xx, a lock held elsewhere). */
+  /** Worth another attempt after a backoff (a lock held elsewhere, an unexpected error). */
   | { kind: "transient" }
+  /**
+   * The service did not answer or failed (network error, 5xx): an outage. A job of a registered
+   * group keeps retrying with capped backoff, without using attempts, for as long as its group
+   * exists; without a group it counts as transient.
+   */
+  | { kind: "unreachable" }
   /** Rate-limited: wait `waitMs` (null: the service did not say) without using an attempt. */
   | { kind: "rate-limited"; waitMs: number | null }
   /** The credentials of the job's group were refused: pause the whole group, keep the attempt. */

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/types";
+import { now as clockNow } from "@/lib/clock";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -10,7 +11,16 @@ import { jobKindNamed, notInPausedGroup } from "@/lib/jobs/registry";
 // transaction as the change it follows, so a committed change always has its job and a rolled-back
 // one never does. Workers claim due jobs with `FOR UPDATE SKIP LOCKED` and a lease, so several app
 // instances sharing one PostgreSQL never run a job twice at once, and a crashed worker's jobs are
-// picked up again when the lease runs out.
+// picked up again when the lease runs out; a worker extends the lease of the jobs it holds while
+// they run (heartbeat), so a slow job is never taken for a crashed one.
+//
+// Time is Flagpost's clock (lib/clock.ts), not the database's: a test moving the test clock
+// forward makes backoffs and leases run out without waiting.
+
+/** The current time as an SQL value (the test clock's, when one is set). */
+function sqlNow(): Prisma.Sql {
+  return Prisma.sql`${clockNow()}::timestamptz`;
+}
 
 export type JobPayload = Record<string, string | number | boolean | null>;
 
@@ -71,12 +81,13 @@ export async function enqueueJobs(db: Db, jobs: EnqueueOptions[]): Promise<void>
     payload: checkedPayload(options.kind, options.payload),
   }));
   if (rows.length === 0) return;
+  const at = sqlNow();
   const values = rows.map((options) => {
     const delayMs = options.delayMs ?? (options.coalesce ? debounceMs : 0);
     const pendingKey = options.coalesce && options.concurrencyKey ? options.concurrencyKey : null;
     return Prisma.sql`(${options.kind}, ${JSON.stringify(options.payload)}::jsonb, ${options.projectId ?? null}::int, ${options.groupKey ?? null}::text,
-            ${pendingKey}::text, ${options.concurrencyKey ?? null}::text, now() + make_interval(secs => ${delayMs / 1000}::float8), now(),
-            ${options.maxAttempts ?? 8}::int, now())`;
+            ${pendingKey}::text, ${options.concurrencyKey ?? null}::text, ${at} + make_interval(secs => ${delayMs / 1000}::float8), ${at},
+            ${options.maxAttempts ?? 8}::int, ${at})`;
   });
   // A repeat within the window pushes the run time back (trailing debounce), but never past
   // maxWait after the first enqueue, so a flag toggled continuously still gets its update.
@@ -88,7 +99,7 @@ export async function enqueueJobs(db: Db, jobs: EnqueueOptions[]): Promise<void>
       run_at = LEAST(GREATEST(jobs.run_at, EXCLUDED.run_at),
                      jobs.first_queued_at + make_interval(secs => ${maxWaitMs / 1000}::float8)),
       payload = EXCLUDED.payload,
-      updated_at = now()`;
+      updated_at = ${at}`;
   // Only requests that queued work wake the worker (if the change rolls back, it finds nothing due).
   kickJobsAfterResponse();
 }
@@ -102,6 +113,8 @@ export interface ClaimedJob<P extends JobPayload = JobPayload> {
   concurrencyKey: string | null;
   attempts: number;
   maxAttempts: number;
+  /** Earlier tries that found the service unreachable (they drive the outage backoff). */
+  outageRetries: number;
   coalesces: boolean;
 }
 
@@ -114,6 +127,7 @@ interface ClaimedRow {
   concurrency_key: string | null;
   attempts: number;
   max_attempts: number;
+  outage_retries: number;
   was_pending_key: string | null;
 }
 
@@ -123,12 +137,13 @@ interface ClaimedRow {
  * concurrency key is held by another live lease or by an older crashed job.
  */
 export async function claimJobs(workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+  const at = sqlNow();
   const rows = await prisma.$queryRaw<ClaimedRow[]>`
     WITH candidate AS (
       SELECT j.id, j.pending_key
       FROM jobs j
-      WHERE ((j.status = 'PENDING' AND j.run_at <= now())
-             OR (j.status = 'RUNNING' AND j.locked_until < now()))
+      WHERE ((j.status = 'PENDING' AND j.run_at <= ${at})
+             OR (j.status = 'RUNNING' AND j.locked_until < ${at}))
         AND ${notInPausedGroup(Prisma.sql`j.group_key`)}
         AND (j.concurrency_key IS NULL OR NOT EXISTS (
               SELECT 1 FROM jobs r
@@ -136,18 +151,18 @@ export async function claimJobs(workerId: string, limit: number, leaseMs: number
                 AND r.status = 'RUNNING'
                 -- A crashed job (expired lease) goes before newer jobs with its key: otherwise one
                 -- worker could reclaim it while another claims the newer one, and both would run.
-                AND (r.locked_until >= now() OR r.id < j.id)))
+                AND (r.locked_until >= ${at} OR r.id < j.id)))
       ORDER BY j.run_at, j.id
       LIMIT ${limit}
       FOR UPDATE OF j SKIP LOCKED
     )
     UPDATE jobs SET status = 'RUNNING', locked_by = ${workerId},
-                    locked_until = now() + make_interval(secs => ${leaseMs / 1000}),
-                    attempts = jobs.attempts + 1, pending_key = NULL, updated_at = now()
+                    locked_until = ${at} + make_interval(secs => ${leaseMs / 1000}),
+                    attempts = jobs.attempts + 1, pending_key = NULL, updated_at = ${at}
     FROM candidate
     WHERE jobs.id = candidate.id
     RETURNING jobs.id, jobs.kind, jobs.payload, jobs.project_id, jobs.group_key, jobs.concurrency_key,
-              jobs.attempts, jobs.max_attempts, candidate.pending_key AS was_pending_key`;
+              jobs.attempts, jobs.max_attempts, jobs.outage_retries, candidate.pending_key AS was_pending_key`;
   // Two due jobs sharing a concurrency key can land in one batch (the check above sees only other
   // workers' leases): keep the oldest, hand the rest back.
   const seen = new Set<string>();
@@ -167,6 +182,7 @@ export async function claimJobs(workerId: string, limit: number, leaseMs: number
       concurrencyKey: row.concurrency_key,
       attempts: row.attempts,
       maxAttempts: row.max_attempts,
+      outageRetries: row.outage_retries,
       coalesces: row.was_pending_key !== null,
     });
   }
@@ -174,17 +190,48 @@ export async function claimJobs(workerId: string, limit: number, leaseMs: number
 }
 
 export async function completeJob(id: bigint, workerId: string): Promise<void> {
+  const at = sqlNow();
   await prisma.$executeRaw`
-    UPDATE jobs SET status = 'SUCCEEDED', finished_at = now(), locked_by = NULL, locked_until = NULL,
-                    last_error = NULL, updated_at = now()
+    UPDATE jobs SET status = 'SUCCEEDED', finished_at = ${at}, locked_by = NULL, locked_until = NULL,
+                    last_error = NULL, updated_at = ${at}
     WHERE id = ${id} AND locked_by = ${workerId} AND status = 'RUNNING'`;
 }
 
 export async function failJob(id: bigint, workerId: string, error: string): Promise<void> {
+  const at = sqlNow();
   await prisma.$executeRaw`
-    UPDATE jobs SET status = 'FAILED', finished_at = now(), locked_by = NULL, locked_until = NULL,
-                    last_error = ${error.slice(0, 2000)}, updated_at = now()
+    UPDATE jobs SET status = 'FAILED', finished_at = ${at}, locked_by = NULL, locked_until = NULL,
+                    last_error = ${error.slice(0, 2000)}, updated_at = ${at}
     WHERE id = ${id} AND locked_by = ${workerId} AND status = 'RUNNING'`;
+}
+
+/**
+ * The heartbeat of a running job: its lease runs `leaseMs` from now again. False when the job is
+ * no longer this worker's (its lease ran out and another worker took it, or it was cancelled).
+ */
+export async function extendLease(id: bigint, workerId: string, leaseMs: number): Promise<boolean> {
+  const at = sqlNow();
+  const updated = await prisma.$executeRaw`
+    UPDATE jobs SET locked_until = ${at} + make_interval(secs => ${leaseMs / 1000})
+    WHERE id = ${id} AND locked_by = ${workerId} AND status = 'RUNNING'`;
+  return updated > 0;
+}
+
+/** After an outage: the group's jobs that were waiting it out are due at once. */
+export async function makeWaitingJobsDue(groupKey: string): Promise<number> {
+  const at = sqlNow();
+  return prisma.$executeRaw`
+    UPDATE jobs SET run_at = LEAST(run_at, ${at}), outage_retries = 0, updated_at = ${at}
+    WHERE group_key = ${groupKey} AND status = 'PENDING' AND outage_retries > 0`;
+}
+
+/**
+ * Removes every job of a group, whatever its state, in the caller's transaction: its owner is
+ * being deleted, and nothing in the queue may outlive it. A worker still running one of them
+ * finds its row gone and records nothing.
+ */
+export function deleteGroupJobs(db: Db, groupKey: string): Promise<number> {
+  return db.$executeRaw`DELETE FROM jobs WHERE group_key = ${groupKey}`;
 }
 
 /**
@@ -195,8 +242,17 @@ export async function failJob(id: bigint, workerId: string, error: string): Prom
 export async function releaseJob(
   id: bigint,
   workerId: string,
-  options: { delayMs?: number; error?: string; countAttempt?: boolean; pendingKey?: string | null },
+  options: {
+    delayMs?: number;
+    error?: string;
+    countAttempt?: boolean;
+    pendingKey?: string | null;
+    /** The try found the service unreachable (counted apart from attempts). */
+    outage?: boolean;
+  },
 ): Promise<"rescheduled" | "superseded"> {
+  const at = sqlNow();
+  const outage = options.outage ? 1 : 0;
   const delaySeconds = (options.delayMs ?? 0) / 1000;
   const uncount = options.countAttempt === false ? 1 : 0;
   const error = options.error?.slice(0, 2000) ?? null;
@@ -208,18 +264,19 @@ export async function releaseJob(
       });
       if (newer) {
         await tx.$executeRaw`
-          UPDATE jobs SET status = 'SUCCEEDED', finished_at = now(), locked_by = NULL, locked_until = NULL,
-                          last_error = ${`superseded by job ${newer.id}`}, updated_at = now()
-          WHERE id = ${id} AND locked_by = ${workerId}`;
+          UPDATE jobs SET status = 'SUCCEEDED', finished_at = ${at}, locked_by = NULL, locked_until = NULL,
+                          last_error = ${`superseded by job ${newer.id}`}, updated_at = ${at}
+          WHERE id = ${id} AND locked_by = ${workerId} AND status = 'RUNNING'`;
         return "superseded" as const;
       }
     }
     await tx.$executeRaw`
       UPDATE jobs SET status = 'PENDING', locked_by = NULL, locked_until = NULL,
-                      run_at = now() + make_interval(secs => ${delaySeconds}),
+                      run_at = ${at} + make_interval(secs => ${delaySeconds}),
                       attempts = GREATEST(0, attempts - ${uncount}), pending_key = ${options.pendingKey ?? null},
-                      last_error = COALESCE(${error}, last_error), updated_at = now()
-      WHERE id = ${id} AND locked_by = ${workerId}`;
+                      outage_retries = CASE WHEN ${outage}::int = 1 THEN outage_retries + 1 ELSE 0 END,
+                      last_error = COALESCE(${error}, last_error), updated_at = ${at}
+      WHERE id = ${id} AND locked_by = ${workerId} AND status = 'RUNNING'`;
     return "rescheduled" as const;
   });
 }
@@ -227,13 +284,14 @@ export async function releaseJob(
 /** Makes a failed job due again (the "Retry" button). */
 export async function retryFailedJob(id: bigint): Promise<boolean> {
   const updated = await prisma.$executeRaw`
-    UPDATE jobs SET status = 'PENDING', attempts = 0, run_at = now(), finished_at = NULL, updated_at = now()
+    UPDATE jobs SET status = 'PENDING', attempts = 0, outage_retries = 0, run_at = ${clockNow()}::timestamptz,
+                    finished_at = NULL, updated_at = ${clockNow()}::timestamptz
     WHERE id = ${id} AND status = 'FAILED'`;
   return updated > 0;
 }
 
 /** Deletes finished jobs: successes after a week, failures after a month. */
-export async function pruneJobs(now: Date = new Date()): Promise<number> {
+export async function pruneJobs(now: Date = clockNow()): Promise<number> {
   const week = new Date(now.getTime() - 7 * 24 * 3600_000);
   const month = new Date(now.getTime() - 30 * 24 * 3600_000);
   const { count } = await prisma.job.deleteMany({
@@ -250,7 +308,7 @@ export async function pruneJobs(now: Date = new Date()): Promise<number> {
 /** Milliseconds until the next pending job is due (null when none is queued). */
 export async function msUntilNextDueJob(): Promise<number | null> {
   const rows = await prisma.$queryRaw<{ wait_ms: number | null }[]>`
-    SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(run_at) - now())) * 1000)::float8 AS wait_ms
+    SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(run_at) - ${clockNow()}::timestamptz)) * 1000)::float8 AS wait_ms
     FROM jobs WHERE status = 'PENDING'`;
   const wait = rows[0]?.wait_ms;
   return wait === null || wait === undefined ? null : Math.ceil(wait);

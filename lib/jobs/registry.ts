@@ -27,6 +27,13 @@ export interface JobGroup {
   pausedKeys: Prisma.Sql;
   /** Called when a job of the group failed with a "pause-group" hint. */
   pause(groupKey: string, reason: string): Promise<void>;
+  /** Called when a job of the group found the service unreachable (network error, 5xx). */
+  markUnreachable(groupKey: string, reason: string): Promise<void>;
+  /**
+   * Called when the service answered a job of the group. Returns true when the group had been
+   * marked unreachable: the queue then makes the group's waiting jobs due at once.
+   */
+  markReachable(groupKey: string): Promise<boolean>;
 }
 
 interface Registry {

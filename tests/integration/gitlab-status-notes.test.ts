@@ -235,9 +235,11 @@ describe("GitLab failing", () => {
       const [job] = (await noteJobs({ integrationId: p.integrationId })).filter(
         (row) => row.status !== "SUCCEEDED",
       );
+      // An outage uses no attempt (it must never end the job); its own count drives the backoff.
       expect(job).toMatchObject({
         status: "PENDING",
-        attempts: attempt,
+        attempts: 0,
+        outageRetries: attempt,
         lastError: expect.stringContaining("503"),
       });
       // Exponential backoff with jitter: half to all of 2 s·2^(attempt-1) after the failure.

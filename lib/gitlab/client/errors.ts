@@ -18,8 +18,9 @@ export class GitLabUnreachableError extends Error implements HintedError {
     this.name = "GitLabUnreachableError";
   }
 
+  /** No answer, or not GitLab's: an outage the job waits out (a too-large answer is not one). */
   jobFailureHint(): JobFailureHint {
-    return { kind: "transient" };
+    return { kind: this.reason === "too_large" ? "transient" : "unreachable" };
   }
 }
 
@@ -56,7 +57,7 @@ export class GitLabApiError extends Error implements HintedError {
     return this.status === 401 || (this.status === 403 && this.errorCode === "insufficient_scope");
   }
 
-  /** For the job queue: a rejected token pauses the integration's jobs, 429 waits, 5xx retries. */
+  /** For the job queue: a rejected token pauses the integration's jobs, 429 waits, 5xx is an outage waited out. */
   jobFailureHint(): JobFailureHint {
     if (this.status === 401 || this.status === 403)
       return { kind: "pause-group", reason: `GitLab answered ${this.status}: ${this.gitlabMessage}` };
@@ -65,8 +66,8 @@ export class GitLabApiError extends Error implements HintedError {
         kind: "rate-limited",
         waitMs: this.retryAfterSeconds !== null ? this.retryAfterSeconds * 1000 : null,
       };
-    const transient =
-      this.status >= 500 || (this.status === 409 && /resource lock/i.test(this.gitlabMessage));
+    if (this.status >= 500) return { kind: "unreachable" };
+    const transient = this.status === 409 && /resource lock/i.test(this.gitlabMessage);
     return { kind: transient ? "transient" : "permanent" };
   }
 }

@@ -53,6 +53,25 @@ describe("job retry policy for GitLab errors (hints carried by the error classes
     expect(decideRetry(new Error("bug"), 8, 8)).toEqual({ action: "fail" });
   });
 
+  it("calls 5xx and network errors an outage, which an integration's jobs wait out without end", () => {
+    const group = { outageRetries: 40 };
+    for (const error of [
+      api(503),
+      api(500),
+      new GitLabUnreachableError("https://g", "refused", "ECONNREFUSED"),
+      new GitLabUnreachableError("https://g", "not_gitlab", "an HTML page"),
+    ])
+      expect(decideRetry(error, 8, 8, Math.random, group)).toMatchObject({ action: "retry", outage: true });
+    // Not an outage: a resource lock, a too-large answer, a 4xx.
+    expect(decideRetry(api(409, null, "Resource lock"), 8, 8, Math.random, group)).toEqual({
+      action: "fail",
+    });
+    expect(
+      decideRetry(new GitLabUnreachableError("https://g", "too_large", "x"), 8, 8, Math.random, group),
+    ).toEqual({ action: "fail" });
+    expect(decideRetry(api(404), 1, 8, Math.random, group)).toEqual({ action: "fail" });
+  });
+
   it("fails at once on other 4xx and permanent errors", () => {
     expect(decideRetry(api(404), 1, 8)).toEqual({ action: "fail" });
     expect(decideRetry(api(422), 1, 8)).toEqual({ action: "fail" });

@@ -20,6 +20,8 @@ import { checkCredentials, checkProject, type TokenFacts } from "@/lib/gitlab/in
 import { gitLabErrorToApiError, GitLabApiError } from "@/lib/gitlab/client/errors";
 import { normaliseInstanceUrl, InstanceUrlError } from "@/lib/gitlab/client/instance-url";
 import { ensureGitLabSystemTags } from "@/lib/gitlab/links/system-tags";
+import { integrationJobGroup } from "@/lib/gitlab/integration/job-group";
+import { deleteGroupJobs } from "@/lib/jobs/queue";
 import { logger } from "@/lib/logger";
 import type { CreateGitLabIntegrationInput, UpdateGitLabIntegrationInput } from "@/lib/validations/gitlab";
 
@@ -52,6 +54,8 @@ export interface IntegrationView {
   showSecret: boolean;
   /** GitLab issues and merge requests linked to the project's features. */
   linkedItems: number;
+  /** Jobs waiting to reach GitLab, counted only while it is unreachable (0 otherwise). */
+  waitingJobs?: number;
 }
 
 function dateOnly(date: Date | null): string | null {
@@ -72,7 +76,12 @@ function readSecret(sealed: string): string | null {
   }
 }
 
-export function serializeIntegration({ integration: row, showSecret, linkedItems }: IntegrationView) {
+export function serializeIntegration({
+  integration: row,
+  showSecret,
+  linkedItems,
+  waitingJobs = 0,
+}: IntegrationView) {
   return {
     id: row.id,
     project: row.projectId,
@@ -101,6 +110,12 @@ export function serializeIntegration({ integration: row, showSecret, linkedItems
       checked_at: row.tokenCheckedAt?.toISOString() ?? null,
     },
     linked_items_count: linkedItems,
+    // Set while GitLab does not answer the integration's jobs: "GitLab unreachable since …, N
+    // updates waiting" (they go out as soon as it answers again).
+    gitlab_unreachable:
+      row.unreachableSince === null
+        ? null
+        : { since: row.unreachableSince.toISOString(), waiting_jobs: waitingJobs },
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -131,6 +146,12 @@ async function view(access: ProjectAccess, integration: GitLabIntegration): Prom
     integration,
     showSecret: hasProjectRole(access, "ADMIN"),
     linkedItems: await countLinkedItems(prisma, integration.projectId),
+    waitingJobs:
+      integration.unreachableSince === null
+        ? 0
+        : await prisma.job.count({
+            where: { groupKey: integrationJobGroup(integration.id), status: { in: ["PENDING", "RUNNING"] } },
+          }),
   };
 }
 
@@ -491,6 +512,8 @@ export async function deleteIntegration(
         encryptedWebhookSecret: "",
       },
     });
+    // Its jobs go with it: nothing in the queue may wait for an integration that is gone.
+    await deleteGroupJobs(tx, integrationJobGroup(integration.id));
     const links = await tx.externalResource.deleteMany({ where: { feature: { projectId } } });
     const tags = await tx.featureTag.deleteMany({ where: { tag: { projectId, type: "GITLAB" } } });
     await recordAudit(tx, actor, {

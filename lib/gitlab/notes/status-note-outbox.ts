@@ -163,7 +163,7 @@ export async function queueStatusNoteSyncs(db: Db, entry: AuditEntry): Promise<v
         groupKey: integrationJobGroup(row.integration_id),
         concurrencyKey: statusNoteKey(row.integration_id, target),
         coalesce: true,
-        // Backoff doubles from 2 s to a 10-minute cap: twelve attempts ride out about half an hour of GitLab being down.
+        // For failures other than an outage (those never use attempts): twelve, backing off up to 10 minutes.
         maxAttempts: STATUS_NOTE_MAX_ATTEMPTS,
       };
     }),
