@@ -1,7 +1,7 @@
-import { compiledFeatures, compiledSegments, type CompiledFeature } from "./compile";
+import { compiledSegments, featureList, variantLayout } from "./compile";
 import { hashedPercentage } from "./hashing";
 import type { EvaluationSubject } from "./properties";
-import type { EvaluationContext, EvaluationResult, FlagResult, SegmentResult } from "./types";
+import type { EvaluationContext, EvaluationResult, FeatureContext, FlagResult, SegmentResult } from "./types";
 
 // Flagsmith's evaluation, step by step:
 // 1. The identity key defaults to `${environment.key}_${identifier}`.
@@ -27,14 +27,15 @@ function subjectOf(context: EvaluationContext): EvaluationSubject | null {
   };
 }
 
-function flagResult(feature: CompiledFeature, identityKey: string | null, reason: string): FlagResult {
+function flagResult(feature: FeatureContext, identityKey: string | null, reason: string): FlagResult {
   let value = feature.value;
   let variant: string | null = null;
-  if (identityKey !== null && feature.variants.length > 0) {
+  const variants = identityKey === null ? null : variantLayout(feature);
+  if (variants !== null && variants.length > 0) {
     variant = "control";
-    const percentage = hashedPercentage([feature.key, identityKey]);
+    const percentage = hashedPercentage([feature.key == null ? "" : String(feature.key), identityKey!]);
     let start = 0;
-    for (const option of feature.variants) {
+    for (const option of variants) {
       if (start <= percentage && percentage < option.limit) {
         value = option.value;
         variant = option.key;
@@ -45,7 +46,7 @@ function flagResult(feature: CompiledFeature, identityKey: string | null, reason
     }
   }
   const result: FlagResult = { name: feature.name, enabled: feature.enabled, value, reason, variant };
-  if (feature.source.metadata) result.metadata = feature.source.metadata;
+  if (feature.metadata) result.metadata = feature.metadata;
   return result;
 }
 
@@ -53,7 +54,7 @@ function flagResult(feature: CompiledFeature, identityKey: string | null, reason
 export function evaluateContext(context: EvaluationContext): EvaluationResult {
   const subject = subjectOf(context);
   const segments: SegmentResult[] = [];
-  const overrides = new Map<string, { feature: CompiledFeature; segmentName: string }>();
+  const overrides = new Map<string, { feature: FeatureContext; priority: number; segmentName: string }>();
 
   if (subject && context.segments) {
     for (const segment of compiledSegments(context.segments)) {
@@ -65,8 +66,9 @@ export function evaluateContext(context: EvaluationContext): EvaluationResult {
       );
       for (const override of segment.overrides) {
         const current = overrides.get(override.name);
-        if (!current || override.priority < current.feature.priority) {
-          overrides.set(override.name, { feature: override, segmentName: segment.name });
+        const priority = override.priority ?? Infinity;
+        if (!current || priority < current.priority) {
+          overrides.set(override.name, { feature: override, priority, segmentName: segment.name });
         }
       }
     }
@@ -74,7 +76,7 @@ export function evaluateContext(context: EvaluationContext): EvaluationResult {
 
   const identityKey = subject ? subject.identity.key : null;
   const flags: Record<string, FlagResult> = {};
-  for (const feature of compiledFeatures(context.features)) {
+  for (const feature of featureList(context.features)) {
     const override = overrides.get(feature.name);
     flags[feature.name] = override
       ? flagResult(override.feature, identityKey, `TARGETING_MATCH; segment=${override.segmentName}`)
