@@ -14,8 +14,8 @@ import type {
 // compiled form). Contexts are therefore treated as immutable: build a new `segments` object to
 // change them. Compiling is lazy per condition: a condition is compiled the first time it is
 // evaluated, so a context built for one evaluation (the admin views) pays only for the conditions
-// that evaluation reaches (ALL / ANY / NONE stop early). Features need no compiling: their
-// variant layout is computed when first split.
+// that evaluation reaches (ALL / ANY / NONE stop early). Features are prepared (variants laid
+// out) once per `features` object, segment overrides with their segment.
 
 export interface CompiledVariant {
   key: string | null;
@@ -29,7 +29,7 @@ export interface CompiledSegment {
   source: SegmentContext;
   name: string;
   matches: ConditionTest;
-  overrides: readonly FeatureContext[];
+  overrides: readonly PreparedFeature[];
 }
 
 function combine(type: string, tests: ConditionTest[]): ConditionTest {
@@ -74,29 +74,30 @@ function compileRule(rule: SegmentRule, segmentKey: string): ConditionTest {
   return (subject) => conditions(subject) && subRules(subject);
 }
 
-const variantLayouts = new WeakMap<FeatureContext, CompiledVariant[]>();
+/** A feature with its variants laid out as buckets, ready to split. */
+export interface PreparedFeature {
+  feature: FeatureContext;
+  variants: CompiledVariant[];
+}
+
 const NO_VARIANTS: CompiledVariant[] = [];
 
 /** A feature's variants as buckets: stable sort by priority (missing last), cumulative limits. */
-export function variantLayout(feature: FeatureContext): CompiledVariant[] {
-  if (!feature.variants || feature.variants.length === 0) return NO_VARIANTS;
-  let layout = variantLayouts.get(feature);
-  if (!layout) {
-    const sorted = [...feature.variants].sort((a: FeatureValue, b: FeatureValue) => {
-      const x = a.priority ?? Infinity;
-      const y = b.priority ?? Infinity;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-    layout = [];
-    let start = 0;
-    for (const variant of sorted) {
-      const limit = start + variant.weight;
-      layout.push({ key: variant.key ?? null, value: variant.value, weight: variant.weight, limit });
-      start = limit;
-    }
-    variantLayouts.set(feature, layout);
+export function prepareFeature(feature: FeatureContext): PreparedFeature {
+  if (!feature.variants || feature.variants.length === 0) return { feature, variants: NO_VARIANTS };
+  const sorted = [...feature.variants].sort((a: FeatureValue, b: FeatureValue) => {
+    const x = a.priority ?? Infinity;
+    const y = b.priority ?? Infinity;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const variants: CompiledVariant[] = [];
+  let start = 0;
+  for (const variant of sorted) {
+    const limit = start + variant.weight;
+    variants.push({ key: variant.key ?? null, value: variant.value, weight: variant.weight, limit });
+    start = limit;
   }
-  return layout;
+  return { feature, variants };
 }
 
 export function compileSegment(segment: SegmentContext): CompiledSegment {
@@ -114,12 +115,12 @@ export function compileSegment(segment: SegmentContext): CompiledSegment {
     source: segment,
     name: segment.name,
     matches,
-    overrides: Array.isArray(segment.overrides) ? segment.overrides : [],
+    overrides: Array.isArray(segment.overrides) ? segment.overrides.map(prepareFeature) : [],
   };
 }
 
 const segmentCache = new WeakMap<object, CompiledSegment[]>();
-const featureLists = new WeakMap<object, FeatureContext[]>();
+const featureLists = new WeakMap<object, PreparedFeature[]>();
 
 /** The compiled segments of a context, in the context's own key order (which decides ties). */
 export function compiledSegments(segments: EvaluationContext["segments"]): CompiledSegment[] {
@@ -132,12 +133,12 @@ export function compiledSegments(segments: EvaluationContext["segments"]): Compi
   return compiled;
 }
 
-/** The features of a context as a list, in the context's key order. */
-export function featureList(features: EvaluationContext["features"]): FeatureContext[] {
+/** The features of a context, prepared, in the context's key order (cached like the segments). */
+export function preparedFeatures(features: EvaluationContext["features"]): PreparedFeature[] {
   if (!features) return [];
   let list = featureLists.get(features);
   if (!list) {
-    list = Object.values(features);
+    list = Object.values(features).map(prepareFeature);
     featureLists.set(features, list);
   }
   return list;

@@ -1,7 +1,7 @@
-import { compiledSegments, featureList, variantLayout } from "./compile";
+import { compiledSegments, preparedFeatures, type PreparedFeature } from "./compile";
 import { hashedPercentage } from "./hashing";
 import type { EvaluationSubject } from "./properties";
-import type { EvaluationContext, EvaluationResult, FeatureContext, FlagResult, SegmentResult } from "./types";
+import type { EvaluationContext, EvaluationResult, FlagResult, SegmentResult } from "./types";
 
 // Flagsmith's evaluation, step by step:
 // 1. The identity key defaults to `${environment.key}_${identifier}`.
@@ -27,13 +27,16 @@ function subjectOf(context: EvaluationContext): EvaluationSubject | null {
   };
 }
 
-function flagResult(feature: FeatureContext, identityKey: string | null, reason: string): FlagResult {
+function flagResult(
+  { feature, variants }: PreparedFeature,
+  identityKey: string | null,
+  reason: string,
+): FlagResult {
   let value = feature.value;
   let variant: string | null = null;
-  const variants = identityKey === null ? null : variantLayout(feature);
-  if (variants !== null && variants.length > 0) {
+  if (identityKey !== null && variants.length > 0) {
     variant = "control";
-    const percentage = hashedPercentage([feature.key == null ? "" : String(feature.key), identityKey!]);
+    const percentage = hashedPercentage([feature.key == null ? "" : String(feature.key), identityKey]);
     let start = 0;
     for (const option of variants) {
       if (start <= percentage && percentage < option.limit) {
@@ -54,7 +57,7 @@ function flagResult(feature: FeatureContext, identityKey: string | null, reason:
 export function evaluateContext(context: EvaluationContext): EvaluationResult {
   const subject = subjectOf(context);
   const segments: SegmentResult[] = [];
-  const overrides = new Map<string, { feature: FeatureContext; priority: number; segmentName: string }>();
+  const overrides = new Map<string, { prepared: PreparedFeature; priority: number; segmentName: string }>();
 
   if (subject && context.segments) {
     for (const segment of compiledSegments(context.segments)) {
@@ -65,10 +68,11 @@ export function evaluateContext(context: EvaluationContext): EvaluationResult {
           : { name: segment.name },
       );
       for (const override of segment.overrides) {
-        const current = overrides.get(override.name);
-        const priority = override.priority ?? Infinity;
+        const name = override.feature.name;
+        const current = overrides.get(name);
+        const priority = override.feature.priority ?? Infinity;
         if (!current || priority < current.priority) {
-          overrides.set(override.name, { feature: override, priority, segmentName: segment.name });
+          overrides.set(name, { prepared: override, priority, segmentName: segment.name });
         }
       }
     }
@@ -76,11 +80,12 @@ export function evaluateContext(context: EvaluationContext): EvaluationResult {
 
   const identityKey = subject ? subject.identity.key : null;
   const flags: Record<string, FlagResult> = {};
-  for (const feature of featureList(context.features)) {
-    const override = overrides.get(feature.name);
-    flags[feature.name] = override
-      ? flagResult(override.feature, identityKey, `TARGETING_MATCH; segment=${override.segmentName}`)
-      : flagResult(feature, identityKey, "DEFAULT");
+  for (const prepared of preparedFeatures(context.features)) {
+    const name = prepared.feature.name;
+    const override = overrides.get(name);
+    flags[name] = override
+      ? flagResult(override.prepared, identityKey, `TARGETING_MATCH; segment=${override.segmentName}`)
+      : flagResult(prepared, identityKey, "DEFAULT");
   }
   return { flags, segments };
 }
