@@ -140,6 +140,18 @@ describe("PERCENTAGE_SPLIT", () => {
     expect(inside / 2000).toBeLessThan(0.33);
   });
 
+  it("with a $. property, hashes that value instead of the identity key; a trait name never splits", () => {
+    const byIdentifier = hashedPercentage(["1", identifier]);
+    expect(byIdentifier).not.toBe(bucket);
+    const splitOn = (property: string, value: string) =>
+      segmentMatches([{ type: "ALL", conditions: [{ property, operator: "PERCENTAGE_SPLIT", value }] }], {
+        plan: "pro",
+      });
+    expect(splitOn("$.identity.identifier", String(byIdentifier))).toEqual([true, true]);
+    expect(splitOn("$.identity.identifier", String(byIdentifier - 1e-9))).toEqual([false, false]);
+    expect(splitOn("plan", "100")).toEqual([false, false]);
+  });
+
   it("never matches without an identity", () => {
     const context: EvaluationContext = {
       environment: ENVIRONMENT,
