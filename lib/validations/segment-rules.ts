@@ -83,8 +83,8 @@ interface RuleInput {
 const ruleSchema: z.ZodType<RuleInput> = z.lazy(() =>
   z.object({
     type: z.enum(RULE_TYPES, { error: `Rule type must be one of ${RULE_TYPES.join(", ")}` }),
-    conditions: z.array(conditionSchema).max(MAX_SEGMENT_CONDITIONS).optional().default([]),
-    rules: z.array(ruleSchema).max(MAX_SEGMENT_CONDITIONS).optional().default([]),
+    conditions: z.array(conditionSchema).max(MAX_SEGMENT_CONDITIONS).optional(),
+    rules: z.array(ruleSchema).max(MAX_SEGMENT_CONDITIONS).optional(),
   }),
 ) as z.ZodType<RuleInput>;
 

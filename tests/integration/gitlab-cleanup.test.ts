@@ -239,8 +239,9 @@ describe("POST create-cleanup-issue", () => {
         linked_item: { from: null, to: `${seed.projectPath}#${created.issue.iid}` },
       },
     });
-    // As for any link: the tags now, the label and the status note in the background.
-    expect(await tagLabels(p.featureId)).toEqual(["Issue Open"]);
+    // A cleanup issue is not the flag's work: it drives no Issue tag. As for any link, the label
+    // and the status note follow in the background.
+    expect(await tagLabels(p.featureId)).toEqual([]);
     const jobs = await prisma.job.findMany({
       where: { projectId: p.projectId },
       select: { kind: true, payload: true },
@@ -512,7 +513,7 @@ describe("a link that fails after GitLab created the issue", () => {
     expect(await auditSummaries(p.featureId)).toContain(
       `Linked cleanup issue ${seed.projectPath}#${created.issue.iid} to feature ${p.featureName} (retried after the first attempt failed)`,
     );
-    expect(await tagLabels(p.featureId)).toEqual(["Issue Open"]);
+    expect(await tagLabels(p.featureId)).toEqual([]);
   });
 
   it("the job links nothing when the feature is gone, and fails plainly when the issue is", async () => {

@@ -27,6 +27,14 @@ async function clearJobs() {
   await prisma.job.deleteMany({});
 }
 
+/** As if every running job's worker had died long enough ago for its lease to run out. */
+async function expireLeases() {
+  await prisma.job.updateMany({
+    where: { status: "RUNNING" },
+    data: { lockedUntil: new Date(Date.now() - 1_000) },
+  });
+}
+
 const jobs = () => prisma.job.findMany({ orderBy: { id: "asc" } });
 
 describe("job queue", () => {
@@ -84,10 +92,11 @@ describe("job queue", () => {
   it("hands a crashed worker's job to another once the lease expires, and ignores the late finisher", async () => {
     await clearJobs();
     await enqueueJob(prisma, { kind: "test.echo", payload: { n: 1 } });
-    const [first] = await claimJobs("crashed", 5, 50);
+    const [first] = await claimJobs("crashed", 5, 60_000);
     expect(first).toBeDefined();
     expect(await claimJobs("other", 5, 60_000)).toHaveLength(0);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    // The lease runs out (moved into the past rather than waited for: no timing in the test).
+    await expireLeases();
     const [again] = await claimJobs("other", 5, 60_000);
     expect(again?.id).toBe(first!.id);
     expect(again?.attempts).toBe(2);
@@ -112,9 +121,9 @@ describe("job queue", () => {
   it("lets a crashed job go before a newer job with its key, so the two never run at once", async () => {
     await clearJobs();
     await enqueueJob(prisma, { kind: "test.echo", payload: { n: 1 }, concurrencyKey: "note:3" });
-    const [crashed] = await claimJobs("crashed", 5, 50);
+    const [crashed] = await claimJobs("crashed", 5, 60_000);
     await enqueueJob(prisma, { kind: "test.echo", payload: { n: 2 }, concurrencyKey: "note:3" });
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await expireLeases();
     // Even when the newer job comes first in run order, a worker must not take it while the
     // crashed one (expired lease) is there to be reclaimed: the newer one waits its turn.
     await prisma.job.update({ where: { id: crashed!.id }, data: { runAt: new Date(Date.now() + 60_000) } });

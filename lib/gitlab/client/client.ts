@@ -138,27 +138,24 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
     return { items: rows.map(map), ...pageInfoFromHeaders(headers, paging, rows.length) };
   }
 
-  // Gitbeaker's option types are generic over camelize/pagination; ours are narrower, hence `never`.
-  const opts = (value: Record<string, unknown>) => value as never;
-
   /** Comments on the issues or the merge requests of a project, addressed by iid. */
+  // GitLab's `activity_filter` (comments only, no system notes) is missing from gitbeaker's option
+  // type; spread from a variable, it is sent without widening the option type.
+  const noSystemNotes = { activityFilter: "only_comments" };
+
   const notesOf = (notes: IssueNotes<false> | MergeRequestNotes<false>) => ({
     /** Comments only (no system notes), one page; GitLab may return fewer than `perPage` on a page that is not the last. */
     list: (projectId: number, iid: number, filters: NoteListFilters = {}) =>
       many(
         filters,
         () =>
-          notes.all(
-            projectId,
-            iid,
-            opts({
-              sort: filters.sort ?? "desc",
-              orderBy: "created_at",
-              activityFilter: "only_comments",
-              page: filters.page ?? 1,
-              perPage: filters.perPage ?? 20,
-            }),
-          ),
+          notes.all(projectId, iid, {
+            sort: filters.sort ?? "desc",
+            orderBy: "created_at",
+            ...noSystemNotes,
+            page: filters.page ?? 1,
+            perPage: filters.perPage ?? 20,
+          }),
         toNote,
       ),
     // Every text sent to GitLab passes neutraliseQuickActions here, whoever wrote it: no line can run as a quick action.
@@ -166,7 +163,7 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
       one(() => notes.create(projectId, iid, neutraliseQuickActions(body)), toNote),
     /** Only the author (or a moderator) may edit a note: anyone else gets 403; a deleted note 404. */
     edit: (projectId: number, iid: number, noteId: number, body: string) =>
-      one(() => notes.edit(projectId, iid, noteId, opts({ body: neutraliseQuickActions(body) })), toNote),
+      one(() => notes.edit(projectId, iid, noteId, { body: neutraliseQuickActions(body) }), toNote),
   });
 
   return {
@@ -207,16 +204,16 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
       list: (filters: PageRequest & { search?: string } = {}) =>
         many(
           filters,
-          () =>
-            resources.projects.all(
-              opts({
-                membership: true,
-                simple: true,
-                page: filters.page ?? 1,
-                perPage: filters.perPage ?? 20,
-                ...(filters.search ? { search: filters.search, searchNamespaces: true } : {}),
-              }),
-            ),
+          () => {
+            const query = {
+              membership: true,
+              simple: true,
+              page: filters.page ?? 1,
+              perPage: filters.perPage ?? 20,
+              ...(filters.search ? { search: filters.search, searchNamespaces: true } : {}),
+            };
+            return resources.projects.all(query);
+          },
           toProject,
         ),
       get: (projectId: number) =>
@@ -235,24 +232,19 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
     issues: {
       /** With `iids`, one request reads up to 100 known issues (`iids[]=…`); GitLab leaves out those it cannot show. */
       list: (projectId: number, filters: ItemListFilters = {}) =>
-        many(filters, () => resources.issues.all(opts({ projectId, ...itemQuery(filters) })), toIssue),
-      get: (projectId: number, iid: number) =>
-        one(() => resources.issues.show(iid, opts({ projectId })), toIssue),
+        many(filters, () => resources.issues.all({ projectId, ...itemQuery(filters) }), toIssue),
+      get: (projectId: number, iid: number) => one(() => resources.issues.show(iid, { projectId }), toIssue),
       /** Adds and removes labels; GitLab ignores adding one already there or removing one that is not. */
       editLabels: (projectId: number, iid: number, change: LabelChange) =>
-        one(() => resources.issues.edit(projectId, iid, opts(labelEdit(change))), toIssue),
+        one(() => resources.issues.edit(projectId, iid, labelEdit(change)), toIssue),
       create: (projectId: number, input: IssueInput) =>
         one(
           () =>
-            resources.issues.create(
-              projectId,
-              neutraliseQuickActions(input.title),
-              opts({
-                ...(input.description ? { description: neutraliseQuickActions(input.description) } : {}),
-                ...(input.assigneeIds?.length ? { assigneeIds: input.assigneeIds } : {}),
-                ...(input.labels?.length ? { labels: input.labels.join(",") } : {}),
-              }),
-            ),
+            resources.issues.create(projectId, neutraliseQuickActions(input.title), {
+              ...(input.description ? { description: neutraliseQuickActions(input.description) } : {}),
+              ...(input.assigneeIds?.length ? { assigneeIds: input.assigneeIds } : {}),
+              ...(input.labels?.length ? { labels: input.labels.join(",") } : {}),
+            }),
           toIssue,
         ),
     },
@@ -261,13 +253,13 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
       list: (projectId: number, filters: ItemListFilters = {}) =>
         many(
           filters,
-          () => resources.mergeRequests.all(opts({ projectId, ...itemQuery(filters) })),
+          () => resources.mergeRequests.all({ projectId, ...itemQuery(filters) }),
           toMergeRequest,
         ),
       get: (projectId: number, iid: number) =>
         one(() => resources.mergeRequests.show(projectId, iid), toMergeRequest),
       editLabels: (projectId: number, iid: number, change: LabelChange) =>
-        one(() => resources.mergeRequests.edit(projectId, iid, opts(labelEdit(change))), toMergeRequest),
+        one(() => resources.mergeRequests.edit(projectId, iid, labelEdit(change)), toMergeRequest),
     },
 
     issueNotes: notesOf(resources.issueNotes),
@@ -282,7 +274,7 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
               projectId,
               input.name,
               input.color,
-              opts(input.description ? { description: input.description } : {}),
+              input.description ? { description: input.description } : {},
             ),
           );
           return true;
@@ -299,16 +291,13 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
         many(
           filters,
           () =>
-            resources.members.all(
-              projectId,
-              opts({
-                includeInherited: true,
-                page: filters.page ?? 1,
-                perPage: filters.perPage ?? 20,
-                ...(filters.query ? { query: filters.query } : {}),
-                ...(filters.userIds?.length ? { userIds: filters.userIds } : {}),
-              }),
-            ),
+            resources.members.all(projectId, {
+              includeInherited: true,
+              page: filters.page ?? 1,
+              perPage: filters.perPage ?? 20,
+              ...(filters.query ? { query: filters.query } : {}),
+              ...(filters.userIds?.length ? { userIds: filters.userIds } : {}),
+            }),
           toMember,
         ),
     },
@@ -318,30 +307,24 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
       add: (projectId: number, input: HookInput) =>
         one(
           () =>
-            resources.hooks.add(
-              projectId,
-              input.url,
-              opts({
-                token: input.token,
-                issuesEvents: true,
-                confidentialIssuesEvents: true,
-                mergeRequestsEvents: true,
-                // GitLab turns push events on unless told otherwise.
-                pushEvents: false,
-                enableSslVerification: input.enableSslVerification,
-              }),
-            ),
+            resources.hooks.add(projectId, input.url, {
+              token: input.token,
+              issuesEvents: true,
+              confidentialIssuesEvents: true,
+              mergeRequestsEvents: true,
+              // GitLab turns push events on unless told otherwise.
+              pushEvents: false,
+              enableSslVerification: input.enableSslVerification,
+            }),
           (raw): GitLabHook => ({ id: num(raw.id), url: str(raw.url) }),
         ),
       edit: (projectId: number, hookId: number, input: HookInput) =>
         one(
           () =>
-            resources.hooks.edit(
-              projectId,
-              hookId,
-              input.url,
-              opts({ token: input.token, enableSslVerification: input.enableSslVerification }),
-            ),
+            resources.hooks.edit(projectId, hookId, input.url, {
+              token: input.token,
+              enableSslVerification: input.enableSslVerification,
+            }),
           (raw): GitLabHook => ({ id: num(raw.id), url: str(raw.url) }),
         ),
       remove: async (projectId: number, hookId: number): Promise<void> => {

@@ -73,7 +73,7 @@ function once(
             : {}),
           ...request.headers,
         },
-        lookup: guardedLookup(isBlocked) as never,
+        lookup: guardedLookup(isBlocked),
         signal: request.signal,
       },
       (res) => {
