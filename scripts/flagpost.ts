@@ -5,13 +5,17 @@
 //                                             prints the new key alone on stdout (role admin by default)
 //   worker                                    run the background job worker without the web server
 //                                             (GitLab comments and labels) until SIGTERM/SIGINT
-// Every command applies pending migrations first. On the embedded database only one process may
+//   evaluate [FILE]                           a Flagsmith evaluation context (JSON, FILE or stdin) →
+//                                             the evaluation result JSON on stdout; no database
+// Every command but evaluate applies pending migrations first. On the embedded database only one process may
 // hold the data directory: while the server runs, commands refuse with one clear line.
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ApiError } from "@/lib/api/errors";
 import { createAdmin } from "@/lib/auth/accounts";
 import { createApiKey, parseApiKeyRole, parseDuration } from "@/lib/auth/api-keys";
 import { closeDatabase, ensureDatabase, prisma } from "@/lib/db/client";
+import { evaluateContext } from "@/lib/engine";
 import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { DatabaseUnreachableError } from "@/lib/db/open-database";
 import { EnvError } from "@/lib/env";
@@ -19,6 +23,7 @@ import { startJobRunner, stopJobRunner } from "@/lib/jobs/runner";
 import { logToStderr } from "@/lib/logger";
 import { registerProviders } from "@/lib/server/providers";
 import { firstRunSetupBody } from "@/lib/validations/core";
+import { parseEvaluationContext } from "@/lib/validations/evaluation-context";
 
 class UsageError extends Error {}
 
@@ -26,13 +31,45 @@ const USAGE = `Usage: npm run flagpost -- <command>
   migrate
   create-admin --email <email> --password <password> [--name <name>] [--organisation-name <name>]
   create-api-key --name <name> [--organisation <id>] [--role read-only|editor|admin] [--expires-in <n>m|h|d|w]
-  worker`;
+  worker
+  evaluate [FILE]          (context JSON from FILE, or stdin when FILE is absent or "-")`;
 
 /** Standalone workers have no requests to kick them: they look for due jobs this often. */
 const WORKER_POLL_MS = 1_000;
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** "Why does this user get this value?": the engine on a context, without any database. */
+async function evaluate(args: string[]): Promise<void> {
+  if (args.length > 1) throw new UsageError(`evaluate takes at most one FILE\n${USAGE}`);
+  const file = args[0];
+  let text: string;
+  if (file === undefined || file === "-") {
+    text = await readStdin();
+  } else {
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  const parsed = parseEvaluationContext(text);
+  if (!parsed.ok) {
+    const where = file && file !== "-" ? file : "stdin";
+    throw new UsageError(
+      `invalid evaluation context (${where}):\n${parsed.issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`,
+    );
+  }
+  process.stdout.write(`${JSON.stringify(evaluateContext(parsed.context), null, 2)}\n`);
+}
+
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === "evaluate") return evaluate(rest);
   const { values } = parseArgs({
     args: rest,
     options: {

@@ -1,11 +1,21 @@
 import { compileCondition, type ConditionTest } from "./conditions";
 import type { EvaluationSubject } from "./properties";
-import type { ContextValue, EvaluationContext, FeatureContext, SegmentContext, SegmentRule } from "./types";
+import type {
+  ContextValue,
+  EvaluationContext,
+  FeatureContext,
+  FeatureValue,
+  SegmentContext,
+  SegmentRule,
+} from "./types";
 
-// Segments and features are compiled once into closures and plain arrays, and the result is cached
-// by the identity of the `segments` / `features` objects of the context (a WeakMap: a snapshot
-// that is replaced is collected with its compiled form). Contexts are therefore treated as
-// immutable: build a new `segments` or `features` object to change them.
+// Segments are compiled into closures once, and the result is cached by the identity of the
+// `segments` object of the context (a WeakMap: a snapshot that is replaced is collected with its
+// compiled form). Contexts are therefore treated as immutable: build a new `segments` object to
+// change them. Compiling is lazy per condition: a condition is compiled the first time it is
+// evaluated, so a context built for one evaluation (the admin views) pays only for the conditions
+// that evaluation reaches (ALL / ANY / NONE stop early). Features are prepared (variants laid
+// out) once per `features` object, segment overrides with their segment.
 
 export interface CompiledVariant {
   key: string | null;
@@ -15,22 +25,11 @@ export interface CompiledVariant {
   limit: number;
 }
 
-export interface CompiledFeature {
-  source: FeatureContext;
-  name: string;
-  /** Hash input for the multivariate split. */
-  key: string;
-  enabled: boolean;
-  value: ContextValue;
-  priority: number;
-  variants: CompiledVariant[];
-}
-
 export interface CompiledSegment {
   source: SegmentContext;
   name: string;
   matches: ConditionTest;
-  overrides: CompiledFeature[];
+  overrides: readonly PreparedFeature[];
 }
 
 function combine(type: string, tests: ConditionTest[]): ConditionTest {
@@ -56,47 +55,54 @@ function combine(type: string, tests: ConditionTest[]): ConditionTest {
   }
 }
 
+/** A test built the first time it runs. */
+function lazily(build: () => ConditionTest): ConditionTest {
+  let test: ConditionTest | null = null;
+  return (subject) => (test ??= build())(subject);
+}
+
 /** A rule matches when its conditions and its sub-rules each satisfy the rule's type. */
 function compileRule(rule: SegmentRule, segmentKey: string): ConditionTest {
   const conditions = combine(
     rule.type,
-    (rule.conditions ?? []).map((condition) => compileCondition(condition, segmentKey)),
+    (rule.conditions ?? []).map((condition) => lazily(() => compileCondition(condition, segmentKey))),
   );
   const subRules = combine(
     rule.type,
-    (rule.rules ?? []).map((subRule) => compileRule(subRule, segmentKey)),
+    (rule.rules ?? []).map((subRule) => lazily(() => compileRule(subRule, segmentKey))),
   );
   return (subject) => conditions(subject) && subRules(subject);
 }
 
-export function compileFeature(feature: FeatureContext): CompiledFeature {
-  const variants: CompiledVariant[] = [];
-  // Stable sort by priority (missing last), then cumulative limits in that order.
-  const sorted = [...(feature.variants ?? [])].sort((a, b) => {
+/** A feature with its variants laid out as buckets, ready to split. */
+export interface PreparedFeature {
+  feature: FeatureContext;
+  variants: CompiledVariant[];
+}
+
+const NO_VARIANTS: CompiledVariant[] = [];
+
+/** A feature's variants as buckets: stable sort by priority (missing last), cumulative limits. */
+export function prepareFeature(feature: FeatureContext): PreparedFeature {
+  if (!feature.variants || feature.variants.length === 0) return { feature, variants: NO_VARIANTS };
+  const sorted = [...feature.variants].sort((a: FeatureValue, b: FeatureValue) => {
     const x = a.priority ?? Infinity;
     const y = b.priority ?? Infinity;
     return x < y ? -1 : x > y ? 1 : 0;
   });
+  const variants: CompiledVariant[] = [];
   let start = 0;
   for (const variant of sorted) {
     const limit = start + variant.weight;
     variants.push({ key: variant.key ?? null, value: variant.value, weight: variant.weight, limit });
     start = limit;
   }
-  return {
-    source: feature,
-    name: feature.name,
-    key: feature.key == null ? "" : String(feature.key),
-    enabled: feature.enabled,
-    value: feature.value,
-    priority: feature.priority ?? Infinity,
-    variants,
-  };
+  return { feature, variants };
 }
 
 export function compileSegment(segment: SegmentContext): CompiledSegment {
   const segmentKey = segment.key == null ? "" : String(segment.key);
-  const rules = (segment.rules ?? []).map((rule) => compileRule(rule, segmentKey));
+  const rules = (segment.rules ?? []).map((rule) => lazily(() => compileRule(rule, segmentKey)));
   // A segment without rules matches nobody.
   const matches: ConditionTest =
     rules.length === 0
@@ -109,12 +115,12 @@ export function compileSegment(segment: SegmentContext): CompiledSegment {
     source: segment,
     name: segment.name,
     matches,
-    overrides: Array.isArray(segment.overrides) ? segment.overrides.map(compileFeature) : [],
+    overrides: Array.isArray(segment.overrides) ? segment.overrides.map(prepareFeature) : [],
   };
 }
 
 const segmentCache = new WeakMap<object, CompiledSegment[]>();
-const featureCache = new WeakMap<object, CompiledFeature[]>();
+const featureLists = new WeakMap<object, PreparedFeature[]>();
 
 /** The compiled segments of a context, in the context's own key order (which decides ties). */
 export function compiledSegments(segments: EvaluationContext["segments"]): CompiledSegment[] {
@@ -127,14 +133,15 @@ export function compiledSegments(segments: EvaluationContext["segments"]): Compi
   return compiled;
 }
 
-export function compiledFeatures(features: EvaluationContext["features"]): CompiledFeature[] {
+/** The features of a context, prepared, in the context's key order (cached like the segments). */
+export function preparedFeatures(features: EvaluationContext["features"]): PreparedFeature[] {
   if (!features) return [];
-  let compiled = featureCache.get(features);
-  if (!compiled) {
-    compiled = Object.values(features).map(compileFeature);
-    featureCache.set(features, compiled);
+  let list = featureLists.get(features);
+  if (!list) {
+    list = Object.values(features).map(prepareFeature);
+    featureLists.set(features, list);
   }
-  return compiled;
+  return list;
 }
 
 export type { EvaluationSubject };

@@ -88,15 +88,20 @@ function typedMatcher(operator: string, raw: unknown): (value: string | number |
   };
 }
 
+const JSON_ARRAY_START = /^[ \t\n\r]*\[/;
+
 /** IN's members: an array, a JSON array in a string, or a comma list. */
 function inMembers(raw: unknown): Set<unknown> | null {
   if (Array.isArray(raw)) return new Set(raw);
   if (typeof raw !== "string") return null;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (Array.isArray(parsed)) return new Set(parsed);
-  } catch {
-    // not JSON: a comma list
+  // Only text starting with "[" can be a JSON array: skip JSON.parse (and its costly exception) otherwise.
+  if (JSON_ARRAY_START.test(raw)) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (Array.isArray(parsed)) return new Set(parsed);
+    } catch {
+      // not JSON: a comma list
+    }
   }
   return new Set(raw.split(","));
 }

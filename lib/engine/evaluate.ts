@@ -1,4 +1,4 @@
-import { compiledFeatures, compiledSegments, type CompiledFeature } from "./compile";
+import { compiledSegments, preparedFeatures, type PreparedFeature } from "./compile";
 import { hashedPercentage } from "./hashing";
 import type { EvaluationSubject } from "./properties";
 import type { EvaluationContext, EvaluationResult, FlagResult, SegmentResult } from "./types";
@@ -27,14 +27,18 @@ function subjectOf(context: EvaluationContext): EvaluationSubject | null {
   };
 }
 
-function flagResult(feature: CompiledFeature, identityKey: string | null, reason: string): FlagResult {
+function flagResult(
+  { feature, variants }: PreparedFeature,
+  identityKey: string | null,
+  reason: string,
+): FlagResult {
   let value = feature.value;
   let variant: string | null = null;
-  if (identityKey !== null && feature.variants.length > 0) {
+  if (identityKey !== null && variants.length > 0) {
     variant = "control";
-    const percentage = hashedPercentage([feature.key, identityKey]);
+    const percentage = hashedPercentage([feature.key == null ? "" : String(feature.key), identityKey]);
     let start = 0;
-    for (const option of feature.variants) {
+    for (const option of variants) {
       if (start <= percentage && percentage < option.limit) {
         value = option.value;
         variant = option.key;
@@ -45,7 +49,7 @@ function flagResult(feature: CompiledFeature, identityKey: string | null, reason
     }
   }
   const result: FlagResult = { name: feature.name, enabled: feature.enabled, value, reason, variant };
-  if (feature.source.metadata) result.metadata = feature.source.metadata;
+  if (feature.metadata) result.metadata = feature.metadata;
   return result;
 }
 
@@ -53,7 +57,7 @@ function flagResult(feature: CompiledFeature, identityKey: string | null, reason
 export function evaluateContext(context: EvaluationContext): EvaluationResult {
   const subject = subjectOf(context);
   const segments: SegmentResult[] = [];
-  const overrides = new Map<string, { feature: CompiledFeature; segmentName: string }>();
+  const overrides = new Map<string, { prepared: PreparedFeature; priority: number; segmentName: string }>();
 
   if (subject && context.segments) {
     for (const segment of compiledSegments(context.segments)) {
@@ -64,9 +68,11 @@ export function evaluateContext(context: EvaluationContext): EvaluationResult {
           : { name: segment.name },
       );
       for (const override of segment.overrides) {
-        const current = overrides.get(override.name);
-        if (!current || override.priority < current.feature.priority) {
-          overrides.set(override.name, { feature: override, segmentName: segment.name });
+        const name = override.feature.name;
+        const current = overrides.get(name);
+        const priority = override.feature.priority ?? Infinity;
+        if (!current || priority < current.priority) {
+          overrides.set(name, { prepared: override, priority, segmentName: segment.name });
         }
       }
     }
@@ -74,11 +80,12 @@ export function evaluateContext(context: EvaluationContext): EvaluationResult {
 
   const identityKey = subject ? subject.identity.key : null;
   const flags: Record<string, FlagResult> = {};
-  for (const feature of compiledFeatures(context.features)) {
-    const override = overrides.get(feature.name);
-    flags[feature.name] = override
-      ? flagResult(override.feature, identityKey, `TARGETING_MATCH; segment=${override.segmentName}`)
-      : flagResult(feature, identityKey, "DEFAULT");
+  for (const prepared of preparedFeatures(context.features)) {
+    const name = prepared.feature.name;
+    const override = overrides.get(name);
+    flags[name] = override
+      ? flagResult(override.prepared, identityKey, `TARGETING_MATCH; segment=${override.segmentName}`)
+      : flagResult(prepared, identityKey, "DEFAULT");
   }
   return { flags, segments };
 }

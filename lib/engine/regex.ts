@@ -20,8 +20,17 @@ export const MAX_REGEX_INPUT_LENGTH = 10_000;
 
 export type RegexCheck = { ok: true } | { ok: false; reason: string };
 
-/** Whether `pattern` is accepted for a REGEX condition (compiles in JavaScript and in RE2, not too long). */
-export function checkRegexPattern(pattern: string): RegexCheck {
+type Compiled = { ok: true; re: RE2JS } | { ok: false; reason: string };
+
+/**
+ * Compiled patterns by text. Compiling is by far the costliest part of building a context's
+ * segments (RE2 builds a program, JavaScript a parser check), and the same few patterns recur
+ * across segments and across the contexts built per request; bounded, emptied when full.
+ */
+const compiledPatterns = new Map<string, Compiled>();
+const MAX_CACHED_PATTERNS = 1_000;
+
+function compilePattern(pattern: string): Compiled {
   if (pattern.length === 0) return { ok: false, reason: "REGEX needs a pattern" };
   if (pattern.length > MAX_REGEX_PATTERN_LENGTH) {
     return { ok: false, reason: `REGEX pattern must be at most ${MAX_REGEX_PATTERN_LENGTH} characters` };
@@ -32,7 +41,7 @@ export function checkRegexPattern(pattern: string): RegexCheck {
     return { ok: false, reason: `REGEX does not compile: ${(error as Error).message}` };
   }
   try {
-    RE2JS.compile(RE2JS.translateRegExp(pattern));
+    return { ok: true, re: RE2JS.compile(RE2JS.translateRegExp(pattern)) };
   } catch (error) {
     const detail = (error as Error).message.replace(/\s+/g, " ").trim();
     return {
@@ -40,12 +49,28 @@ export function checkRegexPattern(pattern: string): RegexCheck {
       reason: `REGEX uses a construct the safe regular-expression engine does not support (backreferences, lookaheads): ${detail}`,
     };
   }
-  return { ok: true };
+}
+
+function compiled(pattern: string): Compiled {
+  let result = compiledPatterns.get(pattern);
+  if (!result) {
+    if (compiledPatterns.size >= MAX_CACHED_PATTERNS) compiledPatterns.clear();
+    result = compilePattern(pattern);
+    compiledPatterns.set(pattern, result);
+  }
+  return result;
+}
+
+/** Whether `pattern` is accepted for a REGEX condition (compiles in JavaScript and in RE2, not too long). */
+export function checkRegexPattern(pattern: string): RegexCheck {
+  const result = compiled(pattern);
+  return result.ok ? { ok: true } : { ok: false, reason: result.reason };
 }
 
 /** A tester for `pattern`, or null when the pattern is refused (then the condition never matches). */
 export function compileRegex(pattern: string): ((input: string) => boolean) | null {
-  if (!checkRegexPattern(pattern).ok) return null;
-  const re = RE2JS.compile(RE2JS.translateRegExp(pattern));
+  const result = compiled(pattern);
+  if (!result.ok) return null;
+  const re = result.re;
   return (input) => input.length <= MAX_REGEX_INPUT_LENGTH && re.test(input);
 }

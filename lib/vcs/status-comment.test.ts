@@ -143,6 +143,87 @@ describe("status note", () => {
     expect(tableRows(body)).toHaveLength(2 + 3);
   });
 
+  it("shows a multivariate split per environment and segment: each variant's share, then the rest", () => {
+    const body = renderStatusNote(
+      snapshot({
+        environments: [
+          {
+            name: "Development",
+            apiKey: "devkey",
+            enabled: true,
+            value: "control",
+            variants: [
+              { value: "blue", percentage: 50 },
+              { value: "green", percentage: 30 },
+              { value: "never", percentage: 0 },
+            ],
+            updatedAt: at,
+          },
+          {
+            name: "Production",
+            apiKey: "prodkey",
+            enabled: true,
+            value: "control",
+            variants: [
+              { value: 7, percentage: 33.333333 },
+              { value: "true", percentage: 66.666667 },
+            ],
+            updatedAt: at,
+          },
+          {
+            name: "Staging",
+            apiKey: "stagingkey",
+            enabled: false,
+            value: "plain",
+            variants: [{ value: "blue", percentage: 0 }],
+            updatedAt: at,
+          },
+        ],
+        segmentOverrides: [
+          {
+            segmentName: "beta users",
+            priority: 0,
+            name: "Production",
+            apiKey: "prodkey",
+            enabled: true,
+            value: null,
+            variants: [{ value: "gold", percentage: 12.5 }],
+            updatedAt: at,
+          },
+        ],
+      }),
+      PUBLIC,
+    );
+    const rows = tableRows(body);
+    expect(rows[0]![2]).toBe("50% `blue` / 30% `green` / rest `control`");
+    // Weights that take everyone leave no rest; a string that reads as a boolean is quoted.
+    expect(rows[1]![2]).toBe('33.33% `7` / 66.67% `"true"`');
+    // Every weight 0: no split, the value alone.
+    expect(rows[2]![2]).toBe("`plain`");
+    expect(rows[3]![2]).toBe("12.5% `gold` / rest _no value_");
+  });
+
+  it("keeps the table intact when variant values contain pipes and backticks", () => {
+    const body = renderStatusNote(
+      snapshot({
+        environments: [
+          {
+            name: "Production",
+            apiKey: "prodkey",
+            enabled: true,
+            value: "a|b",
+            variants: [{ value: "`x`|y", percentage: 40 }],
+            updatedAt: at,
+          },
+        ],
+      }),
+      PUBLIC,
+    );
+    const [row] = tableRows(body);
+    expect(row).toHaveLength(4);
+    expect(row![2]).toMatch(/^40% .* \/ rest /);
+  });
+
   it("lists at most five recent changes, escaped", () => {
     const recentChanges = Array.from({ length: 7 }, (_, n) => ({
       at,

@@ -7,11 +7,20 @@ import { codeSpanInTable, escapeInline, link, truncate } from "@/lib/vcs/markdow
 
 export const MAX_VALUE_CHARS = 80;
 
+/** One variant of a multivariate split: its value and the percentage of identities that get it. */
+export interface VariantShare {
+  value: FlagValue;
+  percentage: number;
+}
+
 export interface EnvironmentState {
   name: string;
   apiKey: string;
   enabled: boolean;
+  /** The value, or the control value when the state splits between variants. */
   value: FlagValue;
+  /** The multivariate split in bucket order; identities outside every variant get `value`. */
+  variants?: VariantShare[];
   updatedAt: Date;
 }
 
@@ -66,6 +75,24 @@ export function formatValue(value: FlagValue): string {
     : codeSpanInTable(shown);
 }
 
+/** "50%", "33.3%", "12.25%": at most two decimals, no trailing zeros. */
+export function formatPercentage(percentage: number): string {
+  return `${Number(percentage.toFixed(2))}%`;
+}
+
+/**
+ * The Value cell of a state: its value, or its split, e.g. `50% `blue` / 30% `green` / rest `control``
+ * (variants weighted 0 left out; no "rest" when the weights take everyone).
+ */
+export function formatStateValue(state: Pick<EnvironmentState, "value" | "variants">): string {
+  const shares = (state.variants ?? []).filter((variant) => variant.percentage > 0);
+  if (shares.length === 0) return formatValue(state.value);
+  const parts = shares.map((share) => `${formatPercentage(share.percentage)} ${formatValue(share.value)}`);
+  const total = shares.reduce((sum, share) => sum + share.percentage, 0);
+  if (total < 100 - 1e-9) parts.push(`rest ${formatValue(state.value)}`);
+  return parts.join(" / ");
+}
+
 export function featureUrl(
   publicUrl: string,
   projectId: number,
@@ -80,7 +107,7 @@ const TABLE_HEADER = "| Environment | Enabled | Value | Last updated (UTC) |\n| 
 
 function row(state: EnvironmentState, url: string): string {
   const enabled = state.enabled ? "✅ Enabled" : "❌ Disabled";
-  return `| ${link(state.name, url)} | ${enabled} | ${formatValue(state.value)} | ${formatUtc(state.updatedAt)} |`;
+  return `| ${link(state.name, url)} | ${enabled} | ${formatStateValue(state)} | ${formatUtc(state.updatedAt)} |`;
 }
 
 function environmentTable(snapshot: FeatureSnapshot, publicUrl: string): string {

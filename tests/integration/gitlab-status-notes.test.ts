@@ -9,7 +9,7 @@ import { STATUS_NOTE_JOB, statusNoteKey } from "@/lib/gitlab/notes/status-note-o
 import { enqueueJob } from "@/lib/jobs/queue";
 import { drainJobs } from "@/lib/jobs/worker";
 import { hasChangeMarker } from "@/lib/vcs/status-comment";
-import { expectStatus } from "@/tests/support/flags";
+import { expectStatus, type TestEnvironment } from "@/tests/support/flags";
 import { gitlabApi } from "@/tests/support/gitlab";
 import { linksApi } from "@/tests/support/gitlab-links";
 import {
@@ -165,6 +165,59 @@ describe("one status note per feature and item, edited in place", () => {
     expect(notes[0]!.body).not.toContain("Segment `beta users`");
     expect(notes[0]!.body).toContain("Removed segment override beta users");
     expect(writes().map((request) => request.method)).toEqual(["PUT", "PUT", "PUT"]);
+  });
+
+  it("shows the multivariate split per environment and segment, and follows variant changes", async () => {
+    const p = await linkedProject(3);
+    const [development, production] = p.environments as [TestEnvironment, TestEnvironment];
+    await flags.setState(p, production, { enabled: true, feature_state_value: "control" });
+    const blue = await flags.createOption(p, {
+      type: "unicode",
+      string_value: "blue",
+      default_percentage_allocation: 50,
+    });
+    const green = await flags.createOption(p, {
+      type: "unicode",
+      string_value: "green",
+      default_percentage_allocation: 30,
+    });
+    await drainUntilIdle();
+    let [note] = statusNotes(gl, seed, 3, p.featureId);
+    expect(environmentRow(note!.body, "Production")).toContain(
+      "| ✅ Enabled | 50% `blue` / 30% `green` / rest `control` |",
+    );
+
+    // Production's own weights replace the defaults there; Development keeps the defaults.
+    await flags.setState(p, production, {
+      multivariate_feature_state_values: [
+        { multivariate_feature_option: blue.id, percentage_allocation: 60 },
+        { multivariate_feature_option: green.id, percentage_allocation: 40 },
+      ],
+    });
+    const segment = await flags.createSegment(p, "beta users");
+    await flags.addOverride(p, {
+      environment: production.id,
+      segment: segment.id,
+      enabled: true,
+      feature_state_value: "beta",
+      multivariate_feature_state_values: [
+        { multivariate_feature_option: green.id, percentage_allocation: 25 },
+      ],
+    });
+    await drainUntilIdle();
+    [note] = statusNotes(gl, seed, 3, p.featureId);
+    expect(environmentRow(note!.body, "Production")).toContain("| 60% `blue` / 40% `green` |");
+    expect(environmentRow(note!.body, development.name)).toContain("50% `blue` / 30% `green` / rest ");
+    expect(note!.body).toMatch(
+      /\| \[Production\]\(.*tab=segment-overrides\) \| ✅ Enabled \| 25% `green` \/ rest `beta` \|/,
+    );
+
+    // A variant's value (or default weight) changing alone re-renders the note too.
+    await flags.updateOption(p, blue.id, { string_value: "navy", default_percentage_allocation: 45 });
+    await drainUntilIdle();
+    [note] = statusNotes(gl, seed, 3, p.featureId);
+    expect(environmentRow(note!.body, "Production")).toContain("| 60% `navy` / 40% `green` |");
+    expect(environmentRow(note!.body, development.name)).toContain("45% `navy` / 30% `green` / rest ");
   });
 
   it("coalesces a burst of ten toggles into one edit per linked item, showing the final state", async () => {

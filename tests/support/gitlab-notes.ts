@@ -1,5 +1,7 @@
 import * as environmentRoute from "@/app/api/v1/environments/[envApiKey]/route";
 import * as stateRoute from "@/app/api/v1/environments/[envApiKey]/featurestates/[stateId]/route";
+import * as optionRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/mv-options/[optionId]/route";
+import * as optionsRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/mv-options/route";
 import * as featureRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/route";
 import * as overrideRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/segment-overrides/[overrideId]/route";
 import * as overridesRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/segment-overrides/route";
@@ -104,7 +106,14 @@ export const flags = {
   setState: async (
     p: NotesProject,
     environment: TestEnvironment,
-    body: { enabled?: boolean; feature_state_value?: unknown },
+    body: {
+      enabled?: boolean;
+      feature_state_value?: unknown;
+      multivariate_feature_state_values?: {
+        multivariate_feature_option: number;
+        percentage_allocation: number;
+      }[];
+    },
     featureId = p.featureId,
   ) => {
     const id = await stateId(featureId, environment.id);
@@ -168,7 +177,16 @@ export const flags = {
     ),
   addOverride: async (
     p: NotesProject,
-    body: { environment: number; segment: number; enabled?: boolean; feature_state_value?: unknown },
+    body: {
+      environment: number;
+      segment: number;
+      enabled?: boolean;
+      feature_state_value?: unknown;
+      multivariate_feature_state_values?: {
+        multivariate_feature_option: number;
+        percentage_allocation: number;
+      }[];
+    },
   ) =>
     expectStatus(
       await call(
@@ -183,6 +201,34 @@ export const flags = {
       ),
       201,
     ) as { id: number },
+  createOption: async (p: NotesProject, body: Record<string, unknown>) =>
+    expectStatus(
+      await call(
+        optionsRoute.POST,
+        "POST",
+        `/api/v1/projects/${p.projectId}/features/${p.featureId}/mv-options/`,
+        {
+          apiKey: p.apiKey,
+          params: { projectId: p.projectId, featureId: p.featureId },
+          body,
+        },
+      ),
+      201,
+    ) as { id: number },
+  updateOption: async (p: NotesProject, optionId: number, body: Record<string, unknown>) =>
+    expectStatus(
+      await call(
+        optionRoute.PATCH,
+        "PATCH",
+        `/api/v1/projects/${p.projectId}/features/${p.featureId}/mv-options/${optionId}/`,
+        {
+          apiKey: p.apiKey,
+          params: { projectId: p.projectId, featureId: p.featureId, optionId },
+          body,
+        },
+      ),
+      200,
+    ),
   updateOverride: async (p: NotesProject, overrideId: number, body: Record<string, unknown>) =>
     expectStatus(
       await call(

@@ -2,12 +2,13 @@ import "server-only";
 import type { AuditEntityType } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import { fromStoredValue } from "@/lib/flags/flag-values";
-import type { AuditLog } from "@/lib/generated/prisma/client";
+import { optionValue } from "@/lib/flags/multivariate";
+import type { AuditLog, MultivariateOption } from "@/lib/generated/prisma/client";
 import type { FlagValue } from "@/lib/validations/common";
-import type { ChangeLine, FeatureSnapshot } from "@/lib/vcs/status-comment";
+import type { ChangeLine, FeatureSnapshot, VariantShare } from "@/lib/vcs/status-comment";
 
-// What a status note shows, read from the database: the feature's states per environment, its
-// recent changes and who made them (names, never email addresses).
+// What a status note shows, read from the database: the feature's states per environment (with
+// their multivariate split), its recent changes and who made them (names, never email addresses).
 
 /** Audit entries that are flag-state changes: the per-change style posts one note for each. */
 export const CHANGE_TYPES: AuditEntityType[] = ["feature_state", "segment_override"];
@@ -37,6 +38,31 @@ export async function actorNames(rows: AuditLog[]): Promise<Map<bigint, string>>
   );
 }
 
+type OptionRow = Pick<MultivariateOption, "id" | "type" | "stringValue" | "integerValue" | "booleanValue"> & {
+  defaultPercentageAllocation: number;
+};
+
+/**
+ * A state's split as the engine lays it out (lib/flags/evaluation-context.ts): the variants in
+ * option order, each with the state's own weight, else (environment defaults only) the option's
+ * default weight. Undefined when the feature has no variants.
+ */
+function splitOf(
+  options: OptionRow[],
+  own: { optionId: number; percentageAllocation: number }[],
+  useDefaults: boolean,
+): VariantShare[] | undefined {
+  if (options.length === 0) return undefined;
+  const weights = new Map(own.map((weight) => [weight.optionId, weight.percentageAllocation]));
+  return options.flatMap((option) => {
+    const percentage =
+      weights.get(option.id) ?? (useDefaults ? option.defaultPercentageAllocation : undefined);
+    return percentage === undefined ? [] : [{ value: optionValue(option), percentage }];
+  });
+}
+
+const weightsSelect = { select: { optionId: true, percentageAllocation: true } } as const;
+
 /** The feature's state as the note shows it, and the newest flag-state change it includes (0: none yet). */
 export async function loadSnapshot(
   feature: FeatureRow,
@@ -47,21 +73,44 @@ export async function loadSnapshot(
     orderBy: { id: "desc" },
     select: { id: true },
   });
-  const [environments, overrides, recent] = await Promise.all([
+  const [environments, overrides, recent, options] = await Promise.all([
     prisma.environment.findMany({
       where: { projectId: feature.projectId },
       orderBy: { id: "asc" },
-      select: { name: true, apiKey: true, featureStates: { where: { featureId: feature.id } } },
+      select: {
+        name: true,
+        apiKey: true,
+        featureStates: {
+          where: { featureId: feature.id },
+          include: { multivariateValues: weightsSelect },
+        },
+      },
     }),
     prisma.segmentOverride.findMany({
       where: { featureId: feature.id },
       orderBy: [{ segment: { name: "asc" } }, { environmentId: "asc" }],
-      include: { segment: { select: { name: true } }, environment: { select: { name: true, apiKey: true } } },
+      include: {
+        segment: { select: { name: true } },
+        environment: { select: { name: true, apiKey: true } },
+        multivariateValues: weightsSelect,
+      },
     }),
     prisma.auditLog.findMany({
       where: { featureId: feature.id, entityType: { in: RECENT_TYPES } },
       orderBy: { id: "desc" },
       take: 5,
+    }),
+    prisma.multivariateOption.findMany({
+      where: { featureId: feature.id },
+      orderBy: { id: "asc" },
+      select: {
+        id: true,
+        type: true,
+        stringValue: true,
+        integerValue: true,
+        booleanValue: true,
+        defaultPercentageAllocation: true,
+      },
     }),
   ]);
   const actors = await actorNames(recent);
@@ -80,6 +129,7 @@ export async function loadSnapshot(
                 apiKey,
                 enabled: state.enabled,
                 value: fromStoredValue(state.valueType, state.value),
+                variants: splitOf(options, state.multivariateValues, true),
                 updatedAt: state.updatedAt,
               },
             ]
@@ -92,6 +142,7 @@ export async function loadSnapshot(
         apiKey: override.environment.apiKey,
         enabled: override.enabled,
         value: fromStoredValue(override.valueType, override.value),
+        variants: splitOf(options, override.multivariateValues, false),
         updatedAt: override.updatedAt,
       })),
       recentChanges: recent.map((row) => ({

@@ -68,6 +68,8 @@ export function statusNoteScope(entry: AuditEntry): NoteScope | null {
     case "feature_state":
     case "segment_override":
     case "identity_override":
+    // Variants' values and default weights show in the split of every state.
+    case "multivariate_option":
       return featureId ? { kind: "feature", featureId } : null;
     case "feature":
       // A new feature has no links yet; archiving, renaming, describing and deleting show.
