@@ -302,16 +302,17 @@ function ModuloValue({ path, label, error }: { path: string; label: string; erro
   );
 }
 
-/** IN's list: typed as comma-separated text, stored as Flagsmith's comma list (members trimmed). */
+/**
+ * IN's list: typed as comma-separated text, stored as Flagsmith's comma list (members trimmed). A
+ * JSON array (for members that contain commas) is kept as typed; the engine reads both.
+ */
 function InValue({ path, label, error }: { path: string; label: string; error?: string }) {
   const { getValues, setValue } = useFormContext();
   const [text, setText] = useState(() => {
     const value = getValues(`${path}.value`) as unknown;
-    return Array.isArray(value)
-      ? value.join(", ")
-      : typeof value === "string"
-        ? value.split(",").join(", ")
-        : "";
+    if (Array.isArray(value)) return value.join(", ");
+    if (typeof value !== "string") return "";
+    return value.trimStart().startsWith("[") ? value : value.split(",").join(", ");
   });
   return (
     <TextField
@@ -322,12 +323,15 @@ function InValue({ path, label, error }: { path: string; label: string; error?: 
       value={text}
       error={error}
       onChange={(event) => {
-        setText(event.target.value);
-        const members = event.target.value
+        const typed = event.target.value;
+        setText(typed);
+        const members = typed
           .split(",")
           .map((member) => member.trim())
           .filter(Boolean);
-        setValue(`${path}.value`, members.join(","), { shouldDirty: true });
+        setValue(`${path}.value`, typed.trimStart().startsWith("[") ? typed : members.join(","), {
+          shouldDirty: true,
+        });
       }}
     />
   );

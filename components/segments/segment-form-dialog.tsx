@@ -11,29 +11,13 @@ import type { Segment } from "@/lib/client/queries/types";
 import { useCreateSegment } from "@/lib/client/queries/use-create-segment";
 import { useUpdateSegment } from "@/lib/client/queries/use-update-segment";
 import type { SegmentRule } from "@/lib/engine/types";
+import { editableRules } from "@/lib/client/format/segment-rules";
 import { createSegmentBody } from "@/lib/validations/core";
 
 // Rules are edited in the builder (nested groups of conditions), checked by the same schema the API
 // parses the body with; the server's 422 details land on the condition they name.
 
 const ruleErrors = nestedServerErrors(["rules"]);
-
-/** Stored rules as the builder edits them: every group with both lists, IN lists as comma text. */
-function editableRules(rules: readonly SegmentRule[]): SegmentRule[] {
-  return rules.map((rule) => ({
-    type: rule.type,
-    conditions: (rule.conditions ?? []).map((condition) => ({
-      property: condition.property ?? "",
-      operator: condition.operator,
-      value: Array.isArray(condition.value)
-        ? condition.value.join(",")
-        : condition.value === null || condition.value === undefined
-          ? null
-          : String(condition.value),
-    })),
-    rules: editableRules(rule.rules ?? []),
-  }));
-}
 
 /** Create a segment (no `segment`) or edit one, rules and all. */
 export function SegmentFormDialog({

@@ -27,6 +27,19 @@ export const RULE_TYPE_LABELS: Record<RuleType, string> = {
 
 const joiners: Record<RuleType, string> = { ALL: " and ", ANY: " or ", NONE: " or " };
 
+/** IN's members from a stored string: a JSON array in a string, or a comma list (as the engine reads it). */
+function inMembers(text: string): string[] {
+  if (text.trimStart().startsWith("[")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return parsed.map(String);
+    } catch {
+      // Not JSON after all: a comma list that starts with "[".
+    }
+  }
+  return text.split(",");
+}
+
 export function describeCondition(condition: SegmentCondition): string {
   const { property, operator, value } = condition;
   switch (operator) {
@@ -40,7 +53,7 @@ export function describeCondition(condition: SegmentCondition): string {
       return `${property} % ${divisor} = ${remainder}`;
     }
     case "IN": {
-      const members = Array.isArray(value) ? value : String(value).split(",");
+      const members = Array.isArray(value) ? value : inMembers(String(value));
       return `${property} is one of ${members.map((member) => member.trim()).join(", ")}`;
     }
     default:
@@ -70,4 +83,26 @@ export function countConditions(rules: readonly SegmentRule[]): number {
     (total, rule) => total + (rule.conditions?.length ?? 0) + countConditions(rule.rules ?? []),
     0,
   );
+}
+
+/**
+ * Stored rules as the rule builder edits them: every group with both lists, values as text, IN
+ * lists as Flagsmith's comma list (or a JSON array in a string when a member holds a comma).
+ */
+export function editableRules(rules: readonly SegmentRule[]): SegmentRule[] {
+  return rules.map((rule) => ({
+    type: rule.type,
+    conditions: (rule.conditions ?? []).map((condition) => ({
+      property: condition.property ?? "",
+      operator: condition.operator,
+      value: Array.isArray(condition.value)
+        ? condition.value.some((member) => member.includes(","))
+          ? JSON.stringify(condition.value)
+          : condition.value.join(",")
+        : condition.value === null || condition.value === undefined
+          ? null
+          : String(condition.value),
+    })),
+    rules: editableRules(rule.rules ?? []),
+  }));
 }
