@@ -8,7 +8,16 @@ import { uniqueName } from "./support/constants";
 
 const projectNav = (page: Page) => page.getByRole("navigation", { name: "Project" });
 
+async function openFeature(page: Page, featureName: string) {
+  await projectNav(page).getByRole("link", { name: "Features" }).click();
+  await expect(page.getByRole("heading", { name: "Features", exact: true })).toBeVisible();
+  await page.getByRole("link", { name: featureName, exact: true }).click();
+  await expect(page.getByRole("heading", { name: featureName, exact: true })).toBeVisible();
+}
+
 test("segment rules, identities and variants drive the evaluated flags", async ({ page }) => {
+  // One long story (many pages, two dialogs per step): triple the default timeout.
+  test.slow();
   const projectName = uniqueName("Eval");
   const featureName = uniqueName("checkout_theme");
   const segmentName = uniqueName("Enterprise EU");
@@ -78,8 +87,7 @@ test("segment rules, identities and variants drive the evaluated flags", async (
   });
 
   await test.step("override the feature for the segment in Development", async () => {
-    await projectNav(page).getByRole("link", { name: "Features" }).click();
-    await page.getByRole("link", { name: featureName, exact: true }).click();
+    await openFeature(page, featureName);
     await page.getByRole("tab", { name: "Segment overrides" }).click();
     await page.getByRole("button", { name: "Add segment override" }).first().click();
     const dialog = page.getByRole("dialog", { name: "Add segment override" });
@@ -113,7 +121,8 @@ test("segment rules, identities and variants drive the evaluated flags", async (
     ] as const) {
       await detail.getByLabel("Trait key").fill(key);
       await detail.getByLabel("Trait value").fill(value);
-      await detail.getByRole("button", { name: "Set trait" }).click();
+      // Enter submits; the keyboard also keeps clear of toasts stacked over the right-hand column.
+      await detail.getByLabel("Trait value").press("Enter");
       await expect(
         detail.getByRole("table", { name: "Traits" }).getByRole("row").filter({ hasText: key }),
       ).toContainText(value);
@@ -124,7 +133,7 @@ test("segment rules, identities and variants drive the evaluated flags", async (
     await expect(detail).toContainText(`Segments: ${segmentName}`);
 
     // The identity's own override beats the segment's.
-    await detail.getByRole("button", { name: "Add identity override" }).click();
+    await detail.getByRole("button", { name: "Add identity override" }).press("Enter");
     const overrideDialog = page.getByRole("dialog", { name: "Add identity override" });
     await overrideDialog.getByLabel("Feature", { exact: true }).selectOption({ label: featureName });
     await overrideDialog.getByLabel("Override value type").selectOption({ label: "String" });
@@ -133,14 +142,13 @@ test("segment rules, identities and variants drive the evaluated flags", async (
     await expect(overrideDialog).toBeHidden();
     await expect(flagRow).toContainText("Identity override");
     await expect(flagRow).toContainText("just-for-ada");
-    await detail.getByRole("button", { name: `Remove override of ${featureName}` }).click();
+    await detail.getByRole("button", { name: `Remove override of ${featureName}` }).press("Enter");
     await page.getByRole("dialog").getByRole("button", { name: "Remove override" }).click();
     await expect(flagRow).toContainText(`Segment override: ${segmentName}`);
   });
 
   await test.step("variants and this environment's weights in the Value tab", async () => {
-    await projectNav(page).getByRole("link", { name: "Features" }).click();
-    await page.getByRole("link", { name: featureName, exact: true }).click();
+    await openFeature(page, featureName);
     const variants = page.getByRole("region", { name: "Variants" });
     await variants.getByRole("button", { name: "Add variant" }).click();
     const dialog = page.getByRole("dialog", { name: "Add variant" });
@@ -154,11 +162,11 @@ test("segment rules, identities and variants drive the evaluated flags", async (
     const weight = variants.getByLabel("Weight of blue in Development (%)");
     await expect(weight).toHaveValue("30");
     await weight.fill("120");
-    await variants.getByRole("button", { name: "Save weights" }).click();
+    await weight.press("Enter");
     await expect(variants.getByText("must be at most 100")).toBeVisible();
     await weight.fill("60");
     await expect(variants).toContainText("control value 40%");
-    await variants.getByRole("button", { name: "Save weights" }).click();
+    await weight.press("Enter");
     await expect(page.getByText("Saved variant weights in Development")).toBeVisible();
     await page.reload();
     await expect(
