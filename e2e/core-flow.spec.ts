@@ -101,9 +101,9 @@ test("manage a feature across environments and see it in the audit log", async (
     await page.getByRole("button", { name: "Create segment" }).first().click();
     const dialog = page.getByRole("dialog", { name: "Create segment" });
     await dialog.getByLabel("Name").fill(segmentName);
-    await dialog
-      .getByLabel("Rules (JSON)")
-      .fill('[{ "trait": "beta", "operator": "EQUAL", "value": "true" }]');
+    await dialog.getByRole("button", { name: "Add rule group" }).click();
+    await dialog.getByLabel("Condition 1.1 property").fill("beta");
+    await dialog.getByLabel("Condition 1.1 value").fill("true");
     await dialog.getByRole("button", { name: "Create segment" }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByRole("cell", { name: segmentName, exact: true })).toBeVisible();

@@ -6,6 +6,7 @@ import {
   FeatureStateValue,
   valueChangeToasts,
 } from "@/components/features/feature-state-controls";
+import { FeatureVariants } from "@/components/features/feature-variants";
 import { FlagValueText } from "@/components/features/flag-value";
 import { ValueEditor } from "@/components/features/value-editor";
 import { Badge } from "@/components/ui/badge";
@@ -241,6 +242,7 @@ export function FeatureValueTab({ context }: { context: FeatureTabContext }) {
   return (
     <div className="space-y-10">
       <CurrentEnvironmentCard context={context} />
+      <FeatureVariants context={context} />
       <AllEnvironmentsTable context={context} />
     </div>
   );

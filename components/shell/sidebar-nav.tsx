@@ -28,6 +28,11 @@ function projectNav(projectId: number, featuresHref: string): NavItem[] {
       href: routes.staleFlags(projectId),
       isActive: under(routes.staleFlags(projectId)),
     },
+    {
+      label: "Identities",
+      href: featuresHref.replace(/\/features$/, "/identities"),
+      isActive: (pathname) => /^\/projects\/\d+\/environments\/[^/]+\/identities/.test(pathname),
+    },
     { label: "Segments", href: routes.segments(projectId), isActive: under(routes.segments(projectId)) },
     {
       label: "Environments",

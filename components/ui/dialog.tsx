@@ -18,12 +18,12 @@ interface DialogProps {
   footer?: ReactNode;
   /** Wraps body and footer in a form. */
   onSubmit?: (event: FormEvent<HTMLFormElement>) => void;
-  size?: "sm" | "md" | "lg";
+  size?: "sm" | "md" | "lg" | "xl";
   /** Stops Escape/backdrop from closing while something is being saved. */
   dismissible?: boolean;
 }
 
-const widths = { sm: "max-w-md", md: "max-w-lg", lg: "max-w-2xl" };
+const widths = { sm: "max-w-md", md: "max-w-lg", lg: "max-w-2xl", xl: "max-w-4xl" };
 
 /** Back to the control that opened the dialog; if that is gone (its row was deleted), to the page content. */
 function focusAfterClose(opener: HTMLElement | null) {

@@ -14,7 +14,7 @@ interface FormDialogProps<TInput extends FieldValues, TOutput, TResult> {
   onClose: () => void;
   title: ReactNode;
   description?: ReactNode;
-  size?: "sm" | "md" | "lg";
+  size?: "sm" | "md" | "lg" | "xl";
   submitLabel: ReactNode;
   /** Sends the schema's parsed output (a mutation's mutateAsync); while it runs the dialog stays put. */
   onSubmit: (values: TOutput) => Promise<TResult>;

@@ -9,6 +9,8 @@ export const routes = {
     `/projects/${projectId}/environments/${envSegment(apiKey)}/features`,
   feature: (projectId: number, apiKey: string, featureId: number, tab?: string) =>
     `/projects/${projectId}/environments/${envSegment(apiKey)}/features/${featureId}${tab ? `?tab=${tab}` : ""}`,
+  identities: (projectId: number, apiKey: string, identityId?: number) =>
+    `/projects/${projectId}/environments/${envSegment(apiKey)}/identities${identityId ? `?identity=${identityId}` : ""}`,
   segments: (projectId: number) => `/projects/${projectId}/segments`,
   environments: (projectId: number) => `/projects/${projectId}/environments`,
   auditLog: (projectId: number) => `/projects/${projectId}/audit-log`,

@@ -23,12 +23,11 @@ export const traitKeyField = z
 
 /** A trait value: text (at most 2 KB as UTF-8), a number or a boolean. */
 export const traitValueField = z.union([
-  z
-    .string()
-    .refine(
-      (value) => Buffer.byteLength(value, "utf8") <= MAX_TRAIT_VALUE_BYTES,
-      `Trait values must be at most ${MAX_TRAIT_VALUE_BYTES} bytes`,
-    ),
+  z.string().refine(
+    // TextEncoder, not Buffer: forms run this schema in the browser too.
+    (value) => new TextEncoder().encode(value).length <= MAX_TRAIT_VALUE_BYTES,
+    `Trait values must be at most ${MAX_TRAIT_VALUE_BYTES} bytes`,
+  ),
   z.number().finite(),
   z.boolean(),
 ]);

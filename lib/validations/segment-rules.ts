@@ -1,6 +1,10 @@
 import { z } from "zod";
-import { checkRegexPattern, CONDITION_OPERATORS, isSupportedPathProperty, RULE_TYPES } from "@/lib/engine";
-import type { SegmentCondition, SegmentRule } from "@/lib/engine";
+// The engine's modules one by one, not its index: the rule builder runs this schema in the browser,
+// and the index pulls in the hashing module (node:crypto).
+import { isSupportedPathProperty } from "@/lib/engine/properties";
+import { checkRegexPattern } from "@/lib/engine/regex";
+import { CONDITION_OPERATORS, RULE_TYPES } from "@/lib/engine/types";
+import type { SegmentCondition, SegmentRule } from "@/lib/engine/types";
 
 // A segment's rules in Flagsmith's model (a rule: type ALL | ANY | NONE, conditions, nested rules;
 // a condition: property, operator, value). Checked here, on the way in, so the engine only ever

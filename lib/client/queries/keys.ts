@@ -133,4 +133,27 @@ export const queryKeys = {
     lists: (projectId: number) => ["audit-log", projectId] as const,
     list: (projectId: number, filters: AuditLogListFilters) => ["audit-log", projectId, filters] as const,
   },
+
+  /** Per environment (api_key): identities, and under one identity its traits, overrides and flags. */
+  identities: {
+    all: (apiKey: string) => ["identities", apiKey] as const,
+    lists: (apiKey: string) => ["identities", apiKey, "list"] as const,
+    list: (apiKey: string, filters: ListFilters) => ["identities", apiKey, "list", filters] as const,
+    detail: (apiKey: string, identityId: number) => ["identities", apiKey, "detail", identityId] as const,
+    traits: (apiKey: string, identityId: number) =>
+      ["identities", apiKey, "detail", identityId, "traits"] as const,
+    overrides: (apiKey: string, identityId: number) =>
+      ["identities", apiKey, "detail", identityId, "overrides"] as const,
+    evaluatedFlags: (apiKey: string, identityId: number) =>
+      ["identities", apiKey, "detail", identityId, "evaluated-flags"] as const,
+  },
+
+  multivariateOptions: {
+    list: (projectId: number, featureId: number) => ["mv-options", projectId, featureId] as const,
+  },
+
+  featureStateWeights: {
+    all: () => ["feature-state-weights"] as const,
+    detail: (apiKey: string, stateId: number) => ["feature-state-weights", apiKey, stateId] as const,
+  },
 };

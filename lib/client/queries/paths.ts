@@ -54,6 +54,22 @@ export const paths = {
     `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/${linkId}/`,
   featureLinksRefresh: (projectId: number, featureId: number) =>
     `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/refresh/`,
+  segmentTest: (projectId: number) => `/api/v1/projects/${projectId}/segments/test/`,
+  identities: (apiKey: string) => `${env(apiKey)}identities/`,
+  identity: (apiKey: string, identityId: number) => `${env(apiKey)}identities/${identityId}/`,
+  traits: (apiKey: string, identityId: number) => `${env(apiKey)}identities/${identityId}/traits/`,
+  trait: (apiKey: string, identityId: number, traitId: number) =>
+    `${env(apiKey)}identities/${identityId}/traits/${traitId}/`,
+  identityOverrides: (apiKey: string, identityId: number) =>
+    `${env(apiKey)}identities/${identityId}/featurestates/`,
+  identityOverride: (apiKey: string, identityId: number, overrideId: number) =>
+    `${env(apiKey)}identities/${identityId}/featurestates/${overrideId}/`,
+  evaluatedFlags: (apiKey: string, identityId: number) =>
+    `${env(apiKey)}identities/${identityId}/evaluated-flags/`,
+  multivariateOptions: (projectId: number, featureId: number) =>
+    `/api/v1/projects/${projectId}/features/${featureId}/mv-options/`,
+  multivariateOption: (projectId: number, featureId: number, optionId: number) =>
+    `/api/v1/projects/${projectId}/features/${featureId}/mv-options/${optionId}/`,
 };
 
 /** Some lists answer a plain array, others a page; callers that want every row get an array. */

@@ -7,7 +7,15 @@ import type { serializeFeature } from "@/lib/flags/features";
 import type { serializeProjectMember } from "@/lib/flags/project-members";
 import type { serializeProject } from "@/lib/flags/projects";
 import type { serializeSegmentOverride } from "@/lib/flags/segment-overrides";
-import type { serializeSegment } from "@/lib/flags/segments";
+import type { evaluatedFlagsOfIdentity } from "@/lib/flags/evaluated-flags";
+import type { serializeIdentity, serializeTrait } from "@/lib/flags/identities";
+import type { serializeIdentityOverride } from "@/lib/flags/identity-overrides";
+import type {
+  serializeAllocation,
+  serializeMultivariateOption,
+  withMultivariateValues,
+} from "@/lib/flags/multivariate";
+import type { serializeSegment, testSegmentRules } from "@/lib/flags/segments";
 import type { serializeTag } from "@/lib/flags/tags";
 import type { serializeApiKey } from "@/lib/organisations/organisation-api-keys";
 import type { serializeOrganisationUser } from "@/lib/organisations/organisation-users";
@@ -39,3 +47,15 @@ export type CreatedApiKey = ApiKey & {
   /** The whole key: only in the creation answer, never again. */
   key: string;
 };
+
+// Evaluation (identities, traits, identity overrides, variants, the segment tester).
+export type Identity = ReturnType<typeof serializeIdentity>;
+export type Trait = ReturnType<typeof serializeTrait>;
+export type IdentityOverride = ReturnType<typeof serializeIdentityOverride>;
+export type EvaluatedFlags = Awaited<ReturnType<typeof evaluatedFlagsOfIdentity>>;
+export type EvaluatedFlag = EvaluatedFlags["flags"][number];
+export type MultivariateOption = ReturnType<typeof serializeMultivariateOption>;
+export type VariantWeight = ReturnType<typeof serializeAllocation>;
+/** A state as GET/PATCH featurestates/{id}/ answer it: with every option's effective weight. */
+export type FeatureStateWithWeights = Awaited<ReturnType<typeof withMultivariateValues<FeatureState>>>;
+export type SegmentTestResult = Awaited<ReturnType<typeof testSegmentRules>>;

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { SegmentFormDialog } from "@/components/segments/segment-form-dialog";
+import { SegmentRulesSummary } from "@/components/segments/segment-rules-summary";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -72,7 +73,7 @@ export function SegmentsClient({ projectId }: { projectId: number }) {
             <THead>
               <tr>
                 <TH>Name</TH>
-                <TH className="w-28">Rules</TH>
+                <TH>Rules</TH>
                 <TH className="w-40">Updated</TH>
                 {canEdit && (
                   <TH className="w-40">
@@ -90,7 +91,9 @@ export function SegmentsClient({ projectId }: { projectId: number }) {
                       <p className="text-xs text-zinc-500 dark:text-zinc-400">{segment.description}</p>
                     )}
                   </TD>
-                  <TD className="tabular-nums">{Array.isArray(segment.rules) ? segment.rules.length : 0}</TD>
+                  <TD className="max-w-md text-sm text-zinc-700 dark:text-zinc-300">
+                    <SegmentRulesSummary segment={segment} />
+                  </TD>
                   <TD className="text-zinc-600 dark:text-zinc-400">{formatRelative(segment.updated_at)}</TD>
                   {canEdit && (
                     <TD className="text-right whitespace-nowrap">
