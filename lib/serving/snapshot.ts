@@ -113,7 +113,7 @@ export async function buildSnapshot(db: Db, environmentId: number): Promise<Envi
 }
 
 /** The segments an identity is evaluated against: the environment's, plus its own overrides. */
-function segmentsFor(snapshot: EnvironmentSnapshot, identifier: string) {
+export function segmentsFor(snapshot: EnvironmentSnapshot, identifier: string) {
   const identity = snapshot.identitiesWithOverrides.get(identifier);
   if (!identity) return snapshot.context.segments;
   let segments = snapshot.segmentsByIdentifier.get(identifier);
