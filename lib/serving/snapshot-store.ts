@@ -52,13 +52,14 @@ export class SnapshotStore {
 
   private async start() {
     try {
-      this.knownVersion = await this.readVersion();
+      // LISTEN first, then read the version (in the connection callback): a change committed
+      // in between is caught by one or the other.
       this.stopListening = await this.db.listen(
         SERVING_CHANNEL,
         (payload) => this.handleNotification(payload),
         (up) => {
           this.listening = up;
-          // Back after a loss: whatever changed meanwhile was not announced.
+          // (Re)connected: whatever changed while nobody listened was not announced.
           if (up) void this.checkVersion(true);
         },
       );
