@@ -105,7 +105,20 @@ export async function environmentForKey(
     const limited = protocol.error(429, `Rate limit exceeded; retry in ${wait} s`);
     throw new SdkError(limited.status, limited.body, { "retry-after": String(wait) });
   }
+  if (ref.keyId !== undefined) recordServerKeyUse(db, ref.keyId);
   return store.snapshot(ref);
+}
+
+const lastRecordedUse = new Map<number, number>();
+
+/** Server-side keys show when they were last used: written at most once a minute, never awaited. */
+function recordServerKeyUse(db: Database, keyId: number) {
+  const now = Date.now();
+  if (now - (lastRecordedUse.get(keyId) ?? 0) < 60_000) return;
+  lastRecordedUse.set(keyId, now);
+  db.prisma.serverKey
+    .update({ where: { id: keyId }, data: { lastUsedAt: new Date(now) } })
+    .catch(() => undefined);
 }
 
 /** The request's JSON body: size-capped, JSON content type required, malformed JSON refused. */
