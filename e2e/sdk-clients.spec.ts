@@ -191,6 +191,8 @@ test("the flagsmith JavaScript client reads flags, identifies, and picks up a to
     environmentID: setup.envApiKey,
     api: apiUrl,
     cacheFlags: false,
+    // In Node.js (no XMLHttpRequest) the client is handed the platform's fetch, as its docs say.
+    fetch: globalThis.fetch,
     enableAnalytics: false,
   });
   expect(flagsmith.hasFeature("banner")).toBe(true);
