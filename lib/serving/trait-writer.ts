@@ -13,6 +13,9 @@ import { MAX_TRAITS_PER_IDENTITY, type TraitValue } from "@/lib/validations/eval
 // writes at once on this instance.
 
 const FLUSH_INTERVAL_MS = 1_000;
+// Identities per transaction: the embedded database runs queries on the event loop's thread, so a
+// long transaction would stall every request meanwhile; small ones let requests in between.
+const IDENTITIES_PER_TRANSACTION = 50;
 const MAX_PENDING_IDENTITIES = 5_000;
 
 export interface PendingIdentity {
@@ -84,6 +87,13 @@ export class TraitWriter {
   }
 
   private async write(batch: PendingIdentity[]) {
+    for (let start = 0; start < batch.length; start += IDENTITIES_PER_TRANSACTION) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      await this.writeChunk(batch.slice(start, start + IDENTITIES_PER_TRANSACTION));
+    }
+  }
+
+  private async writeChunk(batch: PendingIdentity[]) {
     await this.db.prisma.$transaction(async (tx) => {
       // Environments deleted since the requests were answered take their identities with them.
       const environmentIds = [...new Set(batch.map((entry) => entry.environmentId))];
