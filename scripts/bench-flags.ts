@@ -265,6 +265,14 @@ async function main() {
           `${pad(rate(health).toFixed(0), 12)} ${pad(health.latency.p50, 5)} ${pad(health.latency.p99, 5)} | ${pad(`${((rate(result) / rate(health)) * 100).toFixed(0)}%`, 6)}`,
       );
     }
+    const incomplete = rows.flatMap(({ label, result }) =>
+      result.timeouts > 0 || result.errors > 0
+        ? [
+            `  ${label}: ${result.timeouts} timeouts, ${result.errors} errors, ${result.requests.total} completed`,
+          ]
+        : [],
+    );
+    if (incomplete.length) console.log(`\n${incomplete.join("\n")}`);
     if (failures > 0) process.exitCode = 1;
   } finally {
     if (server?.pid && server.exitCode === null) {
