@@ -61,6 +61,9 @@ const envSchema = z.object({
   // the longest job (GitLab calls have a 10 s budget each).
   FLAGPOST_JOB_LEASE_MS: positiveInt(120_000),
   FLAGPOST_INTERNAL_SECRET: z.string().optional(),
+  // SDK endpoints (Flagsmith API, OFREP): requests per second allowed per key, bursts up to twice
+  // that; beyond it 429 with Retry-After. 0 turns the limit off.
+  FLAGPOST_SDK_RATE_LIMIT: positiveInt(1000),
   // Lets end-to-end tests move the server's clock forward; never set it in production.
   FLAGPOST_TEST_CLOCK: booleanFlag,
 });

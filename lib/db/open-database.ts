@@ -6,6 +6,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { lockEmbeddedDatabase } from "@/lib/db/embedded-lock";
 import { applyMigrations, type SqlSession } from "@/lib/db/migrate";
+import { listenOnPostgres } from "@/lib/db/pg-listener";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export type DatabaseTarget =
@@ -20,6 +21,16 @@ export interface Database {
   description: string;
   /** Raw SQL outside Prisma (migrations, health checks). */
   sql: SqlSession;
+  /**
+   * LISTEN on a channel: `onMessage` gets each NOTIFY payload (after the notifying transaction
+   * commits). On PostgreSQL a dedicated connection that reconnects by itself; `onConnection(false)`
+   * when it is lost (notifications may be missed until `onConnection(true)`). Returns the stop.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onConnection?: (up: boolean) => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -94,6 +105,12 @@ export async function openDatabase(
       description:
         target.kind === "embedded" ? `embedded database in ${target.dataDir}` : "in-memory database",
       sql,
+      listen: async (channel, onMessage, onConnection) => {
+        // In-process: PGlite delivers a NOTIFY to its own listeners when the transaction commits.
+        const stop = await client.listen(channel, onMessage);
+        onConnection?.(true);
+        return stop;
+      },
       close: async () => {
         await prisma.$disconnect();
         await client.close();
@@ -128,6 +145,7 @@ async function openPostgres(url: string, poolSize: number, migrate: boolean): Pr
     kind: "postgres",
     description,
     sql,
+    listen: (channel, onMessage, onConnection) => listenOnPostgres(url, channel, onMessage, onConnection),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

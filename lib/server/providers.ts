@@ -1,5 +1,6 @@
 import "server-only";
 import { registerGitLab } from "@/lib/gitlab/register";
+import { registerServingInvalidation } from "@/lib/serving/invalidation";
 
 // The one place where VCS providers plug into the generic parts (job handlers and groups, audit
 // subscribers). Called by the server at boot, the standalone worker, benchmarks and test set-up;
@@ -7,4 +8,6 @@ import { registerGitLab } from "@/lib/gitlab/register";
 
 export function registerProviders(): void {
   registerGitLab();
+  // SDK snapshots follow every audited change (NOTIFY in the change's transaction).
+  registerServingInvalidation();
 }

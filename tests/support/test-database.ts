@@ -23,6 +23,7 @@ export async function openTestDatabase(): Promise<{ db: Database; dispose: () =>
   url.pathname = `/${name}`;
   const db = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 5 });
   setCurrentDatabase(db);
+  testDatabaseUrls.set(db, url.toString());
   return {
     db,
     dispose: async () => {
@@ -33,6 +34,13 @@ export async function openTestDatabase(): Promise<{ db: Database; dispose: () =>
       await cleanup.end();
     },
   };
+}
+
+const testDatabaseUrls = new WeakMap<Database, string>();
+
+/** The URL of this file's own PostgreSQL test database (a second handle opens it again), else null. */
+export function ownTestDatabaseUrl(db: Database): string | null {
+  return testDatabaseUrls.get(db) ?? null;
 }
 
 export function testDatabaseUrl(db: Database): string | null {

@@ -1,0 +1,232 @@
+import "server-only";
+import { z } from "zod";
+import type { Database } from "@/lib/db/open-database";
+import type { ContextValue, FeatureContext, FlagResult, SegmentRule } from "@/lib/engine";
+import { fromStoredTrait } from "@/lib/flags/identities";
+import { evaluateIdentity, memoized, segmentsFor, type EnvironmentSnapshot } from "@/lib/serving/snapshot";
+import { SdkError, type SdkProtocol } from "@/lib/serving/sdk-route";
+import { traitWriter } from "@/lib/serving/trait-writer";
+import {
+  identifierField,
+  traitKeyField,
+  traitValueField,
+  type TraitValue,
+} from "@/lib/validations/evaluation";
+
+// Flagsmith's SDK API (sdk/openapi.yaml) answered from a snapshot: the environment's flags, an
+// identity's flags and traits, and the environment document for local evaluation. Shapes are
+// Flagsmith's, field by field, so its SDKs work by changing only their API URL.
+
+/** Flagsmith (Django REST framework) errors: `{ "detail": "…" }`, field errors by field. */
+export const flagsmithProtocol: SdkProtocol = {
+  error: (status, message) => new SdkError(status, { detail: message }),
+};
+
+export const MAX_IDENTITY_BODY_BYTES = 256 * 1024;
+export const MAX_SDK_TRAITS = 200;
+
+// ---- environment flags ----------------------------------------------------------------------
+
+function featureType(feature: FeatureContext | undefined) {
+  return feature?.variants?.length ? "MULTIVARIATE" : "STANDARD";
+}
+
+function flagJson(snapshot: EnvironmentSnapshot, name: string, flag: FlagResult) {
+  const feature = snapshot.context.features?.[name];
+  return {
+    id: feature ? Number(feature.key) : null,
+    feature: { id: snapshot.featureIds.get(name) ?? null, name, type: featureType(feature) },
+    feature_state_value: flag.value,
+    enabled: flag.enabled,
+    environment: snapshot.environment.id,
+    identity: null,
+    feature_segment: null,
+  };
+}
+
+function flagsJson(snapshot: EnvironmentSnapshot, flags: Record<string, FlagResult>) {
+  return Object.entries(flags).map(([name, flag]) => flagJson(snapshot, name, flag));
+}
+
+/** GET /api/v1/flags/: serialized once per snapshot. */
+export function environmentFlags(snapshot: EnvironmentSnapshot) {
+  return memoized(snapshot, "flagsmith-flags", () => flagsJson(snapshot, snapshot.environmentResult.flags));
+}
+
+// ---- identities -----------------------------------------------------------------------------
+
+const traitInput = z.object({
+  trait_key: traitKeyField,
+  trait_value: traitValueField.nullable(),
+  transient: z.boolean().optional(),
+});
+
+export const identityBody = z.object({
+  identifier: identifierField,
+  traits: z
+    .array(traitInput)
+    .max(MAX_SDK_TRAITS, `At most ${MAX_SDK_TRAITS} traits per request`)
+    .optional()
+    .default([]),
+  transient: z.boolean().optional().default(false),
+});
+export type IdentityInput = z.infer<typeof identityBody>;
+
+export const identityQuery = z.object({
+  identifier: identifierField,
+  transient: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((value) => value === "true" || value === "1"),
+});
+
+/** DRF's field-error shape for an invalid body or query. */
+export function flagsmithValidationError(error: z.ZodError): SdkError {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.join(".") || "non_field_errors";
+    (fields[field] ??= []).push(issue.message);
+  }
+  return new SdkError(400, fields);
+}
+
+interface TraitAnswer {
+  trait_key: string;
+  trait_value: TraitValue;
+  transient?: boolean;
+}
+
+/**
+ * An identity's flags: its stored traits (plus this instance's unwritten ones), overlaid by the
+ * request's traits (null deletes), evaluated against the snapshot. Persisting the identity and its
+ * non-transient traits is queued (TraitWriter) unless the identity itself is transient.
+ */
+export async function identityFlags(db: Database, snapshot: EnvironmentSnapshot, input: IdentityInput) {
+  const environmentId = snapshot.environment.id;
+  const writer = traitWriter(db);
+  const stored = await db.prisma.identity.findUnique({
+    where: { environmentId_identifier: { environmentId, identifier: input.identifier } },
+    select: { traits: { orderBy: { key: "asc" }, select: { key: true, valueType: true, value: true } } },
+  });
+  const traits = new Map<string, TraitAnswer>();
+  for (const trait of stored?.traits ?? [])
+    traits.set(trait.key, { trait_key: trait.key, trait_value: fromStoredTrait(trait) });
+  for (const [key, value] of writer.unwritten(environmentId, input.identifier) ?? []) {
+    if (value === null) traits.delete(key);
+    else traits.set(key, { trait_key: key, trait_value: value });
+  }
+
+  const changes: Array<[string, TraitValue | null]> = [];
+  for (const trait of input.traits) {
+    const transient = input.transient || trait.transient === true;
+    if (trait.trait_value === null) traits.delete(trait.trait_key);
+    else
+      traits.set(trait.trait_key, {
+        trait_key: trait.trait_key,
+        trait_value: trait.trait_value,
+        ...(transient && { transient: true }),
+      });
+    if (!transient) changes.push([trait.trait_key, trait.trait_value]);
+  }
+  if (!input.transient && (!stored || changes.length > 0))
+    writer.enqueue(environmentId, input.identifier, changes);
+
+  const context: Record<string, ContextValue> = {};
+  for (const trait of traits.values()) context[trait.trait_key] = trait.trait_value;
+  const result = evaluateIdentity(snapshot, input.identifier, context);
+  return {
+    identifier: input.identifier,
+    flags: flagsJson(snapshot, result.flags),
+    traits: [...traits.values()],
+  };
+}
+
+// ---- environment document -------------------------------------------------------------------
+
+function featureStateJson(snapshot: EnvironmentSnapshot, feature: FeatureContext, priority?: number) {
+  return {
+    feature: {
+      id: (feature.metadata?.id as number | undefined) ?? snapshot.featureIds.get(feature.name) ?? null,
+      name: feature.name,
+      type: featureType(feature),
+    },
+    enabled: feature.enabled,
+    django_id: Number(feature.key),
+    featurestate_uuid: null,
+    feature_state_value: feature.value,
+    feature_segment: priority === undefined ? null : { priority },
+    // Flagsmith's SDKs order variants by this id: it is the option id, as in our own context.
+    multivariate_feature_state_values: (feature.variants ?? []).map((variant) => ({
+      id: variant.priority,
+      multivariate_feature_option: { id: Number(variant.key), value: variant.value },
+      percentage_allocation: variant.weight,
+      mv_fs_value_uuid: null,
+    })),
+  };
+}
+
+function ruleJson(rule: SegmentRule): unknown {
+  return {
+    type: rule.type,
+    rules: (rule.rules ?? []).map(ruleJson),
+    conditions: (rule.conditions ?? []).map((condition) => ({
+      operator: condition.operator,
+      property_: condition.property,
+      value: condition.value,
+    })),
+  };
+}
+
+/** GET /api/v1/environment-document/: everything an SDK needs to evaluate locally. */
+export function environmentDocument(snapshot: EnvironmentSnapshot) {
+  return memoized(snapshot, "flagsmith-document", () => {
+    const { environment, project, context } = snapshot;
+    const identityOverrides = [...snapshot.identitiesWithOverrides.values()].map((identity) => {
+      // The identity's own override segment, assembled exactly as the server evaluates it.
+      const segments = Object.values(segmentsFor(snapshot, identity.identifier) ?? {}).filter(
+        (segment) => segment.metadata?.source === "identity_override",
+      );
+      return {
+        identifier: identity.identifier,
+        identity_uuid: null,
+        django_id: identity.id,
+        created_date: snapshot.builtAt.toISOString(),
+        environment_api_key: environment.apiKey,
+        identity_traits: [],
+        identity_features: segments.flatMap((segment) =>
+          (segment.overrides ?? []).map((feature) => featureStateJson(snapshot, feature)),
+        ),
+      };
+    });
+    return {
+      id: environment.id,
+      api_key: environment.apiKey,
+      name: environment.name,
+      project: {
+        id: project.id,
+        name: project.name,
+        hide_disabled_flags: false,
+        organisation: {
+          id: project.organisation.id,
+          name: project.organisation.name,
+          feature_analytics: false,
+          stop_serving_flags: false,
+          persist_trait_data: true,
+        },
+        segments: Object.values(context.segments ?? {}).map((segment) => ({
+          id: Number(segment.key),
+          name: segment.name,
+          rules: segment.rules.map(ruleJson),
+          feature_states: (segment.overrides ?? []).map((feature) =>
+            featureStateJson(snapshot, feature, feature.priority),
+          ),
+        })),
+      },
+      feature_states: Object.values(context.features ?? {}).map((feature) =>
+        featureStateJson(snapshot, feature),
+      ),
+      identity_overrides: identityOverrides,
+      updated_at: snapshot.builtAt.toISOString(),
+    };
+  });
+}

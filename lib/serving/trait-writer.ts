@@ -1,0 +1,160 @@
+import "server-only";
+import type { Database } from "@/lib/db/open-database";
+import { toStoredTrait } from "@/lib/flags/identities";
+import { logger } from "@/lib/logger";
+import { MAX_TRAITS_PER_IDENTITY, type TraitValue } from "@/lib/validations/evaluation";
+
+// Identities and traits sent by SDKs are written in the background: each request records what
+// it changed here and is answered at once; every second (or when the buffer grows large) the
+// buffer is written in one transaction. Writes to the same identity coalesce (the last value of
+// a trait wins), so a busy identity costs one write a second whatever its request rate. A crash
+// loses at most the last second's traits; the answers never waited for them anyway. Requests
+// read their identity's pending changes on top of the stored traits, so a client sees its own
+// writes at once on this instance.
+
+const FLUSH_INTERVAL_MS = 1_000;
+// Identities per transaction: the embedded database runs queries on the event loop's thread, so a
+// long transaction would stall every request meanwhile; small ones let requests in between.
+const IDENTITIES_PER_TRANSACTION = 50;
+const MAX_PENDING_IDENTITIES = 5_000;
+
+export interface PendingIdentity {
+  environmentId: number;
+  identifier: string;
+  /** Trait key → new value, or null to delete it. */
+  traits: Map<string, TraitValue | null>;
+}
+
+const keyOf = (environmentId: number, identifier: string) => `${environmentId}\u0000${identifier}`;
+
+export class TraitWriter {
+  private pending = new Map<string, PendingIdentity>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: Database) {}
+
+  /** Records an identity (created if new) and its trait changes, to be written within a second. */
+  enqueue(environmentId: number, identifier: string, traits: Iterable<[string, TraitValue | null]>) {
+    const key = keyOf(environmentId, identifier);
+    let entry = this.pending.get(key);
+    if (!entry) {
+      entry = { environmentId, identifier, traits: new Map() };
+      this.pending.set(key, entry);
+    }
+    for (const [traitKey, value] of traits) entry.traits.set(traitKey, value);
+    if (this.pending.size >= MAX_PENDING_IDENTITIES) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+      this.timer.unref?.();
+    }
+  }
+
+  /** Writes everything pending (tests and shutdown call it directly). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = [...this.pending.values()];
+    if (batch.length === 0) return this.flushing;
+    // A new buffer takes new requests while this one is written; reads still see the old one
+    // through `writing` until the write commits.
+    this.pending = new Map();
+    for (const entry of batch) this.writing.set(keyOf(entry.environmentId, entry.identifier), entry);
+    this.flushing = this.flushing
+      .then(() => this.write(batch))
+      .catch((error: unknown) =>
+        logger.error("Writing SDK traits failed", { error, identities: batch.length }),
+      )
+      .finally(() => {
+        for (const entry of batch) {
+          const key = keyOf(entry.environmentId, entry.identifier);
+          if (this.writing.get(key) === entry) this.writing.delete(key);
+        }
+      });
+    return this.flushing;
+  }
+
+  private writing = new Map<string, PendingIdentity>();
+
+  /** Pending changes including those being written right now (newest last). */
+  unwritten(environmentId: number, identifier: string): Map<string, TraitValue | null> | undefined {
+    const key = keyOf(environmentId, identifier);
+    const writing = this.writing.get(key)?.traits;
+    const pending = this.pending.get(key)?.traits;
+    if (!writing) return pending;
+    if (!pending) return writing;
+    return new Map([...writing, ...pending]);
+  }
+
+  private async write(batch: PendingIdentity[]) {
+    for (let start = 0; start < batch.length; start += IDENTITIES_PER_TRANSACTION) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      await this.writeChunk(batch.slice(start, start + IDENTITIES_PER_TRANSACTION));
+    }
+  }
+
+  private async writeChunk(batch: PendingIdentity[]) {
+    await this.db.prisma.$transaction(async (tx) => {
+      // Environments deleted since the requests were answered take their identities with them.
+      const environmentIds = [...new Set(batch.map((entry) => entry.environmentId))];
+      const live = new Set(
+        (await tx.environment.findMany({ where: { id: { in: environmentIds } }, select: { id: true } })).map(
+          (environment) => environment.id,
+        ),
+      );
+      for (const entry of batch) {
+        if (!live.has(entry.environmentId)) continue;
+        const [identity] = await tx.$queryRaw<{ id: number }[]>`
+          INSERT INTO identities (environment_id, identifier, last_seen_at)
+          VALUES (${entry.environmentId}, ${entry.identifier}, now())
+          ON CONFLICT (environment_id, identifier) DO UPDATE SET last_seen_at = now()
+          RETURNING id`;
+        if (!identity) continue;
+        const deleted = [...entry.traits].filter(([, value]) => value === null).map(([key]) => key);
+        if (deleted.length > 0)
+          await tx.$executeRaw`DELETE FROM traits WHERE identity_id = ${identity.id} AND key = ANY(${deleted}::text[])`;
+        const set = [...entry.traits].filter((pair): pair is [string, TraitValue] => pair[1] !== null);
+        if (set.length === 0) continue;
+        const existing = new Set(
+          (await tx.trait.findMany({ where: { identityId: identity.id }, select: { key: true } })).map(
+            (trait) => trait.key,
+          ),
+        );
+        // New traits beyond the identity's limit are dropped, as the admin API refuses them.
+        let room = MAX_TRAITS_PER_IDENTITY - existing.size;
+        const keys: string[] = [];
+        const types: string[] = [];
+        const values: string[] = [];
+        for (const [key, value] of set) {
+          if (!existing.has(key)) {
+            if (room <= 0) continue;
+            room -= 1;
+          }
+          const stored = toStoredTrait(value);
+          keys.push(key);
+          types.push(stored.valueType);
+          values.push(stored.value);
+        }
+        if (keys.length === 0) continue;
+        await tx.$executeRaw`
+          INSERT INTO traits (identity_id, key, value_type, value, updated_at)
+          SELECT ${identity.id}, k, t::"TraitValueType", v, now()
+          FROM unnest(${keys}::text[], ${types}::text[], ${values}::text[]) AS u(k, t, v)
+          ON CONFLICT (identity_id, key)
+          DO UPDATE SET value_type = EXCLUDED.value_type, value = EXCLUDED.value, updated_at = now()`;
+      }
+    });
+  }
+}
+
+const registry = globalThis as unknown as { __flagpostTraitWriters?: WeakMap<Database, TraitWriter> };
+
+export function traitWriter(db: Database): TraitWriter {
+  registry.__flagpostTraitWriters ??= new WeakMap();
+  let writer = registry.__flagpostTraitWriters.get(db);
+  if (!writer) {
+    writer = new TraitWriter(db);
+    registry.__flagpostTraitWriters.set(db, writer);
+  }
+  return writer;
+}

@@ -1,0 +1,295 @@
+// npm run bench:flags [-- --postgres] [--duration S] [--concurrency 50]
+// Load test of the SDK endpoints on the production build: starts `next start` on a free port with a
+// throw-away data directory (embedded database, or a temporary PostgreSQL server with --postgres),
+// seeds one environment with 500 features and 100 segments (each overriding 5 features), then
+// runs with autocannon, each beside GET /api/health on the same server in the same run:
+//   - GET /api/v1/flags/ (Flagsmith SDK, client-side key);
+//   - POST /api/v1/identities/ (1,000 rotating identities, 20 traits, 3 segments matching);
+//   - POST /ofrep/v1/evaluate/flags (bulk OFREP, a targetingKey and 20 context attributes).
+// Prints req/s, p50/p99 and the share of the health route's throughput. Asserts nothing about
+// speed (goals: flags and OFREP ≥ 80 % of health, identities ≥ 50 %, p99 < 20 ms).
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import autocannon, { type Result } from "autocannon";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+};
+const usePostgres = args.includes("--postgres");
+const DURATION = Math.max(1, Number(flag("--duration") ?? 5));
+const CONCURRENCY = Math.max(1, Number(flag("--concurrency") ?? 50));
+const FEATURES = 500;
+const SEGMENTS = 100;
+const IDENTITIES = 1_000;
+const ENV_KEY = "benchFlagsEnvironmentKey";
+const root = path.resolve(import.meta.dirname, "..");
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-bench-flags-"));
+const serverEnv: Record<string, string> = {
+  FLAGPOST_DATA_DIR: dataDir,
+  FLAGPOST_SECRET_KEY: "bench-flags-secret-key-of-at-least-32-characters",
+  FLAGPOST_LOG_LEVEL: "error",
+  FLAGPOST_SDK_RATE_LIMIT: "0",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** Segment i matches when trait `t<i % 20>` equals `v<i>`; segments 0–2 match every bench identity. */
+function segmentRules(index: number) {
+  if (index === 0)
+    return [{ type: "ALL", conditions: [{ property: "plan", operator: "EQUAL", value: "pro" }] }];
+  if (index === 1)
+    return [
+      { type: "ALL", conditions: [{ property: "country", operator: "IN", value: ["fr", "de", "it"] }] },
+    ];
+  if (index === 2)
+    return [{ type: "ANY", conditions: [{ property: "age", operator: "GREATER_THAN", value: "18" }] }];
+  return [
+    {
+      type: "ALL",
+      rules: [
+        { type: "ANY", conditions: [{ property: `t${index % 20}`, operator: "EQUAL", value: `v${index}` }] },
+      ],
+    },
+  ];
+}
+
+async function seed() {
+  Object.assign(process.env, serverEnv);
+  const { closeDatabase, ensureDatabase, prisma } = await import("@/lib/db/client");
+  await ensureDatabase();
+  try {
+    const organisation = await prisma.organisation.create({ data: { name: "Bench" } });
+    const project = await prisma.project.create({
+      data: { name: "Flags bench", organisationId: organisation.id },
+    });
+    const environment = await prisma.environment.create({
+      data: { name: "Production", projectId: project.id, apiKey: ENV_KEY },
+    });
+    const features = await prisma.feature.createManyAndReturn({
+      data: Array.from({ length: FEATURES }, (_, index) => ({
+        projectId: project.id,
+        name: `feature_${index}`,
+        initialValue: index % 3 === 0 ? `value ${index}` : null,
+      })),
+      select: { id: true },
+    });
+    await prisma.featureState.createMany({
+      data: features.map((feature, index) => ({
+        featureId: feature.id,
+        environmentId: environment.id,
+        enabled: index % 2 === 0,
+        value: index % 3 === 0 ? `value ${index}` : null,
+      })),
+    });
+    for (let index = 0; index < SEGMENTS; index++) {
+      const segment = await prisma.segment.create({
+        data: { projectId: project.id, name: `segment_${index}`, rules: segmentRules(index) },
+      });
+      await prisma.segmentOverride.createMany({
+        data: Array.from({ length: 5 }, (_, offset) => ({
+          featureId: features[(index * 5 + offset) % FEATURES]!.id,
+          environmentId: environment.id,
+          segmentId: segment.id,
+          enabled: true,
+          value: `segment ${index}`,
+        })),
+      });
+    }
+  } finally {
+    await closeDatabase();
+  }
+}
+
+async function startServer(port: number): Promise<ChildProcess> {
+  const server = spawn(
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
+    {
+      cwd: root,
+      env: { ...process.env, ...serverEnv },
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
+    },
+  );
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return server;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("next start did not become healthy within 60 s");
+}
+
+/** 20 traits, three of which put the identity in segments 0, 1 and 2. */
+function traitsOf(identity: number) {
+  const traits: Record<string, string | number> = { plan: "pro", country: "fr", age: 30 + (identity % 40) };
+  for (let index = 0; Object.keys(traits).length < 20; index++) traits[`t${index}`] = `x${identity}`;
+  return traits;
+}
+
+const identityRequests = () => {
+  let sequence = 0;
+  return [
+    {
+      method: "POST" as const,
+      path: "/api/v1/identities/",
+      setupRequest: (request: { headers?: Record<string, string>; body?: string | Buffer }) => {
+        const identity = sequence++ % IDENTITIES;
+        request.headers = { "content-type": "application/json", "x-environment-key": ENV_KEY };
+        request.body = JSON.stringify({
+          identifier: `user-${identity}`,
+          traits: Object.entries(traitsOf(identity)).map(([trait_key, trait_value]) => ({
+            trait_key,
+            trait_value,
+          })),
+        });
+        return request;
+      },
+    },
+  ];
+};
+
+const ofrepRequests = () => {
+  let sequence = 0;
+  return [
+    {
+      method: "POST" as const,
+      path: "/ofrep/v1/evaluate/flags",
+      setupRequest: (request: { headers?: Record<string, string>; body?: string | Buffer }) => {
+        const identity = sequence++ % IDENTITIES;
+        request.headers = { "content-type": "application/json", authorization: `Bearer ${ENV_KEY}` };
+        request.body = JSON.stringify({
+          context: { targetingKey: `user-${identity}`, ...traitsOf(identity) },
+        });
+        return request;
+      },
+    },
+  ];
+};
+
+const rate = (result: Result) => result.requests.total / result.duration;
+
+function run(url: string, options: Partial<Parameters<typeof autocannon>[0]>, duration = DURATION) {
+  return autocannon({ url, connections: CONCURRENCY, duration, timeout: 30, ...options });
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(root, ".next/BUILD_ID"))) {
+    console.error("No production build found (.next/BUILD_ID): run `npm run build` first.");
+    process.exit(1);
+  }
+  let stopPostgres: (() => void) | null = null;
+  if (usePostgres) {
+    const { startTempPostgres } = await import("./lib/temp-postgres.mjs");
+    const postgres = await startTempPostgres();
+    stopPostgres = postgres.stop;
+    serverEnv.DATABASE_URL = postgres.url;
+  }
+  let server: ChildProcess | null = null;
+  try {
+    await seed();
+    const port = await freePort();
+    server = await startServer(port);
+    const base = `http://127.0.0.1:${port}`;
+    const flagsRequest = { headers: { "x-environment-key": ENV_KEY } };
+
+    // Correctness first: the identity matches the three segments; the bulk answer has every flag.
+    const identity = await fetch(`${base}/api/v1/identities/`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-environment-key": ENV_KEY },
+      body: JSON.stringify({
+        identifier: "check",
+        traits: Object.entries(traitsOf(1)).map(([trait_key, trait_value]) => ({ trait_key, trait_value })),
+      }),
+    });
+    const answer = (await identity.json()) as { flags: Array<{ feature_state_value: unknown }> };
+    const overridden = answer.flags.filter((flag) =>
+      /^segment [012]$/.test(String(flag.feature_state_value)),
+    );
+    if (overridden.length !== 15)
+      throw new Error(`expected 15 flags from 3 segments, got ${overridden.length}`);
+
+    // Warm-up: JIT, the snapshot, connection pools.
+    await run(`${base}/api/v1/flags/`, flagsRequest, 2);
+    await run(base, { requests: identityRequests() }, 2);
+    await run(base, { requests: ofrepRequests() }, 2);
+    await run(`${base}/api/health`, {}, 2);
+
+    const rows: Array<{ label: string; result: Result; health: Result }> = [];
+    const measure = async (label: string, options: Partial<Parameters<typeof autocannon>[0]>, url = base) => {
+      const result = await run(url, options);
+      const health = await run(`${base}/api/health`, {});
+      rows.push({ label, result, health });
+    };
+    await measure("GET /api/v1/flags/", flagsRequest, `${base}/api/v1/flags/`);
+    await measure("POST /api/v1/identities/", { requests: identityRequests() });
+    await measure("POST /ofrep/v1/evaluate/flags", { requests: ofrepRequests() });
+
+    const database = usePostgres ? "PostgreSQL (temporary server)" : "embedded database (PGlite)";
+    console.log(
+      `\nbench:flags — production build, ${database}, ${os.cpus().length} CPUs, ${DURATION} s per run, ${CONCURRENCY} connections, autocannon on the same machine`,
+    );
+    console.log(
+      `  environment: ${FEATURES} features, ${SEGMENTS} segments × 5 overrides; identities: ${IDENTITIES} rotating, 20 traits, 3 segments matching`,
+    );
+    console.log("  ceiling: GET /api/health, measured right after each endpoint\n");
+    const pad = (text: string | number, width: number) => String(text).padStart(width);
+    console.log(
+      `${"endpoint".padEnd(30)} | ${pad("req/s", 7)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} ${pad("non-2xx", 8)} | ${pad("health req/s", 12)} ${pad("p50", 5)} ${pad("p99", 5)} | ${pad("share", 6)}`,
+    );
+    let failures = 0;
+    for (const { label, result, health } of rows) {
+      failures += result.non2xx + result.errors;
+      console.log(
+        `${label.padEnd(30)} | ${pad(rate(result).toFixed(0), 7)} ${pad(result.latency.p50, 7)} ${pad(result.latency.p99, 7)} ${pad(result.non2xx + result.errors, 8)} | ` +
+          `${pad(rate(health).toFixed(0), 12)} ${pad(health.latency.p50, 5)} ${pad(health.latency.p99, 5)} | ${pad(`${((rate(result) / rate(health)) * 100).toFixed(0)}%`, 6)}`,
+      );
+    }
+    const incomplete = rows.flatMap(({ label, result }) =>
+      result.timeouts > 0 || result.errors > 0
+        ? [
+            `  ${label}: ${result.timeouts} timeouts, ${result.errors} errors, ${result.requests.total} completed`,
+          ]
+        : [],
+    );
+    if (incomplete.length) console.log(`\n${incomplete.join("\n")}`);
+    if (failures > 0) process.exitCode = 1;
+  } finally {
+    if (server?.pid && server.exitCode === null) {
+      const exited = new Promise((resolve) => server!.once("exit", resolve));
+      try {
+        process.kill(-server.pid, "SIGTERM");
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      } catch {
+        // Already gone.
+      }
+    }
+    stopPostgres?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
