@@ -1,5 +1,6 @@
 import "server-only";
 import { registerGitLab } from "@/lib/gitlab/register";
+import { registerReleaseRules } from "@/lib/release-rules/register";
 
 // The one place where VCS providers plug into the generic parts (job handlers and groups, audit
 // subscribers). Called by the server at boot, the standalone worker, benchmarks and test set-up;
@@ -7,4 +8,5 @@ import { registerGitLab } from "@/lib/gitlab/register";
 
 export function registerProviders(): void {
   registerGitLab();
+  registerReleaseRules();
 }

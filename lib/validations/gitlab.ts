@@ -61,6 +61,9 @@ export const updateGitLabIntegrationBody = z.object({
   project_name: z.string().max(500).nullable().optional(),
   tagging_enabled: z.boolean().optional(),
   comment_style: z.enum(commentStyles).optional(),
+  // Opt-in (off by default): issue/MR events fire release rules; `@bot` comments change flags.
+  release_rules_enabled: z.boolean().optional(),
+  commands_enabled: z.boolean().optional(),
 });
 
 export type CreateGitLabIntegrationInput = z.infer<typeof createGitLabIntegrationBody>;

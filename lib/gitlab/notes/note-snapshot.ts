@@ -4,7 +4,9 @@ import { prisma } from "@/lib/db/client";
 import { fromStoredValue } from "@/lib/flags/flag-values";
 import type { AuditLog } from "@/lib/generated/prisma/client";
 import type { FlagValue } from "@/lib/validations/common";
-import type { ChangeLine, FeatureSnapshot } from "@/lib/vcs/status-comment";
+import type { ExternalResourceType } from "@/lib/generated/prisma/client";
+import { actionName, ruleValue, triggerName, withEnvironments } from "@/lib/release-rules/rules";
+import type { ChangeLine, FeatureSnapshot, PendingRule } from "@/lib/vcs/status-comment";
 
 // What a status note shows, read from the database: the feature's states per environment, its
 // recent changes and who made them (names, never email addresses).
@@ -40,6 +42,7 @@ export async function actorNames(rows: AuditLog[]): Promise<Map<bigint, string>>
 /** The feature's state as the note shows it, and the newest flag-state change it includes (0: none yet). */
 export async function loadSnapshot(
   feature: FeatureRow,
+  item?: NoteItem,
 ): Promise<{ snapshot: FeatureSnapshot; lastChangeId: bigint }> {
   // Read first: a change committed after this gets its own note in the per-change style.
   const lastChange = await prisma.auditLog.findFirst({
@@ -47,7 +50,7 @@ export async function loadSnapshot(
     orderBy: { id: "desc" },
     select: { id: true },
   });
-  const [environments, overrides, recent] = await Promise.all([
+  const [environments, overrides, recent, pendingRules] = await Promise.all([
     prisma.environment.findMany({
       where: { projectId: feature.projectId },
       orderBy: { id: "asc" },
@@ -63,6 +66,7 @@ export async function loadSnapshot(
       orderBy: { id: "desc" },
       take: 5,
     }),
+    item ? loadPendingRules(feature.id, item) : [],
   ]);
   const actors = await actorNames(recent);
   return {
@@ -99,8 +103,46 @@ export async function loadSnapshot(
         actor: actors.get(row.id)!,
         summary: row.summary,
       })),
+      pendingRules,
     },
   };
+}
+
+/** The item a note sits on. */
+export interface NoteItem {
+  gitlabProjectId: number;
+  type: ExternalResourceType;
+  iid: number;
+}
+
+/** The item's active release rules still to be carried out: waiting for their trigger or scheduled. */
+async function loadPendingRules(featureId: number, item: NoteItem): Promise<PendingRule[]> {
+  const rules = await prisma.releaseRule.findMany({
+    where: {
+      featureId,
+      paused: false,
+      externalResource: { gitlabProjectId: item.gitlabProjectId, type: item.type, iid: item.iid },
+    },
+    orderBy: { id: "asc" },
+    include: { firings: { orderBy: { id: "asc" } } },
+  });
+  const withNames = await withEnvironments(prisma, rules);
+  return withNames.flatMap((rule) => {
+    const pending = rule.firings.find((firing) => firing.status === "PENDING");
+    if (!pending && rule.firings.length > 0) return [];
+    return [
+      {
+        ruleId: rule.id,
+        action: actionName(rule.action),
+        value: ruleValue(rule) ?? null,
+        environments: rule.environments.map((environment) => environment.name),
+        trigger: triggerName(rule.trigger),
+        itemKind: item.type === "GITLAB_MR" ? "MR" : "issue",
+        delaySeconds: rule.delaySeconds,
+        runAt: pending?.runAt ?? null,
+      } satisfies PendingRule,
+    ];
+  });
 }
 
 export type FromTo = { from: unknown; to: unknown };

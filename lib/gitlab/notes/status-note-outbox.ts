@@ -68,6 +68,8 @@ export function statusNoteScope(entry: AuditEntry): NoteScope | null {
     case "feature_state":
     case "segment_override":
     case "identity_override":
+    // The note lists the item's pending release rules.
+    case "release_rule":
       return featureId ? { kind: "feature", featureId } : null;
     case "feature":
       // A new feature has no links yet; archiving, renaming, describing and deleting show.

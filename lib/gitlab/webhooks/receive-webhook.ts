@@ -111,6 +111,7 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
       delivery.item,
       { ...facts, dedupeKey: key?.dedupeKey ?? null },
       startedAt,
+      { enabled: integration.releaseRulesEnabled, actor: { username: delivery.actor.username } },
     );
   } catch (error) {
     return failed(error, facts, log);
@@ -128,6 +129,7 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   return jsonResponse({
     status: "applied",
     updated_links: outcome.updatedLinks,
+    fired_rules: outcome.firedRules,
     tag_changes: outcome.tagChanges.map((change) => ({
       feature: change.featureId,
       feature_name: change.featureName,
