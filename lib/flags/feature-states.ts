@@ -187,7 +187,10 @@ export async function applyFeatureStateChange(
   const { data, changes } = planStateChange(before, input);
   if (input.multivariate_feature_state_values) {
     const weights = input.multivariate_feature_state_values;
-    Object.assign(changes, await replaceAllocations(tx, before.featureId, { featureStateId: stateId }, weights));
+    Object.assign(
+      changes,
+      await replaceAllocations(tx, before.featureId, { featureStateId: stateId }, weights),
+    );
   }
   if (Object.keys(changes).length === 0) return tx.featureState.findUniqueOrThrow({ where: { id: stateId } });
   const state = await tx.featureState.update({

@@ -245,7 +245,10 @@ export async function cancelScheduledChange(actor: Actor, projectId: number, fir
   if (!change) {
     const exists = await prisma.releaseRuleFiring.findFirst({ where: { id: firingId, projectId } });
     if (!exists) throw notFound("Scheduled change");
-    throw new ApiError("conflict", `This change is no longer scheduled (it is ${exists.status.toLowerCase()})`);
+    throw new ApiError(
+      "conflict",
+      `This change is no longer scheduled (it is ${exists.status.toLowerCase()})`,
+    );
   }
   requireMayRuleEnvironments(access, change.environments);
   await prisma.$transaction(async (tx) => {
@@ -253,7 +256,8 @@ export async function cancelScheduledChange(actor: Actor, projectId: number, fir
       where: { id: firingId, status: "PENDING" },
       data: { status: "CANCELLED", finishedAt: new Date(), reason: `Cancelled by ${actor.label}` },
     });
-    if (cancelled.count === 0) throw new ApiError("conflict", "This change has just been applied or cancelled");
+    if (cancelled.count === 0)
+      throw new ApiError("conflict", "This change has just been applied or cancelled");
     await recordAudit(tx, actor, {
       organisationId: access.project.organisationId,
       projectId,

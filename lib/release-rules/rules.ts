@@ -71,7 +71,9 @@ export function serializeReleaseRule(rule: RuleWithContext) {
     delay_seconds: rule.delaySeconds,
     paused: rule.paused,
     status: ruleStatus(rule),
-    scheduled_change: pending ? { id: pending.id, run_at: pending.runAt.toISOString(), cause: pending.cause } : null,
+    scheduled_change: pending
+      ? { id: pending.id, run_at: pending.runAt.toISOString(), cause: pending.cause }
+      : null,
     last_fired_at: lastDone?.finishedAt?.toISOString() ?? null,
     created_at: rule.createdAt.toISOString(),
   };

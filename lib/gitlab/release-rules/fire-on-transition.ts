@@ -42,7 +42,8 @@ export async function fireRulesOnTransition(
   const triggers = triggersOf(item);
   if (changed.length === 0 || triggers.length === 0) return 0;
   const noun = item.type === "GITLAB_MR" ? `MR !${item.iid}` : `Issue #${item.iid}`;
-  const verb = item.state === "merged" ? "merged" : item.type === "GITLAB_MR" ? "closed without merging" : "closed";
+  const verb =
+    item.state === "merged" ? "merged" : item.type === "GITLAB_MR" ? "closed without merging" : "closed";
   // A merge request merges once; an issue may close, reopen and close again (each a transition).
   const when = item.updatedAt?.toISOString() ?? item.closedAt?.toISOString() ?? "unknown";
   return fireReleaseRules(db, {

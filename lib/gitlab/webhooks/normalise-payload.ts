@@ -427,7 +427,10 @@ export function normaliseDelivery(
       updatedAt: updated.value?.date ?? null,
       updatedAtHasMillis: updated.value?.hasMillis ?? false,
       closedAt,
-      revertsIid: kind.type === "GITLAB_MR" && state === "merged" ? revertedIid(attrs.description) : null,
+      // Only present on a Revert merge request that merged.
+      ...(kind.type === "GITLAB_MR" && state === "merged" && revertedIid(attrs.description) !== null
+        ? { revertsIid: revertedIid(attrs.description) }
+        : {}),
     },
   };
 }

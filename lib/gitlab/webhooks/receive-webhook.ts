@@ -129,7 +129,8 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   return jsonResponse({
     status: "applied",
     updated_links: outcome.updatedLinks,
-    fired_rules: outcome.firedRules,
+    // Only when release rules fired, so answers stay as they were for everyone else.
+    ...(outcome.firedRules > 0 ? { fired_rules: outcome.firedRules } : {}),
     tag_changes: outcome.tagChanges.map((change) => ({
       feature: change.featureId,
       feature_name: change.featureName,
