@@ -209,10 +209,10 @@ describe("GitLab's revert marker", () => {
   it("names the reverted merge request only on a merged merge request", () => {
     const description = "Revert of the checkout\n\nThis reverts merge request !34";
     expect(itemOf(mr({ state: "merged", description })).revertsIid).toBe(34);
-    expect(itemOf(mr({ state: "opened", description })).revertsIid ?? null).toBeNull();
+    expect(itemOf(mr({ state: "opened", description })).revertsIid).toBeUndefined();
     expect(
       itemOf(mr({ state: "merged", description: "Mentions This reverts merge request !34" })).revertsIid,
-    ).toBeNull();
-    expect(itemOf(mr({ state: "merged", description: { odd: true } })).revertsIid ?? null).toBeNull();
+    ).toBeUndefined();
+    expect(itemOf(mr({ state: "merged", description: { odd: true } })).revertsIid).toBeUndefined();
   });
 });
