@@ -4,6 +4,7 @@ import { readBodyText } from "@/lib/api/read-body";
 import { jsonResponse } from "@/lib/api/with-route";
 import { prisma } from "@/lib/db/client";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
+import { receiveNoteCommand, type NoteCommandOutcome } from "@/lib/gitlab/commands/receive-command";
 import { findLiveIntegration } from "@/lib/gitlab/integration/integrations";
 import { applyWebhookItem, type ApplyOutcome } from "@/lib/gitlab/webhooks/apply-delivery";
 import { checkWebhookToken } from "@/lib/gitlab/webhooks/authenticate";
@@ -82,6 +83,25 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
       error instanceof ApiError ? error : new ApiError("bad_request", "The request body could not be read");
     await log({ ...base, result: "ERROR", reason: apiError.message, httpStatus: apiError.status });
     return errorResponse(apiError);
+  }
+
+  if (event === "Note Hook" && integration.commandsEnabled) {
+    const facts = { ...base, action: "create", objectKind: "note", itemRef: null };
+    let outcome: NoteCommandOutcome;
+    try {
+      outcome = await receiveNoteCommand(integration, body);
+    } catch (error) {
+      return failed(error, facts, log);
+    }
+    const result =
+      outcome.status === "queued" ? "APPLIED" : outcome.status === "duplicate" ? "DUPLICATE" : "IGNORED";
+    await log({
+      ...facts,
+      result,
+      reason: outcome.status === "ignored" ? outcome.reason : null,
+      httpStatus: 200,
+    });
+    return jsonResponse(outcome);
   }
 
   const delivery = normaliseDelivery(event, body, { instanceUrl: integration.instanceUrl });
