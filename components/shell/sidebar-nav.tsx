@@ -28,6 +28,11 @@ function projectNav(projectId: number, featuresHref: string): NavItem[] {
       href: routes.staleFlags(projectId),
       isActive: under(routes.staleFlags(projectId)),
     },
+    {
+      label: "Scheduled changes",
+      href: routes.scheduledChanges(projectId),
+      isActive: under(routes.scheduledChanges(projectId)),
+    },
     { label: "Segments", href: routes.segments(projectId), isActive: under(routes.segments(projectId)) },
     {
       label: "Environments",
