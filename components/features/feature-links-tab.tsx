@@ -5,6 +5,7 @@ import { toast } from "sonner";
 import type { FeatureTabContext } from "@/components/features/feature-tabs";
 import { LinkItemPicker } from "@/components/gitlab/link-item-picker";
 import { LinkedItemsTable } from "@/components/gitlab/linked-items-table";
+import { ReleaseRulesSection } from "@/components/release-rules/release-rules-section";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -118,6 +119,8 @@ export function FeatureLinksTab({ context }: { context: FeatureTabContext }) {
           />
         )}
       </Section>
+
+      <ReleaseRulesSection context={context} links={links.data ?? []} />
 
       {canEdit && (
         <ConfirmDialog

@@ -7,6 +7,7 @@ import { GitLabUnreachableNotice } from "@/components/gitlab/gitlab-unreachable-
 import { ProjectPicker } from "@/components/gitlab/project-picker";
 import { RotateTokenDialog } from "@/components/gitlab/rotate-token-dialog";
 import { TaggingSettings } from "@/components/gitlab/tagging-settings";
+import { DrivingSettings } from "@/components/release-rules/driving-settings";
 import { TokenSummary } from "@/components/gitlab/token-summary";
 import { WebhookDetails } from "@/components/gitlab/webhook-details";
 import { WebhookDeliveries } from "@/components/gitlab/webhook-deliveries";
@@ -134,6 +135,12 @@ export function IntegrationOverview({
               save({ comment_style: event.target.value as CommentStyle }, "Comment style saved")
             }
           />
+        </div>
+      </Section>
+
+      <Section title="GitLab drives the flag">
+        <div className={card}>
+          <DrivingSettings config={config} pending={update.isPending} onChange={save} />
         </div>
       </Section>
 

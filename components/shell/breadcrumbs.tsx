@@ -29,6 +29,7 @@ const projectSections: { path: string; crumbs: { label: string; path: string }[]
   { path: "environments", crumbs: [{ label: "Environments", path: "environments" }] },
   { path: "audit-log", crumbs: [{ label: "Audit log", path: "audit-log" }] },
   { path: "stale-flags", crumbs: [{ label: "Stale flags", path: "stale-flags" }] },
+  { path: "scheduled-changes", crumbs: [{ label: "Scheduled changes", path: "scheduled-changes" }] },
   { path: "settings", crumbs: [{ label: "Settings", path: "settings" }] },
   {
     path: "settings/members",

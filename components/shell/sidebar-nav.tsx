@@ -29,6 +29,11 @@ function projectNav(projectId: number, featuresHref: string): NavItem[] {
       isActive: under(routes.staleFlags(projectId)),
     },
     {
+      label: "Scheduled changes",
+      href: routes.scheduledChanges(projectId),
+      isActive: under(routes.scheduledChanges(projectId)),
+    },
+    {
       label: "Identities",
       href: featuresHref.replace(/\/features$/, "/identities"),
       isActive: (pathname) => /^\/projects\/\d+\/environments\/[^/]+\/identities/.test(pathname),

@@ -29,7 +29,8 @@ export interface FeatureAuditEntry extends AuditEntryBase {
     | "identity_override"
     | "multivariate_option"
     | "feature_external_resource"
-    | "feature_tags";
+    | "feature_tags"
+    | "release_rule";
   featureId: number;
 }
 

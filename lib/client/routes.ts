@@ -15,6 +15,7 @@ export const routes = {
   environments: (projectId: number) => `/projects/${projectId}/environments`,
   auditLog: (projectId: number) => `/projects/${projectId}/audit-log`,
   staleFlags: (projectId: number) => `/projects/${projectId}/stale-flags`,
+  scheduledChanges: (projectId: number) => `/projects/${projectId}/scheduled-changes`,
   settings: (projectId: number) => `/projects/${projectId}/settings`,
   members: (projectId: number) => `/projects/${projectId}/settings/members`,
   integrations: (projectId: number) => `/projects/${projectId}/settings/integrations`,

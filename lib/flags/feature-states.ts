@@ -3,7 +3,7 @@ import { notFound } from "@/lib/api/errors";
 import { skipTake, type PaginationQuery } from "@/lib/api/pagination";
 import type { Actor } from "@/lib/auth/actor";
 import { requireEnvironmentRole } from "@/lib/auth/permissions";
-import { recordAudit, type AuditChanges } from "@/lib/audit/record-audit";
+import { recordAudit, type AuditActor, type AuditChanges } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import {
@@ -160,33 +160,53 @@ export async function updateFeatureState(
   input: z.infer<typeof updateFeatureStateBody>,
 ) {
   const { environment, project } = await requireEnvironmentRole(actor, environmentApiKey, "EDITOR");
-  return prisma.$transaction(async (tx) => {
-    const before = await lockFeatureState(tx, environment.id, stateId);
-    const { data, changes } = planStateChange(before, input);
-    if (input.multivariate_feature_state_values) {
-      const weights = input.multivariate_feature_state_values;
-      Object.assign(
-        changes,
-        await replaceAllocations(tx, before.featureId, { featureStateId: stateId }, weights),
-      );
-    }
-    if (Object.keys(changes).length === 0)
-      return tx.featureState.findUniqueOrThrow({ where: { id: stateId } });
-    const state = await tx.featureState.update({
-      where: { id: stateId },
-      data: { ...data, updatedAt: new Date() },
-    });
-    await recordAudit(tx, actor, {
-      organisationId: project.organisationId,
-      projectId: project.id,
-      environmentId: environment.id,
-      featureId: before.featureId,
-      action: "UPDATE",
-      entityType: "feature_state",
-      entityId: stateId,
-      summary: describeStateChange(`${before.featureName} in ${before.environmentName}`, changes),
+  return prisma.$transaction((tx) =>
+    applyFeatureStateChange(
+      tx,
+      actor,
+      { organisationId: project.organisationId, projectId: project.id, environmentId: environment.id },
+      stateId,
+      input,
+    ),
+  );
+}
+
+/**
+ * The change itself, inside the caller's transaction, for a caller already authorized: the UI's
+ * PATCH and automated changes (release rules, comment commands) share it, so every one of them is
+ * audited alike and the status notes, tags and history follow.
+ */
+export async function applyFeatureStateChange(
+  tx: Db,
+  actor: AuditActor,
+  scope: { organisationId: number; projectId: number; environmentId: number },
+  stateId: number,
+  input: z.infer<typeof updateFeatureStateBody>,
+) {
+  const before = await lockFeatureState(tx, scope.environmentId, stateId);
+  const { data, changes } = planStateChange(before, input);
+  if (input.multivariate_feature_state_values) {
+    const weights = input.multivariate_feature_state_values;
+    Object.assign(
       changes,
-    });
-    return state;
+      await replaceAllocations(tx, before.featureId, { featureStateId: stateId }, weights),
+    );
+  }
+  if (Object.keys(changes).length === 0) return tx.featureState.findUniqueOrThrow({ where: { id: stateId } });
+  const state = await tx.featureState.update({
+    where: { id: stateId },
+    data: { ...data, updatedAt: new Date() },
   });
+  await recordAudit(tx, actor, {
+    organisationId: scope.organisationId,
+    projectId: scope.projectId,
+    environmentId: scope.environmentId,
+    featureId: before.featureId,
+    action: "UPDATE",
+    entityType: "feature_state",
+    entityId: stateId,
+    summary: describeStateChange(`${before.featureName} in ${before.environmentName}`, changes),
+    changes,
+  });
+  return state;
 }

@@ -61,6 +61,16 @@ export const updateGitLabIntegrationBody = z.object({
   project_name: z.string().max(500).nullable().optional(),
   tagging_enabled: z.boolean().optional(),
   comment_style: z.enum(commentStyles).optional(),
+  // Opt-in (off by default): issue/MR events fire release rules; `@bot` comments change flags.
+  release_rules_enabled: z.boolean().optional(),
+  commands_enabled: z.boolean().optional(),
+  commands_ignore_internal: z.boolean().optional(),
+  commands_on_confidential: z.boolean().optional(),
+  // Minimum GitLab role for commands per environment (api_key → role); unlisted: the default.
+  command_roles: z
+    .record(z.string().min(1).max(100), z.enum(["developer", "maintainer", "owner"]))
+    .refine((roles) => Object.keys(roles).length <= 100, "At most 100 environments")
+    .optional(),
 });
 
 export type CreateGitLabIntegrationInput = z.infer<typeof createGitLabIntegrationBody>;

@@ -1,4 +1,9 @@
 import type { FlagValue } from "@/lib/validations/common";
+import {
+  formatDelay,
+  type ReleaseActionName,
+  type ReleaseTriggerName,
+} from "@/lib/validations/release-rules";
 import { codeSpanInTable, escapeInline, link, truncate } from "@/lib/vcs/markdown";
 
 // The Markdown Flagpost writes on linked GitLab issues and merge requests. In the default style one
@@ -43,6 +48,42 @@ export interface FeatureSnapshot {
   environments: EnvironmentState[];
   segmentOverrides: SegmentOverrideState[];
   recentChanges: RecentChange[];
+  /** The item's release rules not carried out yet (only on the note of the item they watch). */
+  pendingRules?: PendingRule[];
+}
+
+/** A release rule as the note announces it. */
+export interface PendingRule {
+  ruleId: number;
+  action: ReleaseActionName;
+  value: FlagValue;
+  environments: string[];
+  trigger: ReleaseTriggerName;
+  itemKind: "MR" | "issue";
+  delaySeconds: number;
+  /** Set once the trigger happened and the change waits for its delay. */
+  runAt: Date | null;
+}
+
+const TRIGGER_PHRASES: Record<ReleaseTriggerName, string> = {
+  merged: "merges",
+  closed: "closes",
+  closed_unmerged: "is closed without merging or reverted",
+};
+
+/** "⏳ will enable in Production 24 h after this MR merges" / "… at 2026-12-04 07:00:00 UTC". */
+export function describePendingRule(rule: PendingRule): string {
+  const what =
+    rule.action === "set_value"
+      ? `set ${formatValue(rule.value)}`
+      : rule.action === "enable"
+        ? "enable"
+        : "disable";
+  const where = rule.environments.map(escapeInline).join(", ");
+  const when = rule.runAt
+    ? `at ${formatUtc(rule.runAt)} UTC`
+    : `${rule.delaySeconds > 0 ? `${formatDelay(rule.delaySeconds)} after` : "when"} this ${rule.itemKind} ${TRIGGER_PHRASES[rule.trigger]}`;
+  return `⏳ will ${what} in ${where} ${when} (rule #${rule.ruleId})`;
 }
 
 /** Hidden marker identifying our note on an item, so a retry finds it instead of posting twice. */
@@ -164,6 +205,10 @@ export function renderStatusNote(snapshot: FeatureSnapshot, publicUrl: string): 
           `- ${formatUtc(change.at)} UTC · ${escapeInline(change.actor)}: ${escapeInline(change.summary)}`,
       );
     parts.push(["**Recent changes**", "", ...lines].join("\n"));
+  }
+  if (snapshot.pendingRules?.length) {
+    const lines = snapshot.pendingRules.map((rule) => `- ${describePendingRule(rule)}`);
+    parts.push(["**Release rules**", "", ...lines].join("\n"));
   }
   parts.push(FOOTER);
   return parts.join("\n\n");

@@ -13,6 +13,10 @@ export interface UpdateGitLabIntegrationInput {
   tagging_enabled?: boolean;
   comment_style?: CommentStyle;
   webhook_secret?: string;
+  release_rules_enabled?: boolean;
+  commands_enabled?: boolean;
+  commands_ignore_internal?: boolean;
+  commands_on_confidential?: boolean;
 }
 
 export function useUpdateGitLabIntegration(projectId: number, integrationId: number | undefined) {

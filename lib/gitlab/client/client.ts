@@ -2,8 +2,10 @@ import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  IssueDiscussions,
   IssueNotes,
   Issues,
+  MergeRequestDiscussions,
   MergeRequestNotes,
   MergeRequests,
   PersonalAccessTokens,
@@ -121,6 +123,8 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
     labels: new ProjectLabels(settings),
     issueNotes: new IssueNotes(settings),
     mergeRequestNotes: new MergeRequestNotes(settings),
+    issueDiscussions: new IssueDiscussions(settings),
+    mergeRequestDiscussions: new MergeRequestDiscussions(settings),
   };
 
   async function one<T>(request: () => Promise<unknown>, map: (raw: Json) => T): Promise<T> {
@@ -299,6 +303,39 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
               ...(filters.userIds?.length ? { userIds: filters.userIds } : {}),
             }),
           toMember,
+        ),
+      /** One user's effective access (inherited included: GET …/members/all/:user_id); null when not a member. */
+      effective: async (projectId: number, userId: number) => {
+        try {
+          return await one(
+            () => resources.members.show(projectId, userId, { includeInherited: true }),
+            toMember,
+          );
+        } catch (error) {
+          if (error instanceof GitLabApiError && error.status === 404) return null;
+          throw error;
+        }
+      },
+    },
+
+    discussions: {
+      /** Replies in a discussion thread of an issue or merge request (quick actions neutralised). */
+      reply: (
+        projectId: number,
+        kind: "issue" | "merge_request",
+        iid: number,
+        discussionId: string,
+        body: string,
+      ) =>
+        one(
+          () =>
+            (kind === "issue" ? resources.issueDiscussions : resources.mergeRequestDiscussions).addNote(
+              projectId,
+              iid,
+              discussionId,
+              neutraliseQuickActions(body),
+            ),
+          toNote,
         ),
     },
 

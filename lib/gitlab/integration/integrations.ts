@@ -8,7 +8,7 @@ import { decryptSecret, encryptSecret, SecretKeyMismatchError } from "@/lib/cryp
 import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import { env } from "@/lib/env";
-import type { GitLabIntegration } from "@/lib/generated/prisma/client";
+import type { GitLabIntegration, Prisma } from "@/lib/generated/prisma/client";
 import {
   ACCESS_LEVEL,
   gitlabClientForIntegration,
@@ -90,6 +90,12 @@ export function serializeIntegration({
     project_name: row.gitlabProjectPath,
     tagging_enabled: row.taggingEnabled,
     comment_style: row.commentStyle,
+    release_rules_enabled: row.releaseRulesEnabled,
+    commands_enabled: row.commandsEnabled,
+    commands_ignore_internal: row.commandsIgnoreInternal,
+    commands_on_confidential: row.commandsOnConfidential,
+    // Environment id → minimum GitLab access level (30 Developer, 40 Maintainer, 50 Owner).
+    command_roles: row.commandRoles as Record<string, number>,
     webhook_url: webhookUrl(row.projectId),
     webhook_secret: showSecret ? readSecret(row.encryptedWebhookSecret) : null,
     webhook_registered: row.gitlabHookId !== null,
@@ -186,6 +192,11 @@ function auditable(row: GitLabIntegration) {
     project_name: row.gitlabProjectPath,
     tagging_enabled: row.taggingEnabled,
     comment_style: row.commentStyle,
+    release_rules_enabled: row.releaseRulesEnabled,
+    commands_enabled: row.commandsEnabled,
+    commands_ignore_internal: row.commandsIgnoreInternal,
+    commands_on_confidential: row.commandsOnConfidential,
+    command_roles: row.commandRoles as Prisma.InputJsonValue,
     token_name: row.tokenName,
     token_expires_at: dateOnly(row.tokenExpiresAt),
   };
@@ -458,6 +469,11 @@ export async function updateIntegration(
         instanceUrl,
         taggingEnabled: input.tagging_enabled,
         commentStyle: input.comment_style,
+        releaseRulesEnabled: input.release_rules_enabled,
+        commandsEnabled: input.commands_enabled,
+        commandsIgnoreInternal: input.commands_ignore_internal,
+        commandsOnConfidential: input.commands_on_confidential,
+        ...(input.command_roles ? { commandRoles: await commandRoles(projectId, input.command_roles) } : {}),
         gitlabHookId: hookId,
         ...(newSecret !== undefined ? { encryptedWebhookSecret: encryptSecret(newSecret) } : {}),
         ...(rotated ? { encryptedToken: encryptSecret(input.access_token!), ...tokenColumns(rotated) } : {}),
@@ -535,4 +551,23 @@ export async function deleteIntegration(
       },
     });
   });
+}
+
+const ROLE_LEVELS = { developer: 30, maintainer: 40, owner: 50 } as const;
+
+/** Command roles by environment api_key → by environment id (the keys must be this project's). */
+async function commandRoles(
+  projectId: number,
+  roles: Record<string, keyof typeof ROLE_LEVELS>,
+): Promise<Record<string, number>> {
+  const environments = await prisma.environment.findMany({
+    where: { projectId, apiKey: { in: Object.keys(roles) } },
+    select: { id: true, apiKey: true },
+  });
+  const unknown = Object.keys(roles).filter((key) => !environments.some((e) => e.apiKey === key));
+  if (unknown.length > 0)
+    throw new ApiError("unprocessable_entity", "Unknown environment", [
+      { field: "command_roles", issue: `Not an environment of this project: ${unknown.join(", ")}` },
+    ]);
+  return Object.fromEntries(environments.map((e) => [String(e.id), ROLE_LEVELS[roles[e.apiKey]!]]));
 }

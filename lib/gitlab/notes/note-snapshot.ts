@@ -5,7 +5,9 @@ import { fromStoredValue } from "@/lib/flags/flag-values";
 import { optionValue } from "@/lib/flags/multivariate";
 import type { AuditLog, MultivariateOption } from "@/lib/generated/prisma/client";
 import type { FlagValue } from "@/lib/validations/common";
-import type { ChangeLine, FeatureSnapshot, VariantShare } from "@/lib/vcs/status-comment";
+import type { ExternalResourceType } from "@/lib/generated/prisma/client";
+import { actionName, ruleValue, triggerName, withEnvironments } from "@/lib/release-rules/rules";
+import type { ChangeLine, FeatureSnapshot, PendingRule, VariantShare } from "@/lib/vcs/status-comment";
 
 // What a status note shows, read from the database: the feature's states per environment (with
 // their multivariate split), its recent changes and who made them (names, never email addresses).
@@ -66,6 +68,7 @@ const weightsSelect = { select: { optionId: true, percentageAllocation: true } }
 /** The feature's state as the note shows it, and the newest flag-state change it includes (0: none yet). */
 export async function loadSnapshot(
   feature: FeatureRow,
+  item?: NoteItem,
 ): Promise<{ snapshot: FeatureSnapshot; lastChangeId: bigint }> {
   // Read first: a change committed after this gets its own note in the per-change style.
   const lastChange = await prisma.auditLog.findFirst({
@@ -73,7 +76,7 @@ export async function loadSnapshot(
     orderBy: { id: "desc" },
     select: { id: true },
   });
-  const [environments, overrides, recent, options] = await Promise.all([
+  const [environments, overrides, recent, options, pendingRules] = await Promise.all([
     prisma.environment.findMany({
       where: { projectId: feature.projectId },
       orderBy: { id: "asc" },
@@ -112,6 +115,7 @@ export async function loadSnapshot(
         defaultPercentageAllocation: true,
       },
     }),
+    item ? loadPendingRules(feature.id, item) : [],
   ]);
   const actors = await actorNames(recent);
   return {
@@ -150,8 +154,46 @@ export async function loadSnapshot(
         actor: actors.get(row.id)!,
         summary: row.summary,
       })),
+      pendingRules,
     },
   };
+}
+
+/** The item a note sits on. */
+export interface NoteItem {
+  gitlabProjectId: number;
+  type: ExternalResourceType;
+  iid: number;
+}
+
+/** The item's active release rules still to be carried out: waiting for their trigger or scheduled. */
+async function loadPendingRules(featureId: number, item: NoteItem): Promise<PendingRule[]> {
+  const rules = await prisma.releaseRule.findMany({
+    where: {
+      featureId,
+      paused: false,
+      externalResource: { gitlabProjectId: item.gitlabProjectId, type: item.type, iid: item.iid },
+    },
+    orderBy: { id: "asc" },
+    include: { firings: { orderBy: { id: "asc" } } },
+  });
+  const withNames = await withEnvironments(prisma, rules);
+  return withNames.flatMap((rule) => {
+    const pending = rule.firings.find((firing) => firing.status === "PENDING");
+    if (!pending && rule.firings.length > 0) return [];
+    return [
+      {
+        ruleId: rule.id,
+        action: actionName(rule.action),
+        value: ruleValue(rule) ?? null,
+        environments: rule.environments.map((environment) => environment.name),
+        trigger: triggerName(rule.trigger),
+        itemKind: item.type === "GITLAB_MR" ? "MR" : "issue",
+        delaySeconds: rule.delaySeconds,
+        runAt: pending?.runAt ?? null,
+      } satisfies PendingRule,
+    ];
+  });
 }
 
 export type FromTo = { from: unknown; to: unknown };

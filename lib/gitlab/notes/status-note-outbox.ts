@@ -70,6 +70,8 @@ export function statusNoteScope(entry: AuditEntry): NoteScope | null {
     case "identity_override":
     // Variants' values and default weights show in the split of every state.
     case "multivariate_option":
+    // The note lists the item's pending release rules.
+    case "release_rule":
       return featureId ? { kind: "feature", featureId } : null;
     case "feature":
       // A new feature has no links yet; archiving, renaming, describing and deleting show.

@@ -105,7 +105,7 @@ class NoteSync {
 
   /** The status note (also the per-change style's first note, and a finalised note coming back). */
   async writeStatus(row: StatusNote, feature: FeatureRow): Promise<void> {
-    const { snapshot, lastChangeId } = await loadSnapshot(feature);
+    const { snapshot, lastChangeId } = await loadSnapshot(feature, this.target);
     const body = renderStatusNote(snapshot, env().FLAGPOST_PUBLIC_URL);
     const hash = sha256(body);
     if (row.noteId !== null && row.finalisedAt === null && row.bodyHash === hash) {

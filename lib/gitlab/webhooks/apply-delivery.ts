@@ -3,6 +3,11 @@ import type { AuditActor } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { syncFeatureGitLabTags, type TagChange } from "@/lib/gitlab/links/feature-tags";
+import {
+  fireRulesOnRevert,
+  fireRulesOnTransition,
+  type DeliveryActor,
+} from "@/lib/gitlab/release-rules/fire-on-transition";
 import { deliveryRow, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
 import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 
@@ -12,14 +17,16 @@ import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 //   2. refresh the metadata of every link to the item — one statement, run after the locks so it
 //      sees every delivery committed before it, and skipping links whose stored updated_at is newer
 //      (GitLab does not guarantee delivery order);
-//   3. recompute the features' GitLab tags from all their links (syncFeatureGitLabTags).
+//   3. recompute the features' GitLab tags from all their links (syncFeatureGitLabTags);
+//   4. with release rules on, fire the rules of links whose state really changed (and of a merge
+//      request a merged Revert MR reverts), queueing their jobs in this same transaction.
 // Few round trips matter: on the embedded database every statement of a transaction holds the
 // database for everyone else.
 
 export const WEBHOOK_ACTOR: AuditActor = { kind: "system", label: "GitLab webhook" };
 
 export type ApplyOutcome =
-  | { status: "applied"; updatedLinks: number; tagChanges: TagChange[] }
+  | { status: "applied"; updatedLinks: number; tagChanges: TagChange[]; firedRules: number }
   | { status: "ignored"; reason: string }
   | { status: "duplicate" };
 
@@ -48,6 +55,7 @@ export async function applyWebhookItem(
   item: WebhookItem,
   delivery: Omit<DeliveryRecord, "result" | "httpStatus" | "durationMs">,
   startedAt: number,
+  rules: { enabled: boolean; actor: DeliveryActor } = { enabled: false, actor: { username: null } },
 ): Promise<ApplyOutcome> {
   const row = deliveryRow({ ...delivery, result: "APPLIED", httpStatus: 200, durationMs: 0 });
   const match = linkMatch(item);
@@ -74,6 +82,11 @@ export async function applyWebhookItem(
           where: { id: claim.delivery_id! },
           data: { ...data, durationMs: Math.round(performance.now() - startedAt) },
         });
+      const revertFirings = rules.enabled ? await fireRulesOnRevert(tx, projectId, item, rules.actor) : 0;
+      if (claim.features.length === 0 && revertFirings > 0) {
+        await finish({ result: "APPLIED" });
+        return { status: "applied" as const, updatedLinks: 0, tagChanges: [], firedRules: revertFirings };
+      }
       if (claim.features.length === 0) {
         const reason = `${item.ref} is not linked to any feature of this project`;
         await finish({ result: "IGNORED", reason });
@@ -81,7 +94,7 @@ export async function applyWebhookItem(
       }
 
       const refreshedAt = delivery.receivedAt;
-      const updated = await tx.$queryRaw<{ feature_id: number }[]>`
+      const updated = await tx.$queryRaw<{ feature_id: number; link_id: number; previous_state: string }[]>`
         UPDATE external_resources r SET
           state = ${item.state},
           draft = ${item.draft},
@@ -97,9 +110,10 @@ export async function applyWebhookItem(
             WHEN r.state = ${item.state} AND r.closed_at IS NOT NULL THEN r.closed_at
             ELSE ${refreshedAt}::timestamptz END,
           metadata_refreshed_at = ${refreshedAt}::timestamptz
-        FROM features f
+        FROM features f, external_resources prior
         WHERE f.id = r.feature_id AND f.id = ANY(${claim.features}) AND ${match} AND ${notOlder(item)}
-        RETURNING r.feature_id`;
+          AND prior.id = r.id
+        RETURNING r.feature_id, r.id AS link_id, prior.state AS previous_state`;
       if (updated.length === 0) {
         const reason = `Out of order: ${item.ref} was updated at ${item.updatedAt?.toISOString()}, before the state Flagpost already has`;
         await finish({ result: "IGNORED", reason });
@@ -111,8 +125,21 @@ export async function applyWebhookItem(
         updated.map((link) => link.feature_id),
         WEBHOOK_ACTOR,
       );
+      const fired = rules.enabled
+        ? await fireRulesOnTransition(
+            tx,
+            item,
+            updated.map((link) => ({ linkId: link.link_id, previousState: link.previous_state })),
+            rules.actor,
+          )
+        : 0;
       await finish({ result: "APPLIED" });
-      return { status: "applied" as const, updatedLinks: updated.length, tagChanges };
+      return {
+        status: "applied" as const,
+        updatedLinks: updated.length,
+        tagChanges,
+        firedRules: fired + revertFirings,
+      };
     },
     // Deliveries for one feature queue on its row lock; give them time to take turns.
     { maxWait: 10_000, timeout: 15_000 },

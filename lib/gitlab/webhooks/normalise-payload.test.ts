@@ -204,3 +204,15 @@ describe("normalising deliveries", () => {
     expect(itemOf(mr({ title: "x\u0000y" })).title).toBe("x\uFFFDy");
   });
 });
+
+describe("GitLab's revert marker", () => {
+  it("names the reverted merge request only on a merged merge request", () => {
+    const description = "Revert of the checkout\n\nThis reverts merge request !34";
+    expect(itemOf(mr({ state: "merged", description })).revertsIid).toBe(34);
+    expect(itemOf(mr({ state: "opened", description })).revertsIid).toBeUndefined();
+    expect(
+      itemOf(mr({ state: "merged", description: "Mentions This reverts merge request !34" })).revertsIid,
+    ).toBeUndefined();
+    expect(itemOf(mr({ state: "merged", description: { odd: true } })).revertsIid).toBeUndefined();
+  });
+});

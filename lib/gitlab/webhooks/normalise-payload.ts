@@ -37,6 +37,11 @@ export interface WebhookItem {
   updatedAtHasMillis: boolean;
   /** When the item was closed or merged, if the body says. */
   closedAt: Date | null;
+  /**
+   * A merged merge request made by GitLab's Revert button ("This reverts merge request !N" in its
+   * description): the iid of the merge request it reverts, in the same project. Null otherwise.
+   */
+  revertsIid?: number | null;
 }
 
 interface DeliveryFacts {
@@ -143,6 +148,8 @@ const attributesSchema = z.object({
   author_id: z.number().int().nullish(),
   assignee_ids: z.array(z.number().int()).max(1000).nullish(),
   labels,
+  // Read only for GitLab's revert marker; any type or size is tolerated (never stored).
+  description: z.unknown().optional(),
 });
 
 const payloadSchema = z.object({
@@ -420,6 +427,19 @@ export function normaliseDelivery(
       updatedAt: updated.value?.date ?? null,
       updatedAtHasMillis: updated.value?.hasMillis ?? false,
       closedAt,
+      // Only present on a Revert merge request that merged.
+      ...(kind.type === "GITLAB_MR" && state === "merged" && revertedIid(attrs.description) !== null
+        ? { revertsIid: revertedIid(attrs.description) }
+        : {}),
     },
   };
+}
+
+// GitLab's revert commit message (Commit#revert_message), which the Revert merge request carries.
+const REVERT_MARKER = /^This reverts merge request !(\d{1,9})\b/m;
+
+function revertedIid(description: unknown): number | null {
+  if (typeof description !== "string") return null;
+  const match = REVERT_MARKER.exec(description.slice(0, 10_000));
+  return match ? Number(match[1]) : null;
 }

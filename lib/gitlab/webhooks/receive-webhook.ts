@@ -4,6 +4,7 @@ import { readBodyText } from "@/lib/api/read-body";
 import { jsonResponse } from "@/lib/api/with-route";
 import { prisma } from "@/lib/db/client";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
+import { receiveNoteCommand, type NoteCommandOutcome } from "@/lib/gitlab/commands/receive-command";
 import { findLiveIntegration } from "@/lib/gitlab/integration/integrations";
 import { applyWebhookItem, type ApplyOutcome } from "@/lib/gitlab/webhooks/apply-delivery";
 import { checkWebhookToken } from "@/lib/gitlab/webhooks/authenticate";
@@ -84,6 +85,25 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
     return errorResponse(apiError);
   }
 
+  if (event === "Note Hook" && integration.commandsEnabled) {
+    const facts = { ...base, action: "create", objectKind: "note", itemRef: null };
+    let outcome: NoteCommandOutcome;
+    try {
+      outcome = await receiveNoteCommand(integration, body);
+    } catch (error) {
+      return failed(error, facts, log);
+    }
+    const result =
+      outcome.status === "queued" ? "APPLIED" : outcome.status === "duplicate" ? "DUPLICATE" : "IGNORED";
+    await log({
+      ...facts,
+      result,
+      reason: outcome.status === "ignored" ? outcome.reason : null,
+      httpStatus: 200,
+    });
+    return jsonResponse(outcome);
+  }
+
   const delivery = normaliseDelivery(event, body, { instanceUrl: integration.instanceUrl });
   const facts = {
     ...base,
@@ -111,6 +131,7 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
       delivery.item,
       { ...facts, dedupeKey: key?.dedupeKey ?? null },
       startedAt,
+      { enabled: integration.releaseRulesEnabled, actor: { username: delivery.actor.username } },
     );
   } catch (error) {
     return failed(error, facts, log);
@@ -128,6 +149,8 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   return jsonResponse({
     status: "applied",
     updated_links: outcome.updatedLinks,
+    // Only when release rules fired, so answers stay as they were for everyone else.
+    ...(outcome.firedRules > 0 ? { fired_rules: outcome.firedRules } : {}),
     tag_changes: outcome.tagChanges.map((change) => ({
       feature: change.featureId,
       feature_name: change.featureName,
