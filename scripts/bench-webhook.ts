@@ -268,7 +268,7 @@ async function main() {
       const ceiling = rows.find((row) => row.label === "health" && row.concurrency === concurrency)!.result;
       console.log(
         `${pad(concurrency, 6)} | ${pad(rate(hook).toFixed(0), 13)} ${pad(hook.latency.p50, 7)} ${pad(hook.latency.p99, 7)} ${pad(hook.non2xx + hook.errors, 8)} | ` +
-          `${pad(rate(ceiling).toFixed(0), 13)} ${pad(ceiling.latency.p50, 7)} ${pad(ceiling.latency.p99, 7)} | ${pad(`${((rate(hook) / rate(ceiling)) * 100).toFixed(0)}%`, 6)}`,
+          `${pad(rate(ceiling).toFixed(0), 13)} ${pad(ceiling.latency.p50, 7)} ${pad(ceiling.latency.p99, 7)} | ${pad(rate(ceiling) > 0 ? `${((rate(hook) / rate(ceiling)) * 100).toFixed(0)}%` : "n/a", 6)}`,
       );
     }
     console.log(`\n  check delivery after the runs: HTTP ${check.status} ${answer.status}`);
