@@ -1,4 +1,5 @@
 import "server-only";
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -23,6 +24,42 @@ const positiveInt = (fallback: number) =>
       }
       return parsed;
     });
+
+export interface TrustedProxy {
+  address: string;
+  /** CIDR prefix length; the full length for a single address. */
+  prefix: number;
+  family: "ipv4" | "ipv6";
+}
+
+/** `10.0.0.1, 10.1.0.0/16, fd00::/8` → entries for a node:net BlockList; bad entries are named. */
+const trustedProxies = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const entries: TrustedProxy[] = [];
+    for (const item of (value ?? "").split(",").map((part) => part.trim())) {
+      if (!item) continue;
+      const [address = "", prefixText, extra] = item.split("/");
+      const version = net.isIP(address);
+      const maxPrefix = version === 4 ? 32 : 128;
+      const prefix = prefixText === undefined ? maxPrefix : Number(prefixText);
+      if (
+        !version ||
+        extra !== undefined ||
+        (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) ||
+        prefix > maxPrefix
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${item}" is not an IP address or CIDR range (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)`,
+        });
+        continue;
+      }
+      entries.push({ address, prefix, family: version === 4 ? "ipv4" : "ipv6" });
+    }
+    return entries;
+  });
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -64,6 +101,9 @@ const envSchema = z.object({
   // SDK endpoints (Flagsmith API, OFREP): requests per second allowed per key, bursts up to twice
   // that; beyond it 429 with Retry-After. 0 turns the limit off.
   FLAGPOST_SDK_RATE_LIMIT: positiveInt(1000),
+  // Reverse proxies whose X-Forwarded-For is believed (sign-in throttling by client address);
+  // requests from anywhere else are counted by the address of the connection itself.
+  FLAGPOST_TRUSTED_PROXIES: trustedProxies,
   // Lets end-to-end tests move the server's clock forward; never set it in production.
   FLAGPOST_TEST_CLOCK: booleanFlag,
 });

@@ -1,4 +1,4 @@
-// npm run bench:webhook [-- --postgres] [--duration S] [--concurrency 1,4,16,64]
+// npm run bench:webhook [-- --postgres | --both] [--duration S] [--concurrency 1,4,16,64]
 // Load test of the GitLab webhook receiver on the production build: starts `next start` on a free
 // port with a throw-away data directory (embedded database, or a temporary PostgreSQL server with
 // --postgres), seeds a project whose integration tags 20 features from 20 linked issues, then posts
@@ -6,7 +6,8 @@
 // close and reopen, so every one is applied and re-tags a feature) with autocannon at rising
 // concurrency. Beside each run: GET /api/health on the same server, the ceiling — Next.js routing
 // plus one database round trip (SELECT 1), where a delivery needs one transaction of about ten
-// statements. Needs a prior `npm run build`. Prints figures; asserts nothing about speed.
+// statements. Needs a prior `npm run build`. Prints figures; asserts nothing about speed. --both
+// runs the embedded database and then PostgreSQL, one after the other, each in its own process.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -30,7 +31,9 @@ const ITEMS = 20;
 const SECRET = "bench-webhook-secret";
 const root = path.resolve(import.meta.dirname, "..");
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-bench-webhook-"));
+const dataDir = args.includes("--both")
+  ? ""
+  : fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-bench-webhook-"));
 const serverEnv: Record<string, string> = {
   FLAGPOST_DATA_DIR: dataDir,
   FLAGPOST_SECRET_KEY: "bench-webhook-secret-key-of-at-least-32-characters",
@@ -186,7 +189,22 @@ async function run(
   return autocannon({ url, connections: concurrency, duration, timeout: 30, ...options });
 }
 
+/** --both: this script again, once per database, one after the other (each needs a fresh process). */
+async function runBoth(): Promise<void> {
+  const rest = args.filter((arg) => arg !== "--both" && arg !== "--postgres");
+  let failed = 0;
+  for (const extra of [[], ["--postgres"]]) {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...rest, ...extra], {
+      stdio: "inherit",
+    });
+    const code = await new Promise<number>((resolve) => child.once("exit", (exit) => resolve(exit ?? 1)));
+    failed ||= code;
+  }
+  process.exitCode = failed;
+}
+
 async function main() {
+  if (args.includes("--both")) return runBoth();
   if (!fs.existsSync(path.join(root, ".next/BUILD_ID"))) {
     console.error("No production build found (.next/BUILD_ID): run `npm run build` first.");
     process.exit(1);
@@ -250,7 +268,7 @@ async function main() {
       const ceiling = rows.find((row) => row.label === "health" && row.concurrency === concurrency)!.result;
       console.log(
         `${pad(concurrency, 6)} | ${pad(rate(hook).toFixed(0), 13)} ${pad(hook.latency.p50, 7)} ${pad(hook.latency.p99, 7)} ${pad(hook.non2xx + hook.errors, 8)} | ` +
-          `${pad(rate(ceiling).toFixed(0), 13)} ${pad(ceiling.latency.p50, 7)} ${pad(ceiling.latency.p99, 7)} | ${pad(`${((rate(hook) / rate(ceiling)) * 100).toFixed(0)}%`, 6)}`,
+          `${pad(rate(ceiling).toFixed(0), 13)} ${pad(ceiling.latency.p50, 7)} ${pad(ceiling.latency.p99, 7)} | ${pad(rate(ceiling) > 0 ? `${((rate(hook) / rate(ceiling)) * 100).toFixed(0)}%` : "n/a", 6)}`,
       );
     }
     console.log(`\n  check delivery after the runs: HTTP ${check.status} ${answer.status}`);

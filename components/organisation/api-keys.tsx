@@ -13,6 +13,7 @@ import { Section } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Select } from "@/components/ui/select";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/client/format/dates";
@@ -22,7 +23,43 @@ import type { ApiKey, CreatedApiKey } from "@/lib/client/queries/types";
 import { useApiKeys } from "@/lib/client/queries/use-api-keys";
 import { useCreateApiKey } from "@/lib/client/queries/use-create-api-key";
 import { useRevokeApiKey } from "@/lib/client/queries/use-revoke-api-key";
-import { createApiKeyBody } from "@/lib/validations/core";
+import { API_KEY_EXPIRY_DAYS, createApiKeyForm } from "@/lib/validations/core";
+import type { z } from "zod";
+
+type ApiKeyRole = ApiKey["role"];
+
+const ROLE_LABELS: Record<ApiKeyRole, string> = {
+  READ_ONLY: "Read-only",
+  EDITOR: "Editor",
+  ADMIN: "Admin",
+};
+const ROLE_OPTIONS = (Object.keys(ROLE_LABELS) as ApiKeyRole[]).map((role) => ({
+  value: role,
+  label: ROLE_LABELS[role],
+}));
+const EXPIRY_OPTIONS = [
+  { value: "", label: "Never" },
+  ...API_KEY_EXPIRY_DAYS.map((days) => ({
+    value: days,
+    label: days === "365" ? "In 1 year" : `In ${days} days`,
+  })),
+];
+
+/** The form's expiry in days becomes the API's `expires_at`, counted from now. */
+function createKeyRequest({ expires_in_days, ...rest }: z.output<typeof createApiKeyForm>) {
+  const expiresAt = expires_in_days
+    ? new Date(Date.now() + Number(expires_in_days) * 24 * 60 * 60 * 1000).toISOString()
+    : null;
+  return { ...rest, expires_at: expiresAt };
+}
+
+const isExpired = (key: ApiKey) => key.expires_at !== null && Date.parse(key.expires_at) <= Date.now();
+
+function KeyStatus({ apiKey }: { apiKey: ApiKey }) {
+  if (apiKey.revoked_at) return <Badge tone="danger">Revoked</Badge>;
+  if (isExpired(apiKey)) return <Badge tone="warning">Expired</Badge>;
+  return <Badge tone="success">Active</Badge>;
+}
 
 const PAGE_SIZE = 20;
 const PAGE_PARAM = "keys_page";
@@ -38,7 +75,7 @@ function CreateApiKeyDialog({
   organisationId: number;
 }) {
   const createKey = useCreateApiKey(organisationId);
-  const form = useSchemaForm(createApiKeyBody, { name: "" });
+  const form = useSchemaForm(createApiKeyForm, { name: "", role: "READ_ONLY", expires_in_days: "90" });
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
 
   const close = () => {
@@ -75,8 +112,9 @@ function CreateApiKeyDialog({
           <CopyButton value={created.key} what="API key" />
         </div>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Send it as <code className="font-mono">Authorization: Api-Key &lt;key&gt;</code>. It acts as an
-          organisation administrator.
+          Send it as <code className="font-mono">Authorization: Api-Key &lt;key&gt;</code>. Role:{" "}
+          {ROLE_LABELS[created.role]}
+          {created.expires_at ? `, expires ${formatDateTime(created.expires_at)}` : ", never expires"}.
         </p>
       </Dialog>
     );
@@ -88,9 +126,9 @@ function CreateApiKeyDialog({
       open={open}
       onClose={close}
       title="Create API key"
-      description="For scripts and CI. A key can do everything an organisation administrator can."
+      description="For scripts and CI. Give it the lowest role that does the job, and an expiry."
       submitLabel="Create key"
-      onSubmit={createKey.mutateAsync}
+      onSubmit={(values) => createKey.mutateAsync(createKeyRequest(values))}
       keepOpen
       onSaved={setCreated}
     >
@@ -101,6 +139,13 @@ function CreateApiKeyDialog({
         autoFocus
         required
       />
+      <Select
+        label="Role"
+        hint="Read-only reads everything; Editor also changes flags, states, segments and tags; Admin can do all an organisation administrator can."
+        options={ROLE_OPTIONS}
+        {...fieldProps(form, "role")}
+      />
+      <Select label="Expires" options={EXPIRY_OPTIONS} {...fieldProps(form, "expires_in_days")} />
     </FormDialog>
   );
 }
@@ -126,7 +171,7 @@ export function ApiKeys({ organisationId }: { organisationId: number }) {
       actions={createButton}
     >
       {keys.isPending ? (
-        <TableSkeleton columns={4} label="Loading API keys…" />
+        <TableSkeleton columns={7} label="Loading API keys…" />
       ) : keys.isError ? (
         <ErrorState title="Could not load API keys" error={keys.error} onRetry={() => void keys.refetch()} />
       ) : keys.data.count === 0 ? (
@@ -138,7 +183,9 @@ export function ApiKeys({ organisationId }: { organisationId: number }) {
               <tr>
                 <TH>Name</TH>
                 <TH className="w-36">Prefix</TH>
+                <TH className="w-28">Role</TH>
                 <TH className="w-36">Created</TH>
+                <TH className="w-36">Expires</TH>
                 <TH className="w-40">Last used</TH>
                 <TH className="w-28">Status</TH>
                 <TH className="w-28">
@@ -153,7 +200,14 @@ export function ApiKeys({ organisationId }: { organisationId: number }) {
                   <TD>
                     <code className="font-mono text-xs">{key.prefix}…</code>
                   </TD>
+                  <TD>{ROLE_LABELS[key.role]}</TD>
                   <TD className="text-zinc-600 dark:text-zinc-400">{formatDate(key.created_at)}</TD>
+                  <TD
+                    className="text-zinc-600 dark:text-zinc-400"
+                    title={key.expires_at ? formatDateTime(key.expires_at) : undefined}
+                  >
+                    {key.expires_at ? formatDate(key.expires_at) : "Never"}
+                  </TD>
                   <TD
                     className="text-zinc-600 dark:text-zinc-400"
                     title={key.last_used_at ? formatDateTime(key.last_used_at) : undefined}
@@ -161,11 +215,7 @@ export function ApiKeys({ organisationId }: { organisationId: number }) {
                     {key.last_used_at ? formatRelative(key.last_used_at) : "Never"}
                   </TD>
                   <TD>
-                    {key.revoked_at ? (
-                      <Badge tone="danger">Revoked</Badge>
-                    ) : (
-                      <Badge tone="success">Active</Badge>
-                    )}
+                    <KeyStatus apiKey={key} />
                   </TD>
                   <TD className="text-right">
                     {!key.revoked_at && (

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { deriveKey } from "@/lib/crypto/server-secrets";
 import { ensureDatabase, prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { loginRetryAfterSeconds, recordLoginAttempt } from "@/lib/auth/login-rate-limit";
+import { clientAddress } from "@/lib/auth/client-address";
+import { loginSucceeded, takeLoginAttempt } from "@/lib/auth/login-rate-limit";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "@/lib/auth/password";
 
 // Email + password sign-in with next-auth. Sessions are encrypted JWT cookies, so any instance
@@ -26,11 +27,26 @@ export function usesSecureCookies(): boolean {
   return env().FLAGPOST_PUBLIC_URL.startsWith("https://");
 }
 
-function clientAddress(headers: Record<string, unknown> | undefined): string | null {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : null);
+/**
+ * The credentials check behind next-auth: throttled by client address and account, then the
+ * password (always hashed, so an unknown email takes as long). Throws SIGN_IN_RATE_LIMITED when
+ * the caller must wait.
+ */
+export async function authorizeSignIn(
+  credentials: Record<string, string> | undefined,
+  headers: Record<string, unknown> | undefined,
+): Promise<{ id: string; email: string; name: string } | null> {
+  const parsed = credentialsSchema.safeParse(credentials);
+  if (!parsed.success) return null;
+  await ensureDatabase();
+  const { email, password } = parsed.data;
+  const gate = await takeLoginAttempt(email, clientAddress(headers));
+  if (!gate.allowed) throw new Error(SIGN_IN_RATE_LIMITED);
+  const user = await prisma.user.findUnique({ where: { email } });
+  const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !valid) return null;
+  await loginSucceeded(email);
+  return { id: String(user.id), email: user.email, name: user.name || user.email };
 }
 
 export function authOptions(): NextAuthOptions {
@@ -48,19 +64,8 @@ export function authOptions(): NextAuthOptions {
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(credentials, req) {
-          const parsed = credentialsSchema.safeParse(credentials);
-          if (!parsed.success) return null;
-          await ensureDatabase();
-          const { email, password } = parsed.data;
-          const ip = clientAddress(req?.headers as Record<string, unknown> | undefined);
-          if ((await loginRetryAfterSeconds(email, ip)) > 0) throw new Error(SIGN_IN_RATE_LIMITED);
-          const user = await prisma.user.findUnique({ where: { email } });
-          const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-          await recordLoginAttempt(email, ip, Boolean(user && valid));
-          if (!user || !valid) return null;
-          return { id: String(user.id), email: user.email, name: user.name || user.email };
-        },
+        authorize: (credentials, req) =>
+          authorizeSignIn(credentials, req?.headers as Record<string, unknown> | undefined),
       }),
     ],
     callbacks: {

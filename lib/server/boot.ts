@@ -6,6 +6,7 @@ import { DatabaseUnreachableError } from "@/lib/db/open-database";
 import { env, EnvError } from "@/lib/env";
 import { startJobRunner } from "@/lib/jobs/runner";
 import { logger } from "@/lib/logger";
+import { installPeerAddressStamp } from "@/lib/server/peer-address";
 import { registerProviders } from "@/lib/server/providers";
 
 // Server start-up (called from instrumentation.ts): validate configuration, open the database and
@@ -30,6 +31,8 @@ export async function bootServer(): Promise<void> {
     throw error;
   }
   process.env.NEXTAUTH_URL ??= env().FLAGPOST_PUBLIC_URL;
+  // Before any request: the connection's address, for sign-in throttling.
+  installPeerAddressStamp();
   // Before any request: audit subscribers and job handlers of the VCS providers.
   registerProviders();
   try {

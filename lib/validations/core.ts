@@ -146,6 +146,12 @@ export const createApiKeyBody = z.object({
     .refine((value) => Date.parse(value) > Date.now(), "The expiry must be in the future")
     .nullish(),
 });
+/** Expiry choices of the create-key form, in days ("" = never); the form sends `expires_at`. */
+export const API_KEY_EXPIRY_DAYS = ["7", "30", "90", "365"] as const;
+/** The create-key form: the API's fields, with the expiry picked as a number of days. */
+export const createApiKeyForm = createApiKeyBody
+  .omit({ expires_at: true })
+  .extend({ expires_in_days: z.enum(["", ...API_KEY_EXPIRY_DAYS]) });
 
 // Query-string filters of the core lists (paging is added by the route handlers).
 

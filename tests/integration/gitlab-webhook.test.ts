@@ -290,6 +290,30 @@ describe("which events are used", () => {
       ["IGNORED", "acme/web#77"],
     ]);
   });
+
+  it("audits each tag change in the delivery's transaction, and recreates a lost system tag on the way", async () => {
+    const { projectId, featureId } = await projectWithFeature();
+    await linkItem(featureId, { ...issueLink, iid: 5 });
+    const open = issuePayload({ iid: 5, state: "opened", action: "open", updatedAt: at(1) });
+    expect((await postWebhook(projectId, open)).body.status).toBe("applied");
+    const audit = await prisma.auditLog.findMany({
+      where: { featureId, entityType: "feature_tags" },
+      select: { summary: true, actorLabel: true },
+    });
+    expect(audit).toEqual([{ summary: expect.stringMatching(/Issue Open/), actorLabel: "GitLab webhook" }]);
+
+    // A project that lost one of its system tags takes the step-by-step path, which recreates it.
+    await prisma.tag.deleteMany({ where: { projectId, label: "Issue Closed" } });
+    const closed = await postWebhook(
+      projectId,
+      issuePayload({ iid: 5, state: "closed", action: "close", updatedAt: at(2) }),
+    );
+    expect(closed.body.tag_changes).toEqual([
+      expect.objectContaining({ added: ["Issue Closed"], removed: ["Issue Open"] }),
+    ]);
+    expect(await tagLabels(featureId)).toEqual(["Issue Closed"]);
+    expect(await prisma.auditLog.count({ where: { featureId, entityType: "feature_tags" } })).toBe(2);
+  });
 });
 
 describe("state-based tagging and metadata for every payload generation", () => {

@@ -13,7 +13,7 @@ const loginForm = z.object({ email: emailField, password: z.string().min(1, "Ent
 
 // next-auth reports why a credentials sign-in failed with these codes.
 const signInErrors: Record<string, string> = {
-  RateLimited: "Too many attempts, try again in a few minutes.",
+  RateLimited: "Too many attempts: wait a few seconds, then try again.",
   CredentialsSignin: "Wrong email or password.",
 };
 

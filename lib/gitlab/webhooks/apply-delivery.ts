@@ -2,12 +2,14 @@ import "server-only";
 import type { AuditActor } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { syncFeatureGitLabTags, type TagChange } from "@/lib/gitlab/links/feature-tags";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { describeTagChange, syncFeatureGitLabTags, type TagChange } from "@/lib/gitlab/links/feature-tags";
 import {
   fireRulesOnRevert,
   fireRulesOnTransition,
   type DeliveryActor,
 } from "@/lib/gitlab/release-rules/fire-on-transition";
+import { GITLAB_SYSTEM_TAGS } from "@/lib/gitlab/links/system-tags";
 import { deliveryRow, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
 import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 
@@ -21,7 +23,12 @@ import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 //   4. with release rules on, fire the rules of links whose state really changed (and of a merge
 //      request a merged Revert MR reverts), queueing their jobs in this same transaction.
 // Few round trips matter: on the embedded database every statement of a transaction holds the
-// database for everyone else.
+// database for everyone else. So steps 1–3 are ONE call of the database function
+// flagpost_apply_webhook_item (migration 20261203072715), and the transaction is that call plus
+// an audit row per tag change: four round trips where there were about fifteen. The step-by-step
+// TypeScript below is kept for integrations with release rules on (step 4 needs each link's
+// previous state in the transaction) and for a project missing some of its GitLab system tags (the
+// function answers "fallback" before writing anything), which it recreates.
 
 export const WEBHOOK_ACTOR: AuditActor = { kind: "system", label: "GitLab webhook" };
 
@@ -50,12 +57,117 @@ function notOlder(item: WebhookItem): Prisma.Sql {
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
+const TAG_LABELS = JSON.stringify(Object.fromEntries(GITLAB_SYSTEM_TAGS.map((tag) => [tag.key, tag.label])));
+
+type FunctionAnswer =
+  | { status: "fallback" }
+  | { status: "duplicate" }
+  | { status: "ignored"; reason: string }
+  | {
+      status: "applied";
+      updated_links: number;
+      tag_changes: {
+        feature_id: number;
+        feature_name: string;
+        organisation_id: number;
+        added: string[];
+        removed: string[];
+      }[];
+    };
+
+type ReleaseRulesOption = { enabled: boolean; actor: DeliveryActor };
+const NO_RELEASE_RULES: ReleaseRulesOption = { enabled: false, actor: { username: null } };
+
 export async function applyWebhookItem(
   projectId: number,
   item: WebhookItem,
   delivery: Omit<DeliveryRecord, "result" | "httpStatus" | "durationMs">,
   startedAt: number,
-  rules: { enabled: boolean; actor: DeliveryActor } = { enabled: false, actor: { username: null } },
+  rules: ReleaseRulesOption = NO_RELEASE_RULES,
+): Promise<ApplyOutcome> {
+  // Release rules need each link's previous state and fire in the same transaction: the
+  // step-by-step path does both. They are opt-in per integration; the rest take the one-call path.
+  if (rules.enabled) return applyWebhookItemStepByStep(projectId, item, delivery, startedAt, rules);
+  const row = deliveryRow({
+    ...delivery,
+    result: "APPLIED",
+    httpStatus: 200,
+    durationMs: Math.round(performance.now() - startedAt),
+  });
+  const deliveryJson = JSON.stringify({
+    integration_id: row.integrationId,
+    received_at: row.receivedAt.toISOString(),
+    event: row.event,
+    action: row.action,
+    object_kind: row.objectKind,
+    item_ref: row.itemRef,
+    idempotency_key: row.idempotencyKey,
+    dedupe_key: row.dedupeKey,
+    duration_ms: row.durationMs,
+  });
+  const itemJson = JSON.stringify({
+    type: item.type,
+    iid: item.iid,
+    gitlab_project_id: item.gitlabProjectId,
+    project_path: item.projectPath,
+    state: item.state,
+    draft: item.draft,
+    title: item.title ?? null,
+    labels: item.labels ?? null,
+    assignees: item.assignees ?? null,
+    author: item.author ?? null,
+    updated_at: item.updatedAt?.toISOString() ?? null,
+    updated_at_has_millis: item.updatedAtHasMillis,
+    closed_at: item.closedAt?.toISOString() ?? null,
+    unlinked_reason: unlinkedReason(item),
+    out_of_order_reason: outOfOrderReason(item),
+  });
+  const outcome = await prisma.$transaction(
+    async (tx): Promise<ApplyOutcome | null> => {
+      const [answerRow] = await tx.$queryRaw<{ answer: FunctionAnswer }[]>`
+        SELECT flagpost_apply_webhook_item(${projectId}::integer, ${deliveryJson}::jsonb, ${itemJson}::jsonb, ${TAG_LABELS}::jsonb) AS answer`;
+      const answer = answerRow!.answer;
+      if (answer.status === "fallback") return null;
+      if (answer.status !== "applied") return answer;
+      const tagChanges: TagChange[] = [];
+      for (const change of answer.tag_changes) {
+        const tagChange = {
+          featureId: change.feature_id,
+          featureName: change.feature_name,
+          added: change.added,
+          removed: change.removed,
+        };
+        tagChanges.push(tagChange);
+        await recordAudit(tx, WEBHOOK_ACTOR, {
+          organisationId: change.organisation_id,
+          projectId,
+          featureId: change.feature_id,
+          action: "UPDATE",
+          entityType: "feature_tags",
+          entityId: change.feature_id,
+          summary: describeTagChange(tagChange),
+          changes: { gitlab_tags: { from: tagChange.removed, to: tagChange.added } },
+        });
+      }
+      return { status: "applied", updatedLinks: answer.updated_links, tagChanges, firedRules: 0 };
+    },
+    // Deliveries for one feature queue on its row lock; give them time to take turns.
+    { maxWait: 10_000, timeout: 15_000 },
+  );
+  return outcome ?? applyWebhookItemStepByStep(projectId, item, delivery, startedAt, rules);
+}
+
+const unlinkedReason = (item: WebhookItem) => `${item.ref} is not linked to any feature of this project`;
+const outOfOrderReason = (item: WebhookItem) =>
+  `Out of order: ${item.ref} was updated at ${item.updatedAt?.toISOString()}, before the state Flagpost already has`;
+
+/** The same steps as separate statements; used with release rules on, and when the project lacks some GitLab system tag. */
+async function applyWebhookItemStepByStep(
+  projectId: number,
+  item: WebhookItem,
+  delivery: Omit<DeliveryRecord, "result" | "httpStatus" | "durationMs">,
+  startedAt: number,
+  rules: ReleaseRulesOption,
 ): Promise<ApplyOutcome> {
   const row = deliveryRow({ ...delivery, result: "APPLIED", httpStatus: 200, durationMs: 0 });
   const match = linkMatch(item);
@@ -88,7 +200,7 @@ export async function applyWebhookItem(
         return { status: "applied" as const, updatedLinks: 0, tagChanges: [], firedRules: revertFirings };
       }
       if (claim.features.length === 0) {
-        const reason = `${item.ref} is not linked to any feature of this project`;
+        const reason = unlinkedReason(item);
         await finish({ result: "IGNORED", reason });
         return { status: "ignored" as const, reason };
       }
@@ -115,7 +227,7 @@ export async function applyWebhookItem(
           AND prior.id = r.id
         RETURNING r.feature_id, r.id AS link_id, prior.state AS previous_state`;
       if (updated.length === 0) {
-        const reason = `Out of order: ${item.ref} was updated at ${item.updatedAt?.toISOString()}, before the state Flagpost already has`;
+        const reason = outOfOrderReason(item);
         await finish({ result: "IGNORED", reason });
         return { status: "ignored" as const, reason };
       }
