@@ -60,12 +60,7 @@ export function FeatureDetailClient({ projectId, featureId, initialEnvironment }
 
   return (
     <>
-      <FeatureHeader
-        feature={feature.data}
-        environment={environment}
-        canEdit={permissions.canEdit}
-        onCreateCleanupIssue={openCleanupIssueDialog}
-      />
+      <FeatureHeader feature={feature.data} environment={environment} canEdit={permissions.canEdit} />
       <FeatureLifecycleBanner
         feature={feature.data}
         canEdit={permissions.canEdit}
