@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { EnvironmentNameDialog } from "@/components/environments/environment-name-dialog";
+import { ProtectedSwitch } from "@/components/environments/protected-switch";
 import { Button, focusRing } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -71,6 +72,9 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
               <tr>
                 <TH>Name</TH>
                 <TH>API key</TH>
+                <TH className="w-36" title="Flag changes in a protected environment ask for confirmation">
+                  Protected
+                </TH>
                 <TH className="w-36">Created</TH>
                 {canAdmin && (
                   <TH className="w-44">
@@ -100,6 +104,9 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
                       </code>
                       <CopyButton value={environment.api_key} what={`${environment.name} API key`} />
                     </div>
+                  </TD>
+                  <TD>
+                    <ProtectedSwitch projectId={projectId} environment={environment} canAdmin={canAdmin} />
                   </TD>
                   <TD className="text-zinc-600 dark:text-zinc-400">{formatDate(environment.created_at)}</TD>
                   {canAdmin && (
