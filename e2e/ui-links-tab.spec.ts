@@ -95,3 +95,19 @@ test("the picker marks confidential issues", async ({ page }) => {
   const option = page.getByRole("option", { name: /Flag evaluation leaks user ids in logs/ });
   await expect(option).toContainText("Confidential");
 });
+
+test("icons come from the icon set, not emoji; the site has a favicon", async ({ page, request }) => {
+  await page.goto(featurePath(project, feature.id, "tags"));
+  const systemTags = page.getByRole("region", { name: "System tags" });
+  await expect(systemTags.getByRole("img", { name: "System tag" }).first()).toBeVisible();
+  await expect(systemTags.locator("svg").first()).toBeVisible();
+  await page.goto(`/projects/${project.projectId}/environments/${project.envApiKey}/features`);
+  await expect(page.getByRole("img", { name: "3 linked GitLab issues and merge requests" })).toBeVisible();
+  expect(await page.locator("body").innerText()).not.toMatch(/[🔒🔗▯✓]/u);
+
+  const icon = page.locator('link[rel="icon"]');
+  await expect(icon).toHaveAttribute("href", /icon\.svg/);
+  const answer = await request.get((await icon.getAttribute("href"))!);
+  expect(answer.status()).toBe(200);
+  expect(answer.headers()["content-type"]).toContain("image/svg+xml");
+});
