@@ -3,7 +3,7 @@ import type { AuditActor } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { syncFeatureGitLabTags, type TagChange } from "@/lib/gitlab/links/feature-tags";
-import { deliveryRow, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
+import { deliveryRow, type DeliveryChanges, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
 import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 
 // Applies one issue or merge request event to a Flagpost project in one transaction:
@@ -39,6 +39,26 @@ function notOlder(item: WebhookItem): Prisma.Sql {
     ? Prisma.sql`r.gitlab_updated_at`
     : Prisma.sql`date_trunc('second', r.gitlab_updated_at)`;
   return Prisma.sql`(r.gitlab_updated_at IS NULL OR ${stored} <= ${item.updatedAt}::timestamptz)`;
+}
+
+/** What the deliveries panel says an applied delivery changed: per feature, its GitLab tags added and removed. */
+export function deliveryChanges(
+  state: string,
+  updated: { feature_id: number; feature_name: string }[],
+  tagChanges: TagChange[],
+): DeliveryChanges {
+  const byFeature = new Map(tagChanges.map((change) => [change.featureId, change]));
+  const features = new Map<number, DeliveryChanges["features"][number]>();
+  for (const row of updated) {
+    const change = byFeature.get(row.feature_id);
+    features.set(row.feature_id, {
+      id: row.feature_id,
+      name: row.feature_name,
+      added: change?.added ?? [],
+      removed: change?.removed ?? [],
+    });
+  }
+  return { state, features: [...features.values()] };
 }
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
@@ -81,7 +101,7 @@ export async function applyWebhookItem(
       }
 
       const refreshedAt = delivery.receivedAt;
-      const updated = await tx.$queryRaw<{ feature_id: number }[]>`
+      const updated = await tx.$queryRaw<{ feature_id: number; feature_name: string }[]>`
         UPDATE external_resources r SET
           state = ${item.state},
           draft = ${item.draft},
@@ -99,7 +119,7 @@ export async function applyWebhookItem(
           metadata_refreshed_at = ${refreshedAt}::timestamptz
         FROM features f
         WHERE f.id = r.feature_id AND f.id = ANY(${claim.features}) AND ${match} AND ${notOlder(item)}
-        RETURNING r.feature_id`;
+        RETURNING r.feature_id, f.name AS feature_name`;
       if (updated.length === 0) {
         const reason = `Out of order: ${item.ref} was updated at ${item.updatedAt?.toISOString()}, before the state Flagpost already has`;
         await finish({ result: "IGNORED", reason });
@@ -111,7 +131,7 @@ export async function applyWebhookItem(
         updated.map((link) => link.feature_id),
         WEBHOOK_ACTOR,
       );
-      await finish({ result: "APPLIED" });
+      await finish({ result: "APPLIED", changes: deliveryChanges(item.state, updated, tagChanges) });
       return { status: "applied" as const, updatedLinks: updated.length, tagChanges };
     },
     // Deliveries for one feature queue on its row lock; give them time to take turns.
