@@ -38,6 +38,7 @@ test.beforeAll(async ({ request, baseURL }) => {
 
 test("an admin connects GitLab with the wizard and finds everything again later", async ({
   page,
+  pageWatch,
   context,
   baseURL,
   request,
@@ -61,6 +62,8 @@ test("an admin connects GitLab with the wizard and finds everything again later"
 
   await test.step("a wrong token is refused on its field, nothing is saved", async () => {
     await page.getByLabel("GitLab instance URL").fill(GITLAB_SIM_URL);
+    // The refused token is answered 400 and shown on the field.
+    pageWatch.allowHttpError(/\/integrations\/gitlab\/$/, 400);
     await page.getByLabel("Access token", { exact: true }).fill("glpat-this-is-not-it");
     await page.getByRole("button", { name: "Save and check connection" }).click();
     await expect(page.getByText("GitLab did not accept the access token")).toBeVisible();

@@ -151,6 +151,7 @@ test("an editor links issues and merge requests, sees their state, and unlinks w
   });
 
   await test.step("a link GitLab refuses is explained next to the field, which keeps the text", async () => {
+    pageWatch.allowHttpError(/\/feature-external-resources\/$/, 400);
     pageWatch.allowHttpError(/\/feature-external-resources\/$/, 404);
     pageWatch.allowHttpError(/\/feature-external-resources\/$/, 422);
     await linkField(page).fill("#999");

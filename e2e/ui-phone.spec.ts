@@ -32,7 +32,8 @@ for (const width of WIDTHS) {
     await page.goto(featuresPath(project));
     const name = page.getByRole("link", { name: feature.name, exact: true });
     const toggle = page.getByRole("switch", { name: `Toggle ${feature.name} in Development` });
-    await expect(name).toBeVisible();
+    // The first load can be slow on a busy machine.
+    await expect(name).toBeVisible({ timeout: 30_000 });
     await expect(toggle).toBeVisible();
     await expectInsideViewport(page, name);
     await expectInsideViewport(page, toggle);

@@ -24,7 +24,11 @@ export function TagChip({
       )}
       style={{ backgroundColor: background, color: readableTextColor(background) }}
     >
-      {tag.is_system_tag && <Lock role="img" aria-label="System tag" className="size-3 shrink-0" />}
+      {tag.is_system_tag && (
+        <span role="img" aria-label="System tag" className="inline-flex shrink-0">
+          <Lock aria-hidden="true" className="size-3" />
+        </span>
+      )}
       {tag.label}
     </span>
   );

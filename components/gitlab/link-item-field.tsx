@@ -165,6 +165,8 @@ export function LinkItemField({ projectId, integration, linkedKeys, onLink }: Li
         </div>
         <ComboboxOptions
           anchor={{ to: "bottom start", gap: 4 }}
+          // Not modal: the rest of the page (tabs, Unlink buttons) stays usable while results are open.
+          modal={false}
           className="z-50 max-h-80 w-(--input-width) overflow-y-auto rounded-md border border-zinc-200 bg-white py-1 shadow-lg empty:invisible dark:border-zinc-700 dark:bg-zinc-900"
         >
           {gitlabProjectId === null && !reference && (
