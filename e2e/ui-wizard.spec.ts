@@ -30,7 +30,9 @@ for (const width of WIDTHS) {
     await combobox.pressSequentially("flags-demo");
     await expect(page.getByRole("option", { name: DEMO_PROJECT_PATH })).toBeVisible();
     await keepScreenshot(page, "wizard-project-step", width);
+    // The first match is active: arrows move through the results, Enter picks.
     await combobox.press("ArrowDown");
+    await combobox.press("ArrowUp");
     await combobox.press("Enter");
     const link = page.getByRole("button", { name: `Link project: ${DEMO_PROJECT_PATH}` });
     await expect(link).toBeInViewport();
