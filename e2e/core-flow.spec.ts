@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { uniqueName } from "./support/constants";
 
 // The core product end to end, as the signed-in administrator from first-run.spec.ts: a project

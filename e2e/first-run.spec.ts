@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { ADMIN } from "./support/constants";
 
 // Runs first against a fresh server: signs up the administrator through the first-run page and
@@ -6,11 +6,18 @@ import { ADMIN } from "./support/constants";
 
 const AUTH_STATE = "test-results/.auth/admin.json";
 
-test("first run: set up the administrator, sign out, and sign in again", async ({ page }) => {
+test("first run: set up the administrator, sign out, and sign in again", async ({ page, pageWatch }) => {
   await test.step("a fresh server sends visitors to first-run setup", async () => {
     await page.goto("/");
     await expect(page).toHaveURL(/\/setup$/);
     await expect(page.getByRole("heading", { name: "Welcome to Flagpost", exact: true })).toBeVisible();
+  });
+
+  await test.step("a deep link is remembered through first-run setup", async () => {
+    await page.goto("/organisation/settings");
+    await expect(page).toHaveURL(
+      (url) => url.pathname === "/setup" && url.searchParams.get("callbackUrl") === "/organisation/settings",
+    );
   });
 
   await test.step("the form checks fields with the shared schema before sending", async () => {
@@ -21,15 +28,16 @@ test("first run: set up the administrator, sign out, and sign in again", async (
     await expect(page.getByText("Use at least 10 characters")).toBeVisible();
   });
 
-  await test.step("signing up the administrator lands on the projects page, signed in", async () => {
+  await test.step("signing up the administrator lands on the page asked for, signed in", async () => {
     await page.getByLabel("Your name").fill(ADMIN.name);
     await page.getByLabel("Email").fill(ADMIN.email);
     await page.getByLabel("Password").fill(ADMIN.password);
     await page.getByLabel("Organisation name").fill("Acme Inc");
     await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(/\/projects$/);
-    await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
+    await expect(page).toHaveURL(/\/organisation\/settings$/);
     await expect(page.getByRole("navigation", { name: "Breadcrumb" })).toContainText("Acme Inc");
+    await page.goto("/projects");
+    await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
   });
 
   await test.step("setup is closed once someone exists", async () => {
@@ -46,6 +54,7 @@ test("first run: set up the administrator, sign out, and sign in again", async (
   });
 
   await test.step("a wrong password is refused with a message", async () => {
+    pageWatch.allowHttpError(/\/api\/auth\/callback\/credentials/, 401);
     await page.getByLabel("Email").fill(ADMIN.email);
     await page.getByLabel("Password").fill("definitely not the password");
     await page.getByRole("button", { name: "Sign in" }).click();

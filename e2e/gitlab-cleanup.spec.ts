@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { DEMO_PROJECT_PATH, DEMO_TOKENS, type DemoSeed } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL, uniqueName } from "./support/constants";
 
@@ -140,6 +141,9 @@ test("a flag goes stale after its MR merges, gets a cleanup issue in GitLab, and
     await expect(description).toHaveValue(
       new RegExp(`- \\[ \\] Remove the code paths that read \`${featureName}\``),
     );
+    // Plain Markdown to edit: no backslashes before sigils or dates.
+    await expect(description).toHaveValue(new RegExp(`MR !${mrIid} merged 15 days ago`));
+    await expect(description).not.toHaveValue(/\\[!#-]/);
     await dialog.getByRole("button", { name: "Preview" }).click();
     const preview = dialog.getByRole("region", { name: "Description preview" });
     await expect(preview.getByRole("heading", { name: "Checklist" })).toBeVisible();
@@ -173,9 +177,7 @@ test("a flag goes stale after its MR merges, gets a cleanup issue in GitLab, and
     expect(issue.title).toBe(`Remove feature flag \`${featureName}\``);
     expect(issue.description).toContain(`Flagpost suggests removing the feature flag \`${featureName}\``);
     expect(issue.description).toContain(`- [ ] Remove the code paths that read \`${featureName}\``);
-    expect(issue.description).toMatch(
-      new RegExp(`Merge request \\[acme/platform/flags\\\\-demo\\\\!${mrIid}\\]`),
-    );
+    expect(issue.description).toMatch(new RegExp(`Merge request \\[acme/platform/flags-demo!${mrIid}\\]`));
     expect(issue.assignees.map((user) => user.username)).toEqual(["bob"]);
     expect(issue.labels).toContain("cleanup");
   });

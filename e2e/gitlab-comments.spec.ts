@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { DEMO_PROJECT_PATH, DEMO_TOKENS } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL, uniqueName } from "./support/constants";
 
@@ -88,6 +89,11 @@ test("toggling a flag in the UI updates its status comment on the linked GitLab 
     const toggle = page.getByRole("switch", { name: `Toggle ${featureName} in Production` });
     await expect(toggle).toHaveAttribute("aria-checked", "false");
     await toggle.click();
+    // Production is protected: the toggle asks first.
+    await page
+      .getByRole("dialog", { name: `Turn ${featureName} on in Production?` })
+      .getByRole("button", { name: "Turn on" })
+      .click();
     await expect(toggle).toHaveAttribute("aria-checked", "true");
   });
 

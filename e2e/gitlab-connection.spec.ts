@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { DEMO_SEARCH_ONLY_PROJECT_PATH, DEMO_TOKENS } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL, uniqueName } from "./support/constants";
 
@@ -37,6 +38,7 @@ test.beforeAll(async ({ request, baseURL }) => {
 
 test("an admin connects GitLab with the wizard and finds everything again later", async ({
   page,
+  pageWatch,
   context,
   baseURL,
   request,
@@ -60,6 +62,8 @@ test("an admin connects GitLab with the wizard and finds everything again later"
 
   await test.step("a wrong token is refused on its field, nothing is saved", async () => {
     await page.getByLabel("GitLab instance URL").fill(GITLAB_SIM_URL);
+    // The refused token is answered 400 and shown on the field.
+    pageWatch.allowHttpError(/\/integrations\/gitlab\/$/, 400);
     await page.getByLabel("Access token", { exact: true }).fill("glpat-this-is-not-it");
     await page.getByRole("button", { name: "Save and check connection" }).click();
     await expect(page.getByText("GitLab did not accept the access token")).toBeVisible();
@@ -173,10 +177,12 @@ test("a viewer cannot open the wizard", async ({ browser, request, baseURL }) =>
   await context.close();
 });
 
-test("rotating the token checks the new one first", async ({ page }) => {
+test("rotating the token checks the new one first", async ({ pageWatch, page }) => {
   await page.goto(gitlabPage());
   await page.getByRole("button", { name: "Rotate token" }).click();
   const dialog = page.getByRole("dialog", { name: "Rotate the access token" });
+  // The expired token is refused with 400 and explained in the dialog.
+  pageWatch.allowHttpError(/\/integrations\/gitlab\/\d+\/$/, 400);
   await dialog.getByLabel("New access token").fill(DEMO_TOKENS.expired);
   await dialog.getByRole("button", { name: "Replace token" }).click();
   await expect(dialog.getByText(/has expired/)).toBeVisible();

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { DEMO_PROJECT_PATH, DEMO_TOKENS } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL, uniqueName } from "./support/constants";
 
@@ -71,8 +72,7 @@ async function connectedProject(
 const featurePage = (setup: Setup, tab: string) =>
   `/projects/${setup.projectId}/environments/${setup.envApiKey}/features/${setup.featureId}?tab=${tab}`;
 const row = (page: Page, reference: string) => page.getByTestId(`linked-item-${reference}`);
-const linkButton = (page: Page, reference: string) =>
-  page.getByRole("button", { name: `Link ${reference}`, exact: true });
+const linkField = (page: Page) => page.getByRole("combobox", { name: "Link issue or MR" });
 
 async function featureTags(request: APIRequestContext, setup: Setup): Promise<string[]> {
   const feature = (await (
@@ -98,27 +98,27 @@ test.beforeAll(async ({ request, baseURL }) => {
 test("an editor links issues and merge requests, sees their state, and unlinks with confirmation", async ({
   page,
   request,
+  pageWatch,
 }) => {
-  const links = () => page.getByRole("region", { name: "Linked issues and merge requests" });
+  const linkedList = () => page.getByRole("list", { name: /^Issues and merge requests linked to / });
 
   await test.step("the Links tab is there because the project has a GitLab integration", async () => {
     await page.goto(featurePage(tagged, "value"));
     await page.getByRole("tab", { name: "Links" }).click();
-    await expect(page.getByRole("heading", { name: "Link issue or merge request" })).toBeVisible();
-    await expect(page.getByRole("combobox", { name: "GitLab project" })).toHaveValue(String(gitlabProjectId));
+    await expect(page.getByRole("heading", { name: "Linked issues and merge requests" })).toBeVisible();
     await expect(page.getByText("No linked issues or merge requests")).toBeVisible();
+    await expect(linkField(page)).toBeVisible();
   });
 
   await test.step("an open issue, found by searching its title", async () => {
-    await expect(page.getByRole("combobox", { name: "State" })).toHaveValue("opened");
-    await page.getByRole("searchbox", { name: "Search issues" }).fill("checkout flow");
-    const option = page.getByRole("radio", { name: "#1 Roll out the new checkout flow behind a flag" });
-    await expect(page.getByRole("radio", { name: /^#6 / })).toHaveCount(0);
-    await option.check();
-    await linkButton(page, "#1").click();
+    await linkField(page).fill("checkout flow");
+    const option = page.getByRole("option", { name: "#1 Roll out the new checkout flow behind a flag" });
+    await expect(page.getByRole("option", { name: /^#6 / })).toHaveCount(0);
+    await option.click();
     await expect(
       page.getByText(`Linked ${DEMO_PROJECT_PATH}#1: Roll out the new checkout flow behind a flag`),
     ).toBeVisible();
+    await expect(linkField(page)).toHaveValue("");
     await expect(row(page, "#1")).toContainText("Open");
     await expect(
       row(page, "#1").getByRole("link", { name: /Roll out the new checkout flow/ }),
@@ -126,38 +126,43 @@ test("an editor links issues and merge requests, sees their state, and unlinks w
     await expect(
       row(page, "#1").getByRole("link", { name: /Roll out the new checkout flow/ }),
     ).toHaveAttribute("target", "_blank");
-    // Linked items stay in the picker, marked and not selectable.
+    // Linked items stay in the results, marked and not selectable.
+    await linkField(page).fill("checkout flow");
     await expect(
-      page.getByRole("radio", { name: "#1 Roll out the new checkout flow behind a flag (already linked)" }),
-    ).toBeDisabled();
+      page.getByRole("option", { name: "#1 Roll out the new checkout flow behind a flag (already linked)" }),
+    ).toHaveAttribute("aria-disabled", "true");
+    await linkField(page).fill("");
+    await linkField(page).press("Escape");
   });
 
   await test.step("a merged merge request, by !iid", async () => {
-    await page.getByRole("radio", { name: "Merge request", exact: true }).check();
-    await page.getByRole("combobox", { name: "State" }).selectOption({ label: "Merged" });
-    await page.getByRole("searchbox", { name: "Search merge requests" }).fill("!3");
-    await page.getByRole("radio", { name: "!3 Introduce the feature flag SDK" }).check();
-    await linkButton(page, "!3").click();
+    await linkField(page).fill("!3");
+    await page.getByRole("option", { name: "!3 Introduce the feature flag SDK" }).click();
     await expect(row(page, "!3")).toContainText("Merged");
   });
 
   await test.step("a closed issue, by pasting its work-item URL", async () => {
-    await page
-      .getByLabel("Or paste a URL or reference")
-      .fill(`${GITLAB_SIM_URL}/${DEMO_PROJECT_PATH}/-/work_items/2`);
-    await page.getByRole("button", { name: "Link pasted item" }).click();
+    const url = `${GITLAB_SIM_URL}/${DEMO_PROJECT_PATH}/-/work_items/2`;
+    await linkField(page).fill(url);
+    await page.getByRole("option", { name: `Link ${url}` }).click();
     await expect(row(page, "#2")).toContainText("Remove the legacy pricing flag");
     await expect(row(page, "#2")).toContainText("Closed");
-    await expect(links().getByRole("row")).toHaveCount(4);
+    await expect(linkedList().getByRole("listitem")).toHaveCount(3);
   });
 
-  await test.step("a link GitLab refuses is explained and leaves nothing behind", async () => {
-    await page.getByLabel("Or paste a URL or reference").fill("#999");
-    await page.getByRole("button", { name: "Link pasted item" }).click();
-    await expect(
-      page.getByText(/Could not link .*#999.*not found or is not visible to the integration's token/),
-    ).toBeVisible();
-    await expect(links().getByRole("row")).toHaveCount(4);
+  await test.step("a link GitLab refuses is explained next to the field, which keeps the text", async () => {
+    pageWatch.allowHttpError(/\/feature-external-resources\/$/, 400);
+    pageWatch.allowHttpError(/\/feature-external-resources\/$/, 404);
+    pageWatch.allowHttpError(/\/feature-external-resources\/$/, 422);
+    await linkField(page).fill("#999");
+    await page.getByRole("option", { name: "Link #999" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Could not link #999" })).toContainText(
+      /not found or is not visible to the integration's token/,
+    );
+    await expect(linkField(page)).toHaveValue("#999");
+    await expect(linkedList().getByRole("listitem")).toHaveCount(3);
+    await linkField(page).fill("");
+    await expect(page.getByRole("alert").filter({ hasText: "Could not link #999" })).toHaveCount(0);
   });
 
   await test.step("GitLab gets the Flagpost label on every linked item; the feature gets its tags", async () => {
@@ -240,8 +245,8 @@ test("the label stays while another feature links the item and goes with the las
 test("with tagging off, linking tags nothing", async ({ page, request, baseURL }) => {
   const untagged = await connectedProject(request, baseURL!, false);
   await page.goto(featurePage(untagged, "links"));
-  await page.getByLabel("Or paste a URL or reference").fill("#6");
-  await page.getByRole("button", { name: "Link pasted item" }).click();
+  await linkField(page).fill("#6");
+  await page.getByRole("option", { name: /^#6 / }).click();
   await expect(row(page, "#6")).toContainText("Open");
   await page.getByRole("button", { name: "Refresh" }).click();
   await expect(page.getByText("Refreshed from GitLab")).toBeVisible();

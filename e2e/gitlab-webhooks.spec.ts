@@ -1,6 +1,8 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { DEMO_PROJECT_PATH, DEMO_TOKENS } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL, uniqueName } from "./support/constants";
+import { WIDTHS, expectNoHorizontalOverflow, keepScreenshot } from "./support/ui";
 
 // GitLab's webhooks reaching the production server: a feature linked to an open issue and an open
 // merge request (through the API) shows "Issue Open" and "MR Open"; closing the issue and merging
@@ -132,6 +134,20 @@ test("closing the issue and merging the MR in GitLab changes the feature's tag c
     await expect(
       applied.filter({ hasText: `${DEMO_PROJECT_PATH}!1` }).filter({ hasText: "merge" }),
     ).toHaveCount(1);
-    await expect(panel.getByTestId("webhook-delivery").filter({ hasText: "Rejected" })).toHaveCount(1);
+    // Issue 16, item 8: an applied delivery says what it changed; refused requests are counted.
+    await expect(
+      applied.filter({ hasText: `${DEMO_PROJECT_PATH}#1` }).getByTestId("delivery-changes"),
+    ).toContainText(`${featureName}: +Issue Closed −Issue Open`);
+    await expect(
+      applied.filter({ hasText: `${DEMO_PROJECT_PATH}!1` }).getByTestId("delivery-changes"),
+    ).toContainText(`${featureName}: +MR Merged −MR Open`);
+    await expect(panel.getByTestId("webhook-delivery").filter({ hasText: "Rejected" })).toHaveCount(0);
+    await expect(panel.getByRole("list", { name: "Refused requests per hour" })).toContainText("1 refused");
+    for (const width of WIDTHS) {
+      await page.setViewportSize(width);
+      await panel.scrollIntoViewIfNeeded();
+      await expectNoHorizontalOverflow(page);
+      await keepScreenshot(page, "deliveries-panel", width);
+    }
   });
 });

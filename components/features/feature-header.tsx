@@ -2,8 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { MoreHorizontal } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Menu } from "@/components/ui/menu";
 import { FormError } from "@/components/ui/form-error";
 import { Switch } from "@/components/ui/switch";
 import { TextField } from "@/components/ui/text-field";
@@ -20,8 +22,6 @@ interface FeatureHeaderProps {
   feature: Feature;
   environment: Environment;
   canEdit: boolean;
-  /** Absent without a GitLab integration (or for viewers). */
-  onCreateCleanupIssue?: () => void;
 }
 
 const descriptionForm = updateFeatureBody.pick({ description: true });
@@ -63,8 +63,11 @@ function DescriptionForm({ feature, onDone }: { feature: Feature; onDone: () => 
   );
 }
 
-/** Name, editable description, "permanent", "Create cleanup issue" and the delete action of a feature. */
-export function FeatureHeader({ feature, environment, canEdit, onCreateCleanupIssue }: FeatureHeaderProps) {
+/**
+ * Name, editable description, "permanent", and the destructive actions in a menu (so on a phone the
+ * most prominent button is not "Delete"). "Create cleanup issue" is the Stale banner's.
+ */
+export function FeatureHeader({ feature, environment, canEdit }: FeatureHeaderProps) {
   const router = useRouter();
   const updateFeature = useUpdateFeature(feature.project, feature.id);
   const deleteFeature = useDeleteFeature(feature.project);
@@ -105,15 +108,26 @@ export function FeatureHeader({ feature, environment, canEdit, onCreateCleanupIs
               }
             />
           </span>
-          {onCreateCleanupIssue && !feature.is_archived && (
-            <Button size="sm" onClick={onCreateCleanupIssue}>
-              Create cleanup issue
-            </Button>
-          )}
           {canEdit && (
-            <Button variant="danger" size="sm" onClick={() => setConfirmingDelete(true)}>
-              Delete feature
-            </Button>
+            <Menu
+              align="end"
+              className="shrink-0"
+              triggerLabel={`More actions for ${feature.name}`}
+              trigger={
+                <>
+                  <MoreHorizontal aria-hidden="true" className="size-4" />
+                  <span className="text-sm">More</span>
+                </>
+              }
+              items={[
+                {
+                  id: "delete",
+                  label: "Delete feature…",
+                  tone: "danger",
+                  onSelect: () => setConfirmingDelete(true),
+                },
+              ]}
+            />
           )}
         </div>
       </div>

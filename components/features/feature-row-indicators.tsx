@@ -1,5 +1,6 @@
 "use client";
 
+import { Link2 } from "lucide-react";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -68,7 +69,9 @@ export const featureRowIndicators: FeatureRowIndicator[] = [
       return (
         <span role="img" aria-label={description} title={description}>
           <Badge>
-            <span aria-hidden="true">🔗 {count}</span>
+            <span aria-hidden="true" className="inline-flex items-center gap-1">
+              <Link2 className="size-3" /> {count}
+            </span>
           </Badge>
         </span>
       );

@@ -1,8 +1,10 @@
 "use client";
 
+import { useState } from "react";
 import { toast } from "sonner";
 import { InlineValueEditor } from "@/components/features/inline-value-editor";
 import { FlagValueText } from "@/components/features/flag-value";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Switch } from "@/components/ui/switch";
 import { describeFlagValue, kindOf } from "@/lib/client/format/flag-value";
 import { errorMessage } from "@/lib/client/queries/api-client";
@@ -13,12 +15,16 @@ import { useToggleFeatureState } from "@/lib/client/queries/use-toggle-feature-s
 import { useUpdateFeatureStateValue } from "@/lib/client/queries/use-update-feature-state-value";
 
 // The two per-environment controls of a feature (on/off and value), used by the feature list,
-// the feature's Value tab and its every-environment table alike.
+// the feature's Value tab and its every-environment table alike. In a protected environment a
+// toggle asks first, naming the flag and the environment; every toggle's toast offers "Undo".
+
+/** How long a toggle's "Undo" stays on offer. */
+const UNDO_MS = 8000;
 
 interface StateControlProps {
   projectId: number;
   feature: Pick<Feature, "name" | "initial_value">;
-  environment: Pick<Environment, "name" | "api_key">;
+  environment: Pick<Environment, "name" | "api_key"> & { protected?: boolean };
   state: Pick<EnvironmentState, "id" | "enabled" | "feature_state_value"> | null | undefined;
   canEdit: boolean;
 }
@@ -38,16 +44,7 @@ function target({
   };
 }
 
-const toggleToasts: MutationOutcome<unknown, FeatureStateTarget & { enabled: boolean }> = {
-  onSuccess: (_state, target) =>
-    toast.success(
-      `${target.featureName} turned ${target.enabled ? "on" : "off"} in ${target.environmentName}`,
-    ),
-  onError: (error, target) =>
-    toast.error(
-      `Could not turn ${target.featureName} ${target.enabled ? "on" : "off"} in ${target.environmentName}: ${errorMessage(error)}`,
-    ),
-};
+const turned = (enabled: boolean) => (enabled ? "on" : "off");
 
 export const valueChangeToasts: MutationOutcome<unknown, FeatureStateTarget & { value: FlagValue }> = {
   onSuccess: (_state, target) =>
@@ -61,17 +58,61 @@ export const valueChangeToasts: MutationOutcome<unknown, FeatureStateTarget & { 
 };
 
 export function FeatureStateSwitch(props: StateControlProps & { showLabel?: boolean }) {
-  const toggle = useToggleFeatureState(toggleToasts);
+  const toggle = useToggleFeatureState();
+  const [confirming, setConfirming] = useState<boolean | null>(null);
   const { state, feature, environment, canEdit, showLabel } = props;
   if (!state) return <span className="text-zinc-400">—</span>;
+  const stateTarget = target({ ...props, state });
+
+  const run = (enabled: boolean, isUndo = false) =>
+    toggle.mutate(
+      { ...stateTarget, enabled },
+      {
+        onSuccess: () =>
+          toast.success(
+            isUndo
+              ? `Undone: ${feature.name} is ${turned(enabled)} again in ${environment.name}`
+              : `${feature.name} turned ${turned(enabled)} in ${environment.name}`,
+            // Undo needs no second confirmation: it puts back what was there a moment ago.
+            isUndo
+              ? {}
+              : { duration: UNDO_MS, action: { label: "Undo", onClick: () => run(!enabled, true) } },
+          ),
+        onError: (error) =>
+          toast.error(
+            `Could not turn ${feature.name} ${turned(enabled)} in ${environment.name}: ${errorMessage(error)}`,
+          ),
+      },
+    );
+
   return (
-    <Switch
-      checked={state.enabled}
-      label={`Toggle ${feature.name} in ${environment.name}`}
-      showLabel={showLabel}
-      disabled={!canEdit}
-      onCheckedChange={(enabled) => toggle.mutate({ ...target({ ...props, state }), enabled })}
-    />
+    <>
+      <Switch
+        checked={state.enabled}
+        label={`Toggle ${feature.name} in ${environment.name}`}
+        showLabel={showLabel}
+        disabled={!canEdit}
+        onCheckedChange={(enabled) => (environment.protected ? setConfirming(enabled) : run(enabled))}
+      />
+      {environment.protected && (
+        <ConfirmDialog
+          open={confirming !== null}
+          onClose={() => setConfirming(null)}
+          tone="primary"
+          title={`Turn ${feature.name} ${turned(confirming ?? true)} in ${environment.name}?`}
+          confirmLabel={`Turn ${turned(confirming ?? true)}`}
+          onConfirm={async () => {
+            if (confirming !== null) run(confirming);
+          }}
+        >
+          <p>
+            <strong>{environment.name}</strong> is a protected environment: applications reading it see{" "}
+            <strong className="font-mono">{feature.name}</strong> {turned(confirming ?? true)} as soon as you
+            confirm.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }
 

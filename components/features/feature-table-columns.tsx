@@ -23,8 +23,13 @@ export interface FeatureColumn {
   header: (context: FeatureRowContext) => ReactNode;
   headerClassName?: string;
   cellClassName?: string;
+  /** Left out on phones, where the name and the Enabled switch must stay on screen. */
+  wideOnly?: boolean;
   render: (feature: Feature, context: FeatureRowContext) => ReactNode;
 }
+
+/** Classes a column's header or cell gets from its `wideOnly`. */
+export const columnVisibility = (column: FeatureColumn) => (column.wideOnly ? "max-md:hidden" : undefined);
 
 const DESCRIPTION_EXCERPT = 90;
 
@@ -36,7 +41,7 @@ export const featureColumns: FeatureColumn[] = [
   {
     id: "name",
     header: () => "Feature",
-    cellClassName: "min-w-64",
+    cellClassName: "md:min-w-64 max-md:break-all",
     render: (feature, context) => (
       <div className="space-y-0.5">
         <div className="flex flex-wrap items-center gap-2">
@@ -62,6 +67,7 @@ export const featureColumns: FeatureColumn[] = [
   {
     id: "tags",
     header: () => "Tags",
+    wideOnly: true,
     render: (feature, context) => {
       const tags = feature.tags
         .map((id) => context.tagsById.get(id))
@@ -80,8 +86,13 @@ export const featureColumns: FeatureColumn[] = [
   },
   {
     id: "enabled",
-    header: (context) => `Enabled in ${context.environment.name}`,
-    headerClassName: "w-40",
+    header: (context) => (
+      <>
+        <span className="md:hidden">On</span>
+        <span className="max-md:sr-only">Enabled in {context.environment.name}</span>
+      </>
+    ),
+    headerClassName: "w-16 md:w-40",
     render: (feature, context) => (
       <FeatureStateSwitch
         projectId={context.projectId}
@@ -96,6 +107,7 @@ export const featureColumns: FeatureColumn[] = [
     id: "value",
     header: () => "Value",
     headerClassName: "w-56",
+    wideOnly: true,
     render: (feature, context) => (
       <FeatureStateValue
         projectId={context.projectId}
@@ -110,6 +122,7 @@ export const featureColumns: FeatureColumn[] = [
     id: "overrides",
     header: () => "Segment overrides",
     headerClassName: "w-40 text-right",
+    wideOnly: true,
     cellClassName: "text-right tabular-nums",
     render: (feature, context) =>
       feature.num_segment_overrides > 0 ? (

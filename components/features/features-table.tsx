@@ -1,7 +1,11 @@
 "use client";
 
 import { memo } from "react";
-import { featureColumns, type FeatureRowContext } from "@/components/features/feature-table-columns";
+import {
+  columnVisibility,
+  featureColumns,
+  type FeatureRowContext,
+} from "@/components/features/feature-table-columns";
 import { cx } from "@/components/ui/cx";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { Feature } from "@/lib/client/queries/types";
@@ -17,7 +21,7 @@ const FeatureRow = memo(function FeatureRow({
   return (
     <TR>
       {featureColumns.map((column) => (
-        <TD key={column.id} className={column.cellClassName}>
+        <TD key={column.id} className={cx(column.cellClassName, columnVisibility(column))}>
           {column.render(feature, context)}
         </TD>
       ))}
@@ -40,7 +44,7 @@ export function FeaturesTable({
         <THead>
           <tr>
             {featureColumns.map((column) => (
-              <TH key={column.id} className={column.headerClassName}>
+              <TH key={column.id} className={cx(column.headerClassName, columnVisibility(column))}>
                 {column.header(context)}
               </TH>
             ))}

@@ -113,7 +113,7 @@ export function StaleFlagsTable({
                     >
                       <span className="font-mono text-xs">{cleanup.metadata.reference}</span>
                       <span>{cleanup.metadata.title}</span>
-                      <ItemStateBadge state={cleanup.metadata.state} />
+                      <ItemStateBadge state={cleanup.metadata.state} type="GITLAB_ISSUE" />
                       <span className="sr-only"> (opens GitLab in a new tab)</span>
                     </a>
                   ) : row.ready_to_delete ? (

@@ -1,8 +1,12 @@
+import { Lock } from "lucide-react";
 import { cx } from "@/components/ui/cx";
 import { isHexColor, readableTextColor } from "@/lib/client/format/color";
 import type { Tag } from "@/lib/client/queries/types";
 
-/** A tag in its own colour, with text that stays readable on it. System tags get a lock mark. */
+/**
+ * A tag in its own colour. The one contrast rule for every chip: the text is near-black or white,
+ * whichever contrasts more with the colour (readableTextColor). System tags get a lock icon.
+ */
 export function TagChip({
   tag,
   className,
@@ -21,8 +25,8 @@ export function TagChip({
       style={{ backgroundColor: background, color: readableTextColor(background) }}
     >
       {tag.is_system_tag && (
-        <span aria-label="System tag" role="img">
-          🔒
+        <span role="img" aria-label="System tag" className="inline-flex shrink-0">
+          <Lock aria-hidden="true" className="size-3" />
         </span>
       )}
       {tag.label}

@@ -132,6 +132,8 @@ export function ProjectPicker({
       <div className="flex flex-wrap gap-2">
         <Button
           variant="primary"
+          // Long project paths wrap on phones instead of widening the page.
+          className="h-auto! min-h-9 py-1.5 text-left whitespace-normal! [overflow-wrap:anywhere]"
           onClick={() => void link()}
           disabled={!selected || selected.id === currentId}
           pending={pending}

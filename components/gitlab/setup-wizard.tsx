@@ -1,5 +1,6 @@
 "use client";
 
+import { Check } from "lucide-react";
 import type { ReactNode } from "react";
 import { CredentialsForm } from "@/components/gitlab/credentials-form";
 import { ProjectPicker } from "@/components/gitlab/project-picker";
@@ -50,7 +51,7 @@ export function SetupWizard({ projectId, config, step, onStep, onFinish }: Setup
                   : "border-zinc-200 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400",
             )}
           >
-            <span aria-hidden="true">{index < current ? "✓" : index + 1}</span>
+            <span aria-hidden="true">{index < current ? <Check className="size-3.5" /> : index + 1}</span>
             {candidate.title}
           </li>
         ))}

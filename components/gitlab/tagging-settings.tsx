@@ -1,5 +1,6 @@
 "use client";
 
+import { readableTextColor } from "@/lib/client/format/color";
 import { Switch } from "@/components/ui/switch";
 import { FLAGPOST_GITLAB_LABEL, GITLAB_SYSTEM_TAGS, GITLAB_TAG_COLOR } from "@/lib/gitlab/links/system-tags";
 
@@ -29,8 +30,8 @@ export function TaggingSettings({
             <li
               key={tag.key}
               title={tag.description}
-              className="rounded-full px-2 py-0.5 text-xs font-medium text-white"
-              style={{ backgroundColor: GITLAB_TAG_COLOR }}
+              className="rounded-full px-2 py-0.5 text-xs font-medium"
+              style={{ backgroundColor: GITLAB_TAG_COLOR, color: readableTextColor(GITLAB_TAG_COLOR) }}
             >
               {tag.label}
             </li>

@@ -30,7 +30,8 @@ export function TokenSummary({ token }: { token: GitLabTokenFacts }) {
           before then.
         </div>
       )}
-      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1.5 text-sm">
+      {/* Long token names and ids wrap on phones instead of widening the page. */}
+      <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1.5 text-sm [&_dd]:[overflow-wrap:anywhere]">
         <dt className="text-zinc-500 dark:text-zinc-400">Token</dt>
         <dd data-testid="token-name" className="font-medium">
           {token.name ?? "(GitLab did not say; it is older than 15.5)"}

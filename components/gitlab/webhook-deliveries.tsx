@@ -8,7 +8,7 @@ import { Section } from "@/components/ui/page-header";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { formatDateTime, formatRelative } from "@/lib/client/format/dates";
-import type { WebhookDeliveryResult } from "@/lib/client/queries/gitlab-types";
+import type { WebhookDelivery, WebhookDeliveryResult } from "@/lib/client/queries/gitlab-types";
 import { useGitLabWebhookDeliveries } from "@/lib/client/queries/use-gitlab-webhook-deliveries";
 
 const resultTone = {
@@ -26,6 +26,29 @@ const resultLabel: Record<WebhookDeliveryResult, string> = {
   error: "Error",
 };
 
+/** "new_checkout: +Issue Closed −Issue Open" per feature an applied delivery touched. */
+function DeliveryChanges({ changes }: { changes: NonNullable<WebhookDelivery["changes"]> }) {
+  return (
+    <ul data-testid="delivery-changes" className="space-y-0.5 text-xs text-zinc-700 dark:text-zinc-300">
+      <li>Now {changes.state}</li>
+      {changes.features.map((feature) => {
+        const tags = [
+          ...feature.added.map((tag) => `+${tag}`),
+          ...feature.removed.map((tag) => `−${tag}`),
+        ].join(" ");
+        return (
+          <li key={feature.id} className="break-words">
+            <span className="font-mono">{feature.name}</span>
+            {tags ? `: ${tags}` : ": state refreshed, tags unchanged"}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+const hourFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
 /** What GitLab has been sending: the health of the webhook at a glance, and the last 100 deliveries. */
 export function WebhookDeliveries({
   projectId,
@@ -40,7 +63,7 @@ export function WebhookDeliveries({
   return (
     <Section
       title="Webhook deliveries"
-      description="The last 100 deliveries GitLab sent to the webhook URL, newest first. Requests with a wrong or missing secret token are counted, not listed."
+      description="The last 100 deliveries GitLab sent to the webhook URL, newest first, with what each changed. Requests with a wrong or missing secret token are counted per hour, not listed."
       actions={
         <Button
           size="sm"
@@ -84,6 +107,22 @@ export function WebhookDeliveries({
             GitLab, paste the secret shown above into the webhook&apos;s <em>Secret token</em> field in
             GitLab.
           </p>
+        )}
+        {!!data?.rejected.length && (
+          <ul aria-label="Refused requests per hour" className="space-y-1 text-sm">
+            {data.rejected.map((window) => (
+              <li key={window.window_start} className="flex flex-wrap gap-x-2">
+                <span className="font-medium tabular-nums" title={formatDateTime(window.window_start)}>
+                  {hourFormat.format(new Date(window.window_start))}–
+                  {hourFormat.format(new Date(new Date(window.window_start).getTime() + 3600_000))}
+                </span>
+                <span className="text-red-700 dark:text-red-300">{window.count} refused</span>
+                {window.last_reason && (
+                  <span className="text-zinc-600 dark:text-zinc-400">(last: {window.last_reason})</span>
+                )}
+              </li>
+            ))}
+          </ul>
         )}
         <div className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300">
           <p className="font-medium">Send a test event</p>
@@ -133,6 +172,7 @@ export function WebhookDeliveries({
                       <Badge tone={resultTone[delivery.result]} title={`HTTP ${delivery.http_status}`}>
                         {resultLabel[delivery.result]}
                       </Badge>
+                      {delivery.changes && <DeliveryChanges changes={delivery.changes} />}
                       {delivery.reason && (
                         <span className="max-w-md text-xs break-words text-zinc-600 dark:text-zinc-400">
                           {delivery.reason}

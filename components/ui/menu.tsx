@@ -25,10 +25,20 @@ interface MenuProps {
   /** Shown above the items (e.g. who is signed in); not focusable. */
   header?: ReactNode;
   placement?: "above" | "below";
+  /** Which edge of the button the menu lines up with ("end" for buttons at the right of the screen). */
+  align?: "start" | "end";
   className?: string;
 }
 
-export function Menu({ trigger, triggerLabel, items, header, placement = "below", className }: MenuProps) {
+export function Menu({
+  trigger,
+  triggerLabel,
+  items,
+  header,
+  placement = "below",
+  align = "start",
+  className,
+}: MenuProps) {
   const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
@@ -122,7 +132,8 @@ export function Menu({ trigger, triggerLabel, items, header, placement = "below"
           aria-label={triggerLabel}
           onKeyDown={onMenuKeyDown}
           className={cx(
-            "absolute left-0 z-30 min-w-full rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900",
+            align === "end" ? "right-0" : "left-0",
+            "absolute z-30 min-w-full whitespace-nowrap rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900",
             placement === "above" ? "bottom-full mb-1" : "top-full mt-1",
           )}
         >

@@ -1,12 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useRef, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
 import { cx } from "@/components/ui/cx";
 import { focusRing } from "@/components/ui/button";
 
 // Tabs whose state lives in the URL (`?tab=`): each tab is a link, so tabs can be bookmarked and
 // opened in new windows. Arrow keys, Home and End move between tabs; Enter follows the link.
+// When the tabs are wider than the screen (phones) the row scrolls so the active tab is in view.
 
 export interface TabLink {
   id: string;
@@ -23,6 +24,14 @@ export function tabPanelId(id: string) {
 
 export function TabLinks({ tabs, activeId, label }: { tabs: TabLink[]; activeId: string; label: string }) {
   const listRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const list = listRef.current;
+    const active = list?.querySelector<HTMLElement>('[aria-selected="true"]');
+    if (!list || !active || list.scrollWidth <= list.clientWidth) return;
+    // Centre it in the row (the list is the tabs' offset parent), without scrolling the page itself.
+    list.scrollLeft = active.offsetLeft - (list.clientWidth - active.offsetWidth) / 2;
+  }, [activeId]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const elements = Array.from(listRef.current?.querySelectorAll<HTMLElement>('[role="tab"]') ?? []);
@@ -43,7 +52,7 @@ export function TabLinks({ tabs, activeId, label }: { tabs: TabLink[]; activeId:
       role="tablist"
       aria-label={label}
       onKeyDown={onKeyDown}
-      className="flex gap-1 overflow-x-auto border-b border-zinc-200 dark:border-zinc-800"
+      className="relative flex gap-1 overflow-x-auto border-b border-zinc-200 dark:border-zinc-800"
     >
       {tabs.map((tab) => {
         const active = tab.id === activeId;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { columnsOfUniqueIndex } from "@/lib/api/errors";
+import { columnsOfUniqueIndex, toApiError } from "@/lib/api/errors";
 
 describe("columnsOfUniqueIndex", () => {
   it("reads the columns of Prisma-named unique indexes, keeping foreign keys whole", () => {
@@ -18,5 +18,28 @@ describe("columnsOfUniqueIndex", () => {
   it("gives up on indexes named some other way", () => {
     expect(columnsOfUniqueIndex("custom_index", "features")).toEqual([]);
     expect(columnsOfUniqueIndex("users_email_key", "features")).toEqual([]);
+  });
+});
+
+describe("toApiError for a duplicate", () => {
+  const duplicate = (target: string[]) =>
+    Object.assign(new Error("Unique constraint failed"), {
+      name: "PrismaClientKnownRequestError",
+      code: "P2002",
+      meta: { target },
+    });
+
+  it("names the field and the value the request sent", () => {
+    const error = toApiError(duplicate(["project_id", "name"]), { name: "Production" });
+    expect(error.code).toBe("conflict");
+    expect(error.message).toBe("Name “Production” is already in use");
+    expect(error.details).toEqual({ fields: ["project_id", "name"] });
+  });
+
+  it("names the field alone when the body does not carry it", () => {
+    expect(toApiError(duplicate(["project_id", "label"]), {}).message).toBe(
+      "Another record already uses this label",
+    );
+    expect(toApiError(duplicate(["email"])).message).toBe("Another record already uses this email");
   });
 });

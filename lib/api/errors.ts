@@ -95,7 +95,22 @@ export function uniqueViolationFields(error: unknown): string[] | null {
   return [];
 }
 
-export function toApiError(error: unknown): ApiError {
+/** "Name “Production” is already in use": the field and, when the request sent it, the value. */
+function duplicateMessage(fields: string[], label: string, body: unknown): string {
+  const values =
+    body && typeof body === "object"
+      ? fields.flatMap((field) => {
+          const value = (body as Record<string, unknown>)[field];
+          return typeof value === "string" || typeof value === "number" ? [{ field, value }] : [];
+        })
+      : [];
+  if (values.length === 0) return `Another record already uses this ${label}`;
+  const named = values.map(({ field, value }) => `${field.replace(/_/g, " ")} “${value}”`).join(" and ");
+  return `${named.charAt(0).toUpperCase()}${named.slice(1)} ${values.length > 1 ? "are" : "is"} already in use`;
+}
+
+/** The API error for anything thrown in a route; `body` (the parsed request body) names a duplicate's value. */
+export function toApiError(error: unknown, body?: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof ZodError) {
     const issues = zodIssues(error);
@@ -109,7 +124,8 @@ export function toApiError(error: unknown): ApiError {
   if (fields) {
     const named = fields.filter((field) => !field.endsWith("_id") && field !== "id");
     const label = (named.length ? named : fields).join(", ") || "value";
-    return new ApiError("conflict", `Another record already uses this ${label}`, { fields });
+    const shown = named.length ? named : fields;
+    return new ApiError("conflict", duplicateMessage(shown, label, body), { fields });
   }
   if (isPrismaKnownError(error) && error.code === "P2025")
     return new ApiError("not_found", "Record not found");
@@ -117,8 +133,8 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError("internal_error", "Something went wrong on our side. The error was logged.");
 }
 
-export function errorResponse(error: unknown): Response {
-  const apiError = toApiError(error);
+export function errorResponse(error: unknown, requestBody?: unknown): Response {
+  const apiError = toApiError(error, requestBody);
   const body: { error: { code: ApiErrorCode; message: string; details?: unknown } } = {
     error: { code: apiError.code, message: apiError.message },
   };

@@ -103,6 +103,8 @@ export function withRoute<
   B extends Schema | undefined,
 >(options: RouteOptions<P, Q, B>, handler: (ctx: AuthedContext<P, Q, B>) => Promise<unknown>) {
   return async (req: Request, routeContext: NextRouteContext): Promise<Response> => {
+    // Kept for the error answer: a duplicate is named with the value that was sent.
+    let sentBody: unknown;
     try {
       await ensureDatabase();
       const url = new URL(req.url);
@@ -115,13 +117,14 @@ export function withRoute<
       if (options.body) {
         const text = await readBodyText(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
         body = await parsePart(options.body, parseJsonText(text), "body");
+        sentBody = body;
       }
       const result = await handler({ req, url, params, query, body, actor: actor as Actor });
       if (result instanceof Response) return result;
       if (result === undefined) return new Response(null, { status: 204 });
       return jsonResponse(result, options.status ?? 200);
     } catch (error) {
-      return errorResponse(error);
+      return errorResponse(error, sentBody);
     }
   };
 }

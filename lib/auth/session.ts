@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { sessionUserId } from "@/lib/auth/actor";
 import { hasAnyUser } from "@/lib/auth/accounts";
+import { REQUESTED_PATH_HEADER, withCallback } from "@/lib/auth/callback-url";
 import { ensureDatabase, prisma } from "@/lib/db/client";
 
 // Session lookups for server components and server actions. Pages call `requirePageUser()`
@@ -18,9 +19,13 @@ export async function currentUser() {
   return prisma.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
 }
 
-/** The signed-in user, or a redirect to first-run setup (no users yet) or to the sign-in page. */
+/**
+ * The signed-in user, or a redirect to first-run setup (no users yet) or to the sign-in page, both
+ * carrying the page asked for (set by proxy.ts) so the visitor lands there afterwards.
+ */
 export async function requirePageUser() {
   const user = await currentUser();
   if (user) return user;
-  redirect((await hasAnyUser()) ? "/login" : "/setup");
+  const requested = (await headers()).get(REQUESTED_PATH_HEADER);
+  redirect(withCallback((await hasAnyUser()) ? "/login" : "/setup", requested));
 }

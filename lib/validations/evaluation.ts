@@ -124,6 +124,7 @@ export const updateMultivariateOptionBody = z
   });
 
 export const createServerKeyBody = z.object({ name: nameField("Key name", 100) });
+export type CreateServerKeyInput = z.infer<typeof createServerKeyBody>;
 
 /** The segment tester: rules (saved or not) against an identity made of these traits. */
 export const testSegmentBody = z.object({

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { neutraliseQuickActions } from "@/lib/vcs/markdown";
+import { neutraliseQuickActions, escapePlainInline } from "@/lib/vcs/markdown";
 
 // GitLab runs a line of a note or description as a quick action when it starts with "/" and a
 // command name (case-insensitive, e.g. `/close`, `/LABEL ~x`), unless its own extractor decides the
@@ -118,5 +118,20 @@ describe("neutraliseQuickActions", () => {
   ])("escapes commands after %s", (_case, text) => {
     expect(commandLines(neutraliseQuickActions(text))).toEqual([]);
     expect(neutraliseQuickActions(text)).toMatch(/\\\/(label|assign|confidential|close)/);
+  });
+});
+
+describe("escapePlainInline", () => {
+  it("leaves sigils, dates and words with underscores readable", () => {
+    expect(escapePlainInline("MR !34 merged on 2026-12-02 for new_checkout (see #12)")).toBe(
+      "MR !34 merged on 2026-12-02 for new_checkout (see #12)",
+    );
+  });
+
+  it("escapes what would change the Markdown around it, HTML and mentions", () => {
+    expect(escapePlainInline("a `b` *c* _d_ [e] f|g <h> @all mail a@b.c")).toBe(
+      "a \\`b\\` \\*c\\* \\_d\\_ \\[e\\] f\\|g &lt;h> \\@all mail a@b.c",
+    );
+    expect(escapePlainInline("one\ntwo")).toBe("one two");
   });
 });

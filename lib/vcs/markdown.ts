@@ -59,3 +59,19 @@ const LINE_START_SLASH = /(^|\r\n|\r|\n)((?:[^\S\r\n]|[\u200b-\u200d\u2060])*)\/
 export function neutraliseQuickActions(markdown: string): string {
   return markdown.replace(LINE_START_SLASH, "$1$2\\/");
 }
+
+// Text people edit before it is sent (the cleanup issue's body) is written with as few escapes as
+// possible: only what would change the Markdown around it. Sigils stay readable (`MR !34`,
+// `2026-12-02`); a mention of a person or group (`@name`) is escaped so nobody is notified by text
+// copied from a title. Quick actions are neutralised when the text is sent (neutraliseQuickActions).
+// `_` inside a word (`new_checkout`) is literal in GitLab; only a `_` at a word's edge can emphasise.
+const PLAIN_SPECIALS = /[\\`*[\]|]|(?<!\w)_|_(?!\w)/g;
+
+/** One line of plain text for editable Markdown: newlines flattened, only structural characters and mentions escaped. */
+export function escapePlainInline(text: string): string {
+  return text
+    .replace(/\r\n|\r|\n/g, " ")
+    .replace(PLAIN_SPECIALS, (char) => `\\${char}`)
+    .replace(/</g, "&lt;")
+    .replace(/(^|[^\w])@(?=[\w.-])/g, "$1\\@");
+}

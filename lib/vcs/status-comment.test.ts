@@ -255,6 +255,12 @@ describe("final and per-change notes", () => {
     expect(hasNoteMarker(unlinked, 42)).toBe(true);
     expect(unlinked).toMatch(/was unlinked from this issue or merge request on 2026-11-25 10:31:07 UTC/);
     expect(renderFinalNote(42, "new-checkout", "deleted", at)).toMatch(/was deleted on/);
+    // Its footer no longer promises edits (issue 16, item 9).
+    for (const reason of ["unlinked", "deleted", "archived"] as const) {
+      const final = renderFinalNote(42, "new-checkout", reason, at);
+      expect(final).not.toMatch(/edited automatically/);
+      expect(final).toMatch(/It no longer edits this comment/);
+    }
     expect(renderFinalNote(42, "new-checkout", "archived", at)).toMatch(
       /was archived on 2026-11-25 10:31:07 UTC and is no longer tracked here/,
     );

@@ -186,6 +186,8 @@ function title(snapshot: FeatureSnapshot, publicUrl: string, environmentApiKey: 
 }
 
 const FOOTER = "<sub>Maintained by Flagpost and edited automatically whenever this flag changes.</sub>";
+/** The footer of a note Flagpost has stopped editing (the flag was unlinked, deleted or archived). */
+const FINAL_FOOTER = "<sub>Written by Flagpost. It no longer edits this comment.</sub>";
 
 /** The status note: title, description, one row per environment, segment blocks, recent changes. */
 export function renderStatusNote(snapshot: FeatureSnapshot, publicUrl: string): string {
@@ -233,7 +235,7 @@ export function renderFinalNote(
     noteMarker(featureId),
     `### 🚩 Feature flag ${escapeInline(featureName)}`,
     `This feature flag ${what}. Flagpost no longer updates this comment.`,
-    FOOTER,
+    FINAL_FOOTER,
   ].join("\n\n");
 }
 

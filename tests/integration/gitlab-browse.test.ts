@@ -111,6 +111,7 @@ describe("issues and merge requests", () => {
         avatar_url: expect.any(String),
       },
       updated_at: expect.any(String),
+      confidential: false,
     });
   });
 

@@ -756,12 +756,8 @@ describe("deliveries panel API", () => {
       },
     ]);
     expect(new Date(answer.body.rejected[0].window_start).getTime() % 3600_000).toBe(0);
-    // Rows recorded before rejections were counted still show, and still count.
-    expect(answer.body.results.map((row: { result: string }) => row.result)).toEqual([
-      "ignored",
-      "applied",
-      "rejected",
-    ]);
+    // Refused requests are counted, not listed: rows recorded before they were counted no longer show.
+    expect(answer.body.results.map((row: { result: string }) => row.result)).toEqual(["ignored", "applied"]);
     expect(answer.body.results[1]).toEqual({
       id: expect.any(Number),
       received_at: expect.any(String),
@@ -773,6 +769,13 @@ describe("deliveries panel API", () => {
       reason: null,
       http_status: 200,
       duration_ms: expect.any(Number),
+      // What it changed: the state and the feature's GitLab tags.
+      changes: {
+        state: "closed",
+        features: [
+          { id: featureId, name: expect.any(String), added: expect.any(Array), removed: expect.any(Array) },
+        ],
+      },
     });
     expect(answer.body.last_success_at).toBe(answer.body.results[0].received_at);
     expect(JSON.stringify(answer.body)).not.toContain("panel-1");

@@ -22,7 +22,7 @@ const setupForm = firstRunSetupBody.extend({
   organisation_name: optionalText(firstRunSetupBody.shape.organisation_name),
 });
 
-export function SetupClient() {
+export function SetupClient({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
   const setup = useFirstRunSetup();
   const form = useSchemaForm(setupForm, { name: "", email: "", password: "", organisation_name: "" });
@@ -45,8 +45,9 @@ export function SetupClient() {
               ? null
               : await signIn("credentials", { email: data.email, password: data.password, redirect: false });
           // Without a session (the account exists but sign-in failed), signing in by hand is all that is left.
-          if (!result || result.error) return router.replace("/login");
-          router.replace("/projects");
+          if (!result || result.error)
+            return router.replace(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+          router.replace(callbackUrl);
           router.refresh();
         },
       )}

@@ -72,6 +72,7 @@ export const queryKeys = {
     lists: (projectId: number) => ["environments", "list", projectId] as const,
     list: (projectId: number, filters: ListFilters) => ["environments", "list", projectId, filters] as const,
     detail: (apiKey: string) => ["environments", "detail", apiKey] as const,
+    serverKeys: (apiKey: string) => ["environments", "server-keys", apiKey] as const,
   },
 
   features: {

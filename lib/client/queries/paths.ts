@@ -55,6 +55,8 @@ export const paths = {
   featureLinksRefresh: (projectId: number, featureId: number) =>
     `/api/v1/projects/${projectId}/features/${featureId}/feature-external-resources/refresh/`,
   segmentTest: (projectId: number) => `/api/v1/projects/${projectId}/segments/test/`,
+  serverKeys: (apiKey: string) => `${env(apiKey)}api-keys/`,
+  serverKey: (apiKey: string, keyId: number) => `${env(apiKey)}api-keys/${keyId}/`,
   identities: (apiKey: string) => `${env(apiKey)}identities/`,
   identity: (apiKey: string, identityId: number) => `${env(apiKey)}identities/${identityId}/`,
   traits: (apiKey: string, identityId: number) => `${env(apiKey)}identities/${identityId}/traits/`,

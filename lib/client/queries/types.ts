@@ -18,6 +18,7 @@ import type {
 import type { serializeSegment, testSegmentRules } from "@/lib/flags/segments";
 import type { serializeTag } from "@/lib/flags/tags";
 import type { serializeApiKey } from "@/lib/organisations/organisation-api-keys";
+import type { serializeServerKey } from "@/lib/flags/server-keys";
 import type { serializeOrganisationUser } from "@/lib/organisations/organisation-users";
 import type { serializeOrganisation } from "@/lib/organisations/organisations";
 import type { FlagValue } from "@/lib/validations/common";
@@ -43,6 +44,8 @@ export type AuditEntry = ReturnType<typeof serializeAuditEntry>;
 export type ProjectMember = ReturnType<typeof serializeProjectMember>;
 export type OrganisationUser = ReturnType<typeof serializeOrganisationUser>;
 export type ApiKey = ReturnType<typeof serializeApiKey>;
+export type ServerKey = ReturnType<typeof serializeServerKey>;
+export type CreatedServerKey = ServerKey & { key: string };
 export type CreatedApiKey = ApiKey & {
   /** The whole key: only in the creation answer, never again. */
   key: string;

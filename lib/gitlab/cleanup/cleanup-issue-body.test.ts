@@ -87,9 +87,9 @@ describe("cleanupIssueBody", () => {
     expect(body).toBe(
       [
         "Flagpost suggests removing the feature flag `new_checkout`: the work it was created for looks done.",
-        "**Why now:** MR \\!34 merged 21 days ago; enabled in all 2 environments since 2026\\-10\\-03.",
+        "**Why now:** MR !34 merged 21 days ago; enabled in all 2 environments since 2026-10-03.",
         "### What the flag is for",
-        "> Gates the new checkout flow\\.",
+        "> Gates the new checkout flow.",
         "### Current state",
         [
           "| Environment | Enabled | Value | Last changed (UTC) |",
@@ -100,13 +100,13 @@ describe("cleanupIssueBody", () => {
         "The flag's state last changed on 2026-10-03 09:00:00 UTC.",
         "### Linked issues and merge requests",
         [
-          "- Merge request [acme/web\\!34](https://gitlab.example.com/acme/web/-/merge_requests/34): Ship the new checkout (merged on 2026-10-10)",
-          "- Issue [acme/web\\#12](https://gitlab.example.com/acme/web/-/issues/12): New checkout (closed on 2026-10-11)",
+          "- Merge request [acme/web!34](https://gitlab.example.com/acme/web/-/merge_requests/34): Ship the new checkout (merged on 2026-10-10)",
+          "- Issue [acme/web#12](https://gitlab.example.com/acme/web/-/issues/12): New checkout (closed on 2026-10-11)",
         ].join("\n"),
         "### Checklist",
         [
           "- [ ] Remove the code paths that read `new_checkout`",
-          "- [ ] Remove the flag in Flagpost ([new\\_checkout in Flagpost](https://flagpost.example.com/projects/7/environments/dev-key/features/42?tab=value))",
+          "- [ ] Remove the flag in Flagpost ([new_checkout in Flagpost](https://flagpost.example.com/projects/7/environments/dev-key/features/42?tab=value))",
         ].join("\n"),
         "_Created by Flagpost. Closing this issue marks the flag ready to delete in Flagpost._",
       ].join("\n\n"),
@@ -134,7 +134,7 @@ describe("cleanupIssueBody", () => {
     expect(row).toContain("❌ Disabled");
   });
 
-  it("neutralises backticks, HTML, quick actions, mentions and references in descriptions and titles", () => {
+  it("keeps descriptions and titles readable: only backticks, HTML and mentions are escaped", () => {
     const body = cleanupIssueBody(
       facts({
         feature: {
@@ -159,10 +159,11 @@ describe("cleanupIssueBody", () => {
     );
     expect(quickActionLines(body)).toEqual([]);
     expect(body).not.toMatch(/<script|<img/);
-    expect(body).toContain("> \\/close");
-    expect(body).toContain(">   \\/label \\~bug");
-    expect(body).toContain("&lt;script\\>alert\\(1\\)&lt;/script\\> \\`code\\` \\@all see \\#12 and \\!3");
-    expect(body).toContain(": \\/assign \\@bob \\| &lt;img src=x onerror=alert\\(1\\)\\> (closed)");
+    // Quoted, a slash line is no quick action; sending neutralises any that people type (below).
+    expect(body).toContain("> /close");
+    expect(body).toContain(">   /label ~bug");
+    expect(body).toContain("&lt;script>alert(1)&lt;/script> \\`code\\` \\@all see #12 and !3");
+    expect(body).toContain(": /assign \\@bob \\| &lt;img src=x onerror=alert(1)> (closed)");
   });
 
   it("warns about segment overrides, leaves cleanup issues out of the linked work and copes with no environments or links", () => {
@@ -191,7 +192,10 @@ describe("cleanupIssueBody", () => {
     expect(body).toContain("_No description in Flagpost._");
     expect(body).not.toContain("Why now");
     expect(body).not.toContain("#40");
-    expect(body).toContain("([new\\_checkout in Flagpost](https://flagpost.example.com/projects/7))");
+    expect(body).toContain("([new_checkout in Flagpost](https://flagpost.example.com/projects/7))");
+    // No linked work: nothing "looks done".
+    expect(body).toContain("Flagpost suggests removing the feature flag `new_checkout`.\n");
+    expect(body).not.toContain("looks done");
   });
 });
 

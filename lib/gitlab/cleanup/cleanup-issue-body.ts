@@ -1,13 +1,14 @@
 import type { ExternalResourceType } from "@/lib/generated/prisma/enums";
 import type { FlagValue } from "@/lib/validations/common";
-import { escapeInline, link } from "@/lib/vcs/markdown";
+import { escapePlainInline } from "@/lib/vcs/markdown";
 import { featureUrl, formatUtc, formatValue } from "@/lib/vcs/status-comment";
 
 // The title and Markdown body Flagpost proposes for a cleanup issue, from what it knows about the
 // flag: its purpose, its state per environment, the linked work and when the flag last changed,
-// then the checklist. Everything that comes from people or GitLab is escaped (lib/vcs/markdown.ts):
-// no table breaks, no HTML, no quick action, no accidental @mention or reference. No raw HTML is
-// written, so the preview can refuse all of it.
+// then the checklist. People edit it before it is sent, so it is plain Markdown: text from people
+// or GitLab is escaped only where it would change the Markdown around it or mention someone
+// (escapePlainInline); quick actions are neutralised when it is sent (neutraliseQuickActions). No
+// raw HTML is written, so the preview can refuse all of it.
 
 export interface CleanupEnvironmentState {
   name: string;
@@ -51,12 +52,21 @@ export function cleanupIssueTitle(featureName: string): string {
   return `Remove feature flag ${codeSpan(featureName)}`;
 }
 
+/** A Markdown link whose label is plain text and whose URL cannot close the link early. */
+function link(label: string, url: string): string {
+  const safeUrl = url.replace(
+    /[()\s<>]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
+  return `[${escapePlainInline(label)}](${safeUrl})`;
+}
+
 const KIND: Record<ExternalResourceType, string> = { GITLAB_ISSUE: "Issue", GITLAB_MR: "Merge request" };
 
 function itemLine(item: CleanupLinkedItem): string {
   const when =
     item.closedAt && item.state !== "opened" ? ` on ${item.closedAt.toISOString().slice(0, 10)}` : "";
-  return `- ${KIND[item.type]} ${link(item.reference, item.url)}: ${escapeInline(item.title)} (${item.state}${when})`;
+  return `- ${KIND[item.type]} ${link(item.reference, item.url)}: ${escapePlainInline(item.title)} (${item.state}${when})`;
 }
 
 function stateTable(facts: CleanupIssueFacts): string {
@@ -75,10 +85,15 @@ function stateTable(facts: CleanupIssueFacts): string {
 export function cleanupIssueBody(facts: CleanupIssueFacts): string {
   const { feature } = facts;
   const name = codeSpan(feature.name);
+  const work = facts.links.filter((item) => !item.isCleanupIssue);
+  const done = work.length > 0 && work.every((item) => item.state === "closed" || item.state === "merged");
   const parts: string[] = [
-    `Flagpost suggests removing the feature flag ${name}: the work it was created for looks done.`,
+    // "Looks done" only over linked work that is all closed or merged.
+    done
+      ? `Flagpost suggests removing the feature flag ${name}: the work it was created for looks done.`
+      : `Flagpost suggests removing the feature flag ${name}.`,
   ];
-  if (facts.staleReason) parts.push(`**Why now:** ${escapeInline(facts.staleReason)}.`);
+  if (facts.staleReason) parts.push(`**Why now:** ${escapePlainInline(facts.staleReason)}.`);
 
   const purpose = feature.description.trim();
   parts.push(
@@ -86,7 +101,7 @@ export function cleanupIssueBody(facts: CleanupIssueFacts): string {
     purpose
       ? purpose
           .split(/\r\n|\r|\n/)
-          .map((line) => (line.trim() ? `> ${escapeInline(line)}` : ">"))
+          .map((line) => (line.trim() ? `> ${escapePlainInline(line)}` : ">"))
           .join("\n")
       : "_No description in Flagpost._",
   );
@@ -102,7 +117,6 @@ export function cleanupIssueBody(facts: CleanupIssueFacts): string {
   if (changes.length > 0)
     parts.push(`The flag's state last changed on ${formatUtc(new Date(Math.max(...changes)))} UTC.`);
 
-  const work = facts.links.filter((item) => !item.isCleanupIssue);
   parts.push(
     "### Linked issues and merge requests",
     work.length ? work.map(itemLine).join("\n") : "_None linked in Flagpost._",

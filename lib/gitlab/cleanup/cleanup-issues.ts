@@ -316,11 +316,8 @@ async function createClaimedCleanupIssue(
       try {
         return await client.issues.create(gitlabProject.id, {
           title: input.title ?? cleanupIssueTitle(feature.name),
-          // What a person typed is kept as written, except lines GitLab would run as quick actions.
-          description:
-            input.description !== undefined
-              ? neutraliseQuickActions(input.description)
-              : cleanupIssueBody(facts),
+          // Kept as written (plain Markdown), except lines GitLab would run as quick actions.
+          description: neutraliseQuickActions(input.description ?? cleanupIssueBody(facts)),
           assigneeIds: input.assignee_ids,
           labels: input.labels,
         });

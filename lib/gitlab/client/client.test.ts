@@ -92,6 +92,7 @@ describe("typed results", () => {
         ],
         updatedAt: expect.any(String),
         closedAt: null,
+        confidential: false,
       },
     ]);
     const closed = await client().issues.list(seed.projectId, { state: "closed", search: "legacy pricing" });

@@ -117,6 +117,7 @@ export function toIssue(raw: Json): GitLabIssue {
     assignees: Array.isArray(raw.assignees) ? raw.assignees.flatMap((user) => toAuthor(user) ?? []) : [],
     updatedAt: str(raw.updated_at),
     closedAt: strOrNull(raw.closed_at),
+    confidential: raw.confidential === true,
   };
 }
 

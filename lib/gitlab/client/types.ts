@@ -90,6 +90,8 @@ export interface GitLabIssue {
   updatedAt: string;
   /** When it was closed (or merged, for merge requests); null while open. */
   closedAt: string | null;
+  /** Only members with at least Reporter access see a confidential issue (never set on merge requests). */
+  confidential?: boolean;
 }
 
 export interface GitLabMergeRequest extends Omit<GitLabIssue, "state"> {

@@ -100,6 +100,7 @@ function serializeIssue(issue: GitLabIssue | GitLabMergeRequest) {
     labels: issue.labels,
     author: serializeGitLabUser(issue.author),
     updated_at: issue.updatedAt,
+    confidential: issue.confidential ?? false,
   };
 }
 

@@ -10,7 +10,7 @@ import {
   type DeliveryActor,
 } from "@/lib/gitlab/release-rules/fire-on-transition";
 import { GITLAB_SYSTEM_TAGS } from "@/lib/gitlab/links/system-tags";
-import { deliveryRow, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
+import { deliveryRow, type DeliveryChanges, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
 import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 
 // Applies one issue or merge request event to a Flagpost project in one transaction:
@@ -55,6 +55,26 @@ function notOlder(item: WebhookItem): Prisma.Sql {
   return Prisma.sql`(r.gitlab_updated_at IS NULL OR ${stored} <= ${item.updatedAt}::timestamptz)`;
 }
 
+/** What the deliveries panel says an applied delivery changed: per feature, its GitLab tags added and removed. */
+export function deliveryChanges(
+  state: string,
+  updated: { feature_id: number; feature_name: string }[],
+  tagChanges: TagChange[],
+): DeliveryChanges {
+  const byFeature = new Map(tagChanges.map((change) => [change.featureId, change]));
+  const features = new Map<number, DeliveryChanges["features"][number]>();
+  for (const row of updated) {
+    const change = byFeature.get(row.feature_id);
+    features.set(row.feature_id, {
+      id: row.feature_id,
+      name: row.feature_name,
+      added: change?.added ?? [],
+      removed: change?.removed ?? [],
+    });
+  }
+  return { state, features: [...features.values()] };
+}
+
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 const TAG_LABELS = JSON.stringify(Object.fromEntries(GITLAB_SYSTEM_TAGS.map((tag) => [tag.key, tag.label])));
@@ -66,6 +86,8 @@ type FunctionAnswer =
   | {
       status: "applied";
       updated_links: number;
+      delivery_id: number;
+      updated_features: { feature_id: number; feature_name: string }[];
       tag_changes: {
         feature_id: number;
         feature_name: string;
@@ -149,6 +171,8 @@ export async function applyWebhookItem(
           changes: { gitlab_tags: { from: tagChange.removed, to: tagChange.added } },
         });
       }
+      const changes = deliveryChanges(item.state, answer.updated_features, tagChanges);
+      await tx.$executeRaw`UPDATE webhook_deliveries SET changes = ${JSON.stringify(changes)}::jsonb WHERE id = ${answer.delivery_id}`;
       return { status: "applied", updatedLinks: answer.updated_links, tagChanges, firedRules: 0 };
     },
     // Deliveries for one feature queue on its row lock; give them time to take turns.
@@ -206,7 +230,9 @@ async function applyWebhookItemStepByStep(
       }
 
       const refreshedAt = delivery.receivedAt;
-      const updated = await tx.$queryRaw<{ feature_id: number; link_id: number; previous_state: string }[]>`
+      const updated = await tx.$queryRaw<
+        { feature_id: number; feature_name: string; link_id: number; previous_state: string }[]
+      >`
         UPDATE external_resources r SET
           state = ${item.state},
           draft = ${item.draft},
@@ -225,7 +251,7 @@ async function applyWebhookItemStepByStep(
         FROM features f, external_resources prior
         WHERE f.id = r.feature_id AND f.id = ANY(${claim.features}) AND ${match} AND ${notOlder(item)}
           AND prior.id = r.id
-        RETURNING r.feature_id, r.id AS link_id, prior.state AS previous_state`;
+        RETURNING r.feature_id, f.name AS feature_name, r.id AS link_id, prior.state AS previous_state`;
       if (updated.length === 0) {
         const reason = outOfOrderReason(item);
         await finish({ result: "IGNORED", reason });
@@ -245,7 +271,7 @@ async function applyWebhookItemStepByStep(
             rules.actor,
           )
         : 0;
-      await finish({ result: "APPLIED" });
+      await finish({ result: "APPLIED", changes: deliveryChanges(item.state, updated, tagChanges) });
       return {
         status: "applied" as const,
         updatedLinks: updated.length,

@@ -23,6 +23,20 @@ const KEEP_PER_PROJECT = 1000;
 const PRUNE_EVERY = 50;
 const REJECTION_WINDOW_MS = 3600_000;
 
+/** What an applied delivery changed (stored in `changes`): the item's state, and each feature's GitLab tags. */
+// A type, not an interface: Prisma's JSON input takes object types with an implicit index signature.
+export type DeliveryChanges = {
+  state: string;
+  features: { id: number; name: string; added: string[]; removed: string[] }[];
+};
+
+function readChanges(value: unknown): DeliveryChanges | null {
+  if (!value || typeof value !== "object") return null;
+  const changes = value as Partial<DeliveryChanges>;
+  if (typeof changes.state !== "string" || !Array.isArray(changes.features)) return null;
+  return { state: changes.state, features: changes.features };
+}
+
 export interface DeliveryRecord {
   projectId: number;
   integrationId: number;
@@ -152,6 +166,8 @@ export function serializeDelivery(row: Omit<WebhookDelivery, "body" | "dedupeKey
     reason: row.reason,
     http_status: row.httpStatus,
     duration_ms: row.durationMs,
+    /** Applied deliveries: what they changed (null for older rows and other results). */
+    changes: readChanges(row.changes),
   };
 }
 
@@ -181,8 +197,9 @@ export async function listWebhookDeliveries(
   const where = { projectId, integrationId };
   const since = new Date(now.getTime() - 24 * 3600_000);
   const [rows, rejectedRows, windows, lastSuccess] = await Promise.all([
+    // Refused requests are counted per hour (below), never listed one by one; older REJECTED rows too.
     prisma.webhookDelivery.findMany({
-      where,
+      where: { ...where, result: { not: "REJECTED" } },
       orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
       take: PANEL_SIZE,
       omit: { body: true, dedupeKey: true, idempotencyKey: true },

@@ -142,6 +142,10 @@ BEGIN
     FROM per_feature WHERE added <> '[]'::jsonb OR removed <> '[]'::jsonb;
   END IF;
 
-  RETURN jsonb_build_object('status', 'applied', 'updated_links', v_count, 'tag_changes', v_changes);
+  RETURN jsonb_build_object('status', 'applied', 'updated_links', v_count, 'tag_changes', v_changes,
+    'delivery_id', v_delivery_id,
+    'updated_features', (SELECT coalesce(jsonb_agg(jsonb_build_object('feature_id', f.id, 'feature_name', f.name)
+                                                    ORDER BY f.id), '[]'::jsonb)
+                         FROM features f WHERE f.id = ANY(v_updated)));
 END;
 $$;

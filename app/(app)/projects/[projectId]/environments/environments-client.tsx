@@ -3,6 +3,9 @@
 import Link from "next/link";
 import { useState } from "react";
 import { EnvironmentNameDialog } from "@/components/environments/environment-name-dialog";
+import { ProtectedSwitch } from "@/components/environments/protected-switch";
+import { SdkSetup } from "@/components/environments/sdk-setup";
+import { ServerKeys } from "@/components/environments/server-keys";
 import { Button, focusRing } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -11,6 +14,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
+import { Select } from "@/components/ui/select";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { toast } from "sonner";
@@ -24,7 +28,7 @@ import { routes } from "@/lib/client/routes";
 
 const PAGE_SIZE = 20;
 
-export function EnvironmentsClient({ projectId }: { projectId: number }) {
+export function EnvironmentsClient({ projectId, publicUrl }: { projectId: number; publicUrl: string }) {
   const { page, setQuery } = useUrlQuery();
   const permissions = useProjectPermissions(projectId);
   const environments = useEnvironments(projectId, { page, page_size: PAGE_SIZE });
@@ -32,6 +36,7 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<Environment | null>(null);
   const [deleting, setDeleting] = useState<Environment | null>(null);
+  const [sdkEnvironmentKey, setSdkEnvironmentKey] = useState<string | null>(null);
   const canAdmin = permissions.canAdmin;
 
   const createButton = canAdmin && (
@@ -71,6 +76,9 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
               <tr>
                 <TH>Name</TH>
                 <TH>API key</TH>
+                <TH className="w-36" title="Flag changes in a protected environment ask for confirmation">
+                  Protected
+                </TH>
                 <TH className="w-36">Created</TH>
                 {canAdmin && (
                   <TH className="w-44">
@@ -100,6 +108,9 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
                       </code>
                       <CopyButton value={environment.api_key} what={`${environment.name} API key`} />
                     </div>
+                  </TD>
+                  <TD>
+                    <ProtectedSwitch projectId={projectId} environment={environment} canAdmin={canAdmin} />
                   </TD>
                   <TD className="text-zinc-600 dark:text-zinc-400">{formatDate(environment.created_at)}</TD>
                   {canAdmin && (
@@ -132,6 +143,13 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
             count={environments.data.count}
             onPageChange={(next) => setQuery({ page: next })}
             noun="environments"
+          />
+          <SdkSection
+            environments={environments.data.results}
+            chosenKey={sdkEnvironmentKey}
+            onChoose={setSdkEnvironmentKey}
+            publicUrl={publicUrl}
+            canAdmin={canAdmin}
           />
         </>
       )}
@@ -166,5 +184,40 @@ export function EnvironmentsClient({ projectId }: { projectId: number }) {
         <p>Applications using its API key stop receiving flags. This cannot be undone.</p>
       </ConfirmDialog>
     </>
+  );
+}
+
+/** The keys and SDK snippets of one environment of the page (the first unless another is chosen). */
+function SdkSection({
+  environments,
+  chosenKey,
+  onChoose,
+  publicUrl,
+  canAdmin,
+}: {
+  environments: Environment[];
+  chosenKey: string | null;
+  onChoose: (apiKey: string) => void;
+  publicUrl: string;
+  canAdmin: boolean;
+}) {
+  const chosen = environments.find((environment) => environment.api_key === chosenKey) ?? environments[0];
+  if (!chosen) return null;
+  return (
+    <div className="mt-10 space-y-6 border-t border-zinc-200 pt-6 dark:border-zinc-800">
+      {environments.length > 1 && (
+        <Select
+          label="Show the SDK set-up of"
+          value={chosen.api_key}
+          onChange={(event) => onChoose(event.target.value)}
+          options={environments.map((environment) => ({
+            value: environment.api_key,
+            label: environment.name,
+          }))}
+        />
+      )}
+      <SdkSetup environment={chosen} publicUrl={publicUrl} />
+      {canAdmin && <ServerKeys key={chosen.api_key} environment={chosen} />}
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { FeatureHeader } from "@/components/features/feature-header";
@@ -60,12 +61,7 @@ export function FeatureDetailClient({ projectId, featureId, initialEnvironment }
 
   return (
     <>
-      <FeatureHeader
-        feature={feature.data}
-        environment={environment}
-        canEdit={permissions.canEdit}
-        onCreateCleanupIssue={openCleanupIssueDialog}
-      />
+      <FeatureHeader feature={feature.data} environment={environment} canEdit={permissions.canEdit} />
       <FeatureLifecycleBanner
         feature={feature.data}
         canEdit={permissions.canEdit}
@@ -80,6 +76,18 @@ export function FeatureDetailClient({ projectId, featureId, initialEnvironment }
           href: routes.feature(projectId, environment.api_key, featureId, tab.id),
         }))}
       />
+      {!integration && permissions.canEdit && (
+        // Without GitLab there is no Links tab: say where it comes from.
+        <p className="mt-3 text-xs text-zinc-600 dark:text-zinc-400">
+          Connect GitLab to link issues and merge requests to this flag: a Links tab appears here.{" "}
+          <Link
+            href={routes.integrations(projectId)}
+            className="font-medium text-accent-700 underline dark:text-accent-300"
+          >
+            Connect GitLab
+          </Link>
+        </p>
+      )}
       <TabPanel id={active.id}>{active.render(context)}</TabPanel>
       {integration && openCleanupIssueDialog && (
         <CreateCleanupIssueDialog
