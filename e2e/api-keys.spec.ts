@@ -1,4 +1,5 @@
-import { expect, request as apiRequest, test } from "@playwright/test";
+import { request as apiRequest } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { uniqueName } from "./support/constants";
 
 // The organisation's API keys page: a key made with a role and an expiry shows both, is shown in

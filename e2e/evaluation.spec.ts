@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { uniqueName } from "./support/constants";
 
 // Flag evaluation end to end, as the administrator from first-run.spec.ts: a segment built with
