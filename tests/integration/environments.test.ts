@@ -141,7 +141,7 @@ describe("environments API", () => {
       },
     );
     expectError(duplicate, 409, "conflict");
-    expect(duplicate.body.error.message).toMatch(/\bname\b/);
+    expect(duplicate.body.error.message).toBe("Name “Production” is already in use");
     expectError(
       await call(environmentsRoute.POST, "POST", "/api/v1/environments/", {
         apiKey,

@@ -183,14 +183,14 @@ describe("features API", () => {
       body: { name: "dark-mode" },
     });
     expectError(duplicate, 409, "conflict");
-    expect(duplicate.body.error.message).toMatch(/\bname\b/);
+    expect(duplicate.body.error.message).toBe("Name “dark-mode” is already in use");
     const renamedOnto = await call(featureRoute.PATCH, "PATCH", `${path}${other.id}/`, {
       apiKey,
       params: { projectId, featureId: other.id },
       body: { name: "dark-mode" },
     });
     expectError(renamedOnto, 409, "conflict");
-    expect(renamedOnto.body.error.message).toMatch(/\bname\b/);
+    expect(renamedOnto.body.error.message).toBe("Name “dark-mode” is already in use");
     // The failed transaction left nothing behind: no second feature, no audit row for it.
     expect(await prisma.feature.count({ where: { projectId } })).toBe(2);
     expect(await prisma.auditLog.count({ where: { projectId, entityType: "feature" } })).toBe(2);

@@ -62,7 +62,7 @@ describe("segments API", () => {
       body: { name: "staff" },
     });
     expectError(duplicate, 409, "conflict");
-    expect(duplicate.body.error.message).toMatch(/\bname\b/);
+    expect(duplicate.body.error.message).toMatch(/\bname\b.*“staff”/i);
 
     expect((await call(segmentRoute.DELETE, "DELETE", path, { apiKey, params })).status).toBe(204);
     expectError(await call(segmentRoute.GET, "GET", path, { apiKey, params }), 404, "not_found");
