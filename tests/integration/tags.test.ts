@@ -60,7 +60,7 @@ describe("tags API", () => {
       body: { label: "frontend" },
     });
     expectError(duplicate, 409, "conflict");
-    expect(duplicate.body.error.message).toMatch(/\blabel\b/);
+    expect(duplicate.body.error.message).toMatch(/^Label “.+” is already in use$/);
 
     const feature = await createFeature(apiKey, projectId, { name: "tagged", tags: [backend.id] });
     expect((await call(tagRoute.DELETE, "DELETE", `${path}${backend.id}`, { apiKey, params })).status).toBe(
