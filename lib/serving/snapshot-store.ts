@@ -34,9 +34,12 @@ interface KeyIndex {
 /** Entity types whose changes can alter which keys exist (the index is rebuilt). */
 const KEY_ENTITY_TYPES = new Set(["environment", "project", "server_key"]);
 
+const KEY_MISS_RELOAD_INTERVAL_MS = 1_000;
+
 export class SnapshotStore {
   private snapshots = new Map<number, { projectId: number; snapshot: Promise<EnvironmentSnapshot> }>();
   private keyIndex: Promise<KeyIndex> | null = null;
+  private keyIndexMissReloadAt = 0;
   private ready: Promise<void>;
   private listening = false;
   private knownVersion: bigint | null = null;
@@ -151,7 +154,16 @@ export class SnapshotStore {
   async resolveKey(key: string): Promise<(EnvironmentRef & { serverSide: boolean; keyId?: number }) | null> {
     if (!key || key.length > 200) return null;
     await this.fresh();
-    const index = await this.loadKeyIndex();
+    const found = this.findKey(await this.loadKeyIndex(), key);
+    if (found || Date.now() - this.keyIndexMissReloadAt < KEY_MISS_RELOAD_INTERVAL_MS) return found;
+    // A key created a moment ago may be ahead of its NOTIFY (PostgreSQL delivers it after the
+    // commit, asynchronously): reload the index once, at most once a second whatever the misses.
+    this.keyIndexMissReloadAt = Date.now();
+    this.keyIndex = null;
+    return this.findKey(await this.loadKeyIndex(), key);
+  }
+
+  private findKey(index: KeyIndex, key: string) {
     if (key.startsWith(SERVER_KEY_PREFIX)) {
       // Looked up by SHA-256, like organisation API keys: the key itself is never compared.
       const found = index.serverKeys.get(hashApiKey(key));
