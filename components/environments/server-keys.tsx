@@ -4,7 +4,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { CopyButton } from "@/components/ui/copy-button";
+import { OnceShownSecret } from "@/components/ui/once-shown-secret";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorState } from "@/components/ui/error-state";
 import { FormDialog } from "@/components/ui/form-dialog";
@@ -130,18 +130,7 @@ function CreateServerKeyDialog({
           </Button>
         }
       >
-        <p role="alert" className="text-sm">
-          Copy this key now. It will not be shown again; if you lose it, revoke it and create a new one.
-        </p>
-        <div className="flex items-center gap-2">
-          <code
-            aria-label="New server-side key"
-            className="flex-1 rounded-md bg-zinc-100 px-3 py-2 font-mono text-sm break-all select-all dark:bg-zinc-800"
-          >
-            {created.key}
-          </code>
-          <CopyButton value={created.key} what="Server-side key" />
-        </div>
+        <OnceShownSecret value={created.key} what="Server-side key" />
       </Dialog>
     );
   }

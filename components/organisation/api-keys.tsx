@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { CopyButton } from "@/components/ui/copy-button";
+import { OnceShownSecret } from "@/components/ui/once-shown-secret";
 import { Dialog } from "@/components/ui/dialog";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -96,21 +96,7 @@ function CreateApiKeyDialog({
           </Button>
         }
       >
-        <p
-          role="alert"
-          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-100"
-        >
-          Copy this key now. It will not be shown again; if you lose it, revoke it and create a new one.
-        </p>
-        <div className="flex items-center gap-2">
-          <code
-            aria-label="New API key"
-            className="flex-1 rounded-md bg-zinc-100 px-3 py-2 font-mono text-sm break-all select-all dark:bg-zinc-800"
-          >
-            {created.key}
-          </code>
-          <CopyButton value={created.key} what="API key" />
-        </div>
+        <OnceShownSecret value={created.key} what="API key" />
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           Send it as <code className="font-mono">Authorization: Api-Key &lt;key&gt;</code>. Role:{" "}
           {ROLE_LABELS[created.role]}
