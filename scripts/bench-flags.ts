@@ -8,11 +8,11 @@
 //   - POST /ofrep/v1/evaluate/flags (bulk OFREP, a targetingKey and 20 context attributes).
 // Prints req/s, p50/p99 and the share of the health route's throughput. Asserts nothing about
 // speed (goals: flags and OFREP ≥ 80 % of health, identities ≥ 50 %, p99 < 20 ms).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort, startProductionServer } from "./lib/production-server";
 import autocannon, { type Result } from "autocannon";
 
 const args = process.argv.slice(2);
@@ -37,17 +37,6 @@ const serverEnv: Record<string, string> = {
   FLAGPOST_SDK_RATE_LIMIT: "0",
   NEXT_TELEMETRY_DISABLED: "1",
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** Segment i matches when trait `t<i % 20>` equals `v<i>`; segments 0–2 match every bench identity. */
 function segmentRules(index: number) {
@@ -114,30 +103,6 @@ async function seed() {
   } finally {
     await closeDatabase();
   }
-}
-
-async function startServer(port: number): Promise<ChildProcess> {
-  const server = spawn(
-    process.execPath,
-    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
-    {
-      cwd: root,
-      env: { ...process.env, ...serverEnv },
-      stdio: ["ignore", "ignore", "inherit"],
-      detached: true,
-    },
-  );
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return server;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("next start did not become healthy within 60 s");
 }
 
 /** 20 traits, three of which put the identity in segments 0, 1 and 2. */
@@ -209,7 +174,7 @@ async function main() {
   try {
     await seed();
     const port = await freePort();
-    server = await startServer(port);
+    server = await startProductionServer(port, serverEnv);
     const base = `http://127.0.0.1:${port}`;
     const flagsRequest = { headers: { "x-environment-key": ENV_KEY } };
 

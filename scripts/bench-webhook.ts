@@ -11,9 +11,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort, startProductionServer } from "./lib/production-server";
 import autocannon, { type Result } from "autocannon";
 
 const args = process.argv.slice(2);
@@ -40,17 +40,6 @@ const serverEnv: Record<string, string> = {
   FLAGPOST_LOG_LEVEL: "error",
   NEXT_TELEMETRY_DISABLED: "1",
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** Writes the project, integration, features and links straight into the database the server will open. */
 async function seed(): Promise<{ projectId: number; gitlabProjectId: number }> {
@@ -100,30 +89,6 @@ async function seed(): Promise<{ projectId: number; gitlabProjectId: number }> {
   } finally {
     await closeDatabase();
   }
-}
-
-async function startServer(port: number): Promise<ChildProcess> {
-  const server = spawn(
-    process.execPath,
-    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
-    {
-      cwd: root,
-      env: { ...process.env, ...serverEnv },
-      stdio: ["ignore", "ignore", "inherit"],
-      detached: true,
-    },
-  );
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return server;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("next start did not become healthy within 60 s");
 }
 
 /** A real 2026 gitlab.com issue-event body, pointed at our project; `%…%` marks the fields each request changes. */
@@ -220,7 +185,7 @@ async function main() {
   try {
     const { projectId, gitlabProjectId } = await seed();
     const port = await freePort();
-    server = await startServer(port);
+    server = await startProductionServer(port, serverEnv);
     const base = `http://127.0.0.1:${port}`;
     const template = deliveryTemplate(gitlabProjectId);
     const webhook = () => ({ requests: deliveryRequests(template, projectId) });
