@@ -16,7 +16,25 @@ export default defineConfig([
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
       ],
       "react-hooks/exhaustive-deps": "error",
+      // Queries render what the server rendered while hydrating (see hydration-safe-query.ts).
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@tanstack/react-query",
+              importNames: ["useQuery", "useQueries", "useInfiniteQuery", "useSuspenseQuery"],
+              message:
+                "Import queries from @/lib/client/queries/hydration-safe-query (React #418 otherwise).",
+            },
+          ],
+        },
+      ],
     },
+  },
+  {
+    files: ["lib/client/queries/hydration-safe-query.ts"],
+    rules: { "no-restricted-imports": "off" },
   },
   {
     // Tests read JSON answers loosely (`body.error.details[0].field`); their assertions check the shapes.

@@ -22,10 +22,6 @@ class PageWatch {
 
   watch(page: Page) {
     page.on("pageerror", (error) => {
-      // Known and not yet found: now and then a first page load logs React's hydration text
-      // mismatch (#418) and React re-renders that tree in the browser, so the page is right. It is
-      // listed as an open problem; every other page error fails the test.
-      if (error.message.includes("Minified React error #418")) return;
       this.problems.push(`page error: ${error.message}`);
     });
     page.on("console", (message) => {

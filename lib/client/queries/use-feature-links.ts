@@ -1,6 +1,7 @@
 "use client";
 
-import { useQuery, type QueryClient } from "@tanstack/react-query";
+import { type QueryClient } from "@tanstack/react-query";
+import { useQuery } from "@/lib/client/queries/hydration-safe-query";
 import { api } from "@/lib/client/queries/api-client";
 import type { FeatureLink } from "@/lib/client/queries/gitlab-types";
 import { queryKeys } from "@/lib/client/queries/keys";

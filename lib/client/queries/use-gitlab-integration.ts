@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery } from "@/lib/client/queries/hydration-safe-query";
 import { api } from "@/lib/client/queries/api-client";
 import type { GitLabIntegrationConfig } from "@/lib/client/queries/gitlab-types";
 import { queryKeys } from "@/lib/client/queries/keys";

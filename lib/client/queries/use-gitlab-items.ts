@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@/lib/client/queries/hydration-safe-query";
 import { api } from "@/lib/client/queries/api-client";
 import type { GitLabBrowsePage, GitLabItemOption } from "@/lib/client/queries/gitlab-types";
 import { queryKeys, type GitLabItemFilters } from "@/lib/client/queries/keys";

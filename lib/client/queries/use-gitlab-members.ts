@@ -1,6 +1,7 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData } from "@tanstack/react-query";
+import { useQuery } from "@/lib/client/queries/hydration-safe-query";
 import { api } from "@/lib/client/queries/api-client";
 import type { GitLabBrowsePage, GitLabMemberOption } from "@/lib/client/queries/gitlab-types";
 import { queryKeys, type GitLabMemberFilters } from "@/lib/client/queries/keys";

@@ -1,6 +1,7 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@/lib/client/queries/hydration-safe-query";
 import { api } from "@/lib/client/queries/api-client";
 import { queryKeys } from "@/lib/client/queries/keys";
 import type { SerializedScheduledChange } from "@/lib/release-rules/firings";
