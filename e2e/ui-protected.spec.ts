@@ -63,3 +63,66 @@ test("an unprotected environment toggles at once, with Undo; admins protect it",
   await page.getByRole("switch", { name: `Toggle ${feature.name} in Development` }).click();
   await expect(page.getByRole("dialog", { name: `Turn ${feature.name} on in Development?` })).toBeVisible();
 });
+
+test("a value change in a protected environment asks first, naming flag and environment; Undo puts it back", async ({
+  page,
+}) => {
+  await page.goto(featuresPath(project, production().api_key));
+  const edit = page.getByRole("button", { name: `Edit value of ${feature.name} in Production` });
+  const question = page.getByRole("dialog", { name: `Change the value of ${feature.name} in Production?` });
+
+  await edit.click();
+  await page.getByRole("textbox", { name: `Value of ${feature.name} in Production` }).fill("blue");
+  await page.keyboard.press("Enter");
+  await expect(question).toContainText("Production is a protected environment");
+  await expect(question).toContainText('"blue"');
+  await question.getByRole("button", { name: "Cancel" }).click();
+  await expect(edit).toContainText("no value");
+
+  await edit.click();
+  await page.getByRole("textbox", { name: `Value of ${feature.name} in Production` }).fill("blue");
+  await page.keyboard.press("Enter");
+  await question.getByRole("button", { name: "Change value" }).click();
+  await expect(edit).toContainText("blue");
+  await page
+    .getByRole("listitem")
+    .filter({ hasText: `${feature.name} in Production is now "blue"` })
+    .getByRole("button", { name: "Undo" })
+    .click();
+  await expect(page.getByText(`Undone: ${feature.name} in Production is no value again`)).toBeVisible();
+  await expect(edit).toContainText("no value");
+
+  // The feature's own Value tab asks the same question before saving.
+  await page.goto(
+    `/projects/${project.projectId}/environments/${production().api_key}/features/${feature.id}`,
+  );
+  await page.getByRole("combobox", { name: "Production value type" }).selectOption("string");
+  await page.getByRole("textbox", { name: "Production value" }).fill("green");
+  await page.getByRole("button", { name: "Save value" }).click();
+  await question.getByRole("button", { name: "Change value" }).click();
+  await expect(page.getByText(`${feature.name} in Production is now "green"`)).toBeVisible();
+});
+
+test("variant weights in a protected environment ask before saving", async ({ page, request, baseURL }) => {
+  const response = await request.post(
+    `/api/v1/projects/${project.projectId}/features/${feature.id}/mv-options/`,
+    {
+      data: { type: "unicode", string_value: "variant-a", default_percentage_allocation: 0 },
+      headers: { origin: baseURL! },
+    },
+  );
+  expect(response.status(), await response.text()).toBe(201);
+  await page.goto(
+    `/projects/${project.projectId}/environments/${production().api_key}/features/${feature.id}`,
+  );
+  await page.getByRole("spinbutton", { name: /Weight of .* in Production/ }).fill("30");
+  await page.getByRole("button", { name: "Save weights" }).click();
+  const question = page.getByRole("dialog", {
+    name: `Change the variant weights of ${feature.name} in Production?`,
+  });
+  await question.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByText("Saved variant weights in Production")).toHaveCount(0);
+  await page.getByRole("button", { name: "Save weights" }).click();
+  await question.getByRole("button", { name: "Change weights" }).click();
+  await expect(page.getByText("Saved variant weights in Production")).toBeVisible();
+});

@@ -4,7 +4,7 @@ import Link from "next/link";
 import {
   FeatureStateSwitch,
   FeatureStateValue,
-  valueChangeToasts,
+  useFeatureValueChange,
 } from "@/components/features/feature-state-controls";
 import { FeatureVariants } from "@/components/features/feature-variants";
 import { FlagValueText } from "@/components/features/flag-value";
@@ -22,51 +22,56 @@ import type { FeatureTabContext } from "@/components/features/feature-tabs";
 import type { FeatureState } from "@/lib/client/queries/types";
 import { useEnvironments } from "@/lib/client/queries/use-environments";
 import { useFeatureState, useFeatureStatesAcrossEnvironments } from "@/lib/client/queries/use-feature-state";
-import { useUpdateFeatureStateValue } from "@/lib/client/queries/use-update-feature-state-value";
 import { routes } from "@/lib/client/routes";
 
 /** The full (typed) value editor for this environment; keyed by the saved value so it resets after saves. */
 function ValueForm({ context, state }: { context: FeatureTabContext; state: FeatureState }) {
   const { feature, environment, permissions } = context;
   const draft = useValueDraft(state.feature_state_value);
-  const update = useUpdateFeatureStateValue(valueChangeToasts);
+  const valueChange = useFeatureValueChange(environment);
   const parsed = draft.parse();
   const unchanged = parsed.ok && parsed.value === state.feature_state_value;
   return (
-    <form
-      noValidate
-      className="space-y-3"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!parsed.ok) return;
-        update.mutate({
-          projectId: context.projectId,
-          apiKey: environment.api_key,
-          stateId: state.id,
-          featureName: feature.name,
-          environmentName: environment.name,
-          value: parsed.value,
-        });
-      }}
-    >
-      <ValueEditor
-        draft={draft}
-        label={`${environment.name} value`}
-        error={parsed.ok ? undefined : parsed.error}
-        disabled={!permissions.canEdit}
-      />
-      {permissions.canEdit && (
-        <Button
-          type="submit"
-          variant="primary"
-          size="sm"
-          disabled={unchanged || !parsed.ok}
-          pending={update.isPending}
-        >
-          Save value
-        </Button>
-      )}
-    </form>
+    <>
+      {valueChange.dialog}
+      <form
+        noValidate
+        className="space-y-3"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!parsed.ok) return;
+          void valueChange.change(
+            {
+              projectId: context.projectId,
+              apiKey: environment.api_key,
+              stateId: state.id,
+              featureName: feature.name,
+              environmentName: environment.name,
+            },
+            state.feature_state_value,
+            parsed.value,
+          );
+        }}
+      >
+        <ValueEditor
+          draft={draft}
+          label={`${environment.name} value`}
+          error={parsed.ok ? undefined : parsed.error}
+          disabled={!permissions.canEdit}
+        />
+        {permissions.canEdit && (
+          <Button
+            type="submit"
+            variant="primary"
+            size="sm"
+            disabled={unchanged || !parsed.ok}
+            pending={valueChange.isPending}
+          >
+            Save value
+          </Button>
+        )}
+      </form>
+    </>
   );
 }
 

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { get } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
+import { useProtectedChange } from "@/components/environments/protected-change";
 import type { FeatureTabContext } from "@/components/features/feature-tabs";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -190,6 +191,18 @@ function EnvironmentWeights({
 }) {
   const { projectId, environment, permissions } = context;
   const save = useUpdateFeatureStateWeights(projectId, environment.api_key, stateId);
+  const guard = useProtectedChange(environment);
+  const confirmWeights = (what: string) =>
+    guard.confirm({
+      title: `Change the variant weights of ${context.feature.name} in ${environment.name}?`,
+      confirmLabel: "Change weights",
+      consequence: (
+        <>
+          applications reading it split <strong className="font-mono">{context.feature.name}</strong> {what}{" "}
+          as soon as you confirm.
+        </>
+      ),
+    });
   const weightOf = (optionId: number) =>
     weights.find((weight) => weight.multivariate_feature_option === optionId)?.percentage_allocation ?? 0;
   const form = useSchemaForm(weightsForm, {
@@ -203,58 +216,63 @@ function EnvironmentWeights({
   const listError = get(form.formState.errors, "weights") as
     { message?: string; root?: { message?: string } } | undefined;
   return (
-    <form
-      noValidate
-      aria-label={`Variant weights in ${environment.name}`}
-      className="space-y-3"
-      onSubmit={submitRequest(
-        form,
-        (data) => save.mutateAsync(data.weights),
-        () => {
-          toast.success(`Saved variant weights in ${environment.name}`);
-        },
-        weightErrors,
-      )}
-    >
-      <FormError message={form.formState.errors.root?.server?.message} />
-      <div className="grid gap-3 sm:grid-cols-3">
-        {options.map((option, index) => (
-          <TextField
-            key={option.id}
-            label={`Weight of ${optionValue(option)} in ${environment.name} (%)`}
-            type="number"
-            min={0}
-            max={100}
-            step="any"
-            disabled={!permissions.canEdit}
-            {...fieldProps(form, `weights.${index}.percentage_allocation`, { valueAsNumber: true })}
-          />
-        ))}
-      </div>
-      <p className="text-sm text-zinc-700 tabular-nums dark:text-zinc-300" aria-live="polite">
-        Variants {Math.round(total * 100) / 100}% · control value{" "}
-        {Math.max(0, Math.round((100 - total) * 100) / 100)}%
-      </p>
-      <FieldError message={listError?.message ?? listError?.root?.message} />
-      {permissions.canEdit && (
-        <div className="flex gap-2">
-          <Button type="submit" size="sm" variant="primary" pending={form.formState.isSubmitting}>
-            Save weights
-          </Button>
-          <Button
-            size="sm"
-            disabled={save.isPending}
-            onClick={() =>
-              save.mutate([], {
-                onSuccess: () => toast.success(`${environment.name} uses the default weights again`),
-              })
-            }
-          >
-            Use default weights
-          </Button>
+    <>
+      {guard.dialog}
+      <form
+        noValidate
+        aria-label={`Variant weights in ${environment.name}`}
+        className="space-y-3"
+        onSubmit={submitRequest(
+          form,
+          async (data) =>
+            (await confirmWeights("by the new weights")) ? save.mutateAsync(data.weights) : null,
+          (saved) => {
+            if (saved) toast.success(`Saved variant weights in ${environment.name}`);
+          },
+          weightErrors,
+        )}
+      >
+        <FormError message={form.formState.errors.root?.server?.message} />
+        <div className="grid gap-3 sm:grid-cols-3">
+          {options.map((option, index) => (
+            <TextField
+              key={option.id}
+              label={`Weight of ${optionValue(option)} in ${environment.name} (%)`}
+              type="number"
+              min={0}
+              max={100}
+              step="any"
+              disabled={!permissions.canEdit}
+              {...fieldProps(form, `weights.${index}.percentage_allocation`, { valueAsNumber: true })}
+            />
+          ))}
         </div>
-      )}
-    </form>
+        <p className="text-sm text-zinc-700 tabular-nums dark:text-zinc-300" aria-live="polite">
+          Variants {Math.round(total * 100) / 100}% · control value{" "}
+          {Math.max(0, Math.round((100 - total) * 100) / 100)}%
+        </p>
+        <FieldError message={listError?.message ?? listError?.root?.message} />
+        {permissions.canEdit && (
+          <div className="flex gap-2">
+            <Button type="submit" size="sm" variant="primary" pending={form.formState.isSubmitting}>
+              Save weights
+            </Button>
+            <Button
+              size="sm"
+              disabled={save.isPending}
+              onClick={async () => {
+                if (!(await confirmWeights("by the default weights"))) return;
+                save.mutate([], {
+                  onSuccess: () => toast.success(`${environment.name} uses the default weights again`),
+                });
+              }}
+            >
+              Use default weights
+            </Button>
+          </div>
+        )}
+      </form>
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { useProtectedChange } from "@/components/environments/protected-change";
 import { AddSegmentOverrideDialog } from "@/components/features/add-segment-override-dialog";
 import type { FeatureTabContext } from "@/components/features/feature-tabs";
 import { InlineValueEditor } from "@/components/features/inline-value-editor";
@@ -15,7 +16,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { toast } from "sonner";
 import { kindOf } from "@/lib/client/format/flag-value";
 import { errorMessage } from "@/lib/client/queries/api-client";
-import type { SegmentOverride } from "@/lib/client/queries/types";
+import type { FlagValue, SegmentOverride } from "@/lib/client/queries/types";
 import { useDeleteSegmentOverride } from "@/lib/client/queries/use-delete-segment-override";
 import { useSegmentOverrides } from "@/lib/client/queries/use-segment-overrides";
 import { useUpdateSegmentOverride } from "@/lib/client/queries/use-update-segment-override";
@@ -29,6 +30,27 @@ export function SegmentOverridesTab({ context }: { context: FeatureTabContext })
       toast.error(`Could not update the ${input.segmentName} override: ${errorMessage(error)}`),
   });
   const deleteOverride = useDeleteSegmentOverride(feature.project, feature.id);
+  const guard = useProtectedChange(environment);
+  const changeOverride = async (
+    override: SegmentOverride,
+    change: { enabled: boolean } | { feature_state_value: FlagValue },
+  ) => {
+    const confirmed = await guard.confirm({
+      title:
+        "enabled" in change
+          ? `Turn ${feature.name} ${change.enabled ? "on" : "off"} for segment ${override.segment.name} in ${environment.name}?`
+          : `Change the value of ${feature.name} for segment ${override.segment.name} in ${environment.name}?`,
+      confirmLabel: "enabled" in change ? `Turn ${change.enabled ? "on" : "off"}` : "Change value",
+      consequence: (
+        <>
+          members of <strong>{override.segment.name}</strong> get the new{" "}
+          <strong className="font-mono">{feature.name}</strong> as soon as you confirm.
+        </>
+      ),
+    });
+    if (confirmed)
+      updateOverride.mutate({ overrideId: override.id, segmentName: override.segment.name, ...change });
+  };
   const [adding, setAdding] = useState(false);
   const [deleting, setDeleting] = useState<SegmentOverride | null>(null);
   const canEdit = permissions.canEdit;
@@ -83,13 +105,7 @@ export function SegmentOverridesTab({ context }: { context: FeatureTabContext })
                     checked={override.enabled}
                     label={`Toggle ${feature.name} for segment ${override.segment.name}`}
                     disabled={!canEdit}
-                    onCheckedChange={(enabled) =>
-                      updateOverride.mutate({
-                        overrideId: override.id,
-                        segmentName: override.segment.name,
-                        enabled,
-                      })
-                    }
+                    onCheckedChange={(enabled) => void changeOverride(override, { enabled })}
                   />
                 </TD>
                 <TD>
@@ -98,13 +114,7 @@ export function SegmentOverridesTab({ context }: { context: FeatureTabContext })
                     subject={`${feature.name} for segment ${override.segment.name}`}
                     fallbackKind={kindOf(feature.initial_value)}
                     disabled={!canEdit}
-                    onSave={(value) =>
-                      updateOverride.mutate({
-                        overrideId: override.id,
-                        segmentName: override.segment.name,
-                        feature_state_value: value,
-                      })
-                    }
+                    onSave={(value) => void changeOverride(override, { feature_state_value: value })}
                   />
                 </TD>
                 {canEdit && (
@@ -150,6 +160,7 @@ export function SegmentOverridesTab({ context }: { context: FeatureTabContext })
           state again.
         </p>
       </ConfirmDialog>
+      {guard.dialog}
     </Section>
   );
 }

@@ -14,13 +14,13 @@ import { paths } from "@/lib/client/queries/paths";
 import type { FeatureState, FlagValue } from "@/lib/client/queries/types";
 
 /** Sets a feature's value in one environment, shown at once and rolled back on failure. */
-export function useUpdateFeatureStateValue(
-  outcome: MutationOutcome<FeatureState, FeatureStateTarget & { value: FlagValue }> = {},
-) {
+export function useUpdateFeatureStateValue<
+  TChange extends FeatureStateTarget & { value: FlagValue } = FeatureStateTarget & { value: FlagValue },
+>(outcome: MutationOutcome<FeatureState, TChange> = {}) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationKey: featureStateMutationKey,
-    mutationFn: ({ apiKey, stateId, value }: FeatureStateTarget & { value: FlagValue }) =>
+    mutationFn: ({ apiKey, stateId, value }: TChange) =>
       api.patch<FeatureState>(paths.featureState(apiKey, stateId), { feature_state_value: value }),
     onMutate: async (target) => ({
       snapshot: await patchCachedFeatureState(queryClient, target, { feature_state_value: target.value }),
