@@ -79,7 +79,20 @@ export type UpdateGitLabIntegrationInput = z.infer<typeof updateGitLabIntegratio
 // Query-string filters of the browse endpoints (paging is added by the route handlers).
 export const gitlabProjectFilters = z.object({ search: searchQuery });
 
-const itemFilters = z.object({ gitlab_project_id: idQuery.optional(), search_text: searchQuery });
+// `gitlab_project_path` ("group/sub/project") names a project by its path, as people type it in a
+// reference (`group/project#12`): the link field searches another project's items that way.
+const gitlabProjectPath = z
+  .string()
+  .trim()
+  .max(255)
+  .regex(/^[\w.-]+(?:\/[\w.-]+)+$/, 'A GitLab project path such as "group/project"')
+  .optional();
+
+const itemFilters = z.object({
+  gitlab_project_id: idQuery.optional(),
+  gitlab_project_path: gitlabProjectPath,
+  search_text: searchQuery,
+});
 
 export const gitlabIssueFilters = itemFilters.extend({
   state: z.enum(["opened", "closed", "all"]).default("opened"),

@@ -101,6 +101,7 @@ describe("issues and merge requests", () => {
       web_url: expect.stringContaining(`/${seed.projectPath}/-/issues/1`),
       id: expect.any(Number),
       iid: 1,
+      project_id: seed.projectId,
       title: "Roll out the new checkout flow behind a flag",
       state: "opened",
       labels: ["backend", "feature"],
@@ -157,6 +158,58 @@ describe("issues and merge requests", () => {
       `http://localhost:3000/api/v1/projects/${projectId}/gitlab/issues/?gitlab_project_id=${seed.searchOnlyProjectId}&page=3&page_size=2`,
     );
     expect(second.results).toHaveLength(2);
+  });
+
+  it("searches another project named by its path (as in group/project#12), resolved through GitLab", async () => {
+    const found = expectStatus(
+      await browse(editor, projectId, "issues", {
+        gitlab_project_path: DEMO_SEARCH_ONLY_PROJECT_PATH,
+        search_text: "double-submits",
+      }),
+      200,
+    );
+    expect(found.results).toEqual([
+      expect.objectContaining({
+        iid: 1,
+        project_id: seed.searchOnlyProjectId,
+        title: "Checkout button double-submits",
+        web_url: expect.stringContaining(`/${DEMO_SEARCH_ONLY_PROJECT_PATH}/-/issues/1`),
+      }),
+    ]);
+    expect(gl.sim.requests().map((request) => request.path)).toEqual(
+      expect.arrayContaining([
+        `/projects/${encodeURIComponent(DEMO_SEARCH_ONLY_PROJECT_PATH)}`,
+        `/projects/${seed.searchOnlyProjectId}/issues`,
+      ]),
+    );
+    const byNumber = expectStatus(
+      await browse(editor, projectId, "merge-requests", {
+        gitlab_project_path: DEMO_SEARCH_ONLY_PROJECT_PATH,
+        search_text: "!1",
+        state: "all",
+      }),
+      200,
+    );
+    expect(byNumber.results).toEqual([]);
+
+    // A project the token cannot see, a malformed path, or both ways of naming a project: refused.
+    expectError(
+      await browse(editor, projectId, "issues", { gitlab_project_path: "globex/secret-plans" }),
+      400,
+      "bad_request",
+    );
+    expectError(
+      await browse(editor, projectId, "issues", { gitlab_project_path: "no-slash" }),
+      400,
+    );
+    expectError(
+      await browse(editor, projectId, "issues", {
+        gitlab_project_path: DEMO_SEARCH_ONLY_PROJECT_PATH,
+        gitlab_project_id: seed.projectId,
+      }),
+      400,
+      "bad_request",
+    );
   });
 
   it("lists merge requests with merged and draft, including merged ones and !iid search", async () => {

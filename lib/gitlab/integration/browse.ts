@@ -77,6 +77,27 @@ function targetProject({ integration }: Browser, requested: number | undefined):
   return id;
 }
 
+/**
+ * The project whose items to list: `gitlab_project_path` (a path someone typed in a reference such as
+ * `group/project#12`, resolved to its id through GitLab), else `gitlab_project_id`, else the linked one.
+ */
+async function itemProject(
+  session: Browser,
+  query: { gitlab_project_id?: number; gitlab_project_path?: string },
+): Promise<number> {
+  if (!query.gitlab_project_path) return targetProject(session, query.gitlab_project_id);
+  if (query.gitlab_project_id !== undefined) {
+    throw new ApiError("bad_request", "Give gitlab_project_id or gitlab_project_path, not both", {
+      field: "query.gitlab_project_path",
+    });
+  }
+  const path = query.gitlab_project_path;
+  const project = await askGitLab(session.integration, `GitLab project ${path}`, () =>
+    session.client.projects.getByPath(path),
+  );
+  return project.id;
+}
+
 /** "#12", "!12" or "12" look an item up by its number; anything else is a text search. */
 export function itemSearch(text: string | undefined): Pick<ItemListFilters, "search" | "iids"> {
   const trimmed = text?.trim();
@@ -95,6 +116,7 @@ function serializeIssue(issue: GitLabIssue | GitLabMergeRequest) {
     web_url: issue.webUrl,
     id: issue.id,
     iid: issue.iid,
+    project_id: issue.projectId,
     title: issue.title,
     state: issue.state,
     labels: issue.labels,
@@ -137,7 +159,7 @@ export async function browseGitLabIssues(
   query: PaginationQuery & GitLabIssueFilters,
 ) {
   const session = await browser(actor, projectId);
-  const gitlabProjectId = targetProject(session, query.gitlab_project_id);
+  const gitlabProjectId = await itemProject(session, query);
   const page = await askGitLab(session.integration, `GitLab project ${gitlabProjectId}`, () =>
     session.client.issues.list(gitlabProjectId, {
       page: query.page,
@@ -156,7 +178,7 @@ export async function browseGitLabMergeRequests(
   query: PaginationQuery & GitLabMergeRequestFilters,
 ) {
   const session = await browser(actor, projectId);
-  const gitlabProjectId = targetProject(session, query.gitlab_project_id);
+  const gitlabProjectId = await itemProject(session, query);
   const page = await askGitLab(session.integration, `GitLab project ${gitlabProjectId}`, () =>
     session.client.mergeRequests.list(gitlabProjectId, {
       page: query.page,
