@@ -1,5 +1,5 @@
 import type { APIRequestContext } from "@playwright/test";
-import { DEMO_PROJECT_PATH, DEMO_TOKENS } from "../tools/gitlab-sim/seed";
+import { DEMO_PROJECT_PATH, DEMO_SEARCH_ONLY_PROJECT_PATH, DEMO_TOKENS } from "../tools/gitlab-sim/seed";
 import { GITLAB_SIM_URL } from "./support/constants";
 import { expect, test } from "./support/test";
 import {
@@ -94,6 +94,30 @@ test("the picker marks confidential issues", async ({ page }) => {
   await page.getByRole("combobox", { name: "Link issue or MR" }).fill("leaks user ids");
   const option = page.getByRole("option", { name: /Flag evaluation leaks user ids in logs/ });
   await expect(option).toContainText("Confidential");
+});
+
+test("the field searches another GitLab project named by its path, and takes its full references", async ({
+  page,
+}) => {
+  await page.goto(featurePath(project, feature.id, "links"));
+  const field = page.getByRole("combobox", { name: "Link issue or MR" });
+  await field.fill(`${DEMO_SEARCH_ONLY_PROJECT_PATH} double`);
+  await page
+    .getByRole("option", { name: `${DEMO_SEARCH_ONLY_PROJECT_PATH}#1 Checkout button double-submits` })
+    .click();
+  await expect(page.getByRole("button", { name: `Unlink ${DEMO_SEARCH_ONLY_PROJECT_PATH}#1` })).toBeVisible();
+  await expect(field).toHaveValue("");
+
+  // A full reference looks the item up in its project: it shows its title, marked as linked.
+  await field.fill(`${DEMO_SEARCH_ONLY_PROJECT_PATH}#1`);
+  await expect(
+    page.getByRole("option", {
+      name: `${DEMO_SEARCH_ONLY_PROJECT_PATH}#1 Checkout button double-submits (already linked)`,
+    }),
+  ).toBeVisible();
+  // The integration's own project is still searched beside it.
+  await field.fill("checkout");
+  await expect(page.getByRole("option", { name: /^#1 .*\(already linked\)$/ })).toBeVisible();
 });
 
 test("icons come from the icon set, not emoji; the site has a favicon", async ({ page, request }) => {

@@ -14,16 +14,45 @@ import type { LinkItemVariables } from "@/lib/client/queries/use-link-feature-it
 import { parseItemReference, type ItemReference } from "@/lib/gitlab/links/item-reference";
 
 // "Link issue or MR": one field. Typing searches the integration's GitLab project (issues and
-// merge requests, by title; `#12` / `!34` by number) and lists the results in a popover; a pasted
-// URL or reference is offered as it is. A refused link keeps the text and says why under the field.
+// merge requests, by title; `#12` / `!34` by number) and lists the results in a popover; text that
+// starts with another project's path (`group/project#12`, `group/project login bug`) searches that
+// project too. A pasted URL or reference is offered as it is. A refused link keeps the text and says why under the field.
 
 type Choice =
-  { kind: "item"; type: LinkType; item: GitLabItemOption } | { kind: "text"; type: LinkType; text: string };
+  | { kind: "item"; type: LinkType; item: GitLabItemOption; projectPath: string | null }
+  | { kind: "text"; type: LinkType; text: string };
 
 const RESULTS = 8;
 const sigil = (type: LinkType) => (type === "GITLAB_MR" ? "!" : "#");
 const typeOf = (reference: ItemReference): LinkType =>
   reference.kind === "merge_request" ? "GITLAB_MR" : "GITLAB_ISSUE";
+const itemReference = (choice: Extract<Choice, { kind: "item" }>) =>
+  `${choice.projectPath ?? ""}${sigil(choice.type)}${choice.item.iid}`;
+
+// "group/sub/project rest of the search": a typed project path first searches that project too.
+const PATH_PREFIX =
+  /^(?<path>[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+)(?:\s+(?<rest>.*))?$/;
+
+/** Which other GitLab project the typed text names, and what to search there. */
+function otherProjectSearch(text: string, reference: ItemReference | null) {
+  if (reference?.projectPath) {
+    return {
+      path: reference.projectPath,
+      text: `#${reference.iid}`,
+      issues: reference.kind === "issue",
+      mergeRequests: reference.kind === "merge_request",
+    };
+  }
+  if (reference || text.includes("://")) return null;
+  const match = PATH_PREFIX.exec(text);
+  if (!match?.groups) return null;
+  return {
+    path: match.groups.path!,
+    text: match.groups.rest?.trim() ?? "",
+    issues: true,
+    mergeRequests: true,
+  };
+}
 
 function readReference(text: string, instanceUrl: string): ItemReference | null {
   try {
@@ -68,24 +97,69 @@ export function LinkItemField({ projectId, integration, linkedKeys, onLink }: Li
   const mergeRequests = useGitLabItems(projectId, "merge-requests", filters("GITLAB_MR"), {
     enabled: gitlabProjectId !== null && searchKinds.mergeRequests,
   });
+  // Another project named by path: `group/project#12`, or `group/project some words`.
+  const other = otherProjectSearch(search, reference);
+  const otherFilters = (kind: LinkType) => ({
+    gitlab_project_path: other?.path,
+    search_text: other?.text
+      ? /^\d+$|^#\d+$/.test(other.text)
+        ? `${sigil(kind)}${other.text.replace("#", "")}`
+        : other.text
+      : undefined,
+    state: "all",
+  });
+  const otherIssues = useGitLabItems(projectId, "issues", otherFilters("GITLAB_ISSUE"), {
+    enabled: Boolean(other?.issues),
+  });
+  const otherMergeRequests = useGitLabItems(projectId, "merge-requests", otherFilters("GITLAB_MR"), {
+    enabled: Boolean(other?.mergeRequests),
+  });
 
-  const found = (type: LinkType, query: typeof issues, wanted: boolean): Choice[] =>
+  const found = (
+    type: LinkType,
+    query: typeof issues,
+    wanted: boolean,
+    projectPath: string | null,
+  ): Choice[] =>
     wanted
-      ? (query.data?.pages[0]?.results ?? []).slice(0, RESULTS).map((item) => ({ kind: "item", type, item }))
+      ? (query.data?.pages[0]?.results ?? [])
+          .slice(0, RESULTS)
+          .map((item) => ({ kind: "item", type, item, projectPath }))
       : [];
   const choices: Choice[] = [
-    ...found("GITLAB_ISSUE", issues, searchKinds.issues),
-    ...found("GITLAB_MR", mergeRequests, searchKinds.mergeRequests),
-  ];
+    ...found("GITLAB_ISSUE", otherIssues, Boolean(other?.issues), other?.path ?? null),
+    ...found("GITLAB_MR", otherMergeRequests, Boolean(other?.mergeRequests), other?.path ?? null),
+    ...found("GITLAB_ISSUE", issues, searchKinds.issues, null),
+    ...found("GITLAB_MR", mergeRequests, searchKinds.mergeRequests, null),
+  ].filter(
+    // The typed path may be the integration's own project: list each item once.
+    (choice, index, all) =>
+      choice.kind !== "item" ||
+      all.findIndex(
+        (seen) => seen.kind === "item" && seen.item.id === choice.item.id && seen.type === choice.type,
+      ) === index,
+  );
   // The typed reference itself, unless the search found exactly that item.
-  if (reference && !choices.some((choice) => choice.kind === "item" && choice.item.iid === reference.iid))
+  if (
+    reference &&
+    !choices.some(
+      (choice) =>
+        choice.kind === "item" && choice.item.iid === reference.iid && choice.type === typeOf(reference),
+    )
+  )
     choices.unshift({ kind: "text", type: typeOf(reference), text: search });
-  const loading =
-    (searchKinds.issues && issues.isFetching) || (searchKinds.mergeRequests && mergeRequests.isFetching);
+  const active = [
+    [searchKinds.issues, issues],
+    [searchKinds.mergeRequests, mergeRequests],
+    [Boolean(other?.issues), otherIssues],
+    [Boolean(other?.mergeRequests), otherMergeRequests],
+  ] as const;
+  const loading = active.some(([wanted, query]) => wanted && query.isFetching);
   const lookupError = [issues, mergeRequests].find((query) => query.isError)?.error;
+  const otherError = [otherIssues, otherMergeRequests].find((query) => query.isError)?.error;
 
   const isLinked = (choice: Choice) =>
-    choice.kind === "item" && linkedKeys.has(`${gitlabProjectId}:${choice.type}:${choice.item.iid}`);
+    choice.kind === "item" && linkedKeys.has(`${choice.item.project_id}:${choice.type}:${choice.item.iid}`);
 
   const link = async (choice: Choice | null) => {
     if (!choice || isLinked(choice)) return;
@@ -98,9 +172,9 @@ export function LinkItemField({ projectId, integration, linkedKeys, onLink }: Li
               title: choice.item.title,
               state: choice.item.state === "locked" ? "opened" : choice.item.state,
               draft: Boolean(choice.item.draft),
-              reference: `${sigil(choice.type)}${choice.item.iid}`,
-              projectPath: "",
-              gitlabProjectId,
+              reference: itemReference(choice),
+              projectPath: choice.projectPath ?? "",
+              gitlabProjectId: choice.item.project_id,
               iid: choice.item.iid,
             },
           }
@@ -123,7 +197,7 @@ export function LinkItemField({ projectId, integration, linkedKeys, onLink }: Li
       await onLink(variables);
       setText("");
     } catch (error) {
-      const what = choice.kind === "item" ? `${sigil(choice.type)}${choice.item.iid}` : choice.text;
+      const what = choice.kind === "item" ? itemReference(choice) : choice.text;
       setRefusal(
         isApiClientError(error, 502)
           ? `GitLab could not be reached, so ${what} was not linked. Try again in a moment.`
@@ -145,7 +219,7 @@ export function LinkItemField({ projectId, integration, linkedKeys, onLink }: Li
           />
           <ComboboxInput
             className={cx(controlClasses, "pr-9 pl-8")}
-            placeholder="Search, #12, !34 or paste a GitLab URL"
+            placeholder="Search, #12, !34, group/project#12 or paste a GitLab URL"
             value={text}
             onChange={(event) => {
               setText(event.target.value);
@@ -179,12 +253,17 @@ export function LinkItemField({ projectId, integration, linkedKeys, onLink }: Li
               Could not search GitLab: {errorMessage(lookupError)}
             </p>
           )}
+          {other && otherError && (
+            <p className="px-3 py-2 text-sm text-zinc-600 dark:text-zinc-400">
+              Could not search {other.path}: {errorMessage(otherError)}
+            </p>
+          )}
           {choices.map((choice) => {
             const linked = isLinked(choice);
             const label =
               choice.kind === "text"
                 ? `Link ${choice.text}`
-                : `${sigil(choice.type)}${choice.item.iid} ${choice.item.title}${linked ? " (already linked)" : ""}`;
+                : `${itemReference(choice)} ${choice.item.title}${linked ? " (already linked)" : ""}`;
             return (
               <ComboboxOption
                 key={choice.kind === "text" ? `text:${choice.text}` : `${choice.type}:${choice.item.id}`}
@@ -200,9 +279,13 @@ export function LinkItemField({ projectId, integration, linkedKeys, onLink }: Li
                   </span>
                 ) : (
                   <>
-                    <span className="w-10 shrink-0 font-mono text-xs text-zinc-500 tabular-nums">
-                      {sigil(choice.type)}
-                      {choice.item.iid}
+                    <span
+                      className={cx(
+                        "shrink-0 font-mono text-xs text-zinc-500 tabular-nums",
+                        choice.projectPath ? "max-w-48 truncate" : "w-10",
+                      )}
+                    >
+                      {itemReference(choice)}
                     </span>
                     <span className="min-w-0 flex-1 truncate">{choice.item.title}</span>
                     {choice.item.confidential && <ConfidentialMark />}

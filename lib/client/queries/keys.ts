@@ -28,6 +28,7 @@ export interface SegmentOverrideListFilters {
 
 export interface GitLabItemFilters {
   gitlab_project_id?: number;
+  gitlab_project_path?: string;
   search_text?: string;
   state?: string;
 }
