@@ -96,6 +96,22 @@ test("the picker marks confidential issues", async ({ page }) => {
   await expect(option).toContainText("Confidential");
 });
 
+test("icons come from the icon set, not emoji; the site has a favicon", async ({ page, request }) => {
+  await page.goto(featurePath(project, feature.id, "tags"));
+  const systemTags = page.getByRole("region", { name: "System tags" });
+  await expect(systemTags.getByRole("img", { name: "System tag" }).first()).toBeVisible();
+  await expect(systemTags.locator("svg").first()).toBeVisible();
+  await page.goto(`/projects/${project.projectId}/environments/${project.envApiKey}/features`);
+  await expect(page.getByRole("img", { name: "3 linked GitLab issues and merge requests" })).toBeVisible();
+  expect(await page.locator("body").innerText()).not.toMatch(/[🔒🔗▯✓]/u);
+
+  const icon = page.locator('link[rel="icon"]');
+  await expect(icon).toHaveAttribute("href", /icon\.svg/);
+  const answer = await request.get((await icon.getAttribute("href"))!);
+  expect(answer.status()).toBe(200);
+  expect(answer.headers()["content-type"]).toContain("image/svg+xml");
+});
+
 test("the field searches another GitLab project named by its path, and takes its full references", async ({
   page,
 }) => {
@@ -118,20 +134,4 @@ test("the field searches another GitLab project named by its path, and takes its
   // The integration's own project is still searched beside it.
   await field.fill("checkout");
   await expect(page.getByRole("option", { name: /^#1 .*\(already linked\)$/ })).toBeVisible();
-});
-
-test("icons come from the icon set, not emoji; the site has a favicon", async ({ page, request }) => {
-  await page.goto(featurePath(project, feature.id, "tags"));
-  const systemTags = page.getByRole("region", { name: "System tags" });
-  await expect(systemTags.getByRole("img", { name: "System tag" }).first()).toBeVisible();
-  await expect(systemTags.locator("svg").first()).toBeVisible();
-  await page.goto(`/projects/${project.projectId}/environments/${project.envApiKey}/features`);
-  await expect(page.getByRole("img", { name: "3 linked GitLab issues and merge requests" })).toBeVisible();
-  expect(await page.locator("body").innerText()).not.toMatch(/[🔒🔗▯✓]/u);
-
-  const icon = page.locator('link[rel="icon"]');
-  await expect(icon).toHaveAttribute("href", /icon\.svg/);
-  const answer = await request.get((await icon.getAttribute("href"))!);
-  expect(answer.status()).toBe(200);
-  expect(answer.headers()["content-type"]).toContain("image/svg+xml");
 });
