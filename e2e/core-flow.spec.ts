@@ -83,12 +83,17 @@ test("manage a feature across environments and see it in the audit log", async (
     }
   });
 
-  await test.step("edit its value in Production", async () => {
+  await test.step("edit its value in Production (protected: it asks first)", async () => {
     await page.getByRole("button", { name: `Edit value of ${featureName} in Production` }).click();
     const input = page.getByRole("textbox", { name: `Value of ${featureName} in Production` });
     await expect(input).toHaveValue("blue");
     await input.fill("green");
     await input.press("Enter");
+    // Production is protected: the change asks first.
+    await page
+      .getByRole("dialog", { name: `Change the value of ${featureName} in Production?` })
+      .getByRole("button", { name: "Change value" })
+      .click();
     await expect(page.getByText(`${featureName} in Production is now "green"`)).toBeVisible();
     await page.reload();
     await expect(page.getByRole("button", { name: `Edit value of ${featureName} in Production` })).toHaveText(
