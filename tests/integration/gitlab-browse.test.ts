@@ -198,10 +198,7 @@ describe("issues and merge requests", () => {
       400,
       "bad_request",
     );
-    expectError(
-      await browse(editor, projectId, "issues", { gitlab_project_path: "no-slash" }),
-      400,
-    );
+    expectError(await browse(editor, projectId, "issues", { gitlab_project_path: "no-slash" }), 400);
     expectError(
       await browse(editor, projectId, "issues", {
         gitlab_project_path: DEMO_SEARCH_ONLY_PROJECT_PATH,
