@@ -1,5 +1,5 @@
 import { expect, test } from "./support/test";
-import { createFeature, createProject, featuresPath, type UiProject } from "./support/ui";
+import { createFeature, createProject, featurePath, featuresPath, type UiProject } from "./support/ui";
 
 // Issue 16, item 4: Production is protected by default; turning a flag on there asks first,
 // naming the flag and the environment; every toggle's toast offers Undo; admins change the setting.
@@ -125,4 +125,66 @@ test("variant weights in a protected environment ask before saving", async ({ pa
   await page.getByRole("button", { name: "Save weights" }).click();
   await question.getByRole("button", { name: "Change weights" }).click();
   await expect(page.getByText("Saved variant weights in Production")).toBeVisible();
+});
+
+test("segment overrides in a protected environment ask before a toggle or value change", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const headers = { origin: baseURL! };
+  const segment = await request.post(`/api/v1/projects/${project.projectId}/segments/`, {
+    data: {
+      name: "beta testers",
+      rules: [
+        {
+          type: "ALL",
+          rules: [{ type: "ANY", conditions: [{ property: "beta", operator: "EQUAL", value: "yes" }] }],
+        },
+      ],
+    },
+    headers,
+  });
+  expect(segment.status(), await segment.text()).toBe(201);
+  const override = await request.post(
+    `/api/v1/projects/${project.projectId}/features/${feature.id}/segment-overrides/`,
+    {
+      data: {
+        environment: production().id,
+        segment: ((await segment.json()) as { id: number }).id,
+        enabled: false,
+        feature_state_value: "beta",
+      },
+      headers,
+    },
+  );
+  expect(override.status(), await override.text()).toBe(201);
+
+  await page.goto(featurePath(project, feature.id, "segment-overrides", production().api_key));
+  const toggle = page.getByRole("switch", { name: `Toggle ${feature.name} for segment beta testers` });
+  await toggle.click();
+  const turnOn = page.getByRole("dialog", {
+    name: `Turn ${feature.name} on for segment beta testers in Production?`,
+  });
+  await expect(turnOn).toContainText("Production is a protected environment");
+  await turnOn.getByRole("button", { name: "Cancel" }).click();
+  await expect(toggle).not.toBeChecked();
+  await toggle.click();
+  await turnOn.getByRole("button", { name: "Turn on" }).click();
+  await expect(toggle).toBeChecked();
+
+  await page.getByRole("button", { name: `Edit value of ${feature.name} for segment beta testers` }).click();
+  await page
+    .getByRole("textbox", { name: `Value of ${feature.name} for segment beta testers` })
+    .fill("gamma");
+  await page.keyboard.press("Enter");
+  await page
+    .getByRole("dialog", {
+      name: `Change the value of ${feature.name} for segment beta testers in Production?`,
+    })
+    .getByRole("button", { name: "Change value" })
+    .click();
+  await expect(
+    page.getByRole("button", { name: `Edit value of ${feature.name} for segment beta testers` }),
+  ).toHaveText("gamma");
 });
