@@ -95,10 +95,15 @@ test("a rule made on the Links tab enables the flag when the MR merges in GitLab
   request,
 }) => {
   await page.goto(`/projects/${projectId}/environments/${development}/features/${featureId}?tab=links`);
-  const form = page.getByRole("form", { name: "New release rule" });
+  await page.getByRole("button", { name: "Add release rule" }).click();
+  const form = page.getByRole("dialog", { name: "New release rule" });
   await expect(form.getByLabel("Event")).toHaveValue("merged");
+  // The shared schema refuses a rule without environments before anything is sent.
+  await form.getByRole("button", { name: "Add rule" }).click();
+  await expect(form).toContainText("Choose at least one environment");
   await form.getByLabel("Development").check();
   await form.getByRole("button", { name: "Add rule" }).click();
+  await expect(form).toBeHidden();
   const rules = page.getByRole("list", { name: new RegExp(`Release rules of .*!${mrIid}`) });
   await expect(rules).toContainText(`When !${mrIid} merges → enable in Development`);
   await expect(rules).toContainText("waiting");

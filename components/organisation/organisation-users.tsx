@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { AddUserDialog, organisationRoleOptions } from "@/components/organisation/add-user-dialog";
+import { GitLabUsernameDialog } from "@/components/organisation/gitlab-username-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -43,6 +44,7 @@ export function OrganisationUsers({
   const removeUser = useRemoveOrganisationUser(organisationId);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<OrganisationUser | null>(null);
+  const [linking, setLinking] = useState<OrganisationUser | null>(null);
 
   return (
     <Section
@@ -57,7 +59,7 @@ export function OrganisationUsers({
       }
     >
       {users.isPending ? (
-        <TableSkeleton columns={3} label="Loading users…" />
+        <TableSkeleton columns={4} label="Loading users…" />
       ) : users.isError ? (
         <ErrorState title="Could not load users" error={users.error} onRetry={() => void users.refetch()} />
       ) : (
@@ -67,6 +69,7 @@ export function OrganisationUsers({
               <tr>
                 <TH>Person</TH>
                 <TH className="w-44">Role</TH>
+                <TH className="w-44">GitLab</TH>
                 <TH className="w-36">Added</TH>
                 {isAdmin && (
                   <TH className="w-28">
@@ -115,6 +118,21 @@ export function OrganisationUsers({
                         </Badge>
                       )}
                     </TD>
+                    <TD>
+                      <span className="text-sm">
+                        {user.gitlab_username ? `@${user.gitlab_username}` : "—"}
+                      </span>
+                      {isAdmin && (
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          onClick={() => setLinking(user)}
+                          aria-label={`GitLab username of ${personName(user)}`}
+                        >
+                          Edit
+                        </Button>
+                      )}
+                    </TD>
                     <TD className="text-zinc-600 dark:text-zinc-400">{formatDate(user.created_at)}</TD>
                     {isAdmin && (
                       <TD className="text-right">
@@ -147,6 +165,18 @@ export function OrganisationUsers({
 
       {isAdmin && (
         <AddUserDialog open={adding} onClose={() => setAdding(false)} organisationId={organisationId} />
+      )}
+      {isAdmin && linking && (
+        <GitLabUsernameDialog
+          key={linking.id}
+          open
+          onClose={() => setLinking(null)}
+          personName={personName(linking)}
+          current={linking.gitlab_username}
+          onSubmit={(gitlabUsername) =>
+            updateUser.mutateAsync({ userId: linking.id, gitlab_username: gitlabUsername })
+          }
+        />
       )}
       <ConfirmDialog
         open={removing !== null}

@@ -1,15 +1,17 @@
 "use client";
 
-import { Clock, Pause, Play, Trash2 } from "lucide-react";
-import { useState, type FormEvent } from "react";
+import { Clock, Pause, Play, Plus, Trash2 } from "lucide-react";
+import { useState } from "react";
 import { toast } from "sonner";
 import type { FeatureTabContext } from "@/components/features/feature-tabs";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
+import { FormDialog } from "@/components/ui/form-dialog";
 import { Section } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
 import { TextField } from "@/components/ui/text-field";
+import { fieldProps, useSchemaForm } from "@/lib/client/forms/use-schema-form";
 import { formatDateTime } from "@/lib/client/format/dates";
 import { errorMessage } from "@/lib/client/queries/api-client";
 import type { FeatureLink } from "@/lib/client/queries/gitlab-types";
@@ -21,6 +23,8 @@ import {
 } from "@/lib/client/queries/use-release-rules";
 import {
   formatDelay,
+  RELEASE_DELAY_UNITS,
+  releaseRuleFormBody,
   type ReleaseActionName,
   type ReleaseTriggerName,
 } from "@/lib/validations/release-rules";
@@ -39,7 +43,6 @@ const ACTIONS: Record<ReleaseActionName, string> = {
   disable: "disable",
   set_value: "set value",
 };
-const UNITS = { minutes: 60, hours: 3_600, days: 86_400 } as const;
 
 const itemName = (link: FeatureLink) => `${link.metadata.project_path}${link.metadata.reference}`;
 
@@ -56,124 +59,123 @@ const STATUS_TONES = {
   paused: "neutral",
 } as const;
 
-function parseValue(text: string): string | number | boolean {
-  if (/^(true|false)$/.test(text)) return text === "true";
-  if (/^-?\d{1,9}$/.test(text)) return Number(text);
-  return text;
-}
-
-function NewRuleForm({
+/** "Add release rule" and its dialog, on useSchemaForm with the shared rule schema. */
+function NewRuleDialog({
   projectId,
+  featureId,
   links,
-  onCreate,
-  pending,
 }: {
   projectId: number;
+  featureId: number;
   links: FeatureLink[];
-  onCreate: (input: Parameters<ReturnType<typeof useReleaseRuleMutations>["create"]["mutate"]>[0]) => void;
-  pending: boolean;
 }) {
+  const [open, setOpen] = useState(false);
   const environments = useEnvironments(projectId);
-  const [linkId, setLinkId] = useState(links[0]?.id ?? 0);
-  const link = links.find((row) => row.id === linkId);
-  const [trigger, setTrigger] = useState<ReleaseTriggerName>(
-    link?.type === "GITLAB_MR" ? "merged" : "closed",
-  );
-  const [action, setAction] = useState<ReleaseActionName>("enable");
-  const [value, setValue] = useState("");
-  const [chosen, setChosen] = useState<string[]>([]);
-  const [delay, setDelay] = useState("0");
-  const [unit, setUnit] = useState<keyof typeof UNITS>("hours");
+  const { create } = useReleaseRuleMutations(projectId, featureId);
+  const first = links[0];
+  const form = useSchemaForm(releaseRuleFormBody, {
+    external_resource: String(first?.id ?? ""),
+    trigger: first?.type === "GITLAB_MR" ? "merged" : "closed",
+    action: "enable",
+    value: "",
+    environments: [],
+    delay: "0",
+    unit: "hours",
+  });
+  const link = links.find((row) => String(row.id) === String(form.watch("external_resource")));
+  const action = form.watch("action");
+  const chosen = form.watch("environments") ?? [];
   const triggers = (Object.keys(TRIGGERS) as ReleaseTriggerName[]).filter(
     (name) => name !== "merged" || link?.type === "GITLAB_MR",
   );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onCreate({
-      external_resource: linkId,
-      trigger,
-      action,
-      ...(action === "set_value" ? { value: parseValue(value) } : {}),
-      environments: chosen,
-      delay_seconds: Math.round(Number(delay || 0) * UNITS[unit]),
-    });
-  };
+  const linkField = fieldProps(form, "external_resource");
+  const environmentsError = form.formState.errors.environments?.message;
   return (
-    <form onSubmit={submit} aria-label="New release rule" className="grid max-w-3xl gap-3 sm:grid-cols-2">
-      <Select
-        label="When"
-        value={String(linkId)}
-        options={links.map((row) => ({
-          value: String(row.id),
-          label: `${itemName(row)} ${row.metadata.title}`,
-        }))}
-        onChange={(event) => {
-          const next = links.find((row) => row.id === Number(event.target.value));
-          setLinkId(Number(event.target.value));
-          if (next?.type !== "GITLAB_MR" && trigger === "merged") setTrigger("closed");
-        }}
-      />
-      <Select
-        label="Event"
-        value={trigger}
-        options={triggers.map((name) => ({ value: name, label: TRIGGERS[name] }))}
-        onChange={(event) => setTrigger(event.target.value as ReleaseTriggerName)}
-      />
-      <Select
-        label="Then"
-        value={action}
-        options={(Object.keys(ACTIONS) as ReleaseActionName[]).map((name) => ({
-          value: name,
-          label: ACTIONS[name],
-        }))}
-        onChange={(event) => setAction(event.target.value as ReleaseActionName)}
-      />
-      {action === "set_value" && (
-        <TextField
-          label="Value"
-          value={value}
-          onChange={(event) => setValue(event.target.value)}
-          hint="true/false, a whole number or text"
-        />
-      )}
-      <fieldset className="space-y-1 sm:col-span-2">
-        <legend className="text-sm font-medium">In environments</legend>
-        <div className="flex flex-wrap gap-4">
-          {(environments.data?.results ?? []).map((environment) => (
-            <Checkbox
-              key={environment.api_key}
-              label={`${environment.name}${environment.protected ? " (protected)" : ""}`}
-              checked={chosen.includes(environment.api_key)}
-              onChange={(event) =>
-                setChosen((keys) =>
-                  event.target.checked
-                    ? [...keys, environment.api_key]
-                    : keys.filter((key) => key !== environment.api_key),
-                )
-              }
+    <>
+      <Button variant="primary" onClick={() => setOpen(true)}>
+        <Plus className="size-4" aria-hidden /> Add release rule
+      </Button>
+      <FormDialog
+        form={form}
+        open={open}
+        onClose={() => setOpen(false)}
+        title="New release rule"
+        description="What happens to this flag when a linked item merges or closes, at once or later."
+        size="lg"
+        submitLabel="Add rule"
+        onSubmit={(input) => create.mutateAsync(input)}
+        savedMessage={() => "Release rule added"}
+      >
+        <div className="grid gap-3 sm:grid-cols-2">
+          <Select
+            label="When"
+            options={links.map((row) => ({
+              value: String(row.id),
+              label: `${itemName(row)} ${row.metadata.title}`,
+            }))}
+            {...linkField}
+            onChange={(event) => {
+              void linkField.onChange(event);
+              const next = links.find((row) => String(row.id) === event.target.value);
+              if (next?.type !== "GITLAB_MR" && form.getValues("trigger") === "merged")
+                form.setValue("trigger", "closed");
+            }}
+          />
+          <Select
+            label="Event"
+            options={triggers.map((name) => ({ value: name, label: TRIGGERS[name] }))}
+            {...fieldProps(form, "trigger")}
+          />
+          <Select
+            label="Then"
+            options={(Object.keys(ACTIONS) as ReleaseActionName[]).map((name) => ({
+              value: name,
+              label: ACTIONS[name],
+            }))}
+            {...fieldProps(form, "action")}
+          />
+          {action === "set_value" && (
+            <TextField
+              label="Value"
+              hint="true/false, a whole number or text"
+              {...fieldProps(form, "value")}
             />
-          ))}
+          )}
+          <fieldset className="space-y-1 sm:col-span-2" aria-describedby="rule-environments-error">
+            <legend className="text-sm font-medium">In environments</legend>
+            <div className="flex flex-wrap gap-4">
+              {(environments.data?.results ?? []).map((environment) => (
+                <Checkbox
+                  key={environment.api_key}
+                  label={`${environment.name}${environment.protected ? " (protected)" : ""}`}
+                  checked={chosen.includes(environment.api_key)}
+                  onChange={(event) =>
+                    form.setValue(
+                      "environments",
+                      event.target.checked
+                        ? [...chosen, environment.api_key]
+                        : chosen.filter((key) => key !== environment.api_key),
+                      { shouldValidate: form.formState.isSubmitted },
+                    )
+                  }
+                />
+              ))}
+            </div>
+            {environmentsError && (
+              <p id="rule-environments-error" role="alert" className="text-sm text-red-700 dark:text-red-400">
+                {environmentsError}
+              </p>
+            )}
+          </fieldset>
+          <TextField label="Delay" type="number" min={0} {...fieldProps(form, "delay")} />
+          <Select
+            label="Delay unit"
+            options={Object.keys(RELEASE_DELAY_UNITS).map((name) => ({ value: name, label: name }))}
+            {...fieldProps(form, "unit")}
+          />
         </div>
-      </fieldset>
-      <TextField
-        label="Delay"
-        type="number"
-        min={0}
-        value={delay}
-        onChange={(event) => setDelay(event.target.value)}
-      />
-      <Select
-        label="Delay unit"
-        value={unit}
-        options={Object.keys(UNITS).map((name) => ({ value: name, label: name }))}
-        onChange={(event) => setUnit(event.target.value as keyof typeof UNITS)}
-      />
-      <div className="sm:col-span-2">
-        <Button type="submit" variant="primary" pending={pending} disabled={chosen.length === 0}>
-          Add rule
-        </Button>
-      </div>
-    </form>
+      </FormDialog>
+    </>
   );
 }
 
@@ -272,14 +274,7 @@ export function ReleaseRulesSection({
             </div>
           );
         })}
-        {canEdit && (
-          <NewRuleForm
-            projectId={projectId}
-            links={links}
-            pending={mutations.create.isPending}
-            onCreate={(input) => mutations.create.mutate(input, outcome("Release rule added"))}
-          />
-        )}
+        {canEdit && <NewRuleDialog projectId={projectId} featureId={featureId} links={links} />}
       </div>
     </Section>
   );

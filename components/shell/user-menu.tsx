@@ -42,6 +42,7 @@ export function UserMenu({ user }: { user: ShellUser }) {
         </>
       }
       items={[
+        { id: "account", label: "Your account", href: routes.account() },
         { id: "organisation", label: "Organisation settings", href: routes.organisationSettings() },
         { id: "projects", label: "All projects", href: routes.projects() },
         {

@@ -8,7 +8,8 @@ import type { AuditAction, Prisma } from "@/lib/generated/prisma/client";
 // every entry in that transaction too (the GitLab status-note outbox queues its jobs there), so
 // what they do commits or rolls back with the change; the audit log does not know who listens.
 
-export type AuditActor = Actor | { kind: "system"; label: string };
+/** A system actor may name the Flagpost user it acted for (a GitLab user linked by username). */
+export type AuditActor = Actor | { kind: "system"; label: string; userId?: number | null };
 
 interface AuditEntryBase {
   organisationId: number;
@@ -103,7 +104,7 @@ export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry) 
       projectId: entry.projectId ?? null,
       environmentId: entry.environmentId ?? null,
       featureId: entry.featureId ?? null,
-      actorUserId: actor.kind === "user" ? actor.userId : null,
+      actorUserId: actor.kind === "user" || actor.kind === "system" ? (actor.userId ?? null) : null,
       actorApiKeyId: actor.kind === "apiKey" ? actor.apiKeyId : null,
       actorLabel: actor.label,
       action: entry.action,

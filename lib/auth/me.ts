@@ -46,7 +46,7 @@ export async function describeActor(actor: Actor) {
   const [user, organisationMemberships, projects] = await Promise.all([
     prisma.user.findUniqueOrThrow({
       where: { id: actor.userId },
-      select: { id: true, email: true, name: true },
+      select: { id: true, email: true, name: true, gitlabUsername: true },
     }),
     prisma.organisationMember.findMany({
       where: { userId: actor.userId },
@@ -75,5 +75,6 @@ export async function describeActor(actor: Actor) {
       role: adminOf.has(project.organisationId) ? "ADMIN" : (project.members[0]?.role ?? "VIEWER"),
     })),
   };
-  return { ...user, ...membership };
+  const { gitlabUsername, ...account } = user;
+  return { ...account, gitlab_username: gitlabUsername, ...membership };
 }

@@ -21,5 +21,6 @@ export const routes = {
   integrations: (projectId: number) => `/projects/${projectId}/settings/integrations`,
   gitlabIntegration: (projectId: number) => `/projects/${projectId}/settings/integrations/gitlab`,
   organisationSettings: () => "/organisation/settings",
+  account: () => "/account",
   login: () => "/login",
 };

@@ -7,6 +7,7 @@ import { requireOrganisationAdmin, requireOrganisationMember } from "@/lib/auth/
 import { changedFields, recordAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
+import { setGitLabUsername } from "@/lib/organisations/gitlab-usernames";
 import type { OrganisationMember, OrganisationRole } from "@/lib/generated/prisma/client";
 import type { createUserBody } from "@/lib/validations/core";
 import type { z } from "zod";
@@ -15,10 +16,12 @@ import type { z } from "zod";
 // people; an organisation always keeps at least one admin.
 
 type OrganisationUserRow = OrganisationMember & {
-  user: { id: number; email: string; name: string; createdAt: Date };
+  user: { id: number; email: string; name: string; createdAt: Date; gitlabUsername: string | null };
 };
 
-const userInclude = { user: { select: { id: true, email: true, name: true, createdAt: true } } } as const;
+const userInclude = {
+  user: { select: { id: true, email: true, name: true, createdAt: true, gitlabUsername: true } },
+} as const;
 
 export function serializeOrganisationUser(member: OrganisationUserRow) {
   return {
@@ -26,6 +29,7 @@ export function serializeOrganisationUser(member: OrganisationUserRow) {
     email: member.user.email,
     name: member.user.name,
     role: member.role,
+    gitlab_username: member.user.gitlabUsername,
     created_at: member.user.createdAt.toISOString(),
   };
 }
@@ -103,14 +107,18 @@ export async function updateOrganisationUser(
   actor: Actor,
   organisationId: number,
   userId: number,
-  input: { role: OrganisationRole },
+  input: { role?: OrganisationRole; gitlab_username?: string | null },
 ) {
   await requireOrganisationAdmin(actor, organisationId);
   return prisma.$transaction(async (tx) => {
     const admins = await lockAdmins(tx, organisationId);
-    const before = await memberForChange(tx, organisationId, userId);
+    let before = await memberForChange(tx, organisationId, userId);
+    if (input.gitlab_username !== undefined) {
+      await setGitLabUsername(tx, actor, userId, input.gitlab_username);
+      before = await memberForChange(tx, organisationId, userId);
+    }
     const changes = changedFields({ role: before.role }, { role: input.role });
-    if (Object.keys(changes).length === 0) return before;
+    if (!input.role || Object.keys(changes).length === 0) return before;
     if (before.role === "ADMIN" && admins.length <= 1) throw lastAdminConflict(before.user.email);
     const member = await tx.organisationMember.update({
       where: { organisationId_userId: { organisationId, userId } },

@@ -39,6 +39,8 @@ export interface ItemTransition {
   transitionKey: string;
   /** Who and what caused it, for the audit log: "MR !34 merged by @alice in GitLab". */
   cause: string;
+  /** The Flagpost user linked to whoever caused it (never a permission, only attribution). */
+  actorUserId?: number | null;
 }
 
 interface FiredRow {
@@ -54,8 +56,9 @@ export async function fireReleaseRules(db: Db, transition: ItemTransition): Prom
   if (transition.linkIds.length === 0 || transition.triggers.length === 0) return 0;
   const triggers = transition.triggers.map((trigger) => Prisma.sql`${trigger}::"ReleaseTrigger"`);
   const fired = await db.$queryRaw<FiredRow[]>`
-    INSERT INTO release_rule_firings (rule_id, project_id, feature_id, transition_key, cause, run_at)
+    INSERT INTO release_rule_firings (rule_id, project_id, feature_id, transition_key, cause, actor_user_id, run_at)
     SELECT r.id, r.project_id, r.feature_id, ${transition.transitionKey}, ${transition.cause},
+           ${transition.actorUserId ?? null}::int,
            now() + make_interval(secs => r.delay_seconds)
     FROM release_rules r
     WHERE r.external_resource_id = ANY(${transition.linkIds}::int[]) AND r.trigger IN (${Prisma.join(triggers)})
@@ -73,7 +76,7 @@ export async function fireReleaseRules(db: Db, transition: ItemTransition): Prom
   for (const row of fired.filter((firing) => firing.delay_seconds > 0)) {
     await recordAudit(
       db,
-      { kind: "system", label: transition.cause },
+      { kind: "system", label: transition.cause, userId: transition.actorUserId ?? null },
       {
         organisationId: project.organisationId,
         projectId: row.project_id,
@@ -110,8 +113,11 @@ async function finish(db: Db, firingId: number, status: "DONE" | "SKIPPED", reas
 export async function applyReleaseFiring(job: { payload: { firingId: number } }): Promise<void> {
   const { firingId } = job.payload;
   await prisma.$transaction(async (tx) => {
-    const [firing] = await tx.$queryRaw<Pick<ReleaseRuleFiring, "ruleId" | "status" | "cause">[]>`
-      SELECT rule_id AS "ruleId", status, cause FROM release_rule_firings WHERE id = ${firingId} FOR UPDATE`;
+    const [firing] = await tx.$queryRaw<
+      Pick<ReleaseRuleFiring, "ruleId" | "status" | "cause" | "actorUserId">[]
+    >`
+      SELECT rule_id AS "ruleId", status, cause, actor_user_id AS "actorUserId"
+      FROM release_rule_firings WHERE id = ${firingId} FOR UPDATE`;
     // Gone with its rule, cancelled, or already applied by an earlier run of this job.
     if (!firing || firing.status !== "PENDING") return;
     const found = await tx.releaseRule.findUnique({
@@ -125,7 +131,11 @@ export async function applyReleaseFiring(job: { payload: { firingId: number } })
     if (found.paused) return finish(tx, firingId, "SKIPPED", "The rule was paused before its change was due");
     if (found.feature.archivedAt) return finish(tx, firingId, "SKIPPED", "The feature is archived");
     const [rule] = await withEnvironments(tx, [found]);
-    const actor: AuditActor = { kind: "system", label: `rule #${found.id}: ${firing.cause}` };
+    const actor: AuditActor = {
+      kind: "system",
+      label: `rule #${found.id}: ${firing.cause}`,
+      userId: firing.actorUserId,
+    };
     const input =
       found.action === "SET_VALUE"
         ? { feature_state_value: ruleValue(found) ?? null }

@@ -10,6 +10,7 @@ import {
   nameField,
   searchQuery,
 } from "@/lib/validations/common";
+import { gitlabUsernameField } from "@/lib/validations/gitlab-username";
 import { multivariateValuesField } from "@/lib/validations/evaluation";
 import { segmentRulesField } from "@/lib/validations/segment-rules";
 
@@ -135,7 +136,10 @@ export const createUserBody = z.object({
   password,
   role: organisationRole.default("MEMBER"),
 });
-export const updateOrganisationUserBody = z.object({ role: organisationRole });
+export const updateOrganisationUserBody = z.object({
+  role: organisationRole.optional(),
+  gitlab_username: gitlabUsernameField.optional(),
+});
 export const apiKeyRole = z.enum(["READ_ONLY", "EDITOR", "ADMIN"]);
 export const createApiKeyBody = z.object({
   name: nameField("Key name", 100),

@@ -47,3 +47,40 @@ export function formatDelay(seconds: number): string {
   if (seconds % 60 === 0) return `${seconds / 60} min`;
   return `${seconds} s`;
 }
+
+/** The rule form's delay units, in seconds. */
+export const RELEASE_DELAY_UNITS = { minutes: 60, hours: 3_600, days: 86_400 } as const;
+export type ReleaseDelayUnit = keyof typeof RELEASE_DELAY_UNITS;
+
+/** A typed value as the rule form takes it: true/false, a whole number, else text. */
+export function parseRuleValue(text: string): string | number | boolean {
+  if (/^(true|false)$/.test(text)) return text === "true";
+  if (/^-?\d{1,9}$/.test(text)) return Number(text);
+  return text;
+}
+
+/**
+ * The new-rule form: what people type (a value as text, a delay in a unit), turned into the API's
+ * body and checked by createReleaseRuleBody itself, so the form and the API agree.
+ */
+export const releaseRuleFormBody = z
+  .object({
+    external_resource: z.coerce.number<string | number>().int().positive("Choose a linked item"),
+    trigger: z.enum(releaseTriggers),
+    action: z.enum(releaseActions),
+    value: z.string().max(20_000),
+    environments: z.array(z.string()),
+    delay: z.coerce
+      .number<string | number>({ error: "Give the delay as a number" })
+      .min(0, "The delay cannot be negative"),
+    unit: z.enum(["minutes", "hours", "days"]),
+  })
+  .transform((form): z.input<typeof createReleaseRuleBody> => ({
+    external_resource: form.external_resource,
+    trigger: form.trigger,
+    action: form.action,
+    ...(form.action === "set_value" ? { value: parseRuleValue(form.value) } : {}),
+    environments: form.environments,
+    delay_seconds: Math.round(form.delay * RELEASE_DELAY_UNITS[form.unit]),
+  }))
+  .pipe(createReleaseRuleBody);

@@ -3,11 +3,14 @@ import type { DemoSeed } from "@/tools/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
-import { valueForType } from "@/lib/gitlab/commands/run-command";
+import { receiveNoteCommand } from "@/lib/gitlab/commands/receive-command";
+import { commandReplyMarker, runFlagCommand, valueForType } from "@/lib/gitlab/commands/run-command";
+import type { ClaimedJob } from "@/lib/jobs/queue";
+import { createFeature } from "@/tests/support/flags";
 import { expectStatus } from "@/tests/support/flags";
 import { gitlabApi } from "@/tests/support/gitlab";
 import { drainUntilIdle, linkItem, type NotesProject } from "@/tests/support/gitlab-notes";
-import { startWebhookReceiver } from "@/tests/support/gitlab-webhooks";
+import { SECRET, startWebhookReceiver } from "@/tests/support/gitlab-webhooks";
 import { rulesProject, stateIn, type Receiver } from "@/tests/support/release-rules";
 
 // Flag commands in GitLab comments, end to end: people comment in the simulator, its Note Hooks
@@ -46,17 +49,27 @@ async function commandsProject(): Promise<CommandsProject> {
   const issue = gl.sim.createIssue(seed.projectId, { title: "Commands", author_id: seed.users.alice })
     .iid as number;
   await linkItem(p, `#${issue}`);
+  // GitLab delivers internal notes and notes on confidential issues to hooks that opt into them.
+  gl.sim.registerHook(seed.projectId, {
+    url: `${receiver.url}/api/v1/gitlab-webhook/${p.projectId}/`,
+    token: SECRET,
+    confidential_note_events: true,
+    note_events: false,
+    issues_events: false,
+    merge_requests_events: false,
+    push_events: false,
+  });
   const info = gl.sim.tokenInfo(p.token);
   return { ...p, bot: { id: info.user_id, username: info.username }, issue };
 }
 
 /** Comments as a user in a new thread, runs the worker, and returns the thread's notes. */
-async function comment(p: CommandsProject, user: number, body: string, iid = p.issue) {
+async function comment(p: CommandsProject, user: number, body: string, iid = p.issue, internal = false) {
   const { note, deliveries } = await gl.sim.addNote(
     seed.projectId,
     "issue",
     iid,
-    { body, thread: true },
+    { body, thread: true, internal },
     { userId: user },
   );
   await drainUntilIdle();
@@ -185,5 +198,181 @@ describe("flag commands in GitLab comments", () => {
     const flood = await reply(`${at} enable in Development`);
     expect(flood).toContain("Too many commands on this item");
     expect((await stateIn(p.featureId, p.environments[0]!.id)).enabled).toBe(false);
+  });
+
+  it("names the Flagpost user linked to the commenter's GitLab username; the GitLab role still decides", async () => {
+    const p = await commandsProject();
+    const [dev] = p.environments;
+    const project = await prisma.project.findUniqueOrThrow({ where: { id: p.projectId } });
+    const admin = await prisma.user.findFirstOrThrow({
+      where: { organisationMemberships: { some: { organisationId: project.organisationId, role: "ADMIN" } } },
+    });
+    // An organisation admin in Flagpost, a Reporter in GitLab: the link grants nothing.
+    await prisma.user.update({
+      where: { id: admin.id },
+      data: { name: "Carol Smith", gitlabUsername: "carol" },
+    });
+    const refused = await comment(p, seed.users.carol, `@${p.bot.username} enable in Development`);
+    expect(refused.replies[0]!.body).toContain(
+      "Nothing changed: @carol needs at least the Developer role on this GitLab project to change Development; you have Reporter.",
+    );
+    expect((await stateIn(p.featureId, dev!.id)).enabled).toBe(false);
+
+    await prisma.user.update({ where: { id: admin.id }, data: { name: "Bob Smith", gitlabUsername: "BOB" } });
+    await comment(p, seed.users.bob, `@${p.bot.username} enable in Development`);
+    expect((await stateIn(p.featureId, dev!.id)).enabled).toBe(true);
+    const audit = await prisma.auditLog.findFirstOrThrow({
+      where: { featureId: p.featureId, entityType: "feature_state" },
+    });
+    expect(audit).toMatchObject({
+      actorLabel: `Bob Smith (@bob in GitLab, comment on #${p.issue})`,
+      actorUserId: admin.id,
+    });
+  });
+
+  it("a rerun after a crash between posting the reply and saving its id adopts the reply: one reply", async () => {
+    const p = await commandsProject();
+    const first = await comment(p, seed.users.bob, `@${p.bot.username} enable in Development`);
+    expect(first.replies).toHaveLength(1);
+    expect(first.replies[0]!.body).toContain(commandReplyMarker(first.note.id));
+    const [command] = await commandsOf(p);
+    const replyNoteId = command!.replyNoteId;
+    // The crash: GitLab has the reply, Flagpost never recorded it; the job runs again.
+    await prisma.flagCommand.update({ where: { id: command!.id }, data: { replyNoteId: null } });
+    await runFlagCommand({ payload: { commandId: command!.id } } as ClaimedJob<{ commandId: number }>);
+    const thread = gl.sim
+      .discussions(seed.projectId, "issue", p.issue)
+      .find((discussion) => discussion.notes.some((entry: { id: number }) => entry.id === first.note.id))!;
+    expect(thread.notes).toHaveLength(2);
+    expect((await prisma.flagCommand.findUniqueOrThrow({ where: { id: command!.id } })).replyNoteId).toBe(
+      replyNoteId,
+    );
+  });
+
+  it("refuses ambiguous names and values that do not fit the flag's type, in a reply, changing nothing", async () => {
+    const p = await commandsProject();
+    const at = `@${p.bot.username}`;
+    const reply = async (text: string, iid?: number) =>
+      (await comment(p, seed.users.alice, text, iid)).replies[0]?.body ?? "";
+    const { id: limitId, name: limitName } = await createFeature(p.apiKey, p.projectId, {
+      name: `limit_${Math.random().toString(36).slice(2, 8)}`,
+      initial_value: 5,
+    });
+    await linkItem(p, `#${p.issue}`, "GITLAB_ISSUE", limitId);
+    const escaped = (name: string) => `\`${name}\``;
+    expect(await reply(`${at} enable in Development`)).toContain(
+      `Nothing changed: Several features are linked to this issue (`,
+    );
+    expect(await reply(`${at} set ${limitName} to many in Development`)).toContain(
+      `Nothing changed: ${escaped("many")} is not a whole number: ${limitName} takes whole numbers.`,
+    );
+    expect(await reply(`${at} set ${limitName} to "7" in Development`)).toContain("is not a whole number");
+    // Two environments whose names differ only in case: say which.
+    await prisma.environment.create({
+      data: { projectId: p.projectId, name: "development", apiKey: `dup${Date.now()}` },
+    });
+    expect(await reply(`${at} enable ${p.featureName} in DEVELOPMENT`)).toContain(
+      "`DEVELOPMENT` is ambiguous: `Development`, `development`. Write the exact name.",
+    );
+    expect(
+      await prisma.auditLog.count({ where: { projectId: p.projectId, entityType: "feature_state" } }),
+    ).toBe(0);
+  });
+
+  it("rate-limits one person's flood across items, with a reply", async () => {
+    const p = await commandsProject();
+    const bob = seed.users.bob;
+    await prisma.flagCommand.createMany({
+      data: Array.from({ length: 20 }, (_, index) => ({
+        projectId: p.projectId,
+        integrationId: p.integrationId,
+        noteId: 9_000_000 + p.integrationId * 100 + index,
+        gitlabProjectId: seed.projectId,
+        type: "GITLAB_ISSUE" as const,
+        iid: 10_000 + index,
+        authorId: bob,
+        authorUsername: "bob",
+        line: "@bot status",
+        status: "APPLIED" as const,
+        replyNoteId: 1,
+      })),
+    });
+    const flood = await comment(p, bob, `@${p.bot.username} enable in Development`);
+    expect(flood.replies[0]!.body).toContain(
+      "Nothing changed: Too many commands from @bob: at most 20 in ten minutes.",
+    );
+    expect((await stateIn(p.featureId, p.environments[0]!.id)).enabled).toBe(false);
+  });
+
+  it("internal notes are ignored unless configured; confidential issues only when opted in", async () => {
+    const p = await commandsProject();
+    const [dev, prod] = p.environments;
+    const at = `@${p.bot.username}`;
+    // GitLab sends internal notes and every note on a confidential issue as a Confidential Note
+    // Hook. The webhook route passes only "Note Hook" to the command reader today (see the report
+    // for the receiver's one-line change), so this test hands the simulator's body to it directly.
+    const confidentialComment = async (user: number, body: string, iid: number, internal: boolean) => {
+      const { note, deliveries } = await gl.sim.addNote(
+        seed.projectId,
+        "issue",
+        iid,
+        { body, thread: true, internal },
+        { userId: user },
+      );
+      const mine = deliveries.find((delivery) => delivery.url.includes(`/gitlab-webhook/${p.projectId}/`))!;
+      expect(mine.event).toBe("Confidential Note Hook");
+      const integration = await prisma.gitLabIntegration.findUniqueOrThrow({
+        where: { id: p.integrationId },
+      });
+      const answer = await receiveNoteCommand(integration, mine.request.body);
+      await drainUntilIdle();
+      const thread = gl.sim
+        .discussions(seed.projectId, "issue", iid)
+        .find((discussion) => discussion.notes.some((entry: { id: number }) => entry.id === note.id))!;
+      return { answer, replies: thread.notes.slice(1) as { body: string }[] };
+    };
+    const internal = await confidentialComment(seed.users.bob, `${at} enable in Development`, p.issue, true);
+    expect(internal.answer).toEqual({
+      status: "ignored",
+      reason: "Commands in internal notes are ignored for this project",
+    });
+    expectStatus(
+      await gitlabApi.update({ apiKey: p.apiKey }, p.projectId, p.integrationId, {
+        commands_ignore_internal: false,
+      }),
+      200,
+    );
+    const allowed = await confidentialComment(seed.users.bob, `${at} enable in Development`, p.issue, true);
+    expect(allowed.answer).toMatchObject({ status: "queued" });
+    expect((await stateIn(p.featureId, dev!.id)).enabled).toBe(true);
+    expect(allowed.replies[0]!.body).toContain("Done:");
+
+    expectStatus(
+      await gitlabApi.update({ apiKey: p.apiKey }, p.projectId, p.integrationId, {
+        commands_ignore_internal: true,
+      }),
+      200,
+    );
+    const secret = gl.sim.createIssue(seed.projectId, {
+      title: "Secret",
+      author_id: seed.users.alice,
+      confidential: true,
+    }).iid as number;
+    await linkItem(p, `#${secret}`);
+    // A public (not internal) comment on a confidential issue: the opt-in decides, not the internal setting.
+    const command = `${at} enable ${p.featureName} in Production`;
+    const off = await confidentialComment(seed.users.alice, command, secret, false);
+    expect(off.replies[0]!.body).toContain(
+      "Nothing changed: Flag commands are turned off on confidential issues for this project.",
+    );
+    expect((await stateIn(p.featureId, prod!.id)).enabled).toBe(false);
+    expectStatus(
+      await gitlabApi.update({ apiKey: p.apiKey }, p.projectId, p.integrationId, {
+        commands_on_confidential: true,
+      }),
+      200,
+    );
+    await confidentialComment(seed.users.alice, command, secret, false);
+    expect((await stateIn(p.featureId, prod!.id)).enabled).toBe(true);
   });
 });

@@ -28,6 +28,7 @@ describe("me and organisations API", () => {
       id: member.id,
       email: member.email,
       name: "",
+      gitlab_username: null,
       organisations: [{ id: organisation.id, name: organisation.name, role: "MEMBER" }],
       projects: [{ id: project.id, name: project.name, organisation: organisation.id, role: "EDITOR" }],
     });
@@ -109,6 +110,7 @@ describe("me and organisations API", () => {
       email: "grace@example.com",
       name: "Grace",
       role: "MEMBER",
+      gitlab_username: null,
       created_at: expect.any(String),
     });
     const stored = await prisma.user.findUniqueOrThrow({ where: { id: created.id } });

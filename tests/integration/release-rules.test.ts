@@ -360,8 +360,23 @@ describe("release rules fired by GitLab", () => {
       { userId: seed.users.bob },
     );
     const answers = answerFor(p, reverted.deliveries);
-    // The revert MR's deliveries (open, merge) fire the rule once between them.
-    expect(answers.reduce((sum, answer) => sum + (answer.body.fired_rules ?? 0), 0)).toBe(1);
+    // GitLab's Revert button opens a merge request (hook: open, state "opened"; the original stays
+    // merged), which fires nothing; its merge (description "This reverts merge request !N") fires.
+    expect(
+      reverted.deliveries
+        .filter((delivery) => delivery.url.includes(`/gitlab-webhook/${p.projectId}/`))
+        .map((delivery) => {
+          const { action, state } = (
+            delivery.request.payload as { object_attributes: Record<string, string> }
+          ).object_attributes;
+          return [action, state];
+        }),
+    ).toEqual([
+      ["open", "opened"],
+      ["merge", "merged"],
+    ]);
+    expect(answers.map((answer) => answer.body.fired_rules ?? 0)).toEqual([0, 1]);
+    expect(gl.sim.getMergeRequest(seed.projectId, shipped)?.state).toBe("merged");
     await drainJobs({ budgetMs: 5_000 });
     expect((await stateIn(p.featureId, dev.id)).enabled).toBe(false);
     const [revertAudit] = (await firingAudits(p)).slice(-1);
@@ -439,5 +454,39 @@ describe("release rules fired by GitLab", () => {
       fired_rules: 1,
     });
     expect(await prisma.releaseRuleFiring.count({ where: { featureId: p.featureId } })).toBe(1);
+  });
+
+  it("names the Flagpost user linked to the GitLab user who merged", async () => {
+    const p = await rulesProject(gl, seed, receiver);
+    const organisationId = (await prisma.project.findUniqueOrThrow({ where: { id: p.projectId } }))
+      .organisationId;
+    const alice = await prisma.user.findFirstOrThrow({
+      where: { organisationMemberships: { some: { organisationId } } },
+    });
+    await prisma.user.update({
+      where: { id: alice.id },
+      data: { name: "Alice Smith", gitlabUsername: "Alice" },
+    });
+    const iid = newMergeRequest("Attributed");
+    const link = await linkMergeRequest(p, iid);
+    const dev = p.environments[development]!;
+    const rule = await createRule(p, {
+      external_resource: link,
+      trigger: "merged",
+      action: "enable",
+      environments: [dev.api_key],
+    });
+    await gl.sim.mergeRequestAction(seed.projectId, iid, "merge", {}, { userId: seed.users.alice });
+    // (drainUntilIdle would wait for the delayed jobs earlier tests left due in the future.)
+    await drainJobs({ budgetMs: 5_000 });
+    await drainJobs({ budgetMs: 5_000 });
+    expect((await stateIn(p.featureId, dev.id)).enabled).toBe(true);
+    const [audit] = await firingAudits(p);
+    expect(audit).toMatchObject({
+      actorLabel: `rule #${rule.id}: MR !${iid} merged by Alice Smith (@alice in GitLab)`,
+      actorUserId: alice.id,
+    });
+    const [note] = statusNotes(gl, seed, iid, p.featureId, "merge_request");
+    expect(note!.body).toContain("Alice Smith");
   });
 });

@@ -17,7 +17,7 @@ import {
   updateMergeRequest,
 } from "./domain/merge-requests";
 import { createNote, updateNote } from "./domain/notes";
-import { type RevertInput, revertMergeRequest } from "./domain/reverts";
+import { mergeRevert, type RevertInput, revertMergeRequest } from "./domain/reverts";
 import { issueEntity } from "./entities/issues";
 import { labelEntity } from "./entities/labels";
 import { mergeRequestEntity } from "./entities/merge-requests";
@@ -209,13 +209,13 @@ export class ItemControl {
     opts: ActionOptions = {},
   ) {
     const mr = this.mergeRequest(projectRef, iid);
-    const reverted = revertMergeRequest(
-      this.store,
-      mr,
-      this.actor(opts, mr.mergeUserId ?? mr.authorId),
-      input,
-    );
+    const actor = this.actor(opts, mr.mergeUserId ?? mr.authorId);
+    const reverted = revertMergeRequest(this.store, mr, actor, input);
+    // Hook payloads are built when dispatched: the open hook goes out before the merge, so it
+    // shows the revert merge request `opened`, as GitLab sends it.
     const deliveries = await this.dispatch(reverted.events, opts);
+    if (input.merge && reverted.mergeRequest)
+      deliveries.push(...(await this.dispatch(mergeRevert(this.store, reverted.mergeRequest, actor), opts)));
     return {
       commit_sha: reverted.commitSha,
       merge_request: reverted.mergeRequest

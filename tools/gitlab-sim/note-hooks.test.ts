@@ -241,6 +241,13 @@ describe("merge request hooks from the control API", () => {
       author: { username: "carol" },
     });
     expect(reverted.deliveries.map((d: { action: string }) => d.action)).toEqual(["open", "merge"]);
+    // GitLab opens the revert merge request first: its open hook says "opened", the merge hook "merged".
+    expect(rx.received.map((r) => [r.json.object_attributes.action, r.json.object_attributes.state])).toEqual(
+      [
+        ["open", "opened"],
+        ["merge", "merged"],
+      ],
+    );
     expect(rx.received.every((r) => r.json.object_attributes.iid === reverted.merge_request.iid)).toBe(true);
     // The original MR stays merged and only gains a cross-reference system note.
     expect(gl.sim.getMergeRequest(seed.projectId, mr.iid)?.state).toBe("merged");

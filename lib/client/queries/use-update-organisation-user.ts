@@ -9,8 +9,14 @@ import type { OrganisationRole, OrganisationUser } from "@/lib/client/queries/ty
 export function useUpdateOrganisationUser(organisationId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ userId, role }: { userId: number; role: OrganisationRole }) =>
-      api.patch<OrganisationUser>(paths.organisationUser(organisationId, userId), { role }),
+    mutationFn: ({
+      userId,
+      ...body
+    }: {
+      userId: number;
+      role?: OrganisationRole;
+      gitlab_username?: string | null;
+    }) => api.patch<OrganisationUser>(paths.organisationUser(organisationId, userId), body),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.organisations.usersAll(organisationId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.me() });

@@ -319,6 +319,17 @@ export function gitlabClient(connection: GitLabConnection, options: GitLabClient
     },
 
     discussions: {
+      /** The notes of one discussion thread, oldest first (GET …/discussions/:discussion_id). */
+      notes: (projectId: number, kind: "issue" | "merge_request", iid: number, discussionId: string) =>
+        one(
+          () =>
+            (kind === "issue" ? resources.issueDiscussions : resources.mergeRequestDiscussions).show(
+              projectId,
+              iid,
+              discussionId,
+            ),
+          (raw) => (Array.isArray(raw.notes) ? (raw.notes as Json[]) : []).map(toNote),
+        ),
       /** Replies in a discussion thread of an issue or merge request (quick actions neutralised). */
       reply: (
         projectId: number,

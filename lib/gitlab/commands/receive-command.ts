@@ -81,7 +81,12 @@ export async function receiveNoteCommand(
     ? attrs.action !== "create"
     : !!attrs.updated_at && attrs.updated_at !== attrs.created_at;
   if (edited) return { status: "ignored", reason: "An edited note never runs a command" };
-  const internal = !!attrs.internal || !!attrs.confidential || parsed.event_type === "confidential_note";
+  // GitLab sends every note on a confidential issue as a "confidential_note" too: there, only the
+  // note's own flags say whether it is internal (the confidential-issue opt-in decides the rest).
+  const internal =
+    !!attrs.internal ||
+    !!attrs.confidential ||
+    (parsed.event_type === "confidential_note" && !parsed.issue?.confidential);
   if (internal && integration.commandsIgnoreInternal)
     return { status: "ignored", reason: "Commands in internal notes are ignored for this project" };
   const comment = parseFlagComment(attrs.note, integration.tokenUsername);

@@ -5,6 +5,7 @@ import { fromStoredValue } from "@/lib/flags/flag-values";
 import type { Environment, FlagCommand, GitLabIntegration, ValueType } from "@/lib/generated/prisma/client";
 import { gitlabClientForIntegration, type GitLabClient } from "@/lib/gitlab/client/client";
 import type { ClaimedJob } from "@/lib/jobs/queue";
+import { gitlabActorName, linkedUserForGitLabUsername } from "@/lib/organisations/gitlab-usernames";
 import type { FlagValue } from "@/lib/validations/common";
 import { COMMAND_HELP, parseFlagComment, type FlagCommand as Command } from "@/lib/vcs/flag-commands";
 import { escapeInline } from "@/lib/vcs/markdown";
@@ -149,6 +150,8 @@ async function carryOut(
       : { enabled: parsed.command.verb === "enable" };
   const project = await prisma.project.findUniqueOrThrow({ where: { id: command.projectId } });
   const itemRef = `${command.type === "GITLAB_MR" ? "!" : "#"}${command.iid}`;
+  // Named after the Flagpost user linked to this GitLab username too; the role check above decided.
+  const linked = await linkedUserForGitLabUsername(prisma, project.organisationId, command.authorUsername);
   const applied = await prisma.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ status: string }[]>`
       SELECT status FROM flag_commands WHERE id = ${command.id} FOR UPDATE`;
@@ -158,7 +161,11 @@ async function carryOut(
     });
     await applyFeatureStateChange(
       tx,
-      { kind: "system", label: `@${command.authorUsername} in GitLab (comment on ${itemRef})` },
+      {
+        kind: "system",
+        label: gitlabActorName(command.authorUsername, linked, `comment on ${itemRef}`),
+        userId: linked?.id ?? null,
+      },
       { organisationId: project.organisationId, projectId: project.id, environmentId: environment.id },
       state.id,
       input,
@@ -204,14 +211,33 @@ export async function runFlagCommand(job: ClaimedJob<{ commandId: number }>): Pr
   } else if (command.status === "REFUSED" && !reply.startsWith("Nothing changed")) {
     reply = `Nothing changed: ${reply}`;
   }
-  const body = `@${command.authorUsername} ${reply}`;
+  const marker = commandReplyMarker(command.noteId);
+  const body = `${marker}\n@${command.authorUsername} ${reply}`;
   const kind = command.type === "GITLAB_MR" ? "merge_request" : "issue";
-  const note = command.discussionId
-    ? await client.discussions.reply(command.gitlabProjectId, kind, command.iid, command.discussionId, body)
-    : await (kind === "issue" ? client.issueNotes : client.mergeRequestNotes).create(
-        command.gitlabProjectId,
-        command.iid,
-        body,
-      );
+  // A run that crashed after posting but before saving the note id left its reply in GitLab:
+  // adopt it (found by its marker) instead of replying twice.
+  const posted = (await repliesSoFar(client, command, kind)).find((note) => note.body.includes(marker));
+  const note =
+    posted ??
+    (command.discussionId
+      ? await client.discussions.reply(command.gitlabProjectId, kind, command.iid, command.discussionId, body)
+      : await (kind === "issue" ? client.issueNotes : client.mergeRequestNotes).create(
+          command.gitlabProjectId,
+          command.iid,
+          body,
+        ));
   await prisma.flagCommand.update({ where: { id: command.id }, data: { replyNoteId: note.id } });
+}
+
+/** Hidden marker naming the command's note in Flagpost's reply, so a rerun finds the reply it posted. */
+export function commandReplyMarker(commandNoteId: number): string {
+  return `<!-- flagpost:command=${commandNoteId} -->`;
+}
+
+/** The notes a reply of ours could be among: the command's thread, or the item's newest comments. */
+async function repliesSoFar(client: GitLabClient, command: FlagCommand, kind: "issue" | "merge_request") {
+  if (command.discussionId)
+    return client.discussions.notes(command.gitlabProjectId, kind, command.iid, command.discussionId);
+  const notes = kind === "issue" ? client.issueNotes : client.mergeRequestNotes;
+  return (await notes.list(command.gitlabProjectId, command.iid, { perPage: 100 })).items;
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/types";
 import { Prisma, type ReleaseTrigger } from "@/lib/generated/prisma/client";
 import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
+import { gitlabActorName, linkedUserForGitLabUsername } from "@/lib/organisations/gitlab-usernames";
 import { fireReleaseRules } from "@/lib/release-rules/firings";
 
 // GitLab's side of release rules: which state transitions of a linked issue or merge request fire
@@ -21,8 +22,33 @@ export interface DeliveryActor {
   username: string | null;
 }
 
-function byWhom(actor: DeliveryActor): string {
-  return actor.username ? ` by @${actor.username}` : "";
+interface Attribution {
+  /** " by @alice in GitLab", " by Alice Smith (@alice in GitLab)" (a linked member), " in GitLab". */
+  byWhom: string;
+  actorUserId: number | null;
+}
+
+const NOBODY: Attribution = { byWhom: " in GitLab", actorUserId: null };
+
+async function attribution(db: Db, projectId: number | null, actor: DeliveryActor): Promise<Attribution> {
+  if (!actor.username || projectId === null)
+    return actor.username ? { ...NOBODY, byWhom: ` by @${actor.username} in GitLab` } : NOBODY;
+  const project = await db.project.findUnique({ where: { id: projectId }, select: { organisationId: true } });
+  const linked = project
+    ? await linkedUserForGitLabUsername(db, project.organisationId, actor.username)
+    : null;
+  return linked
+    ? { byWhom: ` by ${gitlabActorName(actor.username, linked)}`, actorUserId: linked.id }
+    : { byWhom: ` by @${actor.username} in GitLab`, actorUserId: null };
+}
+
+/** The Flagpost project of the given links (all of one delivery's links share it). */
+async function projectOfLinks(db: Db, linkIds: number[]): Promise<number | null> {
+  const link = await db.externalResource.findFirst({
+    where: { id: { in: linkIds } },
+    select: { feature: { select: { projectId: true } } },
+  });
+  return link?.feature.projectId ?? null;
 }
 
 function triggersOf(item: WebhookItem): ReleaseTrigger[] {
@@ -46,11 +72,13 @@ export async function fireRulesOnTransition(
     item.state === "merged" ? "merged" : item.type === "GITLAB_MR" ? "closed without merging" : "closed";
   // A merge request merges once; an issue may close, reopen and close again (each a transition).
   const when = item.updatedAt?.toISOString() ?? item.closedAt?.toISOString() ?? "unknown";
+  const who = await attribution(db, await projectOfLinks(db, changed), actor);
   return fireReleaseRules(db, {
     linkIds: changed,
     triggers,
     transitionKey: item.state === "merged" ? "merged" : `closed@${when}`,
-    cause: `${noun} ${verb}${byWhom(actor)} in GitLab`,
+    cause: `${noun} ${verb}${who.byWhom}`,
+    actorUserId: who.actorUserId,
   });
 }
 
@@ -72,10 +100,13 @@ export async function fireRulesOnRevert(
   const links = await db.$queryRaw<{ id: number }[]>`
     SELECT r.id FROM external_resources r JOIN features f ON f.id = r.feature_id
     WHERE f.project_id = ${projectId} AND r.type = 'GITLAB_MR' AND r.iid = ${item.revertsIid} AND ${project}`;
+  if (links.length === 0) return 0;
+  const who = await attribution(db, projectId, actor);
   return fireReleaseRules(db, {
     linkIds: links.map((link) => link.id),
     triggers: ["CLOSED_UNMERGED"],
     transitionKey: "reverted",
-    cause: `MR !${item.revertsIid} reverted by !${item.iid}${byWhom(actor)} in GitLab`,
+    cause: `MR !${item.revertsIid} reverted by !${item.iid}${who.byWhom}`,
+    actorUserId: who.actorUserId,
   });
 }

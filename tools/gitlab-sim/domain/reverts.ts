@@ -14,7 +14,10 @@ import { systemNote } from "./system-notes";
 export interface RevertInput {
   /** `merge_request` (default): open a revert merge request; `direct`: commit to the target branch. */
   mode?: "merge_request" | "direct";
-  /** Merge the revert merge request straight away. */
+  /**
+   * Merge the revert merge request straight away. The caller does it (mergeRevert) after
+   * delivering the open hook: GitLab's open hook shows the new merge request as `opened`.
+   */
   merge?: boolean;
 }
 
@@ -41,6 +44,10 @@ export function revertMergeRequest(
     author_id: actorId,
   });
   systemNote(store, mr, "MergeRequest", actorId, `mentioned in merge request !${mergeRequest.iid}`);
-  if (input.merge) events.push(...mergeRequestTransition(store, mergeRequest, actorId, "merge"));
   return { commitSha, mergeRequest, events };
+}
+
+/** Merges a revert merge request opened by revertMergeRequest (its own `merge` hook). */
+export function mergeRevert(store: SimStore, revert: MergeRequest, actorId: number): SimEvent[] {
+  return mergeRequestTransition(store, revert, actorId, "merge");
 }
