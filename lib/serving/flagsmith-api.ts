@@ -60,7 +60,9 @@ function flagFragments(snapshot: EnvironmentSnapshot) {
 /** GET /api/v1/flags/: serialized once per snapshot. */
 export function environmentFlags(snapshot: EnvironmentSnapshot) {
   return memoizedText(snapshot, "flagsmith-flags", () =>
-    flagFragments(snapshot).jsonArray(snapshot.environmentResult.flags),
+    flagFragments(snapshot).jsonArray(snapshot.environmentResult.flags, {
+      onlyEnabled: snapshot.project.hideDisabledFlags,
+    }),
   );
 }
 
@@ -154,7 +156,7 @@ export async function identityFlags(
   const context: Record<string, ContextValue> = {};
   for (const trait of traits.values()) context[trait.trait_key] = trait.trait_value;
   const result = evaluateIdentity(snapshot, input.identifier, context);
-  return `{"identifier":${JSON.stringify(input.identifier)},"flags":${flagFragments(snapshot).jsonArray(result.flags)},"traits":${JSON.stringify([...traits.values()])}}`;
+  return `{"identifier":${JSON.stringify(input.identifier)},"flags":${flagFragments(snapshot).jsonArray(result.flags, { onlyEnabled: snapshot.project.hideDisabledFlags })},"traits":${JSON.stringify([...traits.values()])}}`;
 }
 
 interface StoredIdentity {
@@ -255,7 +257,7 @@ export function environmentDocument(snapshot: EnvironmentSnapshot) {
       project: {
         id: project.id,
         name: project.name,
-        hide_disabled_flags: false,
+        hide_disabled_flags: project.hideDisabledFlags,
         organisation: {
           id: project.organisation.id,
           name: project.organisation.name,

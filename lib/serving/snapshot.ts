@@ -32,6 +32,8 @@ export interface SnapshotEnvironment {
 export interface SnapshotProject {
   id: number;
   name: string;
+  /** Flagsmith's hide_disabled_flags: the Flagsmith SDK API leaves disabled flags out. */
+  hideDisabledFlags: boolean;
   organisation: { id: number; name: string };
 }
 
@@ -67,7 +69,14 @@ export async function buildSnapshot(db: Db, environmentId: number): Promise<Envi
         apiKey: true,
         name: true,
         projectId: true,
-        project: { select: { id: true, name: true, organisation: { select: { id: true, name: true } } } },
+        project: {
+          select: {
+            id: true,
+            name: true,
+            hideDisabledFlags: true,
+            organisation: { select: { id: true, name: true } },
+          },
+        },
       },
     }),
     db.identity.findMany({
@@ -226,10 +235,13 @@ export class FragmentCache {
     return json;
   }
 
-  /** A JSON array of every flag of a result, in the result's order. */
-  jsonArray(flags: Record<string, FlagResult>): string {
+  /** A JSON array of every flag of a result (or only the enabled ones), in the result's order. */
+  jsonArray(flags: Record<string, FlagResult>, { onlyEnabled = false } = {}): string {
     const parts: string[] = [];
-    for (const name in flags) parts.push(this.json(name, flags[name]!));
+    for (const name in flags) {
+      const flag = flags[name]!;
+      if (!onlyEnabled || flag.enabled) parts.push(this.json(name, flag));
+    }
     return `[${parts.join(",")}]`;
   }
 }
