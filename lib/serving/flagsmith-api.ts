@@ -193,6 +193,24 @@ async function readStoredIdentity(
   return { lastSeenAt: rows[0]!.last_seen_ms, traits };
 }
 
+// ---- analytics ------------------------------------------------------------------------------
+
+export const MAX_ANALYTICS_FEATURES = 2_000;
+
+/** POST /api/v1/analytics/flags/: `{ feature name: evaluations since the last post }`. */
+export const analyticsBody = z
+  .record(
+    z.string().min(1).max(2000),
+    z
+      .number({ error: "Counts must be numbers" })
+      .int("Counts must be whole numbers")
+      .min(0)
+      .max(1_000_000_000),
+  )
+  .refine((counts) => Object.keys(counts).length <= MAX_ANALYTICS_FEATURES, {
+    message: `At most ${MAX_ANALYTICS_FEATURES} features per request`,
+  });
+
 // ---- environment document -------------------------------------------------------------------
 
 function featureStateJson(snapshot: EnvironmentSnapshot, feature: FeatureContext, priority?: number) {
