@@ -6,6 +6,7 @@ import { runShutdownHooks } from "@/lib/server/shutdown";
 import { flagAnalytics } from "@/lib/serving/flag-analytics";
 import { resetSdkRateLimits } from "@/lib/serving/rate-limit";
 import { registerServingShutdown } from "@/lib/serving/serving-shutdown";
+import { traitWriter } from "@/lib/serving/trait-writer";
 import { call, seedOrganisation } from "@/tests/support/api";
 import { createFeature, createProjectWithEnvironments, expectStatus } from "@/tests/support/flags";
 import { createServerKey, sdkRequest } from "@/tests/support/sdk";
@@ -145,5 +146,41 @@ describe("graceful shutdown", () => {
     expect(identity.traits.map((trait) => [trait.key, trait.value])).toEqual([["plan", "pro"]]);
     const counts = await prisma.flagEvaluationCount.findMany({ where: { environmentId: development.id } });
     expect(counts.map((row) => Number(row.count))).toEqual([4]);
+  });
+});
+
+describe("trait writes", () => {
+  it("queues only traits whose value changed, so resending the same traits writes nothing", async () => {
+    const { development } = await setUp();
+    const headers = { "x-environment-key": development.api_key };
+    const writer = traitWriter(currentDatabase());
+    const send = (traits: Array<{ trait_key: string; trait_value: string | number | null }>) =>
+      sdkRequest("POST", "/api/v1/identities/", { headers, body: { identifier: "repeat", traits } });
+    await send([
+      { trait_key: "plan", trait_value: "pro" },
+      { trait_key: "age", trait_value: 36 },
+    ]);
+    await writer.flush();
+    expect(writer.unwritten(development.id, "repeat")).toBeUndefined();
+
+    const again = await send([
+      { trait_key: "plan", trait_value: "pro" },
+      { trait_key: "age", trait_value: 36 },
+      { trait_key: "gone", trait_value: null },
+    ]);
+    expect(again.body.traits).toEqual([
+      { trait_key: "age", trait_value: 36 },
+      { trait_key: "plan", trait_value: "pro" },
+    ]);
+    expect(writer.unwritten(development.id, "repeat")).toBeUndefined();
+
+    // A different value (even of another type) is written.
+    await send([{ trait_key: "age", trait_value: "36" }]);
+    expect([...(writer.unwritten(development.id, "repeat") ?? [])]).toEqual([["age", "36"]]);
+    await writer.flush();
+    const age = await prisma.trait.findFirstOrThrow({
+      where: { key: "age", identity: { identifier: "repeat", environmentId: development.id } },
+    });
+    expect([age.valueType, age.value]).toEqual(["STRING", "36"]);
   });
 });
