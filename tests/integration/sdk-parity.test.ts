@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as projectRoute from "@/app/api/v1/projects/[projectId]/route";
 import { currentDatabase, prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
@@ -117,11 +117,17 @@ describe("hide_disabled_flags", () => {
     );
     expect(updated.hide_disabled_flags).toBe(true);
 
-    const after = await read();
-    expect(names(after.flags)).toEqual(["banner"]);
-    expect(names(after.identity.flags)).toEqual(["banner"]);
-    // SDKs evaluating locally hide them themselves, as with Flagsmith.
-    expect(after.document.project.hide_disabled_flags).toBe(true);
+    // On PostgreSQL the change reaches the snapshots through NOTIFY, within a second.
+    await vi.waitFor(
+      async () => {
+        const after = await read();
+        expect(names(after.flags)).toEqual(["banner"]);
+        expect(names(after.identity.flags)).toEqual(["banner"]);
+        // SDKs evaluating locally hide them themselves, as with Flagsmith.
+        expect(after.document.project.hide_disabled_flags).toBe(true);
+      },
+      { timeout: 1_000, interval: 20 },
+    );
   });
 });
 
