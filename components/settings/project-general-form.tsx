@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
 import { FormError } from "@/components/ui/form-error";
 import { TextField } from "@/components/ui/text-field";
 import { toast } from "sonner";
@@ -21,12 +22,13 @@ const projectGeneralForm = updateProjectBody.extend({
     .pipe(updateProjectBody.shape.stale_flag_threshold_days.unwrap()),
 });
 
-/** Project name and stale-flag threshold. Read-only for people who are not project admins. */
+/** Project name, stale-flag threshold and hide-disabled-flags. Read-only for people who are not project admins. */
 export function ProjectGeneralForm({ project, canAdmin }: { project: Project; canAdmin: boolean }) {
   const updateProject = useUpdateProject(project.id);
   const form = useSchemaForm(projectGeneralForm, {
     name: project.name,
     stale_flag_threshold_days: project.stale_flag_threshold_days,
+    hide_disabled_flags: project.hide_disabled_flags,
   });
   const { errors } = form.formState;
 
@@ -54,6 +56,11 @@ export function ProjectGeneralForm({ project, canAdmin }: { project: Project; ca
           {...fieldProps(form, "stale_flag_threshold_days", { valueAsNumber: true })}
           hint="A flag whose linked work is done and whose state has not changed for this long is reported as stale."
           className="max-w-xs"
+        />
+        <Checkbox
+          label="Hide disabled flags from SDKs"
+          hint="Applications reading flags (Flagsmith SDK API) do not receive disabled flags, as Flagsmith's setting of the same name."
+          {...form.register("hide_disabled_flags")}
         />
       </fieldset>
       {canAdmin ? (

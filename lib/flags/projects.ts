@@ -17,6 +17,7 @@ export function serializeProject(project: Project) {
     name: project.name,
     organisation: project.organisationId,
     stale_flag_threshold_days: project.staleFlagThresholdDays,
+    hide_disabled_flags: project.hideDisabledFlags,
     created_at: project.createdAt.toISOString(),
   };
 }
@@ -117,7 +118,11 @@ export async function updateProject(
     const before = await tx.project.findUniqueOrThrow({ where: { id: projectId } });
     const updated = await tx.project.update({
       where: { id: projectId },
-      data: { name: input.name, staleFlagThresholdDays: input.stale_flag_threshold_days },
+      data: {
+        name: input.name,
+        staleFlagThresholdDays: input.stale_flag_threshold_days,
+        hideDisabledFlags: input.hide_disabled_flags,
+      },
     });
     await recordAudit(tx, actor, {
       organisationId: project.organisationId,
@@ -132,6 +137,7 @@ export async function updateProject(
           from: before.staleFlagThresholdDays,
           to: updated.staleFlagThresholdDays,
         },
+        hide_disabled_flags: { from: before.hideDisabledFlags, to: updated.hideDisabledFlags },
       },
     });
     return updated;

@@ -8,6 +8,8 @@ import { startJobRunner } from "@/lib/jobs/runner";
 import { logger } from "@/lib/logger";
 import { installPeerAddressStamp } from "@/lib/server/peer-address";
 import { registerProviders } from "@/lib/server/providers";
+import { installShutdownHandlers } from "@/lib/server/shutdown";
+import { registerServingShutdown } from "@/lib/serving/serving-shutdown";
 
 // Server start-up (called from instrumentation.ts): validate configuration, open the database and
 // apply pending migrations before the first request. Problems end the process with one clear line.
@@ -35,6 +37,9 @@ export async function bootServer(): Promise<void> {
   installPeerAddressStamp();
   // Before any request: audit subscribers and job handlers of the VCS providers.
   registerProviders();
+  // Buffered SDK writes (traits, analytics) are written before the process exits.
+  registerServingShutdown();
+  installShutdownHandlers();
   try {
     const db = await ensureDatabase();
     logger.info("Flagpost is ready", { database: db.description, url: env().FLAGPOST_PUBLIC_URL });

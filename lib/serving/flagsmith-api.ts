@@ -1,9 +1,17 @@
 import "server-only";
 import { z } from "zod";
 import type { Database } from "@/lib/db/open-database";
+import type { TraitValueType } from "@/lib/generated/prisma/client";
 import type { ContextValue, FeatureContext, FlagResult, SegmentRule } from "@/lib/engine";
 import { fromStoredTrait } from "@/lib/flags/identities";
-import { evaluateIdentity, memoized, segmentsFor, type EnvironmentSnapshot } from "@/lib/serving/snapshot";
+import {
+  evaluateIdentity,
+  fragmentCache,
+  memoized,
+  memoizedText,
+  segmentsFor,
+  type EnvironmentSnapshot,
+} from "@/lib/serving/snapshot";
 import { SdkError, type SdkProtocol } from "@/lib/serving/sdk-route";
 import { traitWriter } from "@/lib/serving/trait-writer";
 import {
@@ -44,13 +52,18 @@ function flagJson(snapshot: EnvironmentSnapshot, name: string, flag: FlagResult)
   };
 }
 
-function flagsJson(snapshot: EnvironmentSnapshot, flags: Record<string, FlagResult>) {
-  return Object.entries(flags).map(([name, flag]) => flagJson(snapshot, name, flag));
+/** Flagsmith's flag JSON depends on the flag's enabled state and value only (and the snapshot). */
+function flagFragments(snapshot: EnvironmentSnapshot) {
+  return fragmentCache(snapshot, "flagsmith", false, (name, flag) => flagJson(snapshot, name, flag));
 }
 
 /** GET /api/v1/flags/: serialized once per snapshot. */
 export function environmentFlags(snapshot: EnvironmentSnapshot) {
-  return memoized(snapshot, "flagsmith-flags", () => flagsJson(snapshot, snapshot.environmentResult.flags));
+  return memoizedText(snapshot, "flagsmith-flags", () =>
+    flagFragments(snapshot).jsonArray(snapshot.environmentResult.flags, {
+      onlyEnabled: snapshot.project.hideDisabledFlags,
+    }),
+  );
 }
 
 // ---- identities -----------------------------------------------------------------------------
@@ -96,18 +109,23 @@ interface TraitAnswer {
   transient?: boolean;
 }
 
+/** Stored traits are rewritten only when they change; an unchanged identity records that it was seen this often. */
+const LAST_SEEN_RESOLUTION_MS = 10 * 60_000;
+
 /**
  * An identity's flags: its stored traits (plus this instance's unwritten ones), overlaid by the
- * request's traits (null deletes), evaluated against the snapshot. Persisting the identity and its
- * non-transient traits is queued (TraitWriter) unless the identity itself is transient.
+ * request's traits (null deletes), evaluated against the snapshot. Persisting the identity and the
+ * non-transient traits that changed is queued (TraitWriter) unless the identity itself is
+ * transient. Answers the response body as JSON text (joined from the snapshot's fragments).
  */
-export async function identityFlags(db: Database, snapshot: EnvironmentSnapshot, input: IdentityInput) {
+export async function identityFlags(
+  db: Database,
+  snapshot: EnvironmentSnapshot,
+  input: IdentityInput,
+): Promise<string> {
   const environmentId = snapshot.environment.id;
   const writer = traitWriter(db);
-  const stored = await db.prisma.identity.findUnique({
-    where: { environmentId_identifier: { environmentId, identifier: input.identifier } },
-    select: { traits: { orderBy: { key: "asc" }, select: { key: true, valueType: true, value: true } } },
-  });
+  const stored = await readStoredIdentity(db, environmentId, input.identifier);
   const traits = new Map<string, TraitAnswer>();
   for (const trait of stored?.traits ?? [])
     traits.set(trait.key, { trait_key: trait.key, trait_value: fromStoredTrait(trait) });
@@ -119,6 +137,10 @@ export async function identityFlags(db: Database, snapshot: EnvironmentSnapshot,
   const changes: Array<[string, TraitValue | null]> = [];
   for (const trait of input.traits) {
     const transient = input.transient || trait.transient === true;
+    const before = traits.get(trait.trait_key);
+    // SDKs send the same traits again and again: only a different value is written.
+    if (!transient && (trait.trait_value === null ? before : before?.trait_value !== trait.trait_value))
+      changes.push([trait.trait_key, trait.trait_value]);
     if (trait.trait_value === null) traits.delete(trait.trait_key);
     else
       traits.set(trait.trait_key, {
@@ -126,20 +148,68 @@ export async function identityFlags(db: Database, snapshot: EnvironmentSnapshot,
         trait_value: trait.trait_value,
         ...(transient && { transient: true }),
       });
-    if (!transient) changes.push([trait.trait_key, trait.trait_value]);
   }
-  if (!input.transient && (!stored || changes.length > 0))
+  const seenLongAgo = stored !== null && (stored.lastSeenAt ?? 0) < Date.now() - LAST_SEEN_RESOLUTION_MS;
+  if (!input.transient && (!stored || changes.length > 0 || seenLongAgo))
     writer.enqueue(environmentId, input.identifier, changes);
 
   const context: Record<string, ContextValue> = {};
   for (const trait of traits.values()) context[trait.trait_key] = trait.trait_value;
   const result = evaluateIdentity(snapshot, input.identifier, context);
-  return {
-    identifier: input.identifier,
-    flags: flagsJson(snapshot, result.flags),
-    traits: [...traits.values()],
-  };
+  return `{"identifier":${JSON.stringify(input.identifier)},"flags":${flagFragments(snapshot).jsonArray(result.flags, { onlyEnabled: snapshot.project.hideDisabledFlags })},"traits":${JSON.stringify([...traits.values()])}}`;
 }
+
+interface StoredIdentity {
+  lastSeenAt: number | null;
+  traits: Array<{ key: string; valueType: TraitValueType; value: string }>;
+}
+
+/**
+ * The identity's stored traits (null: not stored yet): one plain query, as it runs on every
+ * identity request (through Prisma it cost more than evaluating 500 flags).
+ */
+async function readStoredIdentity(
+  db: Database,
+  environmentId: number,
+  identifier: string,
+): Promise<StoredIdentity | null> {
+  const rows = await db.sql.query<{
+    last_seen_ms: number | null;
+    key: string | null;
+    value_type: TraitValueType | null;
+    value: string | null;
+  }>(
+    `SELECT (extract(epoch FROM i.last_seen_at) * 1000)::float8 AS last_seen_ms, t.key, t.value_type, t.value
+       FROM identities i LEFT JOIN traits t ON t.identity_id = i.id
+      WHERE i.environment_id = $1 AND i.identifier = $2
+      ORDER BY t.key`,
+    [environmentId, identifier],
+  );
+  if (rows.length === 0) return null;
+  const traits: StoredIdentity["traits"] = [];
+  for (const row of rows)
+    if (row.key !== null && row.value_type !== null && row.value !== null)
+      traits.push({ key: row.key, valueType: row.value_type, value: row.value });
+  return { lastSeenAt: rows[0]!.last_seen_ms, traits };
+}
+
+// ---- analytics ------------------------------------------------------------------------------
+
+export const MAX_ANALYTICS_FEATURES = 2_000;
+
+/** POST /api/v1/analytics/flags/: `{ feature name: evaluations since the last post }`. */
+export const analyticsBody = z
+  .record(
+    z.string().min(1).max(2000),
+    z
+      .number({ error: "Counts must be numbers" })
+      .int("Counts must be whole numbers")
+      .min(0)
+      .max(1_000_000_000),
+  )
+  .refine((counts) => Object.keys(counts).length <= MAX_ANALYTICS_FEATURES, {
+    message: `At most ${MAX_ANALYTICS_FEATURES} features per request`,
+  });
 
 // ---- environment document -------------------------------------------------------------------
 
@@ -205,7 +275,7 @@ export function environmentDocument(snapshot: EnvironmentSnapshot) {
       project: {
         id: project.id,
         name: project.name,
-        hide_disabled_flags: false,
+        hide_disabled_flags: project.hideDisabledFlags,
         organisation: {
           id: project.organisation.id,
           name: project.organisation.name,

@@ -1,7 +1,12 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import type { ContextValue, EvaluationResult, FlagResult } from "@/lib/engine";
-import { evaluateIdentity, memoized, type EnvironmentSnapshot } from "@/lib/serving/snapshot";
+import {
+  evaluateIdentity,
+  fragmentCache,
+  memoizedText,
+  strongEtag,
+  type EnvironmentSnapshot,
+} from "@/lib/serving/snapshot";
 import { SdkError, type SdkProtocol } from "@/lib/serving/sdk-route";
 
 // The OpenFeature Remote Evaluation Protocol (open-feature/protocol, service/openapi.yaml) on the
@@ -140,13 +145,12 @@ export function evaluateOfrepBulk(
   snapshot: EnvironmentSnapshot,
   subject: OfrepSubject,
 ): { body: string; etag: string } {
-  const build = (result: EvaluationResult) => ({
-    flags: Object.entries(result.flags).map(([key, flag]) => flagAnswer(snapshot, key, flag)),
-  });
+  const fragments = fragmentCache(snapshot, "ofrep", true, (key, flag) => flagAnswer(snapshot, key, flag));
+  const build = (result: EvaluationResult) => `{"flags":${fragments.jsonArray(result.flags)}}`;
   if (subject.targetingKey === null)
-    return memoized(snapshot, "ofrep-bulk", () => build(snapshot.environmentResult));
-  const body = JSON.stringify(build(evaluate(snapshot, subject)));
-  return { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+    return memoizedText(snapshot, "ofrep-bulk", () => build(snapshot.environmentResult));
+  const body = build(evaluate(snapshot, subject));
+  return { body, etag: strongEtag(body) };
 }
 
 /** The key from `Authorization: Bearer <key>` or `X-API-Key`. */

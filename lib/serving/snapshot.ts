@@ -6,6 +6,7 @@ import {
   type ContextValue,
   type EvaluationContext,
   type EvaluationResult,
+  type FlagResult,
   type SegmentContext,
 } from "@/lib/engine";
 import {
@@ -31,6 +32,8 @@ export interface SnapshotEnvironment {
 export interface SnapshotProject {
   id: number;
   name: string;
+  /** Flagsmith's hide_disabled_flags: the Flagsmith SDK API leaves disabled flags out. */
+  hideDisabledFlags: boolean;
   organisation: { id: number; name: string };
 }
 
@@ -51,6 +54,8 @@ export interface EnvironmentSnapshot {
   segmentsByIdentifier: Map<string, Record<string, SegmentContext>>;
   /** Per-snapshot memo of serialized answers (Flagsmith flags list, document, OFREP bulk). */
   memo: Map<string, { body: string; etag: string }>;
+  /** Serialized flags per protocol, reused by every identity that gets the same answer. */
+  fragments: Map<string, FragmentCache>;
 }
 
 /** Loads one environment with everything evaluation needs (five queries) and prepares it. */
@@ -64,7 +69,14 @@ export async function buildSnapshot(db: Db, environmentId: number): Promise<Envi
         apiKey: true,
         name: true,
         projectId: true,
-        project: { select: { id: true, name: true, organisation: { select: { id: true, name: true } } } },
+        project: {
+          select: {
+            id: true,
+            name: true,
+            hideDisabledFlags: true,
+            organisation: { select: { id: true, name: true } },
+          },
+        },
       },
     }),
     db.identity.findMany({
@@ -109,6 +121,7 @@ export async function buildSnapshot(db: Db, environmentId: number): Promise<Envi
     builtAt: new Date(),
     segmentsByIdentifier: new Map(),
     memo: new Map(),
+    fragments: new Map(),
   };
 }
 
@@ -144,11 +157,106 @@ export function memoized(
   name: string,
   build: () => unknown,
 ): { body: string; etag: string } {
+  return memoizedText(snapshot, name, () => JSON.stringify(build()));
+}
+
+/** memoized() for an answer already serialized. */
+export function memoizedText(
+  snapshot: EnvironmentSnapshot,
+  name: string,
+  build: () => string,
+): { body: string; etag: string } {
   let entry = snapshot.memo.get(name);
   if (!entry) {
-    const body = JSON.stringify(build());
-    entry = { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+    const body = build();
+    entry = { body, etag: strongEtag(body) };
     snapshot.memo.set(name, entry);
   }
   return entry;
+}
+
+/** A strong ETag of a body's bytes. */
+export function strongEtag(body: string): string {
+  return `"${createHash("sha1").update(body).digest("base64url")}"`;
+}
+
+// An identity's answer lists every flag of the environment, and nearly all of them are the same for
+// every identity: the environment default, or the override of a segment it matched. Serializing 500
+// flags per request dominated the identity endpoints, so each distinct flag answer is serialized
+// once per snapshot and the response is joined from those strings. An entry is reused only when
+// every field the serialization reads is equal (a strict comparison of primitives), so the
+// cached text is always exactly what serializing the flag would produce.
+
+const MAX_ANSWERS_PER_FLAG = 16;
+const MAX_CACHED_ANSWERS = 50_000;
+
+interface CachedFragment {
+  enabled: boolean;
+  value: ContextValue;
+  reason: string;
+  variant: string | null;
+  json: string;
+}
+
+export class FragmentCache {
+  private byName = new Map<string, CachedFragment[]>();
+  private size = 0;
+
+  constructor(
+    /** Whether the serialization reads `reason` and `variant` (OFREP) or only enabled and value. */
+    private readonly readsReason: boolean,
+    private readonly serialize: (name: string, flag: FlagResult) => unknown,
+  ) {}
+
+  /** The flag's JSON text. */
+  json(name: string, flag: FlagResult): string {
+    const entries = this.byName.get(name);
+    if (entries)
+      for (const entry of entries)
+        if (
+          entry.enabled === flag.enabled &&
+          entry.value === flag.value &&
+          (!this.readsReason || (entry.reason === flag.reason && entry.variant === flag.variant))
+        )
+          return entry.json;
+    const json = JSON.stringify(this.serialize(name, flag));
+    if (this.size < MAX_CACHED_ANSWERS && (entries?.length ?? 0) < MAX_ANSWERS_PER_FLAG) {
+      const entry = {
+        enabled: flag.enabled,
+        value: flag.value,
+        reason: flag.reason,
+        variant: flag.variant,
+        json,
+      };
+      if (entries) entries.push(entry);
+      else this.byName.set(name, [entry]);
+      this.size += 1;
+    }
+    return json;
+  }
+
+  /** A JSON array of every flag of a result (or only the enabled ones), in the result's order. */
+  jsonArray(flags: Record<string, FlagResult>, { onlyEnabled = false } = {}): string {
+    const parts: string[] = [];
+    for (const name in flags) {
+      const flag = flags[name]!;
+      if (!onlyEnabled || flag.enabled) parts.push(this.json(name, flag));
+    }
+    return `[${parts.join(",")}]`;
+  }
+}
+
+/** The snapshot's fragment cache for one protocol's flag serialization. */
+export function fragmentCache(
+  snapshot: EnvironmentSnapshot,
+  name: string,
+  readsReason: boolean,
+  serialize: (name: string, flag: FlagResult) => unknown,
+): FragmentCache {
+  let cache = snapshot.fragments.get(name);
+  if (!cache) {
+    cache = new FragmentCache(readsReason, serialize);
+    snapshot.fragments.set(name, cache);
+  }
+  return cache;
 }

@@ -26,6 +26,8 @@ export const createProjectBody = z.object({
 export const updateProjectBody = z.object({
   name: nameField("Project name").optional(),
   stale_flag_threshold_days: z.number().int().min(1).max(365).optional(),
+  /** Flagsmith's setting: SDK answers (flags, identities, environment document) leave disabled flags out. */
+  hide_disabled_flags: z.boolean().optional(),
 });
 
 /** An environment named like production is protected unless the request says otherwise. */

@@ -7,6 +7,7 @@ import { segmentRulesField } from "@/lib/validations/segment-rules";
 
 export const MAX_TRAITS_PER_IDENTITY = 200;
 export const MAX_TRAIT_VALUE_BYTES = 2048;
+const utf8 = new TextEncoder();
 
 export const identifierField = z
   .string({ error: "Identifier is required" })
@@ -24,8 +25,10 @@ export const traitKeyField = z
 /** A trait value: text (at most 2 KB as UTF-8), a number or a boolean. */
 export const traitValueField = z.union([
   z.string().refine(
-    // TextEncoder, not Buffer: forms run this schema in the browser too.
-    (value) => new TextEncoder().encode(value).length <= MAX_TRAIT_VALUE_BYTES,
+    // TextEncoder, not Buffer: forms run this schema in the browser too. A UTF-16 code unit is at
+    // most 3 UTF-8 bytes, so short strings (nearly all) need no encoding.
+    (value) =>
+      value.length * 3 <= MAX_TRAIT_VALUE_BYTES || utf8.encode(value).length <= MAX_TRAIT_VALUE_BYTES,
     `Trait values must be at most ${MAX_TRAIT_VALUE_BYTES} bytes`,
   ),
   z.number().finite(),

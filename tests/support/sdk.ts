@@ -1,3 +1,4 @@
+import * as analyticsRoute from "@/app/api/v1/analytics/flags/route";
 import * as documentRoute from "@/app/api/v1/environment-document/route";
 import * as serverKeysRoute from "@/app/api/v1/environments/[envApiKey]/api-keys/route";
 import * as stateRoute from "@/app/api/v1/environments/[envApiKey]/featurestates/[stateId]/route";
@@ -25,6 +26,7 @@ function routeFor(
   if (path === "/api/v1/flags") handler = pick(flagsRoute);
   else if (path === "/api/v1/identities") handler = pick(identitiesRoute);
   else if (path === "/api/v1/environment-document") handler = pick(documentRoute);
+  else if (path === "/api/v1/analytics/flags") handler = pick(analyticsRoute);
   else if (path === "/ofrep/v1/evaluate/flags") handler = pick(ofrepBulkRoute);
   else if (path.startsWith("/ofrep/v1/evaluate/flags/")) {
     handler = pick(ofrepFlagRoute);

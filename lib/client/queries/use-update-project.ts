@@ -9,8 +9,11 @@ import type { Project } from "@/lib/client/queries/types";
 export function useUpdateProject(projectId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name?: string; stale_flag_threshold_days?: number }) =>
-      api.patch<Project>(paths.project(projectId), input),
+    mutationFn: (input: {
+      name?: string;
+      stale_flag_threshold_days?: number;
+      hide_disabled_flags?: boolean;
+    }) => api.patch<Project>(paths.project(projectId), input),
     onSuccess: (project) => {
       queryClient.setQueryData(queryKeys.projects.detail(projectId), project);
       void queryClient.invalidateQueries({ queryKey: queryKeys.projects.lists() });

@@ -21,19 +21,20 @@ export const GET = withSdkRoute(flagsmithProtocol, async ({ req, url, db }) => {
   const snapshot = await environmentForKey(flagsmithProtocol, db, req.headers.get("x-environment-key"));
   const query = identityQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) throw flagsmithValidationError(query.error);
-  const answer = await identityFlags(db, snapshot, {
-    identifier: query.data.identifier,
-    traits: [],
-    transient: query.data.transient,
-  });
-  return jsonAnswer(JSON.stringify(answer));
+  return jsonAnswer(
+    await identityFlags(db, snapshot, {
+      identifier: query.data.identifier,
+      traits: [],
+      transient: query.data.transient,
+    }),
+  );
 });
 
 export const POST = withSdkRoute(flagsmithProtocol, async ({ req, db }) => {
   const snapshot = await environmentForKey(flagsmithProtocol, db, req.headers.get("x-environment-key"));
   const body = identityBody.safeParse(await readJsonBody(flagsmithProtocol, req, MAX_IDENTITY_BODY_BYTES));
   if (!body.success) throw flagsmithValidationError(body.error);
-  return jsonAnswer(JSON.stringify(await identityFlags(db, snapshot, body.data)));
+  return jsonAnswer(await identityFlags(db, snapshot, body.data));
 });
 
 export const OPTIONS = corsPreflight;

@@ -39,7 +39,7 @@ export function ProjectSettingsClient({ projectId }: { projectId: number }) {
         <Section title="General">
           {/* Keyed by the saved values so the form shows them again after a save elsewhere. */}
           <ProjectGeneralForm
-            key={`${project.data.name}:${project.data.stale_flag_threshold_days}`}
+            key={`${project.data.name}:${project.data.stale_flag_threshold_days}:${project.data.hide_disabled_flags}`}
             project={project.data}
             canAdmin={permissions.canAdmin}
           />
