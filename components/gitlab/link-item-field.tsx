@@ -124,7 +124,13 @@ export function LinkItemField({ projectId, integration, linkedKeys, onLink }: Li
     wanted
       ? (query.data?.pages[0]?.results ?? [])
           .slice(0, RESULTS)
-          .map((item) => ({ kind: "item", type, item, projectPath }))
+          // An item of the integration's own project reads as #12 / !34, however it was found.
+          .map((item) => ({
+            kind: "item",
+            type,
+            item,
+            projectPath: item.project_id === gitlabProjectId ? null : projectPath,
+          }))
       : [];
   const choices: Choice[] = [
     ...found("GITLAB_ISSUE", otherIssues, Boolean(other?.issues), other?.path ?? null),
