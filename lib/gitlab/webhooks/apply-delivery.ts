@@ -143,7 +143,10 @@ export async function applyPendingDelivery(tx: Db, delivery: PendingItemDelivery
   // Release rules need each link's previous state and fire in the same transaction: the
   // step-by-step path does both. They are opt-in per integration; the rest take the one-call path.
   if (delivery.rules.enabled) return applyStepByStep(tx, delivery);
-  const deliveryJson = JSON.stringify({ delivery_id: delivery.id.toString() });
+  const deliveryJson = JSON.stringify({
+    delivery_id: delivery.id.toString(),
+    received_at: delivery.receivedAt.toISOString(),
+  });
   const [answerRow] = await tx.$queryRaw<{ answer: FunctionAnswer }[]>`
     SELECT flagpost_apply_webhook_item(${projectId}::integer, ${deliveryJson}::jsonb, ${itemJson(item)}::jsonb, ${TAG_LABELS}::jsonb) AS answer`;
   const answer = answerRow!.answer;

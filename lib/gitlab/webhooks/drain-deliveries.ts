@@ -10,14 +10,17 @@ import { logger } from "@/lib/logger";
 // duplicate at once) and answers 200; the drainer then applies pending rows in batches, each batch
 // one transaction. A crash after the 200 leaves the row PENDING: the next drain (kicked by the next
 // delivery, at start-up and every 30 s) applies it. Several drainers (several instances on one
-// PostgreSQL) never take the same row: a batch claims its rows with FOR UPDATE SKIP LOCKED, and
-// applying a row first flips it from PENDING (flagpost_apply_webhook_item), so it applies once.
+// PostgreSQL) never take the same row: batches run one at a time (an advisory lock), claim their
+// rows with FOR UPDATE SKIP LOCKED, and applying a row first flips it from PENDING
+// (flagpost_apply_webhook_item), so it applies once.
 // Within a batch the deliveries go in the order of their item's updated_at, so state transitions
 // (and the release rules they fire) happen in GitLab's order; an older event reaching us after a
 // newer one was applied is skipped as out of order, as before.
 
 const BATCH_SIZE = 25;
 const SWEEP_EVERY_MS = 30_000;
+// pg_advisory_xact_lock key of the drainers ("flagpost webhook drain").
+const DRAIN_LOCK = 7_406_021_001;
 
 interface StoredPayload {
   item: Omit<WebhookItem, "updatedAt" | "closedAt"> & { updatedAt: string | null; closedAt: string | null };
@@ -83,6 +86,10 @@ function inItemOrder(rows: PendingRow[]): PendingRow[] {
 async function applyBatch(limit: number, current: { id: bigint | null }): Promise<number> {
   return prisma.$transaction(
     async (tx) => {
+      // One batch at a time across all drainers (instances): batches lock the features of many
+      // items, in no common order, so two at once could deadlock. Waiting here is short, and the
+      // rows the other batch held are no longer PENDING once it commits.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${DRAIN_LOCK}::bigint)`;
       const rows = await tx.$queryRaw<PendingRow[]>`
         SELECT id, project_id, received_at, payload FROM webhook_deliveries
         WHERE result = 'PENDING' AND payload IS NOT NULL
@@ -127,7 +134,11 @@ async function markFailed(id: bigint, error: unknown): Promise<void> {
     WHERE id = ${id} AND result = 'PENDING'`;
 }
 
-async function drainAll(): Promise<number> {
+/**
+ * Applies pending deliveries batch after batch until none is left to claim; the number applied.
+ * Not coalesced (tests run two at once as two drainers); the app uses drainPendingDeliveries.
+ */
+export async function applyPendingDeliveries(): Promise<number> {
   let applied = 0;
   let limit = BATCH_SIZE;
   for (;;) {
@@ -148,7 +159,7 @@ async function drainAll(): Promise<number> {
         continue;
       }
       if (current.id === null) throw error;
-      logger.error("Could not apply a GitLab webhook delivery", { deliveryId: current.id, error });
+      logger.error("Could not apply a GitLab webhook delivery", { deliveryId: String(current.id), error });
       await markFailed(current.id, error);
     }
   }
@@ -174,7 +185,7 @@ export function drainPendingDeliveries(): Promise<number> {
     let applied = 0;
     do {
       drainer.__flagpostDrainAgain = false;
-      applied += await drainAll();
+      applied += await applyPendingDeliveries();
     } while (drainer.__flagpostDrainAgain);
     return applied;
   };

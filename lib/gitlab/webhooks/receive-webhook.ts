@@ -211,7 +211,7 @@ async function failed(
   facts: Omit<Row, "result" | "httpStatus">,
   log: (row: Row) => Promise<void>,
 ): Promise<Response> {
-  logger.error("Could not apply a GitLab webhook delivery", {
+  logger.error("Could not accept a GitLab webhook delivery", {
     projectId: facts.projectId,
     itemRef: facts.itemRef,
     error,
@@ -220,7 +220,7 @@ async function failed(
     databaseTrouble(error) ??
     new ApiError(
       "internal_error",
-      "Flagpost could not apply this delivery (the error was logged); GitLab may resend it",
+      "Flagpost could not accept this delivery (the error was logged); GitLab may resend it",
     );
   await log({
     ...facts,
