@@ -2,7 +2,7 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import { applyPendingDelivery, type ReleaseRulesOption } from "@/lib/gitlab/webhooks/apply-delivery";
 import { deliveryRow, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
-import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
+import { cleanText, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 import { logger } from "@/lib/logger";
 
 // Accept now, apply right after. The receiver stores an issue or merge request delivery with ONE
@@ -54,11 +54,15 @@ export async function acceptDelivery(
                                     idempotency_key, dedupe_key, result, http_status, duration_ms, payload)
     VALUES (${row.projectId}, ${row.integrationId}, ${row.receivedAt}::timestamptz, ${row.event}, ${row.action},
             ${row.objectKind}, ${row.itemRef}, ${row.idempotencyKey}, ${row.dedupeKey}, 'PENDING', 200,
-            ${row.durationMs}, ${JSON.stringify(payload)}::jsonb)
+            ${row.durationMs}, ${storable(payload)}::jsonb)
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id`;
   return inserted?.id ?? null;
 }
+
+/** JSON the database takes: jsonb refuses NUL and lone surrogates, which any string of the body may hold. */
+const storable = (value: unknown) =>
+  JSON.stringify(value, (_key, field: unknown) => (typeof field === "string" ? cleanText(field) : field));
 
 interface PendingRow {
   id: bigint;
