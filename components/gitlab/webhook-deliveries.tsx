@@ -12,6 +12,7 @@ import type { WebhookDelivery, WebhookDeliveryResult } from "@/lib/client/querie
 import { useGitLabWebhookDeliveries } from "@/lib/client/queries/use-gitlab-webhook-deliveries";
 
 const resultTone = {
+  pending: "neutral",
   applied: "success",
   ignored: "neutral",
   duplicate: "accent",
@@ -19,6 +20,7 @@ const resultTone = {
   error: "warning",
 } as const;
 const resultLabel: Record<WebhookDeliveryResult, string> = {
+  pending: "Pending",
   applied: "Applied",
   ignored: "Ignored",
   duplicate: "Duplicate",

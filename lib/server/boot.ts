@@ -4,6 +4,7 @@ import { ensureDatabase } from "@/lib/db/client";
 import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { DatabaseUnreachableError } from "@/lib/db/open-database";
 import { env, EnvError } from "@/lib/env";
+import { startDeliveryDrainer } from "@/lib/gitlab/webhooks/drain-deliveries";
 import { startJobRunner } from "@/lib/jobs/runner";
 import { logger } from "@/lib/logger";
 import { installPeerAddressStamp } from "@/lib/server/peer-address";
@@ -44,6 +45,8 @@ export async function bootServer(): Promise<void> {
     const db = await ensureDatabase();
     logger.info("Flagpost is ready", { database: db.description, url: env().FLAGPOST_PUBLIC_URL });
     startJobRunner();
+    // GitLab webhook deliveries a crash left accepted but not yet applied.
+    startDeliveryDrainer();
   } catch (error) {
     if (error instanceof DatabaseUnreachableError || error instanceof EmbeddedDatabaseBusyError)
       fail(error.message);

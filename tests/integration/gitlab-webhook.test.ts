@@ -660,30 +660,31 @@ describe("deduplication", () => {
   });
 });
 
-describe("failures while applying", () => {
-  it("answers 503 when the database is unreachable and 500 (never a 4xx) for any other failure, logging both, changing nothing", async () => {
+describe("failures while accepting and applying", () => {
+  it("answers 503 when the database is unreachable and 500 (never a 4xx) for any other failure while accepting, logging both, changing nothing", async () => {
     const { projectId, featureId } = await projectWithFeature();
     await linkItem(featureId, { ...issueLink, iid: 1 });
     const before = await projectSnapshot(projectId);
     const payload = issuePayload({ iid: 1, state: "closed", action: "close", updatedAt: at(1) });
-    const transaction = vi.spyOn(
-      currentDatabase().prisma as unknown as { $transaction: () => Promise<unknown> },
-      "$transaction",
+    // The accepting insert is the receiver's one raw query.
+    const insert = vi.spyOn(
+      currentDatabase().prisma as unknown as { $queryRaw: () => Promise<unknown> },
+      "$queryRaw",
     );
     try {
-      transaction.mockRejectedValueOnce(
+      insert.mockRejectedValueOnce(
         Object.assign(new Error("Can't reach database server"), { code: "P1001" }),
       );
       const down = await postWebhook(projectId, payload, { idempotencyKey: "fail-1" });
       expectError(down, 503, "service_unavailable");
       expect(down.headers.get("retry-after")).toBe("60");
-      transaction.mockRejectedValueOnce(new TypeError("boom at /srv/flagpost/lib/secret.ts"));
+      insert.mockRejectedValueOnce(new TypeError("boom at /srv/flagpost/lib/secret.ts"));
       // GitLab ≤ 17 disables a hook for good after a 4xx: our own failure must not be one.
       const ours = await postWebhook(projectId, payload, { idempotencyKey: "fail-1" });
       expectError(ours, 500, "internal_error");
       expect(JSON.stringify(ours.body)).not.toMatch(/boom|srv|TypeError|stack/);
     } finally {
-      transaction.mockRestore();
+      insert.mockRestore();
     }
     expect(await projectSnapshot(projectId)).toBe(before);
     expect(

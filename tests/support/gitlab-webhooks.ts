@@ -7,6 +7,7 @@ import { encryptSecret } from "@/lib/crypto/secret-box";
 import { prisma } from "@/lib/db/client";
 import type { ExternalResourceType } from "@/lib/generated/prisma/client";
 import { ensureGitLabSystemTags } from "@/lib/gitlab/links/system-tags";
+import { drainPendingDeliveries } from "@/lib/gitlab/webhooks/drain-deliveries";
 import { seedOrganisation, type CallResult } from "@/tests/support/api";
 import { createProject } from "@/tests/support/gitlab";
 
@@ -122,9 +123,50 @@ export interface PostOptions {
   projectParam?: string | number;
 }
 
-export type WebhookAnswer = CallResult;
+export type WebhookAnswer = CallResult & { accepted?: unknown };
 
-/** POSTs a delivery (object → JSON, string or bytes as-is) through the route handler. */
+/**
+ * What became of an accepted delivery, read from its row once the drainer has run, in the shape
+ * the receiver answered with when it applied deliveries before answering: `applied` (with
+ * updated_links, tag_changes, fired_rules), `ignored` (reason), `error` (reason), or `pending`
+ * (held by another drainer).
+ */
+export async function deliveryOutcome(deliveryId: string | number | bigint): Promise<any> {
+  const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: BigInt(deliveryId) } });
+  if (row.result === "IGNORED") return { status: "ignored", reason: row.reason };
+  if (row.result !== "APPLIED") return { status: row.result.toLowerCase(), reason: row.reason };
+  const changes = row.changes as {
+    updated_links: number;
+    fired_rules?: number;
+    features: { id: number; name: string; added: string[]; removed: string[] }[];
+  };
+  return {
+    status: "applied",
+    updated_links: changes.updated_links,
+    ...(changes.fired_rules ? { fired_rules: changes.fired_rules } : {}),
+    tag_changes: changes.features
+      .filter((feature) => feature.added.length > 0 || feature.removed.length > 0)
+      .map((feature) => ({
+        feature: feature.id,
+        feature_name: feature.name,
+        added: feature.added,
+        removed: feature.removed,
+      })),
+  };
+}
+
+/** An "accepted" answer replaced by the delivery's outcome once drained; any other answer as it was. */
+async function settle(status: number, body: any): Promise<{ body: unknown; accepted?: unknown }> {
+  if (status !== 200 || body?.status !== "accepted") return { body };
+  await drainPendingDeliveries();
+  return { body: await deliveryOutcome(body.delivery), accepted: body };
+}
+
+/**
+ * POSTs a delivery (object → JSON, string or bytes as-is) through the route handler. An accepted
+ * delivery is drained before this returns: `body` is then its outcome (deliveryOutcome) and
+ * `accepted` the receiver's own answer.
+ */
 export async function postWebhook(
   projectId: number,
   body: unknown,
@@ -154,7 +196,7 @@ export async function postWebhook(
   } catch {
     // Keep the text.
   }
-  return { status: res.status, body: parsed, headers: res.headers };
+  return { status: res.status, headers: res.headers, ...(await settle(res.status, parsed)) };
 }
 
 /** node:http → fetch Request → the webhook route handler → node:http, as Next.js would hand it over. */
@@ -175,7 +217,17 @@ function forwardToRoute(req: http.IncomingMessage, res: http.ServerResponse) {
     res.writeHead(answer.status, {
       "content-type": answer.headers.get("content-type") ?? "application/json",
     });
-    res.end(await answer.text());
+    // Accepted deliveries are drained and answered with their outcome, so the simulator's record
+    // of each delivery says what it did.
+    const text = await answer.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // Keep the text.
+    }
+    const settled = await settle(answer.status, parsed);
+    res.end(settled.accepted ? JSON.stringify(settled.body) : text);
   });
 }
 

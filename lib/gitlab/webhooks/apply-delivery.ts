@@ -1,6 +1,6 @@
 import "server-only";
 import type { AuditActor } from "@/lib/audit/record-audit";
-import { prisma } from "@/lib/db/client";
+import type { Db } from "@/lib/db/types";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { describeTagChange, syncFeatureGitLabTags, type TagChange } from "@/lib/gitlab/links/feature-tags";
@@ -10,12 +10,14 @@ import {
   type DeliveryActor,
 } from "@/lib/gitlab/release-rules/fire-on-transition";
 import { GITLAB_SYSTEM_TAGS } from "@/lib/gitlab/links/system-tags";
-import { deliveryRow, type DeliveryChanges, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
+import type { DeliveryChanges } from "@/lib/gitlab/webhooks/delivery-log";
 import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 
-// Applies one issue or merge request event to a Flagpost project in one transaction:
-//   1. claim the delivery key and lock (in id order) the features linking the item — one statement;
-//      a repeat finds the key taken and changes nothing; a racing twin waits for the first to commit;
+// Applies one accepted (PENDING) issue or merge request delivery inside the drainer's transaction
+// (lib/gitlab/webhooks/drain-deliveries.ts):
+//   1. claim the pending row and lock (in id order) the features linking the item — one statement;
+//      a row no longer pending was applied already and changes nothing (dedupe of the key itself
+//      happened when the delivery was accepted: its dedupe_key is unique);
 //   2. refresh the metadata of every link to the item — one statement, run after the locks so it
 //      sees every delivery committed before it, and skipping links whose stored updated_at is newer
 //      (GitLab does not guarantee delivery order);
@@ -24,8 +26,8 @@ import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 //      request a merged Revert MR reverts), queueing their jobs in this same transaction.
 // Few round trips matter: on the embedded database every statement of a transaction holds the
 // database for everyone else. So steps 1–3 are ONE call of the database function
-// flagpost_apply_webhook_item (migration 20261203072715), and the transaction is that call plus
-// an audit row per tag change: four round trips where there were about fifteen. The step-by-step
+// flagpost_apply_webhook_item (migrations 20261203072715 and 20261203103410), plus an audit row
+// per tag change and the delivery's `changes`. The step-by-step
 // TypeScript below is kept for integrations with release rules on (step 4 needs each link's
 // previous state in the transaction) and for a project missing some of its GitLab system tags (the
 // function answers "fallback" before writing anything), which it recreates.
@@ -60,6 +62,7 @@ export function deliveryChanges(
   state: string,
   updated: { feature_id: number; feature_name: string }[],
   tagChanges: TagChange[],
+  outcome: { updatedLinks: number; firedRules: number },
 ): DeliveryChanges {
   const byFeature = new Map(tagChanges.map((change) => [change.featureId, change]));
   const features = new Map<number, DeliveryChanges["features"][number]>();
@@ -72,7 +75,12 @@ export function deliveryChanges(
       removed: change?.removed ?? [],
     });
   }
-  return { state, features: [...features.values()] };
+  return {
+    state,
+    features: [...features.values()],
+    updated_links: outcome.updatedLinks,
+    ...(outcome.firedRules > 0 ? { fired_rules: outcome.firedRules } : {}),
+  };
 }
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
@@ -97,37 +105,20 @@ type FunctionAnswer =
       }[];
     };
 
-type ReleaseRulesOption = { enabled: boolean; actor: DeliveryActor };
-const NO_RELEASE_RULES: ReleaseRulesOption = { enabled: false, actor: { username: null } };
+export type ReleaseRulesOption = { enabled: boolean; actor: DeliveryActor };
 
-export async function applyWebhookItem(
-  projectId: number,
-  item: WebhookItem,
-  delivery: Omit<DeliveryRecord, "result" | "httpStatus" | "durationMs">,
-  startedAt: number,
-  rules: ReleaseRulesOption = NO_RELEASE_RULES,
-): Promise<ApplyOutcome> {
-  // Release rules need each link's previous state and fire in the same transaction: the
-  // step-by-step path does both. They are opt-in per integration; the rest take the one-call path.
-  if (rules.enabled) return applyWebhookItemStepByStep(projectId, item, delivery, startedAt, rules);
-  const row = deliveryRow({
-    ...delivery,
-    result: "APPLIED",
-    httpStatus: 200,
-    durationMs: Math.round(performance.now() - startedAt),
-  });
-  const deliveryJson = JSON.stringify({
-    integration_id: row.integrationId,
-    received_at: row.receivedAt.toISOString(),
-    event: row.event,
-    action: row.action,
-    object_kind: row.objectKind,
-    item_ref: row.itemRef,
-    idempotency_key: row.idempotencyKey,
-    dedupe_key: row.dedupeKey,
-    duration_ms: row.durationMs,
-  });
-  const itemJson = JSON.stringify({
+/** An accepted delivery as the drainer hands it over: its row id (status PENDING) and normalised item. */
+export interface PendingItemDelivery {
+  id: bigint;
+  projectId: number;
+  receivedAt: Date;
+  item: WebhookItem;
+  rules: ReleaseRulesOption;
+}
+
+/** The item as the database function takes it (p_item). */
+export function itemJson(item: WebhookItem): string {
+  return JSON.stringify({
     type: item.type,
     iid: item.iid,
     gitlab_project_id: item.gitlabProjectId,
@@ -144,41 +135,52 @@ export async function applyWebhookItem(
     unlinked_reason: unlinkedReason(item),
     out_of_order_reason: outOfOrderReason(item),
   });
-  const outcome = await prisma.$transaction(
-    async (tx): Promise<ApplyOutcome | null> => {
-      const [answerRow] = await tx.$queryRaw<{ answer: FunctionAnswer }[]>`
-        SELECT flagpost_apply_webhook_item(${projectId}::integer, ${deliveryJson}::jsonb, ${itemJson}::jsonb, ${TAG_LABELS}::jsonb) AS answer`;
-      const answer = answerRow!.answer;
-      if (answer.status === "fallback") return null;
-      if (answer.status !== "applied") return answer;
-      const tagChanges: TagChange[] = [];
-      for (const change of answer.tag_changes) {
-        const tagChange = {
-          featureId: change.feature_id,
-          featureName: change.feature_name,
-          added: change.added,
-          removed: change.removed,
-        };
-        tagChanges.push(tagChange);
-        await recordAudit(tx, WEBHOOK_ACTOR, {
-          organisationId: change.organisation_id,
-          projectId,
-          featureId: change.feature_id,
-          action: "UPDATE",
-          entityType: "feature_tags",
-          entityId: change.feature_id,
-          summary: describeTagChange(tagChange),
-          changes: { gitlab_tags: { from: tagChange.removed, to: tagChange.added } },
-        });
-      }
-      const changes = deliveryChanges(item.state, answer.updated_features, tagChanges);
-      await tx.$executeRaw`UPDATE webhook_deliveries SET changes = ${JSON.stringify(changes)}::jsonb WHERE id = ${answer.delivery_id}`;
-      return { status: "applied", updatedLinks: answer.updated_links, tagChanges, firedRules: 0 };
-    },
-    // Deliveries for one feature queue on its row lock; give them time to take turns.
-    { maxWait: 10_000, timeout: 15_000 },
-  );
-  return outcome ?? applyWebhookItemStepByStep(projectId, item, delivery, startedAt, rules);
+}
+
+/** Applies one pending delivery in the caller's transaction `tx`; "duplicate" when it was no longer pending. */
+export async function applyPendingDelivery(tx: Db, delivery: PendingItemDelivery): Promise<ApplyOutcome> {
+  const { projectId, item } = delivery;
+  // Release rules need each link's previous state and fire in the same transaction: the
+  // step-by-step path does both. They are opt-in per integration; the rest take the one-call path.
+  if (delivery.rules.enabled) return applyStepByStep(tx, delivery);
+  const deliveryJson = JSON.stringify({
+    delivery_id: delivery.id.toString(),
+    received_at: delivery.receivedAt.toISOString(),
+  });
+  const [answerRow] = await tx.$queryRaw<{ answer: FunctionAnswer }[]>`
+    SELECT flagpost_apply_webhook_item(${projectId}::integer, ${deliveryJson}::jsonb, ${itemJson(item)}::jsonb, ${TAG_LABELS}::jsonb) AS answer`;
+  const answer = answerRow!.answer;
+  if (answer.status === "fallback") return applyStepByStep(tx, delivery);
+  if (answer.status !== "applied") return answer;
+  const tagChanges: TagChange[] = [];
+  for (const change of answer.tag_changes) {
+    const tagChange = {
+      featureId: change.feature_id,
+      featureName: change.feature_name,
+      added: change.added,
+      removed: change.removed,
+    };
+    tagChanges.push(tagChange);
+    await recordAudit(tx, WEBHOOK_ACTOR, {
+      organisationId: change.organisation_id,
+      projectId,
+      featureId: change.feature_id,
+      action: "UPDATE",
+      entityType: "feature_tags",
+      entityId: change.feature_id,
+      summary: describeTagChange(tagChange),
+      changes: { gitlab_tags: { from: tagChange.removed, to: tagChange.added } },
+    });
+  }
+  const outcome = {
+    status: "applied" as const,
+    updatedLinks: answer.updated_links,
+    tagChanges,
+    firedRules: 0,
+  };
+  const changes = deliveryChanges(item.state, answer.updated_features, tagChanges, outcome);
+  await tx.$executeRaw`UPDATE webhook_deliveries SET changes = ${JSON.stringify(changes)}::jsonb WHERE id = ${answer.delivery_id}`;
+  return outcome;
 }
 
 const unlinkedReason = (item: WebhookItem) => `${item.ref} is not linked to any feature of this project`;
@@ -186,23 +188,13 @@ const outOfOrderReason = (item: WebhookItem) =>
   `Out of order: ${item.ref} was updated at ${item.updatedAt?.toISOString()}, before the state Flagpost already has`;
 
 /** The same steps as separate statements; used with release rules on, and when the project lacks some GitLab system tag. */
-async function applyWebhookItemStepByStep(
-  projectId: number,
-  item: WebhookItem,
-  delivery: Omit<DeliveryRecord, "result" | "httpStatus" | "durationMs">,
-  startedAt: number,
-  rules: ReleaseRulesOption,
-): Promise<ApplyOutcome> {
-  const row = deliveryRow({ ...delivery, result: "APPLIED", httpStatus: 200, durationMs: 0 });
+async function applyStepByStep(tx: Db, delivery: PendingItemDelivery): Promise<ApplyOutcome> {
+  const { projectId, item, rules } = delivery;
   const match = linkMatch(item);
-  return prisma.$transaction(
-    async (tx) => {
-      const [claim] = await tx.$queryRaw<{ delivery_id: bigint | null; features: number[] }[]>`
+  const [claim] = await tx.$queryRaw<{ delivery_id: bigint | null; features: number[] }[]>`
         WITH claim AS (
-          INSERT INTO webhook_deliveries (project_id, integration_id, received_at, event, action, object_kind, item_ref, idempotency_key, dedupe_key, result, http_status, duration_ms)
-          VALUES (${row.projectId}, ${row.integrationId}, ${row.receivedAt}::timestamptz, ${row.event}, ${row.action}, ${row.objectKind}, ${row.itemRef},
-                  ${row.idempotencyKey}, ${row.dedupeKey}, 'APPLIED', 200, 0)
-          ON CONFLICT (dedupe_key) DO NOTHING
+          UPDATE webhook_deliveries SET result = 'APPLIED', http_status = 200, payload = NULL
+          WHERE id = ${delivery.id} AND result = 'PENDING'
           RETURNING id
         ), locked AS (
           SELECT f.id FROM features f
@@ -212,27 +204,30 @@ async function applyWebhookItemStepByStep(
           FOR UPDATE
         )
         SELECT (SELECT id FROM claim) AS delivery_id, ARRAY(SELECT id FROM locked) AS features`;
-      if (!claim?.delivery_id) return { status: "duplicate" as const };
-      const finish = (data: Prisma.WebhookDeliveryUpdateInput) =>
-        tx.webhookDelivery.update({
-          where: { id: claim.delivery_id! },
-          data: { ...data, durationMs: Math.round(performance.now() - startedAt) },
-        });
-      const revertFirings = rules.enabled ? await fireRulesOnRevert(tx, projectId, item, rules.actor) : 0;
-      if (claim.features.length === 0 && revertFirings > 0) {
-        await finish({ result: "APPLIED" });
-        return { status: "applied" as const, updatedLinks: 0, tagChanges: [], firedRules: revertFirings };
-      }
-      if (claim.features.length === 0) {
-        const reason = unlinkedReason(item);
-        await finish({ result: "IGNORED", reason });
-        return { status: "ignored" as const, reason };
-      }
+  if (!claim?.delivery_id) return { status: "duplicate" as const };
+  const finish = (data: Prisma.WebhookDeliveryUpdateInput) =>
+    tx.webhookDelivery.update({ where: { id: claim.delivery_id! }, data });
+  const revertFirings = rules.enabled ? await fireRulesOnRevert(tx, projectId, item, rules.actor) : 0;
+  if (claim.features.length === 0 && revertFirings > 0) {
+    const outcome = {
+      status: "applied" as const,
+      updatedLinks: 0,
+      tagChanges: [],
+      firedRules: revertFirings,
+    };
+    await finish({ result: "APPLIED", changes: deliveryChanges(item.state, [], [], outcome) });
+    return outcome;
+  }
+  if (claim.features.length === 0) {
+    const reason = unlinkedReason(item);
+    await finish({ result: "IGNORED", reason });
+    return { status: "ignored" as const, reason };
+  }
 
-      const refreshedAt = delivery.receivedAt;
-      const updated = await tx.$queryRaw<
-        { feature_id: number; feature_name: string; link_id: number; previous_state: string }[]
-      >`
+  const refreshedAt = delivery.receivedAt;
+  const updated = await tx.$queryRaw<
+    { feature_id: number; feature_name: string; link_id: number; previous_state: string }[]
+  >`
         UPDATE external_resources r SET
           state = ${item.state},
           draft = ${item.draft},
@@ -252,34 +247,31 @@ async function applyWebhookItemStepByStep(
         WHERE f.id = r.feature_id AND f.id = ANY(${claim.features}) AND ${match} AND ${notOlder(item)}
           AND prior.id = r.id
         RETURNING r.feature_id, f.name AS feature_name, r.id AS link_id, prior.state AS previous_state`;
-      if (updated.length === 0) {
-        const reason = outOfOrderReason(item);
-        await finish({ result: "IGNORED", reason });
-        return { status: "ignored" as const, reason };
-      }
-      const tagChanges = await syncFeatureGitLabTags(
-        tx,
-        projectId,
-        updated.map((link) => link.feature_id),
-        WEBHOOK_ACTOR,
-      );
-      const fired = rules.enabled
-        ? await fireRulesOnTransition(
-            tx,
-            item,
-            updated.map((link) => ({ linkId: link.link_id, previousState: link.previous_state })),
-            rules.actor,
-          )
-        : 0;
-      await finish({ result: "APPLIED", changes: deliveryChanges(item.state, updated, tagChanges) });
-      return {
-        status: "applied" as const,
-        updatedLinks: updated.length,
-        tagChanges,
-        firedRules: fired + revertFirings,
-      };
-    },
-    // Deliveries for one feature queue on its row lock; give them time to take turns.
-    { maxWait: 10_000, timeout: 15_000 },
+  if (updated.length === 0) {
+    const reason = outOfOrderReason(item);
+    await finish({ result: "IGNORED", reason });
+    return { status: "ignored" as const, reason };
+  }
+  const tagChanges = await syncFeatureGitLabTags(
+    tx,
+    projectId,
+    updated.map((link) => link.feature_id),
+    WEBHOOK_ACTOR,
   );
+  const fired = rules.enabled
+    ? await fireRulesOnTransition(
+        tx,
+        item,
+        updated.map((link) => ({ linkId: link.link_id, previousState: link.previous_state })),
+        rules.actor,
+      )
+    : 0;
+  const outcome = {
+    status: "applied" as const,
+    updatedLinks: updated.length,
+    tagChanges,
+    firedRules: fired + revertFirings,
+  };
+  await finish({ result: "APPLIED", changes: deliveryChanges(item.state, updated, tagChanges, outcome) });
+  return outcome;
 }

@@ -28,6 +28,9 @@ const REJECTION_WINDOW_MS = 3600_000;
 export type DeliveryChanges = {
   state: string;
   features: { id: number; name: string; added: string[]; removed: string[] }[];
+  /** Stored since deliveries are applied after the answer (not shown in the panel). */
+  updated_links?: number;
+  fired_rules?: number;
 };
 
 function readChanges(value: unknown): DeliveryChanges | null {

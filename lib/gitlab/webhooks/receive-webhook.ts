@@ -6,7 +6,6 @@ import { prisma } from "@/lib/db/client";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
 import { receiveNoteCommand, type NoteCommandOutcome } from "@/lib/gitlab/commands/receive-command";
 import { findLiveIntegration } from "@/lib/gitlab/integration/integrations";
-import { applyWebhookItem, type ApplyOutcome } from "@/lib/gitlab/webhooks/apply-delivery";
 import { checkWebhookToken } from "@/lib/gitlab/webhooks/authenticate";
 import { deliveryKey } from "@/lib/gitlab/webhooks/dedupe-key";
 import {
@@ -15,13 +14,15 @@ import {
   recordDelivery,
   type DeliveryRecord,
 } from "@/lib/gitlab/webhooks/delivery-log";
+import { acceptDelivery, kickDeliveryDrainer } from "@/lib/gitlab/webhooks/drain-deliveries";
 import { normaliseDelivery, type NormalisedDelivery } from "@/lib/gitlab/webhooks/normalise-payload";
 import { logger } from "@/lib/logger";
 
 // POST /api/v1/gitlab-webhook/{project_id}/: GitLab's deliveries for one Flagpost project.
 // Order of checks: live integration (404) → secret token (401, logged as REJECTED) → body size
-// (413) → event and payload (200 ignored / 400) → dedupe and apply in one transaction (200 after
-// commit). Anything GitLab or a stranger can send ends in a 2xx or 4xx answer and a log row (wrong
+// (413) → event and payload (200 ignored / 400) → accept: ONE insert of a PENDING row holding the
+// normalised item, whose unique dedupe key makes a redelivery a duplicate (200 "accepted" after it
+// committed) → the drainer applies pending rows in batches right after (drain-deliveries.ts). Anything GitLab or a stranger can send ends in a 2xx or 4xx answer and a log row (wrong
 // tokens only add to a per-hour counter, so strangers cannot flush the log); a failing database
 // answers 503 and any other failure of ours 500. GitLab disables hooks after repeated failures (for
 // good after a 4xx in GitLab ≤ 17), so events we merely do not use are answered 200 "ignored".
@@ -124,19 +125,21 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   const own = ownLabelEditReason(delivery, integration);
   if (own) return ignore(own);
 
-  let outcome: ApplyOutcome;
+  let accepted: bigint | null;
   try {
-    outcome = await applyWebhookItem(
-      projectId,
+    accepted = await acceptDelivery(
+      {
+        ...facts,
+        dedupeKey: key?.dedupeKey ?? null,
+        durationMs: Math.round(performance.now() - startedAt),
+      },
       delivery.item,
-      { ...facts, dedupeKey: key?.dedupeKey ?? null },
-      startedAt,
       { enabled: integration.releaseRulesEnabled, actor: { username: delivery.actor.username } },
     );
   } catch (error) {
     return failed(error, facts, log);
   }
-  if (outcome.status === "duplicate") {
+  if (accepted === null) {
     await log({
       ...facts,
       result: "DUPLICATE",
@@ -145,19 +148,9 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
     });
     return jsonResponse({ status: "duplicate" });
   }
-  if (outcome.status === "ignored") return jsonResponse({ status: "ignored", reason: outcome.reason });
-  return jsonResponse({
-    status: "applied",
-    updated_links: outcome.updatedLinks,
-    // Only when release rules fired, so answers stay as they were for everyone else.
-    ...(outcome.firedRules > 0 ? { fired_rules: outcome.firedRules } : {}),
-    tag_changes: outcome.tagChanges.map((change) => ({
-      feature: change.featureId,
-      feature_name: change.featureName,
-      added: change.added,
-      removed: change.removed,
-    })),
-  });
+  kickDeliveryDrainer();
+  // Stored durably; applied right after. `delivery` is the row the deliveries panel shows.
+  return jsonResponse({ status: "accepted", delivery: accepted.toString() });
 }
 
 // What adding or removing the Flagpost label changes on an item; anything else is a real change.
@@ -209,7 +202,7 @@ function databaseTrouble(error: unknown): ApiError | null {
 }
 
 /**
- * A failure while applying is ours, not the sender's: 503 when the database is away, else 500
+ * A failure while accepting is ours, not the sender's: 503 when the database is away, else 500
  * (never a 4xx, which GitLab ≤ 17 answers by disabling the hook for good). The answer says no more
  * than that; the delivery row keeps the error for the panel.
  */
@@ -218,7 +211,7 @@ async function failed(
   facts: Omit<Row, "result" | "httpStatus">,
   log: (row: Row) => Promise<void>,
 ): Promise<Response> {
-  logger.error("Could not apply a GitLab webhook delivery", {
+  logger.error("Could not accept a GitLab webhook delivery", {
     projectId: facts.projectId,
     itemRef: facts.itemRef,
     error,
@@ -227,7 +220,7 @@ async function failed(
     databaseTrouble(error) ??
     new ApiError(
       "internal_error",
-      "Flagpost could not apply this delivery (the error was logged); GitLab may resend it",
+      "Flagpost could not accept this delivery (the error was logged); GitLab may resend it",
     );
   await log({
     ...facts,

@@ -1,0 +1,214 @@
+import "server-only";
+import { prisma } from "@/lib/db/client";
+import { applyPendingDelivery, type ReleaseRulesOption } from "@/lib/gitlab/webhooks/apply-delivery";
+import { deliveryRow, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
+import { cleanText, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
+import { logger } from "@/lib/logger";
+
+// Accept now, apply right after. The receiver stores an issue or merge request delivery with ONE
+// statement (a PENDING row holding the normalised item; its unique dedupe_key makes a redelivery a
+// duplicate at once) and answers 200; the drainer then applies pending rows in batches, each batch
+// one transaction. A crash after the 200 leaves the row PENDING: the next drain (kicked by the next
+// delivery, at start-up and every 30 s) applies it. Several drainers (several instances on one
+// PostgreSQL) never take the same row: batches run one at a time (an advisory lock), claim their
+// rows with FOR UPDATE SKIP LOCKED, and applying a row first flips it from PENDING
+// (flagpost_apply_webhook_item), so it applies once.
+// Within a batch the deliveries go in the order of their item's updated_at, so state transitions
+// (and the release rules they fire) happen in GitLab's order; an older event reaching us after a
+// newer one was applied is skipped as out of order, as before.
+
+const BATCH_SIZE = 25;
+const SWEEP_EVERY_MS = 30_000;
+// pg_advisory_xact_lock key of the drainers ("flagpost webhook drain").
+const DRAIN_LOCK = 7_406_021_001;
+
+interface StoredPayload {
+  item: Omit<WebhookItem, "updatedAt" | "closedAt"> & { updatedAt: string | null; closedAt: string | null };
+  release_rules: boolean;
+  actor: string | null;
+}
+
+export type PendingFacts = Omit<DeliveryRecord, "result" | "httpStatus" | "reason" | "body">;
+
+/**
+ * Stores an accepted delivery (one statement). Null when its dedupe key was taken already: a
+ * redelivery of an event accepted before.
+ */
+export async function acceptDelivery(
+  facts: PendingFacts,
+  item: WebhookItem,
+  rules: ReleaseRulesOption,
+): Promise<bigint | null> {
+  const row = deliveryRow({ ...facts, result: "PENDING", httpStatus: 200 });
+  const payload: StoredPayload = {
+    item: {
+      ...item,
+      updatedAt: item.updatedAt?.toISOString() ?? null,
+      closedAt: item.closedAt?.toISOString() ?? null,
+    },
+    release_rules: rules.enabled,
+    actor: rules.actor.username,
+  };
+  const [inserted] = await prisma.$queryRaw<{ id: bigint }[]>`
+    INSERT INTO webhook_deliveries (project_id, integration_id, received_at, event, action, object_kind, item_ref,
+                                    idempotency_key, dedupe_key, result, http_status, duration_ms, payload)
+    VALUES (${row.projectId}, ${row.integrationId}, ${row.receivedAt}::timestamptz, ${row.event}, ${row.action},
+            ${row.objectKind}, ${row.itemRef}, ${row.idempotencyKey}, ${row.dedupeKey}, 'PENDING', 200,
+            ${row.durationMs}, ${storable(payload)}::jsonb)
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id`;
+  return inserted?.id ?? null;
+}
+
+/** JSON the database takes: jsonb refuses NUL and lone surrogates, which any string of the body may hold. */
+const storable = (value: unknown) =>
+  JSON.stringify(value, (_key, field: unknown) => (typeof field === "string" ? cleanText(field) : field));
+
+interface PendingRow {
+  id: bigint;
+  project_id: number;
+  received_at: Date;
+  payload: StoredPayload;
+}
+
+function readItem(stored: StoredPayload["item"]): WebhookItem {
+  return {
+    ...stored,
+    updatedAt: stored.updatedAt ? new Date(stored.updatedAt) : null,
+    closedAt: stored.closedAt ? new Date(stored.closedAt) : null,
+  };
+}
+
+/** GitLab's order: by the item's updated_at (the arrival time when the body had none), then arrival. */
+function inItemOrder(rows: PendingRow[]): PendingRow[] {
+  const time = (row: PendingRow) =>
+    row.payload.item.updatedAt ? Date.parse(row.payload.item.updatedAt) : row.received_at.getTime();
+  return [...rows].sort((a, b) => time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Claims up to `limit` pending rows and applies them in one transaction; the number claimed. */
+async function applyBatch(limit: number, current: { id: bigint | null }): Promise<number> {
+  return prisma.$transaction(
+    async (tx) => {
+      // One batch at a time across all drainers (instances): batches lock the features of many
+      // items, in no common order, so two at once could deadlock. Waiting here is short, and the
+      // rows the other batch held are no longer PENDING once it commits.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${DRAIN_LOCK}::bigint)`;
+      const rows = await tx.$queryRaw<PendingRow[]>`
+        SELECT id, project_id, received_at, payload FROM webhook_deliveries
+        WHERE result = 'PENDING' AND payload IS NOT NULL
+        ORDER BY id LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED`;
+      for (const row of inItemOrder(rows)) {
+        current.id = row.id;
+        await applyPendingDelivery(tx, {
+          id: row.id,
+          projectId: row.project_id,
+          receivedAt: row.received_at,
+          item: readItem(row.payload.item),
+          rules: { enabled: row.payload.release_rules, actor: { username: row.payload.actor } },
+        });
+      }
+      current.id = null;
+      return rows.length;
+    },
+    // Deliveries for one feature queue on its row lock; give them time to take turns.
+    { maxWait: 10_000, timeout: 30_000 },
+  );
+}
+
+// Prisma's codes for an unreachable or overloaded database, and PostgreSQL's deadlock and
+// serialization failures: worth another try later, not a verdict on the delivery.
+const TRANSIENT = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "40P01", "40001"]);
+
+function isTransient(error: unknown): boolean {
+  const value = error as { code?: unknown; meta?: { code?: unknown } } | null;
+  return (
+    TRANSIENT.has(String(value?.code)) ||
+    TRANSIENT.has(String(value?.meta?.code)) ||
+    /deadlock detected|could not serialize/i.test(String((error as Error)?.message))
+  );
+}
+
+/** A delivery that cannot be applied: ERROR with the reason, and its key freed so GitLab's resend applies. */
+async function markFailed(id: bigint, error: unknown): Promise<void> {
+  const reason = `Flagpost could not apply this delivery: ${(error as Error)?.message ?? String(error)}`;
+  await prisma.$executeRaw`
+    UPDATE webhook_deliveries SET result = 'ERROR', reason = ${reason.slice(0, 1000)}, dedupe_key = NULL, payload = NULL
+    WHERE id = ${id} AND result = 'PENDING'`;
+}
+
+/**
+ * Applies pending deliveries batch after batch until none is left to claim; the number applied.
+ * Not coalesced (tests run two at once as two drainers); the app uses drainPendingDeliveries.
+ */
+export async function applyPendingDeliveries(): Promise<number> {
+  let applied = 0;
+  let limit = BATCH_SIZE;
+  for (;;) {
+    const current = { id: null as bigint | null };
+    try {
+      const claimed = await applyBatch(limit, current);
+      applied += claimed;
+      if (claimed === 0) return applied;
+      limit = BATCH_SIZE;
+    } catch (error) {
+      if (isTransient(error)) {
+        logger.warn("Applying GitLab webhook deliveries failed for now; retrying later", { error });
+        return applied;
+      }
+      // One delivery spoils its batch: go one by one, and set aside the one that fails alone.
+      if (limit > 1) {
+        limit = 1;
+        continue;
+      }
+      if (current.id === null) throw error;
+      logger.error("Could not apply a GitLab webhook delivery", { deliveryId: String(current.id), error });
+      await markFailed(current.id, error);
+    }
+  }
+}
+
+const drainer = globalThis as unknown as {
+  __flagpostDrain?: Promise<number> | null;
+  __flagpostDrainAgain?: boolean;
+  __flagpostDrainSweep?: NodeJS.Timeout;
+};
+
+/**
+ * Applies every pending delivery this process can claim; resolves when none is left. Calls while
+ * a drain runs join it and make it look once more, so a delivery accepted before the call is
+ * applied (or held by another drainer) when the promise resolves. Tests await it after posting.
+ */
+export function drainPendingDeliveries(): Promise<number> {
+  if (drainer.__flagpostDrain) {
+    drainer.__flagpostDrainAgain = true;
+    return drainer.__flagpostDrain;
+  }
+  const run = async () => {
+    let applied = 0;
+    do {
+      drainer.__flagpostDrainAgain = false;
+      applied += await applyPendingDeliveries();
+    } while (drainer.__flagpostDrainAgain);
+    return applied;
+  };
+  drainer.__flagpostDrain = run().finally(() => {
+    drainer.__flagpostDrain = null;
+  });
+  return drainer.__flagpostDrain;
+}
+
+/** Starts a drain without waiting for it (the receiver, after answering). */
+export function kickDeliveryDrainer(): void {
+  drainPendingDeliveries().catch((error: unknown) =>
+    logger.error("Could not apply pending GitLab webhook deliveries", { error }),
+  );
+}
+
+/** At server start: apply what a crash left pending, then look again every 30 s (other instances' leftovers). */
+export function startDeliveryDrainer(): void {
+  kickDeliveryDrainer();
+  drainer.__flagpostDrainSweep ??= setInterval(kickDeliveryDrainer, SWEEP_EVERY_MS);
+  drainer.__flagpostDrainSweep.unref();
+}

@@ -1,0 +1,222 @@
+import { describe, expect, it } from "vitest";
+import * as webhookRoute from "@/app/api/v1/gitlab-webhook/[projectId]/route";
+import { prisma } from "@/lib/db/client";
+import {
+  acceptDelivery,
+  applyPendingDeliveries,
+  drainPendingDeliveries,
+} from "@/lib/gitlab/webhooks/drain-deliveries";
+import { normaliseDelivery, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
+import { createFeature } from "@/tests/support/flags";
+import {
+  INSTANCE_URL,
+  issuePayload,
+  linkItem,
+  projectSnapshot,
+  SECRET,
+  setupWebhookProject,
+  tagLabels,
+} from "@/tests/support/gitlab-webhooks";
+
+// Accept now, apply right after: the receiver stores a PENDING row and answers; the drainer applies
+// pending rows in batches. What a crash between the two leaves is applied by the next drain; a
+// batch holding several events of one item ends in the newest state; two drainers at once apply
+// every delivery exactly once. Runs on PGlite and, with TEST_DATABASE_URL, on PostgreSQL.
+
+const T0 = Date.UTC(2026, 4, 1, 9, 0, 0, 0);
+const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+const issueLink = { type: "GITLAB_ISSUE" as const, gitlabProjectId: 1000, projectPath: "acme/web" };
+const NO_RULES = { enabled: false, actor: { username: null } };
+
+async function projectWithItems(count: number) {
+  const project = await setupWebhookProject();
+  const features: number[] = [];
+  for (let iid = 1; iid <= count; iid++) {
+    const feature = await createFeature(project.apiKey, project.projectId, {
+      name: `drain_${iid}_${Math.random().toString(36).slice(2, 8)}`,
+    });
+    await linkItem(feature.id, { ...issueLink, iid });
+    features.push(feature.id as number);
+  }
+  return { ...project, features };
+}
+
+function item(iid: number, state: "opened" | "closed", updatedAt: Date): WebhookItem {
+  const normalised = normaliseDelivery(
+    "Issue Hook",
+    JSON.stringify(issuePayload({ iid, state, action: state === "closed" ? "close" : "reopen", updatedAt })),
+    { instanceUrl: INSTANCE_URL },
+  );
+  if (normalised.outcome !== "item") throw new Error(`not an item: ${normalised.outcome}`);
+  return normalised.item;
+}
+
+/** What the receiver stores before it answers 200, without the drain it kicks: a crash right after the 200. */
+function accept(projectId: number, integrationId: number, webhookItem: WebhookItem, key: string | null) {
+  return acceptDelivery(
+    {
+      projectId,
+      integrationId,
+      receivedAt: new Date(),
+      event: "Issue Hook",
+      action: "close",
+      objectKind: "issue",
+      itemRef: webhookItem.ref,
+      idempotencyKey: key,
+      dedupeKey: key ? `${projectId}:${key}` : null,
+      durationMs: 1,
+    },
+    webhookItem,
+    NO_RULES,
+  );
+}
+
+const rows = (projectId: number) =>
+  prisma.webhookDelivery.findMany({ where: { projectId }, orderBy: { id: "asc" } });
+const tagAudits = (projectId: number) =>
+  prisma.auditLog.count({ where: { projectId, entityType: "feature_tags" } });
+
+describe("accepting and draining GitLab webhook deliveries", () => {
+  it("answers 200 accepted once the delivery is stored, and the drainer applies it", async () => {
+    const { projectId, features } = await projectWithItems(1);
+    const req = new Request(`http://localhost:3000/api/v1/gitlab-webhook/${projectId}/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-gitlab-event": "Issue Hook",
+        "x-gitlab-token": SECRET,
+        "idempotency-key": "accept-1",
+      },
+      body: JSON.stringify(issuePayload({ iid: 1, state: "closed", action: "close", updatedAt: at(1) })),
+    });
+    const res = await webhookRoute.POST(req, { params: Promise.resolve({ projectId: String(projectId) }) });
+    expect(res.status).toBe(200);
+    const answer = await res.json();
+    expect(answer).toEqual({ status: "accepted", delivery: expect.stringMatching(/^\d+$/) });
+    // The row exists before the answer (whatever the kicked drain has done with it since).
+    const [row] = await rows(projectId);
+    expect(row!.id.toString()).toBe(answer.delivery);
+    expect(row!.dedupeKey).toBe(`${projectId}:accept-1`);
+
+    await drainPendingDeliveries();
+    const [applied] = await rows(projectId);
+    expect(applied).toMatchObject({ result: "APPLIED", httpStatus: 200, payload: null });
+    expect(applied!.changes).toMatchObject({
+      state: "closed",
+      updated_links: 1,
+      features: [{ id: features[0], added: ["Issue Closed"], removed: [] }],
+    });
+    expect(await tagLabels(features[0]!)).toEqual(["Issue Closed"]);
+  });
+
+  it("applies on the next drain what a crash after the 200 left pending", async () => {
+    const { projectId, integrationId, features } = await projectWithItems(1);
+    const before = await projectSnapshot(projectId);
+    const id = await accept(projectId, integrationId, item(1, "closed", at(1)), "crash-1");
+    expect(id).not.toBeNull();
+    // Nothing applied yet: the row waits, durably.
+    expect((await rows(projectId)).map((row) => row.result)).toEqual(["PENDING"]);
+    expect(await projectSnapshot(projectId)).toBe(before);
+
+    // A restarted server drains at start-up (startDeliveryDrainer); so does the next delivery.
+    await drainPendingDeliveries();
+    expect((await rows(projectId)).map((row) => row.result)).toEqual(["APPLIED"]);
+    expect(await tagLabels(features[0]!)).toEqual(["Issue Closed"]);
+    // A second drain finds nothing left and changes nothing.
+    const applied = await projectSnapshot(projectId);
+    await drainPendingDeliveries();
+    expect(await projectSnapshot(projectId)).toBe(applied);
+  });
+
+  it("applies duplicates in one batch once", async () => {
+    const { projectId, integrationId, features } = await projectWithItems(1);
+    const closed = item(1, "closed", at(1));
+    expect(await accept(projectId, integrationId, closed, "twin")).not.toBeNull();
+    // The same key again is a duplicate already when accepted: no second row to apply.
+    expect(await accept(projectId, integrationId, closed, "twin")).toBeNull();
+    // The same event without a key (GitLab < 16.2) twice: both rows, one effect.
+    await accept(projectId, integrationId, closed, null);
+    await accept(projectId, integrationId, closed, null);
+
+    await drainPendingDeliveries();
+    expect((await rows(projectId)).map((row) => row.result)).toEqual(["APPLIED", "APPLIED", "APPLIED"]);
+    expect(await tagLabels(features[0]!)).toEqual(["Issue Closed"]);
+    expect(await tagAudits(projectId)).toBe(1);
+  });
+
+  it("ends a batch holding an item's events in any arrival order in the newest state", async () => {
+    const { projectId, integrationId, features } = await projectWithItems(2);
+    // Item 1: newest (closed at 3) arrives first, older opened (2) and closed (1) after it.
+    await accept(projectId, integrationId, item(1, "closed", at(3)), "a3");
+    await accept(projectId, integrationId, item(1, "opened", at(2)), "a2");
+    await accept(projectId, integrationId, item(1, "closed", at(1)), "a1");
+    // Item 2: the newest event says opened.
+    await accept(projectId, integrationId, item(2, "opened", at(5)), "b5");
+    await accept(projectId, integrationId, item(2, "closed", at(4)), "b4");
+
+    await drainPendingDeliveries();
+    expect(await tagLabels(features[0]!)).toEqual(["Issue Closed"]);
+    expect(await tagLabels(features[1]!)).toEqual(["Issue Open"]);
+    const links = await prisma.externalResource.findMany({
+      where: { featureId: { in: features } },
+      orderBy: { iid: "asc" },
+    });
+    expect(links.map((link) => [link.state, link.gitlabUpdatedAt?.toISOString()])).toEqual([
+      ["closed", at(3).toISOString()],
+      ["opened", at(5).toISOString()],
+    ]);
+    // Applied in GitLab's order, so every transition happened and none was undone by an older one.
+    expect((await rows(projectId)).every((row) => row.result === "APPLIED")).toBe(true);
+
+    // An older event after the batch is skipped as out of order.
+    await accept(projectId, integrationId, item(1, "opened", at(2.5)), "late");
+    await drainPendingDeliveries();
+    expect((await rows(projectId)).at(-1)).toMatchObject({
+      result: "IGNORED",
+      reason: expect.stringMatching(/^Out of order/),
+    });
+    expect(await tagLabels(features[0]!)).toEqual(["Issue Closed"]);
+  });
+
+  it("lets two drainers running at once apply every delivery exactly once", async () => {
+    const { projectId, integrationId, features } = await projectWithItems(10);
+    // 60 deliveries: each of the 10 items closed, reopened, closed, ... six times, in order.
+    let accepted = 0;
+    for (let round = 1; round <= 6; round++)
+      for (let iid = 1; iid <= 10; iid++) {
+        const state = round % 2 === 1 ? "closed" : "opened";
+        if (
+          await accept(projectId, integrationId, item(iid, state, at(round * 10 + iid)), `r${round}-${iid}`)
+        )
+          accepted += 1;
+      }
+    expect(accepted).toBe(60);
+
+    const counts = await Promise.all([applyPendingDeliveries(), applyPendingDeliveries()]);
+    // Each row was claimed by exactly one of them, and each applied once: one tag change per transition.
+    expect(counts[0]! + counts[1]!).toBe(60);
+    const results = await rows(projectId);
+    expect(results.map((row) => row.result)).toEqual(Array(60).fill("APPLIED"));
+    expect(await tagAudits(projectId)).toBe(60);
+    for (const featureId of features) expect(await tagLabels(featureId)).toEqual(["Issue Open"]);
+  });
+
+  it("sets aside a delivery that cannot be applied (ERROR, key freed) and applies the rest of its batch", async () => {
+    const { projectId, integrationId, features } = await projectWithItems(2);
+    const broken = await accept(projectId, integrationId, item(1, "closed", at(1)), "broken");
+    await accept(projectId, integrationId, item(2, "closed", at(1)), "fine");
+    // A row whose stored item the database refuses (an unknown link type).
+    await prisma.$executeRaw`
+      UPDATE webhook_deliveries SET payload = jsonb_set(payload, '{item,type}', '"GITLAB_EPIC"') WHERE id = ${broken}`;
+
+    await drainPendingDeliveries();
+    const [first, second] = await rows(projectId);
+    expect(first).toMatchObject({ result: "ERROR", dedupeKey: null, payload: null });
+    expect(first!.reason).toMatch(/^Flagpost could not apply this delivery/);
+    expect(second).toMatchObject({ result: "APPLIED" });
+    expect(await tagLabels(features[0]!)).toEqual([]);
+    expect(await tagLabels(features[1]!)).toEqual(["Issue Closed"]);
+    // GitLab's resend of the failed one is accepted again (its key was freed).
+    expect(await accept(projectId, integrationId, item(1, "closed", at(1)), "broken")).not.toBeNull();
+  });
+});
