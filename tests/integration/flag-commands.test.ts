@@ -3,7 +3,6 @@ import type { DemoSeed } from "@/tools/gitlab-sim/seed";
 import { startGitLabSimulator, type GitLabSimulator } from "@/tools/gitlab-sim/server";
 import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
-import { receiveNoteCommand } from "@/lib/gitlab/commands/receive-command";
 import { commandReplyMarker, runFlagCommand, valueForType } from "@/lib/gitlab/commands/run-command";
 import type { ClaimedJob } from "@/lib/jobs/queue";
 import { createFeature } from "@/tests/support/flags";
@@ -308,28 +307,11 @@ describe("flag commands in GitLab comments", () => {
     const p = await commandsProject();
     const [dev, prod] = p.environments;
     const at = `@${p.bot.username}`;
-    // GitLab sends internal notes and every note on a confidential issue as a Confidential Note
-    // Hook. The webhook route passes only "Note Hook" to the command reader today (see the report
-    // for the receiver's one-line change), so this test hands the simulator's body to it directly.
+    // GitLab sends internal notes and every note on a confidential issue as a Confidential Note Hook.
     const confidentialComment = async (user: number, body: string, iid: number, internal: boolean) => {
-      const { note, deliveries } = await gl.sim.addNote(
-        seed.projectId,
-        "issue",
-        iid,
-        { body, thread: true, internal },
-        { userId: user },
-      );
-      const mine = deliveries.find((delivery) => delivery.url.includes(`/gitlab-webhook/${p.projectId}/`))!;
-      expect(mine.event).toBe("Confidential Note Hook");
-      const integration = await prisma.gitLabIntegration.findUniqueOrThrow({
-        where: { id: p.integrationId },
-      });
-      const answer = await receiveNoteCommand(integration, mine.request.body);
-      await drainUntilIdle();
-      const thread = gl.sim
-        .discussions(seed.projectId, "issue", iid)
-        .find((discussion) => discussion.notes.some((entry: { id: number }) => entry.id === note.id))!;
-      return { answer, replies: thread.notes.slice(1) as { body: string }[] };
+      const sent = await comment(p, user, body, iid, internal);
+      expect(sent.delivery.event).toBe("Confidential Note Hook");
+      return sent;
     };
     const internal = await confidentialComment(seed.users.bob, `${at} enable in Development`, p.issue, true);
     expect(internal.answer).toEqual({

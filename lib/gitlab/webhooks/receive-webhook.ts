@@ -29,6 +29,10 @@ import { logger } from "@/lib/logger";
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
+// GitLab sends internal notes, and every note on a confidential issue, as "Confidential Note
+// Hook"; the command reader decides from the body whether those may act.
+const NOTE_EVENTS = new Set(["Note Hook", "Confidential Note Hook"]);
+
 type Row = Omit<DeliveryRecord, "durationMs">;
 
 export async function receiveGitLabWebhook(req: Request, projectId: number): Promise<Response> {
@@ -86,7 +90,7 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
     return errorResponse(apiError);
   }
 
-  if (event === "Note Hook" && integration.commandsEnabled) {
+  if (event && NOTE_EVENTS.has(event) && integration.commandsEnabled) {
     const facts = { ...base, action: "create", objectKind: "note", itemRef: null };
     let outcome: NoteCommandOutcome;
     try {
