@@ -49,7 +49,8 @@ export async function setGitLabUsername(
       throw new ApiError(
         "conflict",
         `Another member of your organisation already has the GitLab username @${gitlabUsername}`,
-        { gitlab_username: ["Another member of the organisation has this GitLab username"] },
+        // `fields` is how every 409 names its field, so forms show the message under it.
+        { fields: ["gitlab_username"] },
       );
   }
   await tx.user.update({ where: { id: userId }, data: { gitlabUsername } });

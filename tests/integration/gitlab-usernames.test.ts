@@ -81,6 +81,8 @@ describe("GitLab usernames of Flagpost users", () => {
     const taken = await setMine(member.id, "ALICE");
     expectError(taken, 409, "conflict");
     expect(taken.body.error.message).toContain("already has the GitLab username @ALICE");
+    // Named the way every 409 names its field, so the dialog shows it under the GitLab username.
+    expect(taken.body.error.details).toEqual({ fields: ["gitlab_username"] });
     expect((await prisma.user.findUniqueOrThrow({ where: { id: member.id } })).gitlabUsername).toBeNull();
     expect(expectStatus(await setMine(stranger.admin.id, "alice"), 200).gitlab_username).toBe("alice");
     // Each organisation finds its own Alice.
