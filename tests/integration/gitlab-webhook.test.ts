@@ -779,6 +779,7 @@ describe("deliveries panel API", () => {
       },
     });
     expect(answer.body.last_success_at).toBe(answer.body.results[0].received_at);
+    expect(answer.body.pending).toBe(0);
     expect(JSON.stringify(answer.body)).not.toContain("panel-1");
 
     const viewer = await seedProjectMember(organisationId, projectId, "VIEWER");
