@@ -1,4 +1,4 @@
-// npm run bench:webhook [-- --postgres | --both] [--duration S] [--concurrency 1,4,16,64]
+// npm run bench:webhook [-- --postgres | --both] [--duration S] [--concurrency 1,4,16,64] [--cpu-prof [DIR]]
 // Load test of the GitLab webhook receiver on the production build: starts `next start` on a free
 // port with a throw-away data directory (embedded database, or a temporary PostgreSQL server with
 // --postgres), seeds a project whose integration tags 20 features from 20 linked issues, then posts
@@ -9,12 +9,15 @@
 // deliveries panel reports nothing pending and prints how long that took. Then, beside each run:
 // GET /api/health on the same server, the ceiling (Next.js routing plus one SELECT 1). Needs a
 // prior `npm run build`. Prints figures; asserts nothing about speed. --both runs the embedded
-// database and then PostgreSQL, one after the other, each in its own process.
+// database and then PostgreSQL, one after the other, each in its own process. --cpu-prof runs the
+// server under `node --cpu-prof` and prints the functions with the most self time while deliveries
+// were posted and applied (health runs excluded).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { monotonicMicros, printServerProfile } from "./lib/cpu-profile";
 import { freePort, startProductionServer } from "./lib/production-server";
 import autocannon, { type Result } from "autocannon";
 
@@ -29,6 +32,15 @@ const LEVELS = (flag("--concurrency") ?? "1,4,16,64")
   .split(",")
   .map(Number)
   .filter((n) => n > 0);
+const cpuProfIndex = args.indexOf("--cpu-prof");
+const cpuProfDir =
+  cpuProfIndex < 0
+    ? null
+    : args[cpuProfIndex + 1] && !args[cpuProfIndex + 1]!.startsWith("--")
+      ? path.resolve(args[cpuProfIndex + 1]!)
+      : fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-bench-webhook-profile-"));
+/** When deliveries were posted and applied (not the health runs): the part of the profile printed. */
+const profileWindows: Array<[number, number]> = [];
 const ITEMS = 20;
 const SECRET = "bench-webhook-secret";
 const root = path.resolve(import.meta.dirname, "..");
@@ -209,7 +221,12 @@ async function main() {
   try {
     const { projectId, gitlabProjectId, integrationId, apiKey } = await seed();
     const port = await freePort();
-    server = await startProductionServer(port, serverEnv);
+    if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
+    server = await startProductionServer(
+      port,
+      serverEnv,
+      cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [],
+    );
     const base = `http://127.0.0.1:${port}`;
     const template = deliveryTemplate(gitlabProjectId);
     const webhook = () => ({ requests: deliveryRequests(template, projectId) });
@@ -222,9 +239,11 @@ async function main() {
     const drained = new Map<number, number>();
     await waitForDrain(base, projectId, integrationId, apiKey);
     for (const concurrency of LEVELS) {
+      const start = monotonicMicros();
       rows.push({ label: "webhook", concurrency, result: await run(base, concurrency, webhook()) });
       // The health run starts once the drainer has applied the backlog, so it does not slow the ceiling.
       drained.set(concurrency, await waitForDrain(base, projectId, integrationId, apiKey));
+      profileWindows.push([start, monotonicMicros()]);
       rows.push({ label: "health", concurrency, result: await run(`${base}/api/health`, concurrency, {}) });
     }
 
@@ -285,6 +304,7 @@ async function main() {
     stopPostgres?.();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  if (cpuProfDir) printServerProfile(cpuProfDir, profileWindows, "deliveries were posted and applied");
 }
 
 main().catch((error: unknown) => {
