@@ -1,18 +1,23 @@
-// npm run bench:webhook [-- --postgres | --both] [--duration S] [--concurrency 1,4,16,64]
+// npm run bench:webhook [-- --postgres | --both] [--duration S] [--concurrency 1,4,16,64] [--cpu-prof [DIR]]
 // Load test of the GitLab webhook receiver on the production build: starts `next start` on a free
 // port with a throw-away data directory (embedded database, or a temporary PostgreSQL server with
 // --postgres), seeds a project whose integration tags 20 features from 20 linked issues, then posts
 // valid issue deliveries (each with its own Idempotency-Key and a later updated_at, alternating
 // close and reopen, so every one is applied and re-tags a feature) with autocannon at rising
-// concurrency. Beside each run: GET /api/health on the same server, the ceiling — Next.js routing
-// plus one database round trip (SELECT 1), where a delivery is accepted with one lookup and one
-// insert and applied by the drainer in batches right after (in the same server, so its work counts). Needs a prior `npm run build`. Prints figures; asserts nothing about speed. --both
-// runs the embedded database and then PostgreSQL, one after the other, each in its own process.
+// concurrency. A delivery is accepted with one lookup and one insert and applied by the drainer in
+// batches (in the same server, so its work counts); after each run the script waits until the
+// deliveries panel reports nothing pending and prints how long that took. Then, beside each run:
+// GET /api/health on the same server, the ceiling (Next.js routing plus one SELECT 1). Needs a
+// prior `npm run build`. Prints figures; asserts nothing about speed. --both runs the embedded
+// database and then PostgreSQL, one after the other, each in its own process. --cpu-prof runs the
+// server under `node --cpu-prof` and prints the functions with the most self time while deliveries
+// were posted and applied (health runs excluded).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { monotonicMicros, printServerProfile } from "./lib/cpu-profile";
 import { freePort, startProductionServer } from "./lib/production-server";
 import autocannon, { type Result } from "autocannon";
 
@@ -27,6 +32,15 @@ const LEVELS = (flag("--concurrency") ?? "1,4,16,64")
   .split(",")
   .map(Number)
   .filter((n) => n > 0);
+const cpuProfIndex = args.indexOf("--cpu-prof");
+const cpuProfDir =
+  cpuProfIndex < 0
+    ? null
+    : args[cpuProfIndex + 1] && !args[cpuProfIndex + 1]!.startsWith("--")
+      ? path.resolve(args[cpuProfIndex + 1]!)
+      : fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-bench-webhook-profile-"));
+/** When deliveries were posted and applied (not the health runs): the part of the profile printed. */
+const profileWindows: Array<[number, number]> = [];
 const ITEMS = 20;
 const SECRET = "bench-webhook-secret";
 const root = path.resolve(import.meta.dirname, "..");
@@ -42,10 +56,16 @@ const serverEnv: Record<string, string> = {
 };
 
 /** Writes the project, integration, features and links straight into the database the server will open. */
-async function seed(): Promise<{ projectId: number; gitlabProjectId: number }> {
+async function seed(): Promise<{
+  projectId: number;
+  gitlabProjectId: number;
+  integrationId: number;
+  apiKey: string;
+}> {
   Object.assign(process.env, serverEnv);
   const { closeDatabase, ensureDatabase, prisma } = await import("@/lib/db/client");
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
+  const { createApiKey } = await import("@/lib/auth/api-keys");
   const { ensureGitLabSystemTags } = await import("@/lib/gitlab/links/system-tags");
   await ensureDatabase();
   try {
@@ -54,7 +74,7 @@ async function seed(): Promise<{ projectId: number; gitlabProjectId: number }> {
     const project = await prisma.project.create({
       data: { name: "Webhook bench", organisationId: organisation.id },
     });
-    await prisma.gitLabIntegration.create({
+    const integration = await prisma.gitLabIntegration.create({
       data: {
         projectId: project.id,
         liveProjectId: project.id,
@@ -85,7 +105,8 @@ async function seed(): Promise<{ projectId: number; gitlabProjectId: number }> {
         },
       });
     }
-    return { projectId: project.id, gitlabProjectId };
+    const { key } = await createApiKey(organisation.id, "bench");
+    return { projectId: project.id, gitlabProjectId, integrationId: integration.id, apiKey: key };
   } finally {
     await closeDatabase();
   }
@@ -145,6 +166,21 @@ interface Row {
 
 const rate = (result: Result) => result.requests.total / result.duration;
 
+/** Waits until no accepted delivery is pending (the deliveries panel's count); the milliseconds waited. */
+async function waitForDrain(base: string, projectId: number, integrationId: number, apiKey: string) {
+  const started = performance.now();
+  for (;;) {
+    const res = await fetch(
+      `${base}/api/v1/projects/${projectId}/integrations/gitlab/${integrationId}/deliveries/`,
+      { headers: { authorization: `Api-Key ${apiKey}` } },
+    );
+    if (!res.ok) throw new Error(`deliveries panel: HTTP ${res.status}`);
+    const { pending } = (await res.json()) as { pending: number };
+    if (pending === 0) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function run(
   url: string,
   concurrency: number,
@@ -183,9 +219,14 @@ async function main() {
   }
   let server: ChildProcess | null = null;
   try {
-    const { projectId, gitlabProjectId } = await seed();
+    const { projectId, gitlabProjectId, integrationId, apiKey } = await seed();
     const port = await freePort();
-    server = await startProductionServer(port, serverEnv);
+    if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
+    server = await startProductionServer(
+      port,
+      serverEnv,
+      cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [],
+    );
     const base = `http://127.0.0.1:${port}`;
     const template = deliveryTemplate(gitlabProjectId);
     const webhook = () => ({ requests: deliveryRequests(template, projectId) });
@@ -195,8 +236,14 @@ async function main() {
     await run(`${base}/api/health`, 4, {}, 2);
 
     const rows: Row[] = [];
+    const drained = new Map<number, number>();
+    await waitForDrain(base, projectId, integrationId, apiKey);
     for (const concurrency of LEVELS) {
+      const start = monotonicMicros();
       rows.push({ label: "webhook", concurrency, result: await run(base, concurrency, webhook()) });
+      // The health run starts once the drainer has applied the backlog, so it does not slow the ceiling.
+      drained.set(concurrency, await waitForDrain(base, projectId, integrationId, apiKey));
+      profileWindows.push([start, monotonicMicros()]);
       rows.push({ label: "health", concurrency, result: await run(`${base}/api/health`, concurrency, {}) });
     }
 
@@ -223,16 +270,19 @@ async function main() {
     console.log(
       `  webhook: POST /api/v1/gitlab-webhook/${projectId}/ (${Buffer.byteLength(template)} B body, unique Idempotency-Key; each flips an issue and re-tags its feature)`,
     );
-    console.log("  ceiling: GET /api/health (same server: routing + one SELECT 1)\n");
+    console.log(
+      "  ceiling: GET /api/health (same server: routing + one SELECT 1), run once the backlog is applied",
+    );
+    console.log("  applied +s: seconds after the webhook run until every accepted delivery was applied\n");
     const pad = (text: string | number, width: number) => String(text).padStart(width);
     console.log(
-      `${pad("conc.", 6)} | ${pad("webhook req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} ${pad("non-2xx", 8)} | ${pad("ceiling req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} | ${pad("share", 6)}`,
+      `${pad("conc.", 6)} | ${pad("webhook req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} ${pad("non-2xx", 8)} ${pad("applied +s", 10)} | ${pad("ceiling req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} | ${pad("share", 6)}`,
     );
     for (const concurrency of LEVELS) {
       const hook = rows.find((row) => row.label === "webhook" && row.concurrency === concurrency)!.result;
       const ceiling = rows.find((row) => row.label === "health" && row.concurrency === concurrency)!.result;
       console.log(
-        `${pad(concurrency, 6)} | ${pad(rate(hook).toFixed(0), 13)} ${pad(hook.latency.p50, 7)} ${pad(hook.latency.p99, 7)} ${pad(hook.non2xx + hook.errors, 8)} | ` +
+        `${pad(concurrency, 6)} | ${pad(rate(hook).toFixed(0), 13)} ${pad(hook.latency.p50, 7)} ${pad(hook.latency.p99, 7)} ${pad(hook.non2xx + hook.errors, 8)} ${pad((drained.get(concurrency)! / 1000).toFixed(1), 10)} | ` +
           `${pad(rate(ceiling).toFixed(0), 13)} ${pad(ceiling.latency.p50, 7)} ${pad(ceiling.latency.p99, 7)} | ${pad(rate(ceiling) > 0 ? `${((rate(hook) / rate(ceiling)) * 100).toFixed(0)}%` : "n/a", 6)}`,
       );
     }
@@ -254,6 +304,7 @@ async function main() {
     stopPostgres?.();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  if (cpuProfDir) printServerProfile(cpuProfDir, profileWindows, "deliveries were posted and applied");
 }
 
 main().catch((error: unknown) => {

@@ -99,6 +99,14 @@ export function WebhookDeliveries({
               {data ? data.rejected_last_24h : "…"}
             </dd>
           </div>
+          {!!data?.pending && (
+            <div className="flex gap-2">
+              <dt className="text-zinc-600 dark:text-zinc-400">Waiting to be applied</dt>
+              <dd data-testid="webhook-pending" className="font-medium">
+                {data.pending}
+              </dd>
+            </div>
+          )}
         </dl>
         {!!data?.rejected_last_24h && (
           <p

@@ -5,6 +5,7 @@ import {
   acceptDelivery,
   applyPendingDeliveries,
   drainPendingDeliveries,
+  kickDeliveryDrainer,
 } from "@/lib/gitlab/webhooks/drain-deliveries";
 import { normaliseDelivery, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 import { createFeature } from "@/tests/support/flags";
@@ -218,5 +219,31 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     expect(await tagLabels(features[1]!)).toEqual(["Issue Closed"]);
     // GitLab's resend of the failed one is accepted again (its key was freed).
     expect(await accept(projectId, integrationId, item(1, "closed", at(1)), "broken")).not.toBeNull();
+  });
+
+  it("keeps applying while deliveries keep coming, and applies the rest once they stop", async () => {
+    const { projectId, integrationId, features } = await projectWithItems(1);
+    expect(await accept(projectId, integrationId, item(1, "closed", at(1)), "first")).not.toBeNull();
+    // Deliveries arriving every millisecond or two for three seconds (as the receiver reports
+    // each one): the drainer waits for a pause, but never longer than its maximum lag.
+    const arrivals = setInterval(kickDeliveryDrainer, 1);
+    try {
+      await expect
+        .poll(() => rows(projectId).then((all) => all.map((row) => row.result)), {
+          timeout: 3_000,
+          interval: 50,
+        })
+        .toEqual(["APPLIED"]);
+    } finally {
+      clearInterval(arrivals);
+    }
+    expect(await tagLabels(features[0]!)).toEqual(["Issue Closed"]);
+    // Once they stop, a pause is enough: the next delivery is applied without anyone asking.
+    expect(await accept(projectId, integrationId, item(1, "opened", at(2)), "second")).not.toBeNull();
+    kickDeliveryDrainer();
+    await expect
+      .poll(() => rows(projectId).then((all) => all.map((row) => row.result)), { timeout: 3_000 })
+      .toEqual(["APPLIED", "APPLIED"]);
+    expect(await tagLabels(features[0]!)).toEqual(["Issue Open"]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import * as deliveriesRoute from "@/app/api/v1/projects/[projectId]/integrations/gitlab/[integrationId]/deliveries/route";
 import { currentDatabase, prisma } from "@/lib/db/client";
+import { encryptSecret } from "@/lib/crypto/secret-box";
 import { pruneWebhookDeliveries } from "@/lib/gitlab/webhooks/delivery-log";
 import { call, expectError, seedProjectMember, sessionHeaders } from "@/tests/support/api";
 import { createFeature } from "@/tests/support/flags";
@@ -50,6 +51,34 @@ describe("authentication and limits", () => {
     });
     expectError(await postWebhook(projectId, payload), 404, "not_found");
     expect(await deliveries(projectId)).toEqual([]);
+  });
+
+  it("follows changes to the integration made elsewhere (another instance): a new secret, then its deletion", async () => {
+    const { projectId, integrationId, featureId } = await projectWithFeature();
+    await linkItem(featureId, { ...issueLink, iid: 1 });
+    const payload = (minute: number) =>
+      issuePayload({ iid: 1, state: "closed", action: "close", updatedAt: at(minute) });
+    // The receiver now holds the integration in memory.
+    expect((await postWebhook(projectId, payload(1), { idempotencyKey: "k1" })).body.status).toBe("applied");
+    // Written straight to the database, as another instance sharing it would.
+    const rotated = "rotated-webhook-secret-0123456789";
+    await prisma.gitLabIntegration.update({
+      where: { id: integrationId },
+      data: { encryptedWebhookSecret: encryptSecret(rotated) },
+    });
+    expectError(await postWebhook(projectId, payload(2), { idempotencyKey: "k2" }), 401, "unauthorized");
+    expect(
+      (await postWebhook(projectId, payload(2), { idempotencyKey: "k2", token: rotated })).body.status,
+    ).toBe("applied");
+    await prisma.gitLabIntegration.update({
+      where: { id: integrationId },
+      data: { liveProjectId: null, deletedAt: new Date() },
+    });
+    expectError(
+      await postWebhook(projectId, payload(3), { idempotencyKey: "k3", token: rotated }),
+      404,
+      "not_found",
+    );
   });
 
   it("refuses a missing or wrong token with 401, changes nothing and counts it per hour without body or secret", async () => {
@@ -666,19 +695,25 @@ describe("failures while accepting and applying", () => {
     await linkItem(featureId, { ...issueLink, iid: 1 });
     const before = await projectSnapshot(projectId);
     const payload = issuePayload({ iid: 1, state: "closed", action: "close", updatedAt: at(1) });
-    // The accepting insert is the receiver's one raw query.
-    const insert = vi.spyOn(
-      currentDatabase().prisma as unknown as { $queryRaw: () => Promise<unknown> },
-      "$queryRaw",
-    );
+    // The accepting insert runs on the database's raw session; make it fail, first as a lost
+    // connection does, then with an error of ours.
+    const sql = currentDatabase().sql;
+    const query = sql.query.bind(sql);
+    let failure: Error | null = null;
+    const insert = vi.spyOn(sql, "query").mockImplementation((text: string, params?: unknown[]) => {
+      if (failure && text.includes("INSERT INTO webhook_deliveries")) {
+        const error = failure;
+        failure = null;
+        return Promise.reject(error);
+      }
+      return query(text, params);
+    });
     try {
-      insert.mockRejectedValueOnce(
-        Object.assign(new Error("Can't reach database server"), { code: "P1001" }),
-      );
+      failure = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
       const down = await postWebhook(projectId, payload, { idempotencyKey: "fail-1" });
       expectError(down, 503, "service_unavailable");
       expect(down.headers.get("retry-after")).toBe("60");
-      insert.mockRejectedValueOnce(new TypeError("boom at /srv/flagpost/lib/secret.ts"));
+      failure = new TypeError("boom at /srv/flagpost/lib/secret.ts");
       // GitLab ≤ 17 disables a hook for good after a 4xx: our own failure must not be one.
       const ours = await postWebhook(projectId, payload, { idempotencyKey: "fail-1" });
       expectError(ours, 500, "internal_error");
@@ -694,7 +729,7 @@ describe("failures while accepting and applying", () => {
         row.reason?.split(": ").at(-1),
       ]),
     ).toEqual([
-      ["ERROR", 503, "Can't reach database server"],
+      ["ERROR", 503, "connect ECONNREFUSED 127.0.0.1:5432"],
       ["ERROR", 500, "boom at /srv/flagpost/lib/secret.ts"],
     ]);
     // Nothing claimed the key: GitLab's resend applies.
@@ -779,6 +814,7 @@ describe("deliveries panel API", () => {
       },
     });
     expect(answer.body.last_success_at).toBe(answer.body.results[0].received_at);
+    expect(answer.body.pending).toBe(0);
     expect(JSON.stringify(answer.body)).not.toContain("panel-1");
 
     const viewer = await seedProjectMember(organisationId, projectId, "VIEWER");

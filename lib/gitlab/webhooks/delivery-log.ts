@@ -186,6 +186,8 @@ export interface DeliveriesView {
   rejected: RejectedWindow[];
   rejected_last_24h: number;
   last_success_at: string | null;
+  /** Accepted deliveries not applied yet (the drainer applies them in batches). */
+  pending: number;
 }
 
 /** The deliveries panel: the latest 100 deliveries, rejected tokens in 24 h, the last 2xx answer. */
@@ -199,7 +201,7 @@ export async function listWebhookDeliveries(
   await requireLiveIntegration(prisma, projectId, integrationId);
   const where = { projectId, integrationId };
   const since = new Date(now.getTime() - 24 * 3600_000);
-  const [rows, rejectedRows, windows, lastSuccess] = await Promise.all([
+  const [rows, rejectedRows, windows, lastSuccess, pending] = await Promise.all([
     // Refused requests are counted per hour (below), never listed one by one; older REJECTED rows too.
     prisma.webhookDelivery.findMany({
       where: { ...where, result: { not: "REJECTED" } },
@@ -219,6 +221,7 @@ export async function listWebhookDeliveries(
       orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
       select: { receivedAt: true },
     }),
+    prisma.webhookDelivery.count({ where: { projectId, result: "PENDING" } }),
   ]);
   return {
     results: rows.map(serializeDelivery),
@@ -229,5 +232,6 @@ export async function listWebhookDeliveries(
     })),
     rejected_last_24h: rejectedRows + windows.reduce((sum, window) => sum + window.count, 0),
     last_success_at: lastSuccess?.receivedAt.toISOString() ?? null,
+    pending,
   };
 }

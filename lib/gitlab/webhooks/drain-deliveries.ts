@@ -1,5 +1,5 @@
 import "server-only";
-import { prisma } from "@/lib/db/client";
+import { currentDatabase, prisma } from "@/lib/db/client";
 import { applyPendingDelivery, type ReleaseRulesOption } from "@/lib/gitlab/webhooks/apply-delivery";
 import { deliveryRow, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
 import { cleanText, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
@@ -19,6 +19,15 @@ import { logger } from "@/lib/logger";
 
 const BATCH_SIZE = 25;
 const SWEEP_EVERY_MS = 30_000;
+// Pacing: answering GitLab comes first. A drain starts once no delivery arrived for QUIET_MS, or
+// once the oldest delivery not yet handed to a drain waited MAX_LAG_MS. While deliveries keep
+// arriving, each batch is followed by a rest BUSY_REST_FACTOR times as long as the batch took, so a
+// burst is accepted at full speed and applied at no less than a third of it; once the burst ends,
+// the rest goes at full speed. On the embedded database this matters most: a batch's transaction
+// holds the only connection, and every accept waits for it.
+const QUIET_MS = 20;
+const MAX_LAG_MS = 1_000;
+const BUSY_REST_FACTOR = 2;
 // pg_advisory_xact_lock key of the drainers ("flagpost webhook drain").
 const DRAIN_LOCK = 7_406_021_001;
 
@@ -49,15 +58,28 @@ export async function acceptDelivery(
     release_rules: rules.enabled,
     actor: rules.actor.username,
   };
-  const [inserted] = await prisma.$queryRaw<{ id: bigint }[]>`
-    INSERT INTO webhook_deliveries (project_id, integration_id, received_at, event, action, object_kind, item_ref,
-                                    idempotency_key, dedupe_key, result, http_status, duration_ms, payload)
-    VALUES (${row.projectId}, ${row.integrationId}, ${row.receivedAt}::timestamptz, ${row.event}, ${row.action},
-            ${row.objectKind}, ${row.itemRef}, ${row.idempotencyKey}, ${row.dedupeKey}, 'PENDING', 200,
-            ${row.durationMs}, ${storable(payload)}::jsonb)
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id`;
-  return inserted?.id ?? null;
+  // On the raw session, not through Prisma: this is the one statement every accepted delivery costs.
+  const [inserted] = await currentDatabase().sql.query<{ id: string }>(
+    `INSERT INTO webhook_deliveries (project_id, integration_id, received_at, event, action, object_kind, item_ref,
+                                     idempotency_key, dedupe_key, result, http_status, duration_ms, payload)
+     VALUES ($1::int, $2::int, $3::timestamptz, $4, $5, $6, $7, $8, $9, 'PENDING', 200, $10::int, $11::jsonb)
+     ON CONFLICT (dedupe_key) DO NOTHING
+     RETURNING id::text AS id`,
+    [
+      row.projectId,
+      row.integrationId,
+      row.receivedAt.toISOString(),
+      row.event,
+      row.action,
+      row.objectKind,
+      row.itemRef,
+      row.idempotencyKey,
+      row.dedupeKey,
+      row.durationMs,
+      storable(payload),
+    ],
+  );
+  return inserted ? BigInt(inserted.id) : null;
 }
 
 /** JSON the database takes: jsonb refuses NUL and lone surrogates, which any string of the body may hold. */
@@ -148,10 +170,13 @@ export async function applyPendingDeliveries(): Promise<number> {
   for (;;) {
     const current = { id: null as bigint | null };
     try {
+      const started = performance.now();
       const claimed = await applyBatch(limit, current);
       applied += claimed;
       if (claimed === 0) return applied;
       limit = BATCH_SIZE;
+      if (performance.now() - pacing.lastAcceptedAt < QUIET_MS)
+        await sleep((performance.now() - started) * BUSY_REST_FACTOR);
     } catch (error) {
       if (isTransient(error)) {
         logger.warn("Applying GitLab webhook deliveries failed for now; retrying later", { error });
@@ -169,10 +194,19 @@ export async function applyPendingDeliveries(): Promise<number> {
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const drainer = globalThis as unknown as {
   __flagpostDrain?: Promise<number> | null;
   __flagpostDrainAgain?: boolean;
   __flagpostDrainSweep?: NodeJS.Timeout;
+};
+
+/** When this process last accepted a delivery, and the pending start of a drain. */
+const pacing: { lastAcceptedAt: number; waitingSince: number | null; timer: NodeJS.Timeout | null } = {
+  lastAcceptedAt: -Infinity,
+  waitingSince: null,
+  timer: null,
 };
 
 /**
@@ -199,16 +233,39 @@ export function drainPendingDeliveries(): Promise<number> {
   return drainer.__flagpostDrain;
 }
 
-/** Starts a drain without waiting for it (the receiver, after answering). */
-export function kickDeliveryDrainer(): void {
+function drainInBackground(): void {
   drainPendingDeliveries().catch((error: unknown) =>
     logger.error("Could not apply pending GitLab webhook deliveries", { error }),
   );
 }
 
+/** After accepting a delivery: a drain starts when deliveries pause (or the oldest waited too long). */
+export function kickDeliveryDrainer(): void {
+  const now = performance.now();
+  pacing.lastAcceptedAt = now;
+  pacing.waitingSince ??= now;
+  scheduleDrain();
+}
+
+function scheduleDrain(): void {
+  if (pacing.timer || pacing.waitingSince === null) return;
+  const startAt = Math.min(pacing.lastAcceptedAt + QUIET_MS, pacing.waitingSince + MAX_LAG_MS);
+  pacing.timer = setTimeout(
+    () => {
+      pacing.timer = null;
+      // Deliveries came in since the timer was set and the oldest can still wait: wait on.
+      if (performance.now() < Math.min(pacing.lastAcceptedAt + QUIET_MS, pacing.waitingSince! + MAX_LAG_MS))
+        return scheduleDrain();
+      pacing.waitingSince = null;
+      drainInBackground();
+    },
+    Math.max(0, startAt - performance.now()),
+  );
+}
+
 /** At server start: apply what a crash left pending, then look again every 30 s (other instances' leftovers). */
 export function startDeliveryDrainer(): void {
-  kickDeliveryDrainer();
-  drainer.__flagpostDrainSweep ??= setInterval(kickDeliveryDrainer, SWEEP_EVERY_MS);
+  drainInBackground();
+  drainer.__flagpostDrainSweep ??= setInterval(drainInBackground, SWEEP_EVERY_MS);
   drainer.__flagpostDrainSweep.unref();
 }

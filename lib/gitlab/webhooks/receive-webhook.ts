@@ -5,7 +5,6 @@ import { jsonResponse } from "@/lib/api/with-route";
 import { prisma } from "@/lib/db/client";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
 import { receiveNoteCommand, type NoteCommandOutcome } from "@/lib/gitlab/commands/receive-command";
-import { findLiveIntegration } from "@/lib/gitlab/integration/integrations";
 import { checkWebhookToken } from "@/lib/gitlab/webhooks/authenticate";
 import { deliveryKey } from "@/lib/gitlab/webhooks/dedupe-key";
 import {
@@ -16,6 +15,7 @@ import {
 } from "@/lib/gitlab/webhooks/delivery-log";
 import { acceptDelivery, kickDeliveryDrainer } from "@/lib/gitlab/webhooks/drain-deliveries";
 import { normaliseDelivery, type NormalisedDelivery } from "@/lib/gitlab/webhooks/normalise-payload";
+import { liveIntegrationForWebhook } from "@/lib/gitlab/webhooks/webhook-integration";
 import { logger } from "@/lib/logger";
 
 // POST /api/v1/gitlab-webhook/{project_id}/: GitLab's deliveries for one Flagpost project.
@@ -40,7 +40,7 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   const startedAt = performance.now();
   let integration: GitLabIntegration | null;
   try {
-    integration = await findLiveIntegration(prisma, projectId);
+    integration = await liveIntegrationForWebhook(projectId);
   } catch (error) {
     return errorResponse(databaseTrouble(error) ?? error);
   }
@@ -188,13 +188,38 @@ function ownLabelEditReason(
   return `Flagpost's own label edit (by ${integration.tokenUsername ?? username ?? id}): nothing to update`;
 }
 
-// Prisma's codes for an unreachable or overloaded database (connection, pool and transaction timeouts).
-const CONNECTION_ERRORS = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
+// An unreachable or overloaded database: Prisma's codes (connection, pool and transaction
+// timeouts), the socket's, and PostgreSQL's (connection exceptions, shutting down, too many
+// connections) as the raw session reports them.
+const CONNECTION_ERRORS = new Set([
+  "P1001",
+  "P1002",
+  "P1008",
+  "P1017",
+  "P2024",
+  "P2028",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+]);
+
+function isConnectionTrouble(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && (CONNECTION_ERRORS.has(code) || code.startsWith("08"))) return true;
+  // pg's pool gives up waiting for a connection with a plain Error.
+  return /timeout exceeded when trying to connect|Connection terminated/i.test(
+    String((error as Error)?.message),
+  );
+}
 
 /** A 503 for errors that mean the database is away or overloaded; null for anything else. */
 function databaseTrouble(error: unknown): ApiError | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== "string" || !CONNECTION_ERRORS.has(code)) return null;
+  if (!isConnectionTrouble(error)) return null;
   return new ApiError(
     "service_unavailable",
     "The database is not available right now; resend the delivery from GitLab's webhook settings",
