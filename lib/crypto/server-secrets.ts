@@ -93,16 +93,35 @@ export function checkServerSecret(warn: (message: string, fields: Record<string,
 
 export type KeyPurpose = "encryption" | "session";
 
+// HKDF runs once per root secret and purpose: every webhook delivery decrypts its secret.
+const derivedKeys = new Map<string, Buffer>();
+
 export function deriveKey(purpose: KeyPurpose, source: string = rootSecret()): Buffer {
-  return Buffer.from(hkdfSync("sha256", source, "flagpost", `flagpost:${purpose}`, 32));
+  const memo = `${purpose}\u0000${source}`;
+  let key = derivedKeys.get(memo);
+  if (!key) {
+    key = Buffer.from(hkdfSync("sha256", source, "flagpost", `flagpost:${purpose}`, 32));
+    // Bounded: tests derive keys from many sources.
+    if (derivedKeys.size >= 16) derivedKeys.clear();
+    derivedKeys.set(memo, key);
+  }
+  return key;
 }
 
 /** Short, non-secret identifier of a key, stored with ciphertexts to detect key changes. */
+const fingerprints = new WeakMap<Buffer, string>();
+
 export function keyFingerprint(key: Buffer): string {
-  return createHash("sha256").update(key).digest("hex").slice(0, 8);
+  let fingerprint = fingerprints.get(key);
+  if (!fingerprint) {
+    fingerprint = createHash("sha256").update(key).digest("hex").slice(0, 8);
+    fingerprints.set(key, fingerprint);
+  }
+  return fingerprint;
 }
 
 export function resetServerSecretsForTests(): void {
+  derivedKeys.clear();
   cache.__flagpostRootSecret = undefined;
   cache.__flagpostKeyPlacementTold = undefined;
 }

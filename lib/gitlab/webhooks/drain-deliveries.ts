@@ -18,6 +18,10 @@ import { logger } from "@/lib/logger";
 // newer one was applied is skipped as out of order, as before.
 
 const BATCH_SIZE = 25;
+// The embedded database has one connection: every accept waits while a batch's transaction runs,
+// so its batches are kept short.
+const EMBEDDED_BATCH_SIZE = 5;
+const batchSize = () => (currentDatabase().kind === "postgres" ? BATCH_SIZE : EMBEDDED_BATCH_SIZE);
 const SWEEP_EVERY_MS = 30_000;
 // Pacing: answering GitLab comes first. A drain starts once no delivery arrived for QUIET_MS, or
 // once the oldest delivery not yet handed to a drain waited MAX_LAG_MS. While deliveries keep
@@ -166,7 +170,7 @@ async function markFailed(id: bigint, error: unknown): Promise<void> {
  */
 export async function applyPendingDeliveries(): Promise<number> {
   let applied = 0;
-  let limit = BATCH_SIZE;
+  let limit = batchSize();
   for (;;) {
     const current = { id: null as bigint | null };
     try {
@@ -174,7 +178,7 @@ export async function applyPendingDeliveries(): Promise<number> {
       const claimed = await applyBatch(limit, current);
       applied += claimed;
       if (claimed === 0) return applied;
-      limit = BATCH_SIZE;
+      limit = batchSize();
       if (performance.now() - pacing.lastAcceptedAt < QUIET_MS)
         await sleep((performance.now() - started) * BUSY_REST_FACTOR);
     } catch (error) {
