@@ -12,7 +12,7 @@ import {
   segmentsFor,
   type EnvironmentSnapshot,
 } from "@/lib/serving/snapshot";
-import { SdkError, type SdkProtocol } from "@/lib/serving/sdk-route";
+import { environmentForKey, SdkError, type SdkProtocol } from "@/lib/serving/sdk-route";
 import { traitWriter } from "@/lib/serving/trait-writer";
 import {
   identifierField,
@@ -94,6 +94,17 @@ export const identityQuery = z.object({
 });
 
 /** DRF's field-error shape for an invalid body or query. */
+/** The environment of the request's X-Environment-Key, Flagsmith's SDK header. */
+export const flagsmithEnvironment = (db: Database, req: Request, options?: { serverSide?: boolean }) =>
+  environmentForKey(flagsmithProtocol, db, req.headers.get("x-environment-key"), options);
+
+/** A JSON body or query checked against `schema`, or Flagsmith's field-by-field 400. */
+export function flagsmithInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw flagsmithValidationError(parsed.error);
+  return parsed.data;
+}
+
 export function flagsmithValidationError(error: z.ZodError): SdkError {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {

@@ -1,16 +1,14 @@
 import "server-only";
 import type { Database } from "@/lib/db/open-database";
 import { toStoredTrait } from "@/lib/flags/identities";
-import { logger } from "@/lib/logger";
+import { CoalescingBuffer, perDatabase } from "@/lib/serving/coalescing-buffer";
 import { MAX_TRAITS_PER_IDENTITY, type TraitValue } from "@/lib/validations/evaluation";
 
-// Identities and traits sent by SDKs are written in the background: each request records what
-// it changed here and is answered at once; every second (or when the buffer grows large) the
-// buffer is written in one transaction. Writes to the same identity coalesce (the last value of
-// a trait wins), so a busy identity costs one write a second whatever its request rate. A crash
-// loses at most the last second's traits; the answers never waited for them anyway. Requests
-// read their identity's pending changes on top of the stored traits, so a client sees its own
-// writes at once on this instance.
+// Identities and traits sent by SDKs are written in the background (CoalescingBuffer): each request
+// records what it changed here and is answered at once; every second (or when many identities are
+// waiting) they are written. Changes to one identity merge (the last value of a trait wins), so a
+// busy identity costs one write a second whatever its request rate. Requests read their
+// identity's unwritten changes on top of the stored traits.
 
 const FLUSH_INTERVAL_MS = 1_000;
 // Identities per transaction: the embedded database runs queries on the event loop's thread, so a
@@ -28,62 +26,38 @@ export interface PendingIdentity {
 const keyOf = (environmentId: number, identifier: string) => `${environmentId}\u0000${identifier}`;
 
 export class TraitWriter {
-  private pending = new Map<string, PendingIdentity>();
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly buffer: CoalescingBuffer<PendingIdentity>;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.buffer = new CoalescingBuffer({
+      what: "SDK traits",
+      intervalMs: FLUSH_INTERVAL_MS,
+      maxKeys: MAX_PENDING_IDENTITIES,
+      write: (batch) => this.write(batch),
+    });
+  }
 
   /** Records an identity (created if new) and its trait changes, to be written within a second. */
   enqueue(environmentId: number, identifier: string, traits: Iterable<[string, TraitValue | null]>) {
-    const key = keyOf(environmentId, identifier);
-    let entry = this.pending.get(key);
-    if (!entry) {
-      entry = { environmentId, identifier, traits: new Map() };
-      this.pending.set(key, entry);
-    }
-    for (const [traitKey, value] of traits) entry.traits.set(traitKey, value);
-    if (this.pending.size >= MAX_PENDING_IDENTITIES) void this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
-      this.timer.unref?.();
-    }
+    this.buffer.add(
+      keyOf(environmentId, identifier),
+      () => ({ environmentId, identifier, traits: new Map() }),
+      (entry) => {
+        for (const [traitKey, value] of traits) entry.traits.set(traitKey, value);
+      },
+    );
   }
 
   /** Writes everything pending (tests and shutdown call it directly). */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = [...this.pending.values()];
-    if (batch.length === 0) return this.flushing;
-    // A new buffer takes new requests while this one is written; reads still see the old one
-    // through `writing` until the write commits.
-    this.pending = new Map();
-    for (const entry of batch) this.writing.set(keyOf(entry.environmentId, entry.identifier), entry);
-    this.flushing = this.flushing
-      .then(() => this.write(batch))
-      .catch((error: unknown) =>
-        logger.error("Writing SDK traits failed", { error, identities: batch.length }),
-      )
-      .finally(() => {
-        for (const entry of batch) {
-          const key = keyOf(entry.environmentId, entry.identifier);
-          if (this.writing.get(key) === entry) this.writing.delete(key);
-        }
-      });
-    return this.flushing;
+    return this.buffer.flush();
   }
 
-  private writing = new Map<string, PendingIdentity>();
-
-  /** Pending changes including those being written right now (newest last). */
+  /** Changes not yet committed, including those being written right now (newest last). */
   unwritten(environmentId: number, identifier: string): Map<string, TraitValue | null> | undefined {
-    const key = keyOf(environmentId, identifier);
-    const writing = this.writing.get(key)?.traits;
-    const pending = this.pending.get(key)?.traits;
-    if (!writing) return pending;
-    if (!pending) return writing;
-    return new Map([...writing, ...pending]);
+    const entries = this.buffer.unwritten(keyOf(environmentId, identifier));
+    if (entries.length === 0) return undefined;
+    return new Map(entries.flatMap((entry) => [...entry.traits]));
   }
 
   private async write(batch: PendingIdentity[]) {
@@ -147,14 +121,4 @@ export class TraitWriter {
   }
 }
 
-const registry = globalThis as unknown as { __flagpostTraitWriters?: WeakMap<Database, TraitWriter> };
-
-export function traitWriter(db: Database): TraitWriter {
-  registry.__flagpostTraitWriters ??= new WeakMap();
-  let writer = registry.__flagpostTraitWriters.get(db);
-  if (!writer) {
-    writer = new TraitWriter(db);
-    registry.__flagpostTraitWriters.set(db, writer);
-  }
-  return writer;
-}
+export const traitWriter = perDatabase("traitWriter", (db) => new TraitWriter(db));
