@@ -5,7 +5,7 @@ import type { TraitValueType } from "@/lib/generated/prisma/client";
 import type { ContextValue, FeatureContext, FlagResult, SegmentRule } from "@/lib/engine";
 import { fromStoredTrait } from "@/lib/flags/identities";
 import {
-  evaluateIdentity,
+  evaluateIdentityDifferences,
   fragmentCache,
   memoized,
   memoizedText,
@@ -166,8 +166,12 @@ export async function identityFlags(
 
   const context: Record<string, ContextValue> = {};
   for (const trait of traits.values()) context[trait.trait_key] = trait.trait_value;
-  const result = evaluateIdentity(snapshot, input.identifier, context);
-  return `{"identifier":${JSON.stringify(input.identifier)},"flags":${flagFragments(snapshot).jsonArray(result.flags, { onlyEnabled: snapshot.project.hideDisabledFlags })},"traits":${JSON.stringify([...traits.values()])}}`;
+  // Only the flags that differ from the environment's are evaluated and serialized.
+  const differences = evaluateIdentityDifferences(snapshot, input.identifier, context);
+  const flags = flagFragments(snapshot).jsonArrayWith(snapshot.environmentResult.flags, differences, {
+    onlyEnabled: snapshot.project.hideDisabledFlags,
+  });
+  return `{"identifier":${JSON.stringify(input.identifier)},"flags":${flags},"traits":${JSON.stringify([...traits.values()])}}`;
 }
 
 interface StoredIdentity {

@@ -2,6 +2,7 @@ import "server-only";
 import type { ContextValue, EvaluationResult, FlagResult } from "@/lib/engine";
 import {
   evaluateIdentity,
+  evaluateIdentityDifferences,
   fragmentCache,
   memoizedText,
   strongEtag,
@@ -146,10 +147,12 @@ export function evaluateOfrepBulk(
   subject: OfrepSubject,
 ): { body: string; etag: string } {
   const fragments = fragmentCache(snapshot, "ofrep", true, (key, flag) => flagAnswer(snapshot, key, flag));
-  const build = (result: EvaluationResult) => `{"flags":${fragments.jsonArray(result.flags)}}`;
+  const base = snapshot.environmentResult.flags;
   if (subject.targetingKey === null)
-    return memoizedText(snapshot, "ofrep-bulk", () => build(snapshot.environmentResult));
-  const body = build(evaluate(snapshot, subject));
+    return memoizedText(snapshot, "ofrep-bulk", () => `{"flags":${fragments.jsonArray(base)}}`);
+  // Most flags of an identity are the environment's: only those that differ are serialized.
+  const changes = evaluateIdentityDifferences(snapshot, subject.targetingKey, subject.traits);
+  const body = `{"flags":${fragments.jsonArrayWith(base, changes)}}`;
   return { body, etag: strongEtag(body) };
 }
 

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type { Db } from "@/lib/db/types";
 import {
   evaluateContext,
+  evaluateDifferences,
   type ContextValue,
   type EvaluationContext,
   type EvaluationResult,
@@ -151,6 +152,23 @@ export function evaluateIdentity(
   });
 }
 
+/**
+ * The flags for which one identity's answer differs from the environment's (`environmentResult`):
+ * what `evaluateIdentity` answers, in time proportional to the segments and the differences.
+ */
+export function evaluateIdentityDifferences(
+  snapshot: EnvironmentSnapshot,
+  identifier: string,
+  traits: Record<string, ContextValue>,
+): Map<string, FlagResult> {
+  return evaluateDifferences({
+    environment: snapshot.context.environment,
+    features: snapshot.context.features,
+    segments: segmentsFor(snapshot, identifier),
+    identity: { identifier, traits },
+  }).flags;
+}
+
 /** Memoizes a serialized answer for the snapshot's lifetime, with a strong ETag of its bytes. */
 export function memoized(
   snapshot: EnvironmentSnapshot,
@@ -201,6 +219,8 @@ interface CachedFragment {
 export class FragmentCache {
   private byName = new Map<string, CachedFragment[]>();
   private size = 0;
+  /** Per base result (jsonArrayWith): its fragments in order, and each flag's position. */
+  private layouts = new WeakMap<object, { parts: string[]; index: Map<string, number> }>();
 
   constructor(
     /** Whether the serialization reads `reason` and `variant` (OFREP) or only enabled and value. */
@@ -233,6 +253,44 @@ export class FragmentCache {
       this.size += 1;
     }
     return json;
+  }
+
+  /**
+   * jsonArray(base) with some of its flags replaced by `changes` — the same text, without touching
+   * the flags that did not change: the array of `base`'s fragments is kept (one per base object).
+   */
+  jsonArrayWith(
+    base: Record<string, FlagResult>,
+    changes: Map<string, FlagResult>,
+    { onlyEnabled = false } = {},
+  ): string {
+    let layout = this.layouts.get(base);
+    if (!layout) {
+      const parts: string[] = [];
+      const index = new Map<string, number>();
+      for (const name in base) {
+        index.set(name, parts.length);
+        parts.push(this.json(name, base[name]!));
+      }
+      layout = { parts, index };
+      this.layouts.set(base, layout);
+    }
+    const parts = layout.parts.slice();
+    for (const [name, flag] of changes) {
+      const at = layout.index.get(name);
+      // Not a flag of the base: cannot come from the same context; answer the slow way.
+      if (at === undefined)
+        return this.jsonArray({ ...base, ...Object.fromEntries(changes) }, { onlyEnabled });
+      parts[at] = this.json(name, flag);
+    }
+    if (!onlyEnabled) return `[${parts.join(",")}]`;
+    const enabled: string[] = [];
+    let at = 0;
+    for (const name in base) {
+      if ((changes.get(name) ?? base[name]!).enabled) enabled.push(parts[at]!);
+      at += 1;
+    }
+    return `[${enabled.join(",")}]`;
   }
 
   /** A JSON array of every flag of a result (or only the enabled ones), in the result's order. */

@@ -18,14 +18,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `next start -p port` with these extra environment variables; resolves once it is healthy. */
+/**
+ * Starts `next start -p port` with these extra environment variables; resolves once it is healthy.
+ * `nodeArgs` go to node itself (e.g. `--cpu-prof`).
+ */
 export async function startProductionServer(
   port: number,
   serverEnv: Record<string, string>,
+  nodeArgs: string[] = [],
 ): Promise<ChildProcess> {
   const server = spawn(
     process.execPath,
-    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
+    [...nodeArgs, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
     {
       cwd: root,
       env: { ...process.env, ...serverEnv },
