@@ -13,6 +13,7 @@ import {
   type EnvironmentSnapshot,
 } from "@/lib/serving/snapshot";
 import { environmentForKey, SdkError, type SdkProtocol } from "@/lib/serving/sdk-route";
+import { identityKey, storedIdentityCache, type StoredIdentity } from "@/lib/serving/stored-identities";
 import { traitWriter } from "@/lib/serving/trait-writer";
 import {
   identifierField,
@@ -174,16 +175,22 @@ export async function identityFlags(
   return `{"identifier":${JSON.stringify(input.identifier)},"flags":${flags},"traits":${JSON.stringify([...traits.values()])}}`;
 }
 
-interface StoredIdentity {
-  lastSeenAt: number | null;
-  traits: Array<{ key: string; valueType: TraitValueType; value: string }>;
+/**
+ * The identity's stored traits (null: not stored yet): from memory on the embedded database
+ * (StoredIdentityCache), else one plain query, as it runs on every identity request (through
+ * Prisma it cost more than evaluating 500 flags).
+ */
+function readStoredIdentity(
+  db: Database,
+  environmentId: number,
+  identifier: string,
+): Promise<StoredIdentity | null> {
+  const cache = storedIdentityCache(db);
+  const load = () => queryStoredIdentity(db, environmentId, identifier);
+  return cache ? cache.read(identityKey(environmentId, identifier), load) : load();
 }
 
-/**
- * The identity's stored traits (null: not stored yet): one plain query, as it runs on every
- * identity request (through Prisma it cost more than evaluating 500 flags).
- */
-async function readStoredIdentity(
+async function queryStoredIdentity(
   db: Database,
   environmentId: number,
   identifier: string,
@@ -201,7 +208,7 @@ async function readStoredIdentity(
     [environmentId, identifier],
   );
   if (rows.length === 0) return null;
-  const traits: StoredIdentity["traits"] = [];
+  const traits: Array<StoredIdentity["traits"][number]> = [];
   for (const row of rows)
     if (row.key !== null && row.value_type !== null && row.value !== null)
       traits.push({ key: row.key, valueType: row.value_type, value: row.value });

@@ -2,6 +2,7 @@ import "server-only";
 import type { Database } from "@/lib/db/open-database";
 import { toStoredTrait } from "@/lib/flags/identities";
 import { CoalescingBuffer, perDatabase } from "@/lib/serving/coalescing-buffer";
+import { identityKey, storedIdentityCache } from "@/lib/serving/stored-identities";
 import { MAX_TRAITS_PER_IDENTITY, type TraitValue } from "@/lib/validations/evaluation";
 
 // Identities and traits sent by SDKs are written in the background (CoalescingBuffer): each request
@@ -23,8 +24,6 @@ export interface PendingIdentity {
   traits: Map<string, TraitValue | null>;
 }
 
-const keyOf = (environmentId: number, identifier: string) => `${environmentId}\u0000${identifier}`;
-
 export class TraitWriter {
   private readonly buffer: CoalescingBuffer<PendingIdentity>;
 
@@ -40,7 +39,7 @@ export class TraitWriter {
   /** Records an identity (created if new) and its trait changes, to be written within a second. */
   enqueue(environmentId: number, identifier: string, traits: Iterable<[string, TraitValue | null]>) {
     this.buffer.add(
-      keyOf(environmentId, identifier),
+      identityKey(environmentId, identifier),
       () => ({ environmentId, identifier, traits: new Map() }),
       (entry) => {
         for (const [traitKey, value] of traits) entry.traits.set(traitKey, value);
@@ -55,7 +54,7 @@ export class TraitWriter {
 
   /** Changes not yet committed, including those being written right now (newest last). */
   unwritten(environmentId: number, identifier: string): Map<string, TraitValue | null> | undefined {
-    const entries = this.buffer.unwritten(keyOf(environmentId, identifier));
+    const entries = this.buffer.unwritten(identityKey(environmentId, identifier));
     if (entries.length === 0) return undefined;
     return new Map(entries.flatMap((entry) => [...entry.traits]));
   }
@@ -68,6 +67,17 @@ export class TraitWriter {
   }
 
   private async writeChunk(batch: PendingIdentity[]) {
+    try {
+      await this.writeTransaction(batch);
+    } finally {
+      // Before the buffer drops these changes: requests then read what was written.
+      storedIdentityCache(this.db)?.forget(
+        batch.map((entry) => identityKey(entry.environmentId, entry.identifier)),
+      );
+    }
+  }
+
+  private async writeTransaction(batch: PendingIdentity[]) {
     await this.db.prisma.$transaction(async (tx) => {
       // Environments deleted since the requests were answered take their identities with them.
       const environmentIds = [...new Set(batch.map((entry) => entry.environmentId))];
