@@ -169,9 +169,12 @@ export async function identityFlags(
   for (const trait of traits.values()) context[trait.trait_key] = trait.trait_value;
   // Only the flags that differ from the environment's are evaluated and serialized.
   const differences = evaluateIdentityDifferences(snapshot, input.identifier, context);
-  const flags = flagFragments(snapshot).jsonArrayWith(snapshot.environmentResult.flags, differences, {
-    onlyEnabled: snapshot.project.hideDisabledFlags,
-  });
+  const flags = flagFragments(snapshot).answerWith(
+    snapshot.environmentResult.flags,
+    differences,
+    { onlyEnabled: snapshot.project.hideDisabledFlags },
+    (json) => json,
+  );
   return `{"identifier":${JSON.stringify(input.identifier)},"flags":${flags},"traits":${JSON.stringify([...traits.values()])}}`;
 }
 

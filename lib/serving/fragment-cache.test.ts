@@ -81,4 +81,34 @@ describe("FragmentCache", () => {
           expect(cache.jsonArrayWith(base, changes, { onlyEnabled })).toBe(JSON.stringify(expected));
         }
   });
+
+  it("memoizes whole answers by the flags they contain", () => {
+    const serialize = (name: string, result: FlagResult) => ({
+      name,
+      enabled: result.enabled,
+      value: result.value,
+    });
+    const cache = new FragmentCache(false, serialize);
+    const base = { a: flag({ name: "a" }), b: flag({ name: "b", enabled: false }) };
+    let builds = 0;
+    const answer = (changes: Map<string, FlagResult>, onlyEnabled = false) =>
+      cache.answerWith(base, changes, { onlyEnabled }, (json) => {
+        builds += 1;
+        return json;
+      });
+    const on = new Map([["b", flag({ name: "b", value: "on" })]]);
+    const red = new Map([["b", flag({ name: "b", value: "red" })]]);
+    for (const [changes, onlyEnabled] of [
+      [on, false],
+      [red, false],
+      [on, true],
+      [new Map(), true],
+      [new Map(), false],
+    ] as const) {
+      const expected = cache.jsonArrayWith(base, changes, { onlyEnabled });
+      expect(answer(changes, onlyEnabled)).toBe(expected);
+      expect(answer(new Map(changes), onlyEnabled)).toBe(expected);
+    }
+    expect(builds).toBe(5);
+  });
 });

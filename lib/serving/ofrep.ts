@@ -152,8 +152,10 @@ export function evaluateOfrepBulk(
     return memoizedText(snapshot, "ofrep-bulk", () => `{"flags":${fragments.jsonArray(base)}}`);
   // Most flags of an identity are the environment's: only those that differ are serialized.
   const changes = evaluateIdentityDifferences(snapshot, subject.targetingKey, subject.traits);
-  const body = `{"flags":${fragments.jsonArrayWith(base, changes)}}`;
-  return { body, etag: strongEtag(body) };
+  return fragments.answerWith(base, changes, {}, (flags) => {
+    const body = `{"flags":${flags}}`;
+    return { body, etag: strongEtag(body) };
+  });
 }
 
 /** The key from `Authorization: Bearer <key>` or `X-API-Key`. */

@@ -207,6 +207,15 @@ export function strongEtag(body: string): string {
 
 const MAX_ANSWERS_PER_FLAG = 16;
 const MAX_CACHED_ANSWERS = 50_000;
+// Whole answers (answerWith): a few hundred distinct ones, at most 16 million characters per cache.
+const MAX_MEMOIZED_ANSWERS = 500;
+const MAX_MEMOIZED_CHARS = 16_000_000;
+
+interface Layout {
+  id: number;
+  parts: string[];
+  index: Map<string, number>;
+}
 
 interface CachedFragment {
   enabled: boolean;
@@ -220,7 +229,11 @@ export class FragmentCache {
   private byName = new Map<string, CachedFragment[]>();
   private size = 0;
   /** Per base result (jsonArrayWith): its fragments in order, and each flag's position. */
-  private layouts = new WeakMap<object, { parts: string[]; index: Map<string, number> }>();
+  private layouts = new WeakMap<object, Layout>();
+  /** answerWith()'s memo: answers by the flags they contain, and the JSON text they hold. */
+  private answers = new Map<string, unknown>();
+  private answersChars = 0;
+  private nextLayoutId = 0;
 
   constructor(
     /** Whether the serialization reads `reason` and `variant` (OFREP) or only enabled and value. */
@@ -264,17 +277,7 @@ export class FragmentCache {
     changes: Map<string, FlagResult>,
     { onlyEnabled = false } = {},
   ): string {
-    let layout = this.layouts.get(base);
-    if (!layout) {
-      const parts: string[] = [];
-      const index = new Map<string, number>();
-      for (const name in base) {
-        index.set(name, parts.length);
-        parts.push(this.json(name, base[name]!));
-      }
-      layout = { parts, index };
-      this.layouts.set(base, layout);
-    }
+    const layout = this.layoutOf(base);
     const parts = layout.parts.slice();
     for (const [name, flag] of changes) {
       const at = layout.index.get(name);
@@ -291,6 +294,52 @@ export class FragmentCache {
       at += 1;
     }
     return `[${enabled.join(",")}]`;
+  }
+
+  /**
+   * build(jsonArrayWith(…)), memoized: identities that match the same segments (and fall in the
+   * same variants) get the same flags, so their answer is built once per snapshot. The memo key is
+   * each changed flag's position, enabled state and JSON text, which determine the array's text.
+   * A cache has one `build` (one protocol's answer shape).
+   */
+  answerWith<T>(
+    base: Record<string, FlagResult>,
+    changes: Map<string, FlagResult>,
+    { onlyEnabled = false } = {},
+    build: (flagsJson: string) => T,
+  ): T {
+    const layout = this.layoutOf(base);
+    let key = `${layout.id}${onlyEnabled ? "E" : "A"}`;
+    for (const [name, flag] of changes) {
+      const at = layout.index.get(name);
+      if (at === undefined) return build(this.jsonArrayWith(base, changes, { onlyEnabled }));
+      // JSON text never holds a raw control character: the separators cannot be confused with it.
+      key += `\u0001${at}${flag.enabled ? "+" : "-"}${this.json(name, flag)}`;
+    }
+    const known = this.answers.get(key);
+    if (known !== undefined) return known as T;
+    const json = this.jsonArrayWith(base, changes, { onlyEnabled });
+    const answer = build(json);
+    if (this.answers.size < MAX_MEMOIZED_ANSWERS && this.answersChars + json.length <= MAX_MEMOIZED_CHARS) {
+      this.answers.set(key, answer);
+      this.answersChars += json.length;
+    }
+    return answer;
+  }
+
+  private layoutOf(base: Record<string, FlagResult>): Layout {
+    let layout = this.layouts.get(base);
+    if (!layout) {
+      const parts: string[] = [];
+      const index = new Map<string, number>();
+      for (const name in base) {
+        index.set(name, parts.length);
+        parts.push(this.json(name, base[name]!));
+      }
+      layout = { id: this.nextLayoutId++, parts, index };
+      this.layouts.set(base, layout);
+    }
+    return layout;
   }
 
   /** A JSON array of every flag of a result (or only the enabled ones), in the result's order. */
