@@ -10,8 +10,9 @@
 // Prints req/s, p50/p99 and the share of the health route's throughput. Asserts nothing about
 // speed (goals: flags and OFREP ≥ 80 % of health, identities ≥ 50 %, p99 < 20 ms).
 // --cpu-prof runs the server under `node --cpu-prof` (profiles kept in DIR, a temporary directory by
-// default) and prints the functions with the most self time over the whole run (warm-up included);
-// --only limits the run to some endpoints, to profile one at a time.
+// default) and prints the functions with the most self time while the endpoints were measured (the
+// health runs, warm-up and start-up left out); --only limits the run to some endpoints, to profile
+// one at a time.
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -239,6 +240,9 @@ async function main() {
     );
     console.log(
       `  environment: ${FEATURES} features, ${SEGMENTS} segments × 5 overrides; identities: ${IDENTITIES} rotating, 20 traits, 3 segments matching`,
+    );
+    console.log(
+      `  per identity request: stored traits ${usePostgres ? "read from the database" : "from memory once read (embedded database only)"}; only the flags that differ from the environment's are evaluated, and answers are memoized per snapshot by those flags (these identities all share one: same 3 segments, no variants)`,
     );
     console.log("  ceiling: GET /api/health, measured right after each endpoint\n");
     const pad = (text: string | number, width: number) => String(text).padStart(width);
