@@ -284,6 +284,8 @@ async function main() {
 
 /** The functions with the most self time in the server's profile (written when it exited). */
 function printProfile(dir: string) {
+  // Kept beside the profiles, for a closer look (e.g. inclusive times) afterwards.
+  fs.writeFileSync(path.join(dir, "measured-windows.json"), JSON.stringify(profileWindows));
   const { totalMs, top } = topSelfTimes(dir, { windows: profileWindows });
   if (top.length === 0) {
     console.log(`\nNo CPU profile was written to ${dir} (the server did not exit cleanly).`);
