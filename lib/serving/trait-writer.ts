@@ -77,6 +77,7 @@ export class TraitWriter {
     }
   }
 
+  /** One chunk in one transaction, in a fixed number of statements whatever its size. */
   private async writeTransaction(batch: PendingIdentity[]) {
     await this.db.prisma.$transaction(async (tx) => {
       // Environments deleted since the requests were answered take their identities with them.
@@ -86,47 +87,73 @@ export class TraitWriter {
           (environment) => environment.id,
         ),
       );
-      for (const entry of batch) {
-        if (!live.has(entry.environmentId)) continue;
-        const [identity] = await tx.$queryRaw<{ id: number }[]>`
-          INSERT INTO identities (environment_id, identifier, last_seen_at)
-          VALUES (${entry.environmentId}, ${entry.identifier}, now())
-          ON CONFLICT (environment_id, identifier) DO UPDATE SET last_seen_at = now()
-          RETURNING id`;
-        if (!identity) continue;
-        const deleted = [...entry.traits].filter(([, value]) => value === null).map(([key]) => key);
-        if (deleted.length > 0)
-          await tx.$executeRaw`DELETE FROM traits WHERE identity_id = ${identity.id} AND key = ANY(${deleted}::text[])`;
-        const set = [...entry.traits].filter((pair): pair is [string, TraitValue] => pair[1] !== null);
-        if (set.length === 0) continue;
-        const existing = new Set(
-          (await tx.trait.findMany({ where: { identityId: identity.id }, select: { key: true } })).map(
-            (trait) => trait.key,
-          ),
-        );
+      const entries = batch.filter((entry) => live.has(entry.environmentId));
+      if (entries.length === 0) return;
+      // The buffer holds one entry per identity, so no row is upserted twice in a statement.
+      const identities = await tx.$queryRaw<{ id: number; environment_id: number; identifier: string }[]>`
+        INSERT INTO identities (environment_id, identifier, last_seen_at)
+        SELECT e, i, now()
+        FROM unnest(${entries.map((entry) => entry.environmentId)}::int[], ${entries.map((entry) => entry.identifier)}::text[]) AS u(e, i)
+        ON CONFLICT (environment_id, identifier) DO UPDATE SET last_seen_at = now()
+        RETURNING id, environment_id, identifier`;
+      const idOf = new Map(
+        identities.map((row) => [identityKey(row.environment_id, row.identifier), row.id] as const),
+      );
+      const withIds = entries.flatMap((entry) => {
+        const id = idOf.get(identityKey(entry.environmentId, entry.identifier));
+        return id === undefined ? [] : [{ id, traits: [...entry.traits] }];
+      });
+
+      const deletedIds: number[] = [];
+      const deletedKeys: string[] = [];
+      for (const { id, traits } of withIds)
+        for (const [key, value] of traits)
+          if (value === null) {
+            deletedIds.push(id);
+            deletedKeys.push(key);
+          }
+      if (deletedIds.length > 0)
+        await tx.$executeRaw`
+          DELETE FROM traits t USING unnest(${deletedIds}::int[], ${deletedKeys}::text[]) AS d(id, k)
+          WHERE t.identity_id = d.id AND t.key = d.k`;
+
+      const setting = withIds.filter(({ traits }) => traits.some(([, value]) => value !== null));
+      if (setting.length === 0) return;
+      const existing = new Map<number, Set<string>>();
+      for (const row of await tx.$queryRaw<{ identity_id: number; key: string }[]>`
+        SELECT identity_id, key FROM traits WHERE identity_id = ANY(${setting.map(({ id }) => id)}::int[])`) {
+        let keys = existing.get(row.identity_id);
+        if (!keys) existing.set(row.identity_id, (keys = new Set()));
+        keys.add(row.key);
+      }
+      const ids: number[] = [];
+      const keys: string[] = [];
+      const types: string[] = [];
+      const values: string[] = [];
+      for (const { id, traits } of setting) {
+        const stored = existing.get(id);
         // New traits beyond the identity's limit are dropped, as the admin API refuses them.
-        let room = MAX_TRAITS_PER_IDENTITY - existing.size;
-        const keys: string[] = [];
-        const types: string[] = [];
-        const values: string[] = [];
-        for (const [key, value] of set) {
-          if (!existing.has(key)) {
+        let room = MAX_TRAITS_PER_IDENTITY - (stored?.size ?? 0);
+        for (const [key, value] of traits) {
+          if (value === null) continue;
+          if (!stored?.has(key)) {
             if (room <= 0) continue;
             room -= 1;
           }
-          const stored = toStoredTrait(value);
+          const typed = toStoredTrait(value);
+          ids.push(id);
           keys.push(key);
-          types.push(stored.valueType);
-          values.push(stored.value);
+          types.push(typed.valueType);
+          values.push(typed.value);
         }
-        if (keys.length === 0) continue;
-        await tx.$executeRaw`
-          INSERT INTO traits (identity_id, key, value_type, value, updated_at)
-          SELECT ${identity.id}, k, t::"TraitValueType", v, now()
-          FROM unnest(${keys}::text[], ${types}::text[], ${values}::text[]) AS u(k, t, v)
-          ON CONFLICT (identity_id, key)
-          DO UPDATE SET value_type = EXCLUDED.value_type, value = EXCLUDED.value, updated_at = now()`;
       }
+      if (ids.length === 0) return;
+      await tx.$executeRaw`
+        INSERT INTO traits (identity_id, key, value_type, value, updated_at)
+        SELECT i, k, t::"TraitValueType", v, now()
+        FROM unnest(${ids}::int[], ${keys}::text[], ${types}::text[], ${values}::text[]) AS u(i, k, t, v)
+        ON CONFLICT (identity_id, key)
+        DO UPDATE SET value_type = EXCLUDED.value_type, value = EXCLUDED.value, updated_at = now()`;
     });
   }
 }

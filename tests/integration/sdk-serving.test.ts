@@ -266,6 +266,46 @@ describe("Flagsmith SDK API: identities", () => {
     expect(await read()).toEqual({ traits: [], checkout: false });
   });
 
+  it("writes many identities in one flush: new and known ones, deletions, the 200-trait cap", async () => {
+    const { development } = await setUp();
+    const headers = envHeaders(development.api_key);
+    const post = (identifier: string, traits: Array<{ trait_key: string; trait_value: unknown }>) =>
+      sdkRequest("POST", "/api/v1/identities/", { headers, body: { identifier, traits } });
+    const stored = async (identifier: string) => {
+      const identity = await prisma.identity.findFirstOrThrow({
+        where: { identifier, environmentId: development.id },
+        include: { traits: { orderBy: { key: "asc" } } },
+      });
+      return identity.traits.map((trait) => [trait.key, trait.valueType, trait.value]);
+    };
+    const many = Array.from({ length: 200 }, (_, index) => ({ trait_key: `k${index}`, trait_value: "v" }));
+    await post("full", many);
+    await post("ann", [{ trait_key: "plan", trait_value: "pro" }]);
+    await post("bob", [{ trait_key: "plan", trait_value: "free" }]);
+    await traitWriter(currentDatabase()).flush();
+    expect(await stored("full")).toHaveLength(200);
+    expect(await stored("ann")).toEqual([["plan", "STRING", "pro"]]);
+
+    await post("full", [
+      { trait_key: "k0", trait_value: "changed" },
+      { trait_key: "extra", trait_value: "x" },
+    ]);
+    await post("ann", [
+      { trait_key: "plan", trait_value: null },
+      { trait_key: "age", trait_value: 3 },
+    ]);
+    await post("bob", []);
+    await post("cyd", [{ trait_key: "plan", trait_value: "pro" }]);
+    await traitWriter(currentDatabase()).flush();
+    const full = await stored("full");
+    expect(full).toHaveLength(200);
+    expect(full).toContainEqual(["k0", "STRING", "changed"]);
+    expect(full.map(([key]) => key)).not.toContain("extra");
+    expect(await stored("ann")).toEqual([["age", "INTEGER", "3"]]);
+    expect(await stored("bob")).toEqual([["plan", "STRING", "free"]]);
+    expect(await stored("cyd")).toEqual([["plan", "STRING", "pro"]]);
+  });
+
   it("keeps a transient identity out of the database", async () => {
     const { development } = await setUp();
     const res = await sdkRequest("POST", "/api/v1/identities/", {
