@@ -1,4 +1,5 @@
-// npm run bench:flags [-- --postgres] [--duration S] [--concurrency 50]
+// npm run bench:flags [-- --postgres] [--duration S] [--concurrency 50] [--only flags,identities,ofrep]
+//                     [--cpu-prof [DIR]]
 // Load test of the SDK endpoints on the production build: starts `next start` on a free port with a
 // throw-away data directory (embedded database, or a temporary PostgreSQL server with --postgres),
 // seeds one environment with 500 features and 100 segments (each overriding 5 features), then
@@ -8,10 +9,15 @@
 //   - POST /ofrep/v1/evaluate/flags (bulk OFREP, a targetingKey and 20 context attributes).
 // Prints req/s, p50/p99 and the share of the health route's throughput. Asserts nothing about
 // speed (goals: flags and OFREP ≥ 80 % of health, identities ≥ 50 %, p99 < 20 ms).
+// --cpu-prof runs the server under `node --cpu-prof` (profiles kept in DIR, a temporary directory by
+// default) and prints the functions with the most self time while the endpoints were measured (the
+// health runs, warm-up and start-up left out); --only limits the run to some endpoints, to profile
+// one at a time.
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { monotonicMicros, printServerProfile } from "./lib/cpu-profile";
 import { freePort, startProductionServer } from "./lib/production-server";
 import autocannon, { type Result } from "autocannon";
 
@@ -23,6 +29,17 @@ const flag = (name: string) => {
 const usePostgres = args.includes("--postgres");
 const DURATION = Math.max(1, Number(flag("--duration") ?? 5));
 const CONCURRENCY = Math.max(1, Number(flag("--concurrency") ?? 50));
+const cpuProfIndex = args.indexOf("--cpu-prof");
+const cpuProfDir =
+  cpuProfIndex < 0
+    ? null
+    : args[cpuProfIndex + 1] && !args[cpuProfIndex + 1]!.startsWith("--")
+      ? path.resolve(args[cpuProfIndex + 1]!)
+      : fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-bench-flags-profile-"));
+const ENDPOINTS = ["flags", "identities", "ofrep"] as const;
+const only = new Set((flag("--only") ?? ENDPOINTS.join(",")).split(","));
+/** When the endpoints (not the health runs) were measured: the part of the profile printed. */
+const profileWindows: Array<[number, number]> = [];
 const FEATURES = 500;
 const SEGMENTS = 100;
 const IDENTITIES = 1_000;
@@ -174,7 +191,12 @@ async function main() {
   try {
     await seed();
     const port = await freePort();
-    server = await startProductionServer(port, serverEnv);
+    if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
+    server = await startProductionServer(
+      port,
+      serverEnv,
+      cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [],
+    );
     const base = `http://127.0.0.1:${port}`;
     const flagsRequest = { headers: { "x-environment-key": ENV_KEY } };
 
@@ -195,20 +217,22 @@ async function main() {
       throw new Error(`expected 15 flags from 3 segments, got ${overridden.length}`);
 
     // Warm-up: JIT, the snapshot, connection pools.
-    await run(`${base}/api/v1/flags/`, flagsRequest, 2);
-    await run(base, { requests: identityRequests() }, 2);
-    await run(base, { requests: ofrepRequests() }, 2);
+    if (only.has("flags")) await run(`${base}/api/v1/flags/`, flagsRequest, 2);
+    if (only.has("identities")) await run(base, { requests: identityRequests() }, 2);
+    if (only.has("ofrep")) await run(base, { requests: ofrepRequests() }, 2);
     await run(`${base}/api/health`, {}, 2);
 
     const rows: Array<{ label: string; result: Result; health: Result }> = [];
     const measure = async (label: string, options: Partial<Parameters<typeof autocannon>[0]>, url = base) => {
+      const start = monotonicMicros();
       const result = await run(url, options);
+      profileWindows.push([start, monotonicMicros()]);
       const health = await run(`${base}/api/health`, {});
       rows.push({ label, result, health });
     };
-    await measure("GET /api/v1/flags/", flagsRequest, `${base}/api/v1/flags/`);
-    await measure("POST /api/v1/identities/", { requests: identityRequests() });
-    await measure("POST /ofrep/v1/evaluate/flags", { requests: ofrepRequests() });
+    if (only.has("flags")) await measure("GET /api/v1/flags/", flagsRequest, `${base}/api/v1/flags/`);
+    if (only.has("identities")) await measure("POST /api/v1/identities/", { requests: identityRequests() });
+    if (only.has("ofrep")) await measure("POST /ofrep/v1/evaluate/flags", { requests: ofrepRequests() });
 
     const database = usePostgres ? "PostgreSQL (temporary server)" : "embedded database (PGlite)";
     console.log(
@@ -216,6 +240,9 @@ async function main() {
     );
     console.log(
       `  environment: ${FEATURES} features, ${SEGMENTS} segments × 5 overrides; identities: ${IDENTITIES} rotating, 20 traits, 3 segments matching`,
+    );
+    console.log(
+      `  per identity request: stored traits ${usePostgres ? "read from the database" : "from memory once read (embedded database only)"}; only the flags that differ from the environment's are evaluated, and answers are memoized per snapshot by those flags (these identities all share one: same 3 segments, no variants)`,
     );
     console.log("  ceiling: GET /api/health, measured right after each endpoint\n");
     const pad = (text: string | number, width: number) => String(text).padStart(width);
@@ -252,6 +279,8 @@ async function main() {
     stopPostgres?.();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  if (cpuProfDir)
+    printServerProfile(cpuProfDir, profileWindows, "the endpoints were measured (health runs excluded)");
 }
 
 main().catch((error: unknown) => {

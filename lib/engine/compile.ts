@@ -144,4 +144,25 @@ export function preparedFeatures(features: EvaluationContext["features"]): Prepa
   return list;
 }
 
+const featureIndexes = new WeakMap<object, FeatureIndex>();
+
+interface FeatureIndex {
+  /** The prepared feature each flag name is evaluated from (the last of that name, as in a result). */
+  byName: Map<string, PreparedFeature>;
+  /** Those of them with variants: an identity's value may differ from the identity-less one. */
+  split: PreparedFeature[];
+}
+
+/** The features of a context by flag name (cached like the segments). */
+export function featureIndex(features: EvaluationContext["features"]): FeatureIndex {
+  const prepared = preparedFeatures(features);
+  let index = featureIndexes.get(prepared);
+  if (!index) {
+    const byName = new Map(prepared.map((feature) => [feature.feature.name, feature]));
+    index = { byName, split: [...byName.values()].filter((feature) => feature.variants.length > 0) };
+    featureIndexes.set(prepared, index);
+  }
+  return index;
+}
+
 export type { EvaluationSubject };

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 // The package's `exports` only expose the SDK; its engine lives in the build tree.
 import { getEvaluationResult } from "../../node_modules/flagsmith-nodejs/build/esm/flagsmith-engine/index.js";
-import { evaluateContext } from "./index";
+import { evaluateContext, evaluateDifferences } from "./index";
 import type { ContextValue, EvaluationContext, FeatureContext, SegmentCondition, SegmentRule } from "./types";
 import { CONDITION_OPERATORS } from "./types";
 
@@ -285,5 +285,26 @@ describe("differential: Flagpost's engine against flagsmith-nodejs's engine", ()
       { seed: 7, numRuns: 3000 },
     );
     expect(matches).toBeGreaterThan(500);
+  });
+});
+
+describe("evaluateDifferences", () => {
+  it("is the identity's answer once laid over the identity-less answer, flag for flag", () => {
+    let differed = 0;
+    fc.assert(
+      fc.property(context, (ctx) => {
+        const { identity: _identity, ...identityLess } = ctx;
+        const full = evaluateContext(ctx);
+        const differences = evaluateDifferences(ctx);
+        const combined = { ...evaluateContext(identityLess).flags };
+        for (const [name, flag] of differences.flags) combined[name] = flag;
+        expect(combined).toEqual(full.flags);
+        expect(Object.keys(combined)).toEqual(Object.keys(full.flags));
+        expect(differences.segments).toEqual(full.segments);
+        differed += differences.flags.size > 0 ? 1 : 0;
+      }),
+      { seed: 20261203, numRuns: 600 },
+    );
+    expect(differed).toBeGreaterThan(100);
   });
 });

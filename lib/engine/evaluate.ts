@@ -1,4 +1,4 @@
-import { compiledSegments, preparedFeatures, type PreparedFeature } from "./compile";
+import { compiledSegments, featureIndex, preparedFeatures, type PreparedFeature } from "./compile";
 import { hashedPercentage } from "./hashing";
 import type { EvaluationSubject } from "./properties";
 import type { EvaluationContext, EvaluationResult, FlagResult, SegmentResult } from "./types";
@@ -53,12 +53,16 @@ function flagResult(
   return result;
 }
 
-/** Evaluates every flag of the context (and the identity's segments) the way Flagsmith's engine does. */
-export function evaluateContext(context: EvaluationContext): EvaluationResult {
-  const subject = subjectOf(context);
-  const segments: SegmentResult[] = [];
-  const overrides = new Map<string, { prepared: PreparedFeature; priority: number; segmentName: string }>();
+interface SegmentOverride {
+  prepared: PreparedFeature;
+  priority: number;
+  segmentName: string;
+}
 
+/** Step 3: the segments the context's identity matches, and the winning override per feature. */
+function matchSegments(context: EvaluationContext, subject: EvaluationSubject | null) {
+  const segments: SegmentResult[] = [];
+  const overrides = new Map<string, SegmentOverride>();
   if (subject && context.segments) {
     for (const segment of compiledSegments(context.segments)) {
       if (!segment.matches(subject)) continue;
@@ -77,16 +81,52 @@ export function evaluateContext(context: EvaluationContext): EvaluationResult {
       }
     }
   }
+  return { segments, overrides };
+}
 
+function overriddenResult(override: SegmentOverride, identityKey: string | null): FlagResult {
+  return flagResult(override.prepared, identityKey, `TARGETING_MATCH; segment=${override.segmentName}`);
+}
+
+/** Evaluates every flag of the context (and the identity's segments) the way Flagsmith's engine does. */
+export function evaluateContext(context: EvaluationContext): EvaluationResult {
+  const subject = subjectOf(context);
+  const { segments, overrides } = matchSegments(context, subject);
   const identityKey = subject ? subject.identity.key : null;
   const flags: Record<string, FlagResult> = {};
   for (const prepared of preparedFeatures(context.features)) {
     const name = prepared.feature.name;
     const override = overrides.get(name);
     flags[name] = override
-      ? flagResult(override.prepared, identityKey, `TARGETING_MATCH; segment=${override.segmentName}`)
+      ? overriddenResult(override, identityKey)
       : flagResult(prepared, identityKey, "DEFAULT");
   }
+  return { flags, segments };
+}
+
+/**
+ * The flags of the context's identity that can differ from the same context's identity-less
+ * answer — those overridden by a segment it matches, and those split between variants — with its
+ * segments. Every flag left out is exactly the identity-less flag, so a server that keeps that
+ * answer ready evaluates an identity in time proportional to what differs.
+ */
+export function evaluateDifferences(context: EvaluationContext): {
+  flags: Map<string, FlagResult>;
+  segments: SegmentResult[];
+} {
+  const subject = subjectOf(context);
+  const { segments, overrides } = matchSegments(context, subject);
+  const flags = new Map<string, FlagResult>();
+  if (!subject) return { flags, segments };
+  const identityKey = subject.identity.key;
+  const { byName, split } = featureIndex(context.features);
+  for (const prepared of split) {
+    const name = prepared.feature.name;
+    if (!overrides.has(name)) flags.set(name, flagResult(prepared, identityKey, "DEFAULT"));
+  }
+  for (const [name, override] of overrides)
+    // An override of a feature the context does not have is not a flag of the answer.
+    if (byName.has(name)) flags.set(name, overriddenResult(override, identityKey));
   return { flags, segments };
 }
 

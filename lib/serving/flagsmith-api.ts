@@ -5,14 +5,15 @@ import type { TraitValueType } from "@/lib/generated/prisma/client";
 import type { ContextValue, FeatureContext, FlagResult, SegmentRule } from "@/lib/engine";
 import { fromStoredTrait } from "@/lib/flags/identities";
 import {
-  evaluateIdentity,
+  evaluateIdentityDifferences,
   fragmentCache,
   memoized,
   memoizedText,
   segmentsFor,
   type EnvironmentSnapshot,
 } from "@/lib/serving/snapshot";
-import { SdkError, type SdkProtocol } from "@/lib/serving/sdk-route";
+import { environmentForKey, SdkError, type SdkProtocol } from "@/lib/serving/sdk-route";
+import { identityKey, storedIdentityCache, type StoredIdentity } from "@/lib/serving/stored-identities";
 import { traitWriter } from "@/lib/serving/trait-writer";
 import {
   identifierField,
@@ -94,6 +95,17 @@ export const identityQuery = z.object({
 });
 
 /** DRF's field-error shape for an invalid body or query. */
+/** The environment of the request's X-Environment-Key, Flagsmith's SDK header. */
+export const flagsmithEnvironment = (db: Database, req: Request, options?: { serverSide?: boolean }) =>
+  environmentForKey(flagsmithProtocol, db, req.headers.get("x-environment-key"), options);
+
+/** A JSON body or query checked against `schema`, or Flagsmith's field-by-field 400. */
+export function flagsmithInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw flagsmithValidationError(parsed.error);
+  return parsed.data;
+}
+
 export function flagsmithValidationError(error: z.ZodError): SdkError {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
@@ -155,20 +167,33 @@ export async function identityFlags(
 
   const context: Record<string, ContextValue> = {};
   for (const trait of traits.values()) context[trait.trait_key] = trait.trait_value;
-  const result = evaluateIdentity(snapshot, input.identifier, context);
-  return `{"identifier":${JSON.stringify(input.identifier)},"flags":${flagFragments(snapshot).jsonArray(result.flags, { onlyEnabled: snapshot.project.hideDisabledFlags })},"traits":${JSON.stringify([...traits.values()])}}`;
-}
-
-interface StoredIdentity {
-  lastSeenAt: number | null;
-  traits: Array<{ key: string; valueType: TraitValueType; value: string }>;
+  // Only the flags that differ from the environment's are evaluated and serialized.
+  const differences = evaluateIdentityDifferences(snapshot, input.identifier, context);
+  const flags = flagFragments(snapshot).answerWith(
+    snapshot.environmentResult.flags,
+    differences,
+    { onlyEnabled: snapshot.project.hideDisabledFlags },
+    (json) => json,
+  );
+  return `{"identifier":${JSON.stringify(input.identifier)},"flags":${flags},"traits":${JSON.stringify([...traits.values()])}}`;
 }
 
 /**
- * The identity's stored traits (null: not stored yet): one plain query, as it runs on every
- * identity request (through Prisma it cost more than evaluating 500 flags).
+ * The identity's stored traits (null: not stored yet): from memory on the embedded database
+ * (StoredIdentityCache), else one plain query, as it runs on every identity request (through
+ * Prisma it cost more than evaluating 500 flags).
  */
-async function readStoredIdentity(
+function readStoredIdentity(
+  db: Database,
+  environmentId: number,
+  identifier: string,
+): Promise<StoredIdentity | null> {
+  const cache = storedIdentityCache(db);
+  const load = () => queryStoredIdentity(db, environmentId, identifier);
+  return cache ? cache.read(identityKey(environmentId, identifier), load) : load();
+}
+
+async function queryStoredIdentity(
   db: Database,
   environmentId: number,
   identifier: string,
@@ -186,7 +211,7 @@ async function readStoredIdentity(
     [environmentId, identifier],
   );
   if (rows.length === 0) return null;
-  const traits: StoredIdentity["traits"] = [];
+  const traits: Array<StoredIdentity["traits"][number]> = [];
   for (const row of rows)
     if (row.key !== null && row.value_type !== null && row.value !== null)
       traits.push({ key: row.key, valueType: row.value_type, value: row.value });

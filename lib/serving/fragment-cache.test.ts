@@ -48,4 +48,67 @@ describe("FragmentCache", () => {
     );
     expect(cache.json("banner", flag({ value: "red" }))).toBe('{"name":"banner","value":"red"}');
   });
+
+  it("lays changes over a base result exactly as serializing the combined result would", () => {
+    const serialize = (name: string, result: FlagResult) => ({
+      name,
+      enabled: result.enabled,
+      value: result.value,
+    });
+    const cache = new FragmentCache(false, serialize);
+    const base = {
+      a: flag({ name: "a" }),
+      b: flag({ name: "b", enabled: false }),
+      "10": flag({ name: "10", value: 3 }),
+      c: flag({ name: "c", enabled: false, value: null }),
+    };
+    const cases: Array<Map<string, FlagResult>> = [
+      new Map(),
+      new Map([["b", flag({ name: "b", value: "on" })]]),
+      new Map([
+        ["a", flag({ name: "a", enabled: false })],
+        ["c", flag({ name: "c", value: "x" })],
+      ]),
+      new Map([["new", flag({ name: "new" })]]),
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const changes of cases)
+        for (const onlyEnabled of [false, true]) {
+          const combined = { ...base, ...Object.fromEntries(changes) };
+          const expected = Object.entries(combined)
+            .filter(([, result]) => !onlyEnabled || result.enabled)
+            .map(([name, result]) => serialize(name, result));
+          expect(cache.jsonArrayWith(base, changes, { onlyEnabled })).toBe(JSON.stringify(expected));
+        }
+  });
+
+  it("memoizes whole answers by the flags they contain", () => {
+    const serialize = (name: string, result: FlagResult) => ({
+      name,
+      enabled: result.enabled,
+      value: result.value,
+    });
+    const cache = new FragmentCache(false, serialize);
+    const base = { a: flag({ name: "a" }), b: flag({ name: "b", enabled: false }) };
+    let builds = 0;
+    const answer = (changes: Map<string, FlagResult>, onlyEnabled = false) =>
+      cache.answerWith(base, changes, { onlyEnabled }, (json) => {
+        builds += 1;
+        return json;
+      });
+    const on = new Map([["b", flag({ name: "b", value: "on" })]]);
+    const red = new Map([["b", flag({ name: "b", value: "red" })]]);
+    for (const [changes, onlyEnabled] of [
+      [on, false],
+      [red, false],
+      [on, true],
+      [new Map(), true],
+      [new Map(), false],
+    ] as const) {
+      const expected = cache.jsonArrayWith(base, changes, { onlyEnabled });
+      expect(answer(changes, onlyEnabled)).toBe(expected);
+      expect(answer(new Map(changes), onlyEnabled)).toBe(expected);
+    }
+    expect(builds).toBe(5);
+  });
 });

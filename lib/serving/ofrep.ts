@@ -2,6 +2,7 @@ import "server-only";
 import type { ContextValue, EvaluationResult, FlagResult } from "@/lib/engine";
 import {
   evaluateIdentity,
+  evaluateIdentityDifferences,
   fragmentCache,
   memoizedText,
   strongEtag,
@@ -146,11 +147,15 @@ export function evaluateOfrepBulk(
   subject: OfrepSubject,
 ): { body: string; etag: string } {
   const fragments = fragmentCache(snapshot, "ofrep", true, (key, flag) => flagAnswer(snapshot, key, flag));
-  const build = (result: EvaluationResult) => `{"flags":${fragments.jsonArray(result.flags)}}`;
+  const base = snapshot.environmentResult.flags;
   if (subject.targetingKey === null)
-    return memoizedText(snapshot, "ofrep-bulk", () => build(snapshot.environmentResult));
-  const body = build(evaluate(snapshot, subject));
-  return { body, etag: strongEtag(body) };
+    return memoizedText(snapshot, "ofrep-bulk", () => `{"flags":${fragments.jsonArray(base)}}`);
+  // Most flags of an identity are the environment's: only those that differ are serialized.
+  const changes = evaluateIdentityDifferences(snapshot, subject.targetingKey, subject.traits);
+  return fragments.answerWith(base, changes, {}, (flags) => {
+    const body = `{"flags":${flags}}`;
+    return { body, etag: strongEtag(body) };
+  });
 }
 
 /** The key from `Authorization: Bearer <key>` or `X-API-Key`. */

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type { Db } from "@/lib/db/types";
 import {
   evaluateContext,
+  evaluateDifferences,
   type ContextValue,
   type EvaluationContext,
   type EvaluationResult,
@@ -151,6 +152,23 @@ export function evaluateIdentity(
   });
 }
 
+/**
+ * The flags for which one identity's answer differs from the environment's (`environmentResult`):
+ * what `evaluateIdentity` answers, in time proportional to the segments and the differences.
+ */
+export function evaluateIdentityDifferences(
+  snapshot: EnvironmentSnapshot,
+  identifier: string,
+  traits: Record<string, ContextValue>,
+): Map<string, FlagResult> {
+  return evaluateDifferences({
+    environment: snapshot.context.environment,
+    features: snapshot.context.features,
+    segments: segmentsFor(snapshot, identifier),
+    identity: { identifier, traits },
+  }).flags;
+}
+
 /** Memoizes a serialized answer for the snapshot's lifetime, with a strong ETag of its bytes. */
 export function memoized(
   snapshot: EnvironmentSnapshot,
@@ -189,6 +207,15 @@ export function strongEtag(body: string): string {
 
 const MAX_ANSWERS_PER_FLAG = 16;
 const MAX_CACHED_ANSWERS = 50_000;
+// Whole answers (answerWith): a few hundred distinct ones, at most 16 million characters per cache.
+const MAX_MEMOIZED_ANSWERS = 500;
+const MAX_MEMOIZED_CHARS = 16_000_000;
+
+interface Layout {
+  id: number;
+  parts: string[];
+  index: Map<string, number>;
+}
 
 interface CachedFragment {
   enabled: boolean;
@@ -201,6 +228,12 @@ interface CachedFragment {
 export class FragmentCache {
   private byName = new Map<string, CachedFragment[]>();
   private size = 0;
+  /** Per base result (jsonArrayWith): its fragments in order, and each flag's position. */
+  private layouts = new WeakMap<object, Layout>();
+  /** answerWith()'s memo: answers by the flags they contain, and the JSON text they hold. */
+  private answers = new Map<string, unknown>();
+  private answersChars = 0;
+  private nextLayoutId = 0;
 
   constructor(
     /** Whether the serialization reads `reason` and `variant` (OFREP) or only enabled and value. */
@@ -233,6 +266,80 @@ export class FragmentCache {
       this.size += 1;
     }
     return json;
+  }
+
+  /**
+   * jsonArray(base) with some of its flags replaced by `changes` — the same text, without touching
+   * the flags that did not change: the array of `base`'s fragments is kept (one per base object).
+   */
+  jsonArrayWith(
+    base: Record<string, FlagResult>,
+    changes: Map<string, FlagResult>,
+    { onlyEnabled = false } = {},
+  ): string {
+    const layout = this.layoutOf(base);
+    const parts = layout.parts.slice();
+    for (const [name, flag] of changes) {
+      const at = layout.index.get(name);
+      // Not a flag of the base: cannot come from the same context; answer the slow way.
+      if (at === undefined)
+        return this.jsonArray({ ...base, ...Object.fromEntries(changes) }, { onlyEnabled });
+      parts[at] = this.json(name, flag);
+    }
+    if (!onlyEnabled) return `[${parts.join(",")}]`;
+    const enabled: string[] = [];
+    let at = 0;
+    for (const name in base) {
+      if ((changes.get(name) ?? base[name]!).enabled) enabled.push(parts[at]!);
+      at += 1;
+    }
+    return `[${enabled.join(",")}]`;
+  }
+
+  /**
+   * build(jsonArrayWith(…)), memoized: identities that match the same segments (and fall in the
+   * same variants) get the same flags, so their answer is built once per snapshot. The memo key is
+   * each changed flag's position, enabled state and JSON text, which determine the array's text.
+   * A cache has one `build` (one protocol's answer shape).
+   */
+  answerWith<T>(
+    base: Record<string, FlagResult>,
+    changes: Map<string, FlagResult>,
+    { onlyEnabled = false } = {},
+    build: (flagsJson: string) => T,
+  ): T {
+    const layout = this.layoutOf(base);
+    let key = `${layout.id}${onlyEnabled ? "E" : "A"}`;
+    for (const [name, flag] of changes) {
+      const at = layout.index.get(name);
+      if (at === undefined) return build(this.jsonArrayWith(base, changes, { onlyEnabled }));
+      // JSON text never holds a raw control character: the separators cannot be confused with it.
+      key += `\u0001${at}${flag.enabled ? "+" : "-"}${this.json(name, flag)}`;
+    }
+    const known = this.answers.get(key);
+    if (known !== undefined) return known as T;
+    const json = this.jsonArrayWith(base, changes, { onlyEnabled });
+    const answer = build(json);
+    if (this.answers.size < MAX_MEMOIZED_ANSWERS && this.answersChars + json.length <= MAX_MEMOIZED_CHARS) {
+      this.answers.set(key, answer);
+      this.answersChars += json.length;
+    }
+    return answer;
+  }
+
+  private layoutOf(base: Record<string, FlagResult>): Layout {
+    let layout = this.layouts.get(base);
+    if (!layout) {
+      const parts: string[] = [];
+      const index = new Map<string, number>();
+      for (const name in base) {
+        index.set(name, parts.length);
+        parts.push(this.json(name, base[name]!));
+      }
+      layout = { id: this.nextLayoutId++, parts, index };
+      this.layouts.set(base, layout);
+    }
+    return layout;
   }
 
   /** A JSON array of every flag of a result (or only the enabled ones), in the result's order. */

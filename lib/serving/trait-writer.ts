@@ -1,16 +1,15 @@
 import "server-only";
 import type { Database } from "@/lib/db/open-database";
 import { toStoredTrait } from "@/lib/flags/identities";
-import { logger } from "@/lib/logger";
+import { CoalescingBuffer, perDatabase } from "@/lib/serving/coalescing-buffer";
+import { identityKey, storedIdentityCache } from "@/lib/serving/stored-identities";
 import { MAX_TRAITS_PER_IDENTITY, type TraitValue } from "@/lib/validations/evaluation";
 
-// Identities and traits sent by SDKs are written in the background: each request records what
-// it changed here and is answered at once; every second (or when the buffer grows large) the
-// buffer is written in one transaction. Writes to the same identity coalesce (the last value of
-// a trait wins), so a busy identity costs one write a second whatever its request rate. A crash
-// loses at most the last second's traits; the answers never waited for them anyway. Requests
-// read their identity's pending changes on top of the stored traits, so a client sees its own
-// writes at once on this instance.
+// Identities and traits sent by SDKs are written in the background (CoalescingBuffer): each request
+// records what it changed here and is answered at once; every second (or when many identities are
+// waiting) they are written. Changes to one identity merge (the last value of a trait wins), so a
+// busy identity costs one write a second whatever its request rate. Requests read their
+// identity's unwritten changes on top of the stored traits.
 
 const FLUSH_INTERVAL_MS = 1_000;
 // Identities per transaction: the embedded database runs queries on the event loop's thread, so a
@@ -25,65 +24,39 @@ export interface PendingIdentity {
   traits: Map<string, TraitValue | null>;
 }
 
-const keyOf = (environmentId: number, identifier: string) => `${environmentId}\u0000${identifier}`;
-
 export class TraitWriter {
-  private pending = new Map<string, PendingIdentity>();
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly buffer: CoalescingBuffer<PendingIdentity>;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.buffer = new CoalescingBuffer({
+      what: "SDK traits",
+      intervalMs: FLUSH_INTERVAL_MS,
+      maxKeys: MAX_PENDING_IDENTITIES,
+      write: (batch) => this.write(batch),
+    });
+  }
 
   /** Records an identity (created if new) and its trait changes, to be written within a second. */
   enqueue(environmentId: number, identifier: string, traits: Iterable<[string, TraitValue | null]>) {
-    const key = keyOf(environmentId, identifier);
-    let entry = this.pending.get(key);
-    if (!entry) {
-      entry = { environmentId, identifier, traits: new Map() };
-      this.pending.set(key, entry);
-    }
-    for (const [traitKey, value] of traits) entry.traits.set(traitKey, value);
-    if (this.pending.size >= MAX_PENDING_IDENTITIES) void this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
-      this.timer.unref?.();
-    }
+    this.buffer.add(
+      identityKey(environmentId, identifier),
+      () => ({ environmentId, identifier, traits: new Map() }),
+      (entry) => {
+        for (const [traitKey, value] of traits) entry.traits.set(traitKey, value);
+      },
+    );
   }
 
   /** Writes everything pending (tests and shutdown call it directly). */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = [...this.pending.values()];
-    if (batch.length === 0) return this.flushing;
-    // A new buffer takes new requests while this one is written; reads still see the old one
-    // through `writing` until the write commits.
-    this.pending = new Map();
-    for (const entry of batch) this.writing.set(keyOf(entry.environmentId, entry.identifier), entry);
-    this.flushing = this.flushing
-      .then(() => this.write(batch))
-      .catch((error: unknown) =>
-        logger.error("Writing SDK traits failed", { error, identities: batch.length }),
-      )
-      .finally(() => {
-        for (const entry of batch) {
-          const key = keyOf(entry.environmentId, entry.identifier);
-          if (this.writing.get(key) === entry) this.writing.delete(key);
-        }
-      });
-    return this.flushing;
+    return this.buffer.flush();
   }
 
-  private writing = new Map<string, PendingIdentity>();
-
-  /** Pending changes including those being written right now (newest last). */
+  /** Changes not yet committed, including those being written right now (newest last). */
   unwritten(environmentId: number, identifier: string): Map<string, TraitValue | null> | undefined {
-    const key = keyOf(environmentId, identifier);
-    const writing = this.writing.get(key)?.traits;
-    const pending = this.pending.get(key)?.traits;
-    if (!writing) return pending;
-    if (!pending) return writing;
-    return new Map([...writing, ...pending]);
+    const entries = this.buffer.unwritten(identityKey(environmentId, identifier));
+    if (entries.length === 0) return undefined;
+    return new Map(entries.flatMap((entry) => [...entry.traits]));
   }
 
   private async write(batch: PendingIdentity[]) {
@@ -94,6 +67,18 @@ export class TraitWriter {
   }
 
   private async writeChunk(batch: PendingIdentity[]) {
+    try {
+      await this.writeTransaction(batch);
+    } finally {
+      // Before the buffer drops these changes: requests then read what was written.
+      storedIdentityCache(this.db)?.forget(
+        batch.map((entry) => identityKey(entry.environmentId, entry.identifier)),
+      );
+    }
+  }
+
+  /** One chunk in one transaction, in a fixed number of statements whatever its size. */
+  private async writeTransaction(batch: PendingIdentity[]) {
     await this.db.prisma.$transaction(async (tx) => {
       // Environments deleted since the requests were answered take their identities with them.
       const environmentIds = [...new Set(batch.map((entry) => entry.environmentId))];
@@ -102,59 +87,75 @@ export class TraitWriter {
           (environment) => environment.id,
         ),
       );
-      for (const entry of batch) {
-        if (!live.has(entry.environmentId)) continue;
-        const [identity] = await tx.$queryRaw<{ id: number }[]>`
-          INSERT INTO identities (environment_id, identifier, last_seen_at)
-          VALUES (${entry.environmentId}, ${entry.identifier}, now())
-          ON CONFLICT (environment_id, identifier) DO UPDATE SET last_seen_at = now()
-          RETURNING id`;
-        if (!identity) continue;
-        const deleted = [...entry.traits].filter(([, value]) => value === null).map(([key]) => key);
-        if (deleted.length > 0)
-          await tx.$executeRaw`DELETE FROM traits WHERE identity_id = ${identity.id} AND key = ANY(${deleted}::text[])`;
-        const set = [...entry.traits].filter((pair): pair is [string, TraitValue] => pair[1] !== null);
-        if (set.length === 0) continue;
-        const existing = new Set(
-          (await tx.trait.findMany({ where: { identityId: identity.id }, select: { key: true } })).map(
-            (trait) => trait.key,
-          ),
-        );
+      const entries = batch.filter((entry) => live.has(entry.environmentId));
+      if (entries.length === 0) return;
+      // The buffer holds one entry per identity, so no row is upserted twice in a statement.
+      const identities = await tx.$queryRaw<{ id: number; environment_id: number; identifier: string }[]>`
+        INSERT INTO identities (environment_id, identifier, last_seen_at)
+        SELECT e, i, now()
+        FROM unnest(${entries.map((entry) => entry.environmentId)}::int[], ${entries.map((entry) => entry.identifier)}::text[]) AS u(e, i)
+        ON CONFLICT (environment_id, identifier) DO UPDATE SET last_seen_at = now()
+        RETURNING id, environment_id, identifier`;
+      const idOf = new Map(
+        identities.map((row) => [identityKey(row.environment_id, row.identifier), row.id] as const),
+      );
+      const withIds = entries.flatMap((entry) => {
+        const id = idOf.get(identityKey(entry.environmentId, entry.identifier));
+        return id === undefined ? [] : [{ id, traits: [...entry.traits] }];
+      });
+
+      const deletedIds: number[] = [];
+      const deletedKeys: string[] = [];
+      for (const { id, traits } of withIds)
+        for (const [key, value] of traits)
+          if (value === null) {
+            deletedIds.push(id);
+            deletedKeys.push(key);
+          }
+      if (deletedIds.length > 0)
+        await tx.$executeRaw`
+          DELETE FROM traits t USING unnest(${deletedIds}::int[], ${deletedKeys}::text[]) AS d(id, k)
+          WHERE t.identity_id = d.id AND t.key = d.k`;
+
+      const setting = withIds.filter(({ traits }) => traits.some(([, value]) => value !== null));
+      if (setting.length === 0) return;
+      const existing = new Map<number, Set<string>>();
+      for (const row of await tx.$queryRaw<{ identity_id: number; key: string }[]>`
+        SELECT identity_id, key FROM traits WHERE identity_id = ANY(${setting.map(({ id }) => id)}::int[])`) {
+        let keys = existing.get(row.identity_id);
+        if (!keys) existing.set(row.identity_id, (keys = new Set()));
+        keys.add(row.key);
+      }
+      const ids: number[] = [];
+      const keys: string[] = [];
+      const types: string[] = [];
+      const values: string[] = [];
+      for (const { id, traits } of setting) {
+        const stored = existing.get(id);
         // New traits beyond the identity's limit are dropped, as the admin API refuses them.
-        let room = MAX_TRAITS_PER_IDENTITY - existing.size;
-        const keys: string[] = [];
-        const types: string[] = [];
-        const values: string[] = [];
-        for (const [key, value] of set) {
-          if (!existing.has(key)) {
+        let room = MAX_TRAITS_PER_IDENTITY - (stored?.size ?? 0);
+        for (const [key, value] of traits) {
+          if (value === null) continue;
+          if (!stored?.has(key)) {
             if (room <= 0) continue;
             room -= 1;
           }
-          const stored = toStoredTrait(value);
+          const typed = toStoredTrait(value);
+          ids.push(id);
           keys.push(key);
-          types.push(stored.valueType);
-          values.push(stored.value);
+          types.push(typed.valueType);
+          values.push(typed.value);
         }
-        if (keys.length === 0) continue;
-        await tx.$executeRaw`
-          INSERT INTO traits (identity_id, key, value_type, value, updated_at)
-          SELECT ${identity.id}, k, t::"TraitValueType", v, now()
-          FROM unnest(${keys}::text[], ${types}::text[], ${values}::text[]) AS u(k, t, v)
-          ON CONFLICT (identity_id, key)
-          DO UPDATE SET value_type = EXCLUDED.value_type, value = EXCLUDED.value, updated_at = now()`;
       }
+      if (ids.length === 0) return;
+      await tx.$executeRaw`
+        INSERT INTO traits (identity_id, key, value_type, value, updated_at)
+        SELECT i, k, t::"TraitValueType", v, now()
+        FROM unnest(${ids}::int[], ${keys}::text[], ${types}::text[], ${values}::text[]) AS u(i, k, t, v)
+        ON CONFLICT (identity_id, key)
+        DO UPDATE SET value_type = EXCLUDED.value_type, value = EXCLUDED.value, updated_at = now()`;
     });
   }
 }
 
-const registry = globalThis as unknown as { __flagpostTraitWriters?: WeakMap<Database, TraitWriter> };
-
-export function traitWriter(db: Database): TraitWriter {
-  registry.__flagpostTraitWriters ??= new WeakMap();
-  let writer = registry.__flagpostTraitWriters.get(db);
-  if (!writer) {
-    writer = new TraitWriter(db);
-    registry.__flagpostTraitWriters.set(db, writer);
-  }
-  return writer;
-}
+export const traitWriter = perDatabase("traitWriter", (db) => new TraitWriter(db));

@@ -80,6 +80,8 @@ export function topSelfTimes(
 
 /** Prints the functions with the most self time in a server's profiles (written when it exited). */
 export function printServerProfile(dir: string, windows: Array<[number, number]>, measured: string) {
+  // Kept beside the profiles, for a closer look (e.g. inclusive times) afterwards.
+  fs.writeFileSync(path.join(dir, "measured-windows.json"), JSON.stringify(windows));
   const { totalMs, top } = topSelfTimes(dir, { windows });
   if (top.length === 0) {
     console.log(`\nNo CPU profile was written to ${dir} (the server did not exit cleanly).`);

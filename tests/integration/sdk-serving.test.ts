@@ -3,6 +3,9 @@ import { OpenFeature } from "@openfeature/server-sdk";
 import { Flagsmith } from "flagsmith-nodejs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as identityOverridesRoute from "@/app/api/v1/environments/[envApiKey]/identities/[identityId]/featurestates/route";
+import * as identityAdminRoute from "@/app/api/v1/environments/[envApiKey]/identities/[identityId]/route";
+import * as traitAdminRoute from "@/app/api/v1/environments/[envApiKey]/identities/[identityId]/traits/[traitId]/route";
+import * as traitsAdminRoute from "@/app/api/v1/environments/[envApiKey]/identities/[identityId]/traits/route";
 import * as identitiesAdminRoute from "@/app/api/v1/environments/[envApiKey]/identities/route";
 import * as serverKeyRoute from "@/app/api/v1/environments/[envApiKey]/api-keys/[keyId]/route";
 import * as segmentOverridesRoute from "@/app/api/v1/projects/[projectId]/features/[featureId]/segment-overrides/route";
@@ -203,6 +206,104 @@ describe("Flagsmith SDK API: identities", () => {
     ).toMatchObject({ enabled: false });
     await traitWriter(currentDatabase()).flush();
     expect(await prisma.trait.count({ where: { identityId: identity.id } })).toBe(1);
+  });
+
+  it("reads back what was written since, through the SDK or the admin API (kept in memory on the embedded database)", async () => {
+    const { apiKey, development } = await setUp();
+    const headers = envHeaders(development.api_key);
+    const read = async () => {
+      const res = await sdkRequest("GET", "/api/v1/identities/?identifier=lin", { headers });
+      expect(res.status).toBe(200);
+      const checkout = res.body.flags.find(
+        (flag: { feature: { name: string } }) => flag.feature.name === "new_checkout",
+      );
+      return { traits: res.body.traits, checkout: checkout.enabled };
+    };
+    const writeThroughSdk = async (plan: string) => {
+      await sdkRequest("POST", "/api/v1/identities/", {
+        headers,
+        body: { identifier: "lin", traits: [{ trait_key: "plan", trait_value: plan }] },
+      });
+      await traitWriter(currentDatabase()).flush();
+    };
+    await writeThroughSdk("pro");
+    expect(await read()).toEqual({ traits: [{ trait_key: "plan", trait_value: "pro" }], checkout: true });
+    // Read twice (the second from memory on the embedded database), then written again by the SDK.
+    expect(await read()).toEqual({ traits: [{ trait_key: "plan", trait_value: "pro" }], checkout: true });
+    await writeThroughSdk("free");
+    expect(await read()).toEqual({ traits: [{ trait_key: "plan", trait_value: "free" }], checkout: false });
+
+    // Edited through the admin API.
+    const identity = await prisma.identity.findFirstOrThrow({
+      where: { identifier: "lin", environmentId: development.id },
+      include: { traits: true },
+    });
+    const params = { envApiKey: development.api_key, identityId: identity.id };
+    expectStatus(
+      await call(traitAdminRoute.PATCH, "PATCH", "/", {
+        apiKey,
+        params: { ...params, traitId: identity.traits[0]!.id },
+        body: { trait_value: "pro" },
+      }),
+      200,
+    );
+    expect(await read()).toEqual({ traits: [{ trait_key: "plan", trait_value: "pro" }], checkout: true });
+    expectStatus(
+      await call(traitsAdminRoute.POST, "POST", "/", {
+        apiKey,
+        params,
+        body: { trait_key: "age", trait_value: 7 },
+      }),
+      201,
+    );
+    expect((await read()).traits).toEqual([
+      { trait_key: "age", trait_value: 7 },
+      { trait_key: "plan", trait_value: "pro" },
+    ]);
+
+    // Deleted through the admin API: a new identity without traits.
+    expectStatus(await call(identityAdminRoute.DELETE, "DELETE", "/", { apiKey, params }), 204);
+    expect(await read()).toEqual({ traits: [], checkout: false });
+  });
+
+  it("writes many identities in one flush: new and known ones, deletions, the 200-trait cap", async () => {
+    const { development } = await setUp();
+    const headers = envHeaders(development.api_key);
+    const post = (identifier: string, traits: Array<{ trait_key: string; trait_value: unknown }>) =>
+      sdkRequest("POST", "/api/v1/identities/", { headers, body: { identifier, traits } });
+    const stored = async (identifier: string) => {
+      const identity = await prisma.identity.findFirstOrThrow({
+        where: { identifier, environmentId: development.id },
+        include: { traits: { orderBy: { key: "asc" } } },
+      });
+      return identity.traits.map((trait) => [trait.key, trait.valueType, trait.value]);
+    };
+    const many = Array.from({ length: 200 }, (_, index) => ({ trait_key: `k${index}`, trait_value: "v" }));
+    await post("full", many);
+    await post("ann", [{ trait_key: "plan", trait_value: "pro" }]);
+    await post("bob", [{ trait_key: "plan", trait_value: "free" }]);
+    await traitWriter(currentDatabase()).flush();
+    expect(await stored("full")).toHaveLength(200);
+    expect(await stored("ann")).toEqual([["plan", "STRING", "pro"]]);
+
+    await post("full", [
+      { trait_key: "k0", trait_value: "changed" },
+      { trait_key: "extra", trait_value: "x" },
+    ]);
+    await post("ann", [
+      { trait_key: "plan", trait_value: null },
+      { trait_key: "age", trait_value: 3 },
+    ]);
+    await post("bob", []);
+    await post("cyd", [{ trait_key: "plan", trait_value: "pro" }]);
+    await traitWriter(currentDatabase()).flush();
+    const full = await stored("full");
+    expect(full).toHaveLength(200);
+    expect(full).toContainEqual(["k0", "STRING", "changed"]);
+    expect(full.map(([key]) => key)).not.toContain("extra");
+    expect(await stored("ann")).toEqual([["age", "INTEGER", "3"]]);
+    expect(await stored("bob")).toEqual([["plan", "STRING", "free"]]);
+    expect(await stored("cyd")).toEqual([["plan", "STRING", "pro"]]);
   });
 
   it("keeps a transient identity out of the database", async () => {

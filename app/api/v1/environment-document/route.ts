@@ -1,13 +1,11 @@
-import { environmentDocument, flagsmithProtocol } from "@/lib/serving/flagsmith-api";
+import { environmentDocument, flagsmithEnvironment, flagsmithProtocol } from "@/lib/serving/flagsmith-api";
 import { etagMatches } from "@/lib/serving/ofrep";
-import { environmentForKey, jsonAnswer, withSdkRoute } from "@/lib/serving/sdk-route";
+import { jsonAnswer, withSdkRoute } from "@/lib/serving/sdk-route";
 
 // Flagsmith SDK API: the environment document for SDKs evaluating locally (server-side keys only).
 // Unchanged since the caller's copy (ETag or Last-Modified) → 304 without a body.
 export const GET = withSdkRoute(flagsmithProtocol, async ({ req, db }) => {
-  const snapshot = await environmentForKey(flagsmithProtocol, db, req.headers.get("x-environment-key"), {
-    serverSide: true,
-  });
+  const snapshot = await flagsmithEnvironment(db, req, { serverSide: true });
   const { body, etag } = environmentDocument(snapshot);
   // HTTP dates have whole seconds.
   const modified = Math.floor(snapshot.builtAt.getTime() / 1000) * 1000;

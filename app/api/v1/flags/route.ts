@@ -1,10 +1,10 @@
-import { environmentFlags, flagsmithProtocol } from "@/lib/serving/flagsmith-api";
+import { environmentFlags, flagsmithEnvironment, flagsmithProtocol } from "@/lib/serving/flagsmith-api";
 import { etagMatches } from "@/lib/serving/ofrep";
-import { corsPreflight, environmentForKey, jsonAnswer, withSdkRoute } from "@/lib/serving/sdk-route";
+import { corsPreflight, jsonAnswer, withSdkRoute } from "@/lib/serving/sdk-route";
 
 // Flagsmith SDK API: the environment's flags for its client-side (or server-side) key.
 export const GET = withSdkRoute(flagsmithProtocol, async ({ req, db }) => {
-  const snapshot = await environmentForKey(flagsmithProtocol, db, req.headers.get("x-environment-key"));
+  const snapshot = await flagsmithEnvironment(db, req);
   const { body, etag } = environmentFlags(snapshot);
   if (etagMatches(req.headers.get("if-none-match"), etag))
     return new Response(null, { status: 304, headers: { etag } });
