@@ -17,7 +17,7 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { monotonicMicros, printServerProfile } from "./lib/cpu-profile";
+import { cpuProfileDir, monotonicMicros, printServerProfile } from "./lib/cpu-profile";
 import { freePort, startProductionServer } from "./lib/production-server";
 import autocannon, { type Result } from "autocannon";
 
@@ -29,13 +29,7 @@ const flag = (name: string) => {
 const usePostgres = args.includes("--postgres");
 const DURATION = Math.max(1, Number(flag("--duration") ?? 5));
 const CONCURRENCY = Math.max(1, Number(flag("--concurrency") ?? 50));
-const cpuProfIndex = args.indexOf("--cpu-prof");
-const cpuProfDir =
-  cpuProfIndex < 0
-    ? null
-    : args[cpuProfIndex + 1] && !args[cpuProfIndex + 1]!.startsWith("--")
-      ? path.resolve(args[cpuProfIndex + 1]!)
-      : fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-bench-flags-profile-"));
+const cpuProfDir = cpuProfileDir(args, "bench-flags");
 const ENDPOINTS = ["flags", "identities", "ofrep"] as const;
 const only = new Set((flag("--only") ?? ENDPOINTS.join(",")).split(","));
 /** When the endpoints (not the health runs) were measured: the part of the profile printed. */
@@ -191,7 +185,6 @@ async function main() {
   try {
     await seed();
     const port = await freePort();
-    if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
     server = await startProductionServer(
       port,
       serverEnv,

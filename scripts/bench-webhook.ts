@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { monotonicMicros, printServerProfile } from "./lib/cpu-profile";
+import { cpuProfileDir, monotonicMicros, printServerProfile } from "./lib/cpu-profile";
 import { freePort, startProductionServer } from "./lib/production-server";
 import autocannon, { type Result } from "autocannon";
 
@@ -32,13 +32,7 @@ const LEVELS = (flag("--concurrency") ?? "1,4,16,64")
   .split(",")
   .map(Number)
   .filter((n) => n > 0);
-const cpuProfIndex = args.indexOf("--cpu-prof");
-const cpuProfDir =
-  cpuProfIndex < 0
-    ? null
-    : args[cpuProfIndex + 1] && !args[cpuProfIndex + 1]!.startsWith("--")
-      ? path.resolve(args[cpuProfIndex + 1]!)
-      : fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-bench-webhook-profile-"));
+const cpuProfDir = cpuProfileDir(args, "bench-webhook");
 /** When deliveries were posted and applied (not the health runs): the part of the profile printed. */
 const profileWindows: Array<[number, number]> = [];
 const ITEMS = 20;
@@ -221,7 +215,6 @@ async function main() {
   try {
     const { projectId, gitlabProjectId, integrationId, apiKey } = await seed();
     const port = await freePort();
-    if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
     server = await startProductionServer(
       port,
       serverEnv,

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 // Reads the .cpuprofile files `node --cpu-prof` writes on exit and sums the sampled time per
@@ -94,4 +95,17 @@ export function printServerProfile(dir: string, windows: Array<[number, number]>
     console.log(
       `${(entry.share * 100).toFixed(1).padStart(5)}% ${entry.ms.toFixed(0).padStart(7)} ms  ${entry.name.slice(0, 50).padEnd(50)} ${entry.location}`,
     );
+}
+
+/** `--cpu-prof [DIR]` among a bench's arguments: the directory for the profiles (a new temporary one without DIR), or null. */
+export function cpuProfileDir(args: string[], bench: string): string | null {
+  const index = args.indexOf("--cpu-prof");
+  if (index < 0) return null;
+  const given = args[index + 1];
+  const dir =
+    given && !given.startsWith("--")
+      ? path.resolve(given)
+      : fs.mkdtempSync(path.join(os.tmpdir(), `flagpost-${bench}-profile-`));
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
 }
