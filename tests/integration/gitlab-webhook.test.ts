@@ -838,14 +838,17 @@ describe("deliveries panel API", () => {
     });
     await prisma.webhookDelivery.createMany({ data: Array.from({ length: 1010 }, (_, n) => row(n)) });
     await prisma.webhookDelivery.createMany({ data: [row(31 * 24 * 60), row(40 * 24 * 60)] });
+    // Accepted but not applied yet (a burst the drainer is still working through): never pruned.
+    await prisma.webhookDelivery.create({ data: { ...row(2000), result: "PENDING" } });
     expect((await list(projectId, integrationId, { apiKey })).body.results).toHaveLength(100);
 
     expect(await pruneWebhookDeliveries(projectId, new Date(now))).toBe(12);
     const kept = await prisma.webhookDelivery.findMany({
-      where: { projectId },
+      where: { projectId, result: { not: "PENDING" } },
       select: { receivedAt: true },
     });
     expect(kept).toHaveLength(1000);
     expect(Math.min(...kept.map((k) => k.receivedAt.getTime()))).toBe(now - 999 * 60_000);
+    expect(await prisma.webhookDelivery.count({ where: { projectId, result: "PENDING" } })).toBe(1);
   });
 });

@@ -117,11 +117,13 @@ export async function countRejectedRequest(
 export async function pruneWebhookDeliveries(projectId: number, now: Date = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - KEEP_DAYS * 24 * 3600_000);
   await prisma.webhookRejection.deleteMany({ where: { projectId, windowStart: { lt: cutoff } } });
+  // Pending rows are deliveries accepted and not applied yet: pruning them would lose them.
+  const settled = { projectId, result: { not: "PENDING" as const } };
   const { count: old } = await prisma.webhookDelivery.deleteMany({
-    where: { projectId, receivedAt: { lt: cutoff } },
+    where: { ...settled, receivedAt: { lt: cutoff } },
   });
   const boundary = await prisma.webhookDelivery.findFirst({
-    where: { projectId },
+    where: settled,
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
     skip: KEEP_PER_PROJECT - 1,
     select: { id: true, receivedAt: true },
@@ -129,7 +131,7 @@ export async function pruneWebhookDeliveries(projectId: number, now: Date = new 
   if (!boundary) return old;
   const { count: surplus } = await prisma.webhookDelivery.deleteMany({
     where: {
-      projectId,
+      ...settled,
       OR: [
         { receivedAt: { lt: boundary.receivedAt } },
         { receivedAt: boundary.receivedAt, id: { lt: boundary.id } },
