@@ -1,5 +1,4 @@
 import "server-only";
-import type { Database } from "@/lib/db/open-database";
 import { logger } from "@/lib/logger";
 
 // Writes that SDK requests cause (traits, evaluation counts) are answered at once and written in
@@ -64,19 +63,4 @@ export class CoalescingBuffer<Entry> {
       });
     return this.flushing;
   }
-}
-
-/** One instance per database (the app's and each test's), kept across module reloads. */
-export function perDatabase<T>(name: string, create: (db: Database) => T): (db: Database) => T {
-  const registries = globalThis as unknown as Record<string, WeakMap<Database, T> | undefined>;
-  const slot = `__flagpost_${name}`;
-  return (db) => {
-    const registry = (registries[slot] ??= new WeakMap());
-    let instance = registry.get(db);
-    if (!instance) {
-      instance = create(db);
-      registry.set(db, instance);
-    }
-    return instance;
-  };
 }

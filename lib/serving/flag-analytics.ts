@@ -1,6 +1,7 @@
 import "server-only";
 import type { Database } from "@/lib/db/open-database";
-import { CoalescingBuffer, perDatabase } from "@/lib/serving/coalescing-buffer";
+import { perDatabase } from "@/lib/db/per-database";
+import { CoalescingBuffer } from "@/lib/serving/coalescing-buffer";
 import type { EnvironmentSnapshot } from "@/lib/serving/snapshot";
 
 // Flag evaluation counts sent by SDKs with analytics enabled (Flagsmith's

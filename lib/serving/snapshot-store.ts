@@ -2,6 +2,7 @@ import "server-only";
 import { hashApiKey } from "@/lib/auth/api-keys";
 import { currentDatabase } from "@/lib/db/client";
 import type { Database } from "@/lib/db/open-database";
+import { perDatabase } from "@/lib/db/per-database";
 import { SERVER_KEY_PREFIX } from "@/lib/flags/server-keys";
 import { logger } from "@/lib/logger";
 import { buildSnapshot, type EnvironmentSnapshot } from "@/lib/serving/snapshot";
@@ -195,15 +196,9 @@ export class SnapshotStore {
   }
 }
 
-const registry = globalThis as unknown as { __flagpostSnapshotStores?: WeakMap<Database, SnapshotStore> };
+const storeOf = perDatabase("snapshotStore", (db) => new SnapshotStore(db));
 
 /** The store of a database (the process database by default). */
 export function snapshotStore(db: Database = currentDatabase()): SnapshotStore {
-  registry.__flagpostSnapshotStores ??= new WeakMap();
-  let store = registry.__flagpostSnapshotStores.get(db);
-  if (!store) {
-    store = new SnapshotStore(db);
-    registry.__flagpostSnapshotStores.set(db, store);
-  }
-  return store;
+  return storeOf(db);
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { subscribeToAudit } from "@/lib/audit/record-audit";
 import type { Database } from "@/lib/db/open-database";
 import type { TraitValueType } from "@/lib/generated/prisma/client";
-import { perDatabase } from "@/lib/serving/coalescing-buffer";
+import { perDatabase } from "@/lib/db/per-database";
 
 // The stored traits of the identities SDKs ask for, kept in memory — on the embedded database only.
 // Reading them was one query per identity request, costlier than evaluating every flag; the

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Database } from "@/lib/db/open-database";
 import { toStoredTrait } from "@/lib/flags/identities";
-import { CoalescingBuffer, perDatabase } from "@/lib/serving/coalescing-buffer";
+import { perDatabase } from "@/lib/db/per-database";
+import { CoalescingBuffer } from "@/lib/serving/coalescing-buffer";
 import { identityKey, storedIdentityCache } from "@/lib/serving/stored-identities";
 import { MAX_TRAITS_PER_IDENTITY, type TraitValue } from "@/lib/validations/evaluation";
 

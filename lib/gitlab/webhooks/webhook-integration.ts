@@ -1,6 +1,6 @@
 import "server-only";
 import { currentDatabase } from "@/lib/db/client";
-import type { Database } from "@/lib/db/open-database";
+import { perDatabase } from "@/lib/db/per-database";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
 import { findLiveIntegration } from "@/lib/gitlab/integration/integrations";
 
@@ -16,16 +16,12 @@ interface Cached {
   integration: GitLabIntegration;
 }
 
-const caches = new WeakMap<Database, Map<number, Cached>>();
+const cacheOf = perDatabase("webhookIntegrations", (): Map<number, Cached> => new Map());
 
 /** The project's live GitLab integration (as findLiveIntegration answers it), or null. */
 export async function liveIntegrationForWebhook(projectId: number): Promise<GitLabIntegration | null> {
   const db = currentDatabase();
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
-  }
+  const cache = cacheOf(db);
   const [row] = await db.sql.query<{ fingerprint: string }>(
     "SELECT md5(g::text) AS fingerprint FROM gitlab_integrations g WHERE g.live_project_id = $1",
     [projectId],
