@@ -307,8 +307,11 @@ export async function pruneJobs(now: Date = clockNow()): Promise<number> {
 
 /** Milliseconds until the next pending job is due (null when none is queued). */
 export async function msUntilNextDueJob(): Promise<number | null> {
+  // GREATEST ignores NULLs: without the CASE an empty queue would read "due now" and the worker
+  // would poll it in a tight loop.
   const rows = await prisma.$queryRaw<{ wait_ms: number | null }[]>`
-    SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(run_at) - ${clockNow()}::timestamptz)) * 1000)::float8 AS wait_ms
+    SELECT CASE WHEN min(run_at) IS NULL THEN NULL
+      ELSE GREATEST(0, EXTRACT(EPOCH FROM (min(run_at) - ${clockNow()}::timestamptz)) * 1000)::float8 END AS wait_ms
     FROM jobs WHERE status = 'PENDING'`;
   const wait = rows[0]?.wait_ms;
   return wait === null || wait === undefined ? null : Math.ceil(wait);

@@ -6,6 +6,7 @@ import {
   completeJob,
   enqueueJob,
   enqueueJobs,
+  msUntilNextDueJob,
   pruneJobs,
   releaseJob,
   retryFailedJob,
@@ -265,5 +266,19 @@ describe("job queue", () => {
     });
     expect(await pruneJobs()).toBe(2);
     expect((await jobs()).map((job) => job.kind)).toEqual(["c", "d"]);
+  });
+
+  it("tells the worker when the next job is due, and that nothing is when no job is pending", async () => {
+    await clearJobs();
+    // Null, not 0: a "due now" answer for an empty queue kept the worker polling it in a tight loop.
+    expect(await msUntilNextDueJob()).toBeNull();
+    await prisma.job.create({ data: { kind: "a", status: "SUCCEEDED", finishedAt: new Date() } });
+    expect(await msUntilNextDueJob()).toBeNull();
+    await enqueueJob(prisma, { kind: "test.echo", payload: { n: 1 }, delayMs: 60_000 });
+    const wait = await msUntilNextDueJob();
+    expect(wait).toBeGreaterThan(50_000);
+    expect(wait).toBeLessThanOrEqual(60_000);
+    await enqueueJob(prisma, { kind: "test.echo", payload: { n: 2 } });
+    expect(await msUntilNextDueJob()).toBe(0);
   });
 });
