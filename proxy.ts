@@ -12,6 +12,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not the API, Next's assets or files.
-  matcher: ["/((?!api/|_next/|icon|favicon|.*\\.[a-z0-9]+$).*)"],
+  // Pages only: not the APIs (ours and OFREP's, where a proxy pass would cost every call), Next's
+  // assets or files.
+  matcher: ["/((?!api/|ofrep/|_next/|icon|favicon|.*\\.[a-z0-9]+$).*)"],
 };
