@@ -13,6 +13,8 @@ import {
   type EnvironmentSnapshot,
 } from "@/lib/serving/snapshot";
 import { environmentForKey, SdkError, type SdkProtocol } from "@/lib/serving/sdk-route";
+import { perDatabase } from "@/lib/db/per-database";
+import { BatchedLoader } from "@/lib/serving/batched-loader";
 import { identityKey, storedIdentityCache, type StoredIdentity } from "@/lib/serving/stored-identities";
 import { traitWriter } from "@/lib/serving/trait-writer";
 import {
@@ -180,8 +182,9 @@ export async function identityFlags(
 
 /**
  * The identity's stored traits (null: not stored yet): from memory on the embedded database
- * (StoredIdentityCache), else one plain query, as it runs on every identity request (through
- * Prisma it cost more than evaluating 500 flags).
+ * (StoredIdentityCache), else from the database, with the concurrent requests' reads sent as one
+ * plain query (it runs on every identity request; through Prisma it cost more than evaluating 500
+ * flags).
  */
 function readStoredIdentity(
   db: Database,
@@ -189,33 +192,53 @@ function readStoredIdentity(
   identifier: string,
 ): Promise<StoredIdentity | null> {
   const cache = storedIdentityCache(db);
-  const load = () => queryStoredIdentity(db, environmentId, identifier);
+  const load = () => storedIdentityLoader(db).load({ environmentId, identifier });
   return cache ? cache.read(identityKey(environmentId, identifier), load) : load();
 }
 
-async function queryStoredIdentity(
+type IdentityRef = { environmentId: number; identifier: string };
+
+const storedIdentityLoader = perDatabase(
+  "storedIdentityLoader",
+  (db: Database) =>
+    new BatchedLoader<IdentityRef, StoredIdentity>(
+      (ref) => identityKey(ref.environmentId, ref.identifier),
+      (refs) => queryStoredIdentities(db, refs),
+    ),
+);
+
+async function queryStoredIdentities(
   db: Database,
-  environmentId: number,
-  identifier: string,
-): Promise<StoredIdentity | null> {
+  refs: IdentityRef[],
+): Promise<Map<string, StoredIdentity>> {
   const rows = await db.sql.query<{
+    environment_id: number;
+    identifier: string;
     last_seen_ms: number | null;
     key: string | null;
     value_type: TraitValueType | null;
     value: string | null;
   }>(
-    `SELECT (extract(epoch FROM i.last_seen_at) * 1000)::float8 AS last_seen_ms, t.key, t.value_type, t.value
-       FROM identities i LEFT JOIN traits t ON t.identity_id = i.id
-      WHERE i.environment_id = $1 AND i.identifier = $2
+    `SELECT i.environment_id, i.identifier, (extract(epoch FROM i.last_seen_at) * 1000)::float8 AS last_seen_ms,
+            t.key, t.value_type, t.value
+       FROM unnest($1::int[], $2::text[]) AS wanted(environment_id, identifier)
+       JOIN identities i USING (environment_id, identifier)
+       LEFT JOIN traits t ON t.identity_id = i.id
       ORDER BY t.key`,
-    [environmentId, identifier],
+    [refs.map((ref) => ref.environmentId), refs.map((ref) => ref.identifier)],
   );
-  if (rows.length === 0) return null;
-  const traits: Array<StoredIdentity["traits"][number]> = [];
-  for (const row of rows)
+  const identities = new Map<
+    string,
+    { lastSeenAt: number | null; traits: Array<StoredIdentity["traits"][number]> }
+  >();
+  for (const row of rows) {
+    const key = identityKey(row.environment_id, row.identifier);
+    let identity = identities.get(key);
+    if (!identity) identities.set(key, (identity = { lastSeenAt: row.last_seen_ms, traits: [] }));
     if (row.key !== null && row.value_type !== null && row.value !== null)
-      traits.push({ key: row.key, valueType: row.value_type, value: row.value });
-  return { lastSeenAt: rows[0]!.last_seen_ms, traits };
+      identity.traits.push({ key: row.key, valueType: row.value_type, value: row.value });
+  }
+  return identities;
 }
 
 // ---- analytics ------------------------------------------------------------------------------

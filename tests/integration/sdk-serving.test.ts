@@ -306,6 +306,39 @@ describe("Flagsmith SDK API: identities", () => {
     expect(await stored("cyd")).toEqual([["plan", "STRING", "pro"]]);
   });
 
+  it("reads the stored traits of concurrent identity requests together, each identity its own", async () => {
+    const { development, production } = await setUp();
+    const post = (key: string, identifier: string, plan: string) =>
+      sdkRequest("POST", "/api/v1/identities/", {
+        headers: envHeaders(key),
+        body: { identifier, traits: [{ trait_key: "plan", trait_value: plan }] },
+      });
+    // The same identifier in two environments is two identities.
+    for (const [index, identifier] of ["ann", "bob", "cyd", "dan"].entries())
+      await post(development.api_key, identifier, index % 2 === 0 ? "pro" : "free");
+    await post(production.api_key, "ann", "enterprise");
+    await traitWriter(currentDatabase()).flush();
+
+    const read = (key: string, identifier: string) =>
+      sdkRequest("GET", `/api/v1/identities/?identifier=${identifier}`, { headers: envHeaders(key) });
+    const answers = await Promise.all([
+      ...["ann", "bob", "cyd", "dan", "eve"].map((identifier) => read(development.api_key, identifier)),
+      read(production.api_key, "ann"),
+    ]);
+    expect(answers.map((res) => [res.status, res.body.identifier, res.body.traits])).toEqual([
+      [200, "ann", [{ trait_key: "plan", trait_value: "pro" }]],
+      [200, "bob", [{ trait_key: "plan", trait_value: "free" }]],
+      [200, "cyd", [{ trait_key: "plan", trait_value: "pro" }]],
+      [200, "dan", [{ trait_key: "plan", trait_value: "free" }]],
+      [200, "eve", []],
+      [200, "ann", [{ trait_key: "plan", trait_value: "enterprise" }]],
+    ]);
+    const checkout = (res: (typeof answers)[number]) =>
+      res.body.flags.find((flag: { feature: { name: string } }) => flag.feature.name === "new_checkout")
+        .enabled;
+    expect(answers.map(checkout)).toEqual([true, false, true, false, false, false]);
+  });
+
   it("keeps a transient identity out of the database", async () => {
     const { development } = await setUp();
     const res = await sdkRequest("POST", "/api/v1/identities/", {
