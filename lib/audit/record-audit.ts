@@ -96,24 +96,33 @@ export function changedFields(
   return changes;
 }
 
+function auditRow(actor: AuditActor, entry: AuditEntry) {
+  return {
+    organisationId: entry.organisationId,
+    projectId: entry.projectId ?? null,
+    environmentId: entry.environmentId ?? null,
+    featureId: entry.featureId ?? null,
+    actorUserId: actor.kind === "user" || actor.kind === "system" ? (actor.userId ?? null) : null,
+    actorApiKeyId: actor.kind === "apiKey" ? actor.apiKeyId : null,
+    actorLabel: actor.label,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: String(entry.entityId),
+    summary: entry.summary,
+    changes: entry.changes ?? {},
+  };
+}
+
 /** `db` must be the transaction of the change: the audit row and the outbox jobs belong to it. */
 export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry) {
-  const row = await db.auditLog.create({
-    data: {
-      organisationId: entry.organisationId,
-      projectId: entry.projectId ?? null,
-      environmentId: entry.environmentId ?? null,
-      featureId: entry.featureId ?? null,
-      actorUserId: actor.kind === "user" || actor.kind === "system" ? (actor.userId ?? null) : null,
-      actorApiKeyId: actor.kind === "apiKey" ? actor.apiKeyId : null,
-      actorLabel: actor.label,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: String(entry.entityId),
-      summary: entry.summary,
-      changes: entry.changes ?? {},
-    },
-  });
+  const row = await db.auditLog.create({ data: auditRow(actor, entry) });
   for (const subscriber of subscribers().values()) await subscriber(db, entry);
   return row;
+}
+
+/** recordAudit for many entries of one actor, with one insert (a batch of webhook deliveries). */
+export async function recordAudits(db: Db, actor: AuditActor, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.auditLog.createMany({ data: entries.map((entry) => auditRow(actor, entry)) });
+  for (const entry of entries) for (const subscriber of subscribers().values()) await subscriber(db, entry);
 }

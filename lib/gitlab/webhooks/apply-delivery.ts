@@ -1,8 +1,8 @@
 import "server-only";
-import type { AuditActor } from "@/lib/audit/record-audit";
+import type { AuditActor, AuditEntry } from "@/lib/audit/record-audit";
 import type { Db } from "@/lib/db/types";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { recordAudit } from "@/lib/audit/record-audit";
+import { recordAudits } from "@/lib/audit/record-audit";
 import { describeTagChange, syncFeatureGitLabTags, type TagChange } from "@/lib/gitlab/links/feature-tags";
 import {
   fireRulesOnRevert,
@@ -137,8 +137,44 @@ export function itemJson(item: WebhookItem): string {
   });
 }
 
-/** Applies one pending delivery in the caller's transaction `tx`; "duplicate" when it was no longer pending. */
-export async function applyPendingDelivery(tx: Db, delivery: PendingItemDelivery): Promise<ApplyOutcome> {
+/**
+ * What the one-call path leaves to the end of the drainer's batch, in the same transaction: the
+ * audit rows of every tag change and each delivery's `changes`, one statement each for the batch.
+ */
+export class DeliveryBatchWrites {
+  private audits: AuditEntry[] = [];
+  private changes: Array<[id: string, changes: string]> = [];
+
+  audit(entry: AuditEntry) {
+    this.audits.push(entry);
+  }
+
+  deliveryChanges(id: bigint | number | string, changes: DeliveryChanges) {
+    this.changes.push([String(id), JSON.stringify(changes)]);
+  }
+
+  async flush(tx: Db): Promise<void> {
+    const [audits, changes] = [this.audits, this.changes];
+    this.audits = [];
+    this.changes = [];
+    await recordAudits(tx, WEBHOOK_ACTOR, audits);
+    if (changes.length > 0)
+      await tx.$executeRaw`
+        UPDATE webhook_deliveries d SET changes = c.changes
+        FROM unnest(${changes.map(([id]) => id)}::bigint[], ${changes.map(([, json]) => json)}::jsonb[]) AS c(id, changes)
+        WHERE d.id = c.id`;
+  }
+}
+
+/**
+ * Applies one pending delivery in the caller's transaction `tx`; "duplicate" when it was no longer
+ * pending. The caller flushes `batch` before committing.
+ */
+export async function applyPendingDelivery(
+  tx: Db,
+  delivery: PendingItemDelivery,
+  batch: DeliveryBatchWrites,
+): Promise<ApplyOutcome> {
   const { projectId, item } = delivery;
   // Release rules need each link's previous state and fire in the same transaction: the
   // step-by-step path does both. They are opt-in per integration; the rest take the one-call path.
@@ -161,7 +197,7 @@ export async function applyPendingDelivery(tx: Db, delivery: PendingItemDelivery
       removed: change.removed,
     };
     tagChanges.push(tagChange);
-    await recordAudit(tx, WEBHOOK_ACTOR, {
+    batch.audit({
       organisationId: change.organisation_id,
       projectId,
       featureId: change.feature_id,
@@ -178,8 +214,10 @@ export async function applyPendingDelivery(tx: Db, delivery: PendingItemDelivery
     tagChanges,
     firedRules: 0,
   };
-  const changes = deliveryChanges(item.state, answer.updated_features, tagChanges, outcome);
-  await tx.$executeRaw`UPDATE webhook_deliveries SET changes = ${JSON.stringify(changes)}::jsonb WHERE id = ${answer.delivery_id}`;
+  batch.deliveryChanges(
+    answer.delivery_id,
+    deliveryChanges(item.state, answer.updated_features, tagChanges, outcome),
+  );
   return outcome;
 }
 
