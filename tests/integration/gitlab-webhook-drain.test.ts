@@ -8,6 +8,7 @@ import {
   kickDeliveryDrainer,
 } from "@/lib/gitlab/webhooks/drain-deliveries";
 import { normaliseDelivery, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
+import { liveIntegrationForWebhook } from "@/lib/gitlab/webhooks/webhook-integration";
 import { createFeature } from "@/tests/support/flags";
 import {
   INSTANCE_URL,
@@ -53,8 +54,14 @@ function item(iid: number, state: "opened" | "closed", updatedAt: Date): Webhook
 }
 
 /** What the receiver stores before it answers 200, without the drain it kicks: a crash right after the 200. */
-function accept(projectId: number, integrationId: number, webhookItem: WebhookItem, key: string | null) {
-  return acceptDelivery(
+async function accept(
+  projectId: number,
+  integrationId: number,
+  webhookItem: WebhookItem,
+  key: string | null,
+) {
+  const known = await liveIntegrationForWebhook(projectId);
+  const answer = await acceptDelivery(
     {
       projectId,
       integrationId,
@@ -69,7 +76,10 @@ function accept(projectId: number, integrationId: number, webhookItem: WebhookIt
     },
     webhookItem,
     NO_RULES,
+    known!.fingerprint,
   );
+  if (answer === "stale") throw new Error("the integration row changed");
+  return answer.id;
 }
 
 const rows = (projectId: number) =>

@@ -70,12 +70,29 @@ describe("authentication and limits", () => {
     expect(
       (await postWebhook(projectId, payload(2), { idempotencyKey: "k2", token: rotated })).body.status,
     ).toBe("applied");
+    // Rotated again while this instance remembers `rotated`: the remembered secret still matches
+    // the token, but the statement that accepts checks the row and the delivery is refused.
+    const again = "rotated-again-webhook-secret-9876";
+    await prisma.gitLabIntegration.update({
+      where: { id: integrationId },
+      data: { encryptedWebhookSecret: encryptSecret(again) },
+    });
+    const before = await prisma.webhookDelivery.count({ where: { projectId } });
+    expectError(
+      await postWebhook(projectId, payload(3), { idempotencyKey: "k3-old", token: rotated }),
+      401,
+      "unauthorized",
+    );
+    expect(await prisma.webhookDelivery.count({ where: { projectId } })).toBe(before);
+    expect(
+      (await postWebhook(projectId, payload(3), { idempotencyKey: "k3", token: again })).body.status,
+    ).toBe("applied");
     await prisma.gitLabIntegration.update({
       where: { id: integrationId },
       data: { liveProjectId: null, deletedAt: new Date() },
     });
     expectError(
-      await postWebhook(projectId, payload(3), { idempotencyKey: "k3", token: rotated }),
+      await postWebhook(projectId, payload(4), { idempotencyKey: "k4", token: again }),
       404,
       "not_found",
     );

@@ -48,14 +48,16 @@ interface StoredPayload {
 export type PendingFacts = Omit<DeliveryRecord, "result" | "httpStatus" | "reason" | "body">;
 
 /**
- * Stores an accepted delivery (one statement). Null when its dedupe key was taken already: a
- * redelivery of an event accepted before.
+ * Stores an accepted delivery (one statement), provided the project's integration row still has
+ * `fingerprint` (webhook-integration.ts): "stale" when it does not. `id` is null when the dedupe
+ * key was taken already: a redelivery of an event accepted before.
  */
 export async function acceptDelivery(
   facts: PendingFacts,
   item: WebhookItem,
   rules: ReleaseRulesOption,
-): Promise<bigint | null> {
+  fingerprint: string,
+): Promise<"stale" | { id: bigint | null }> {
   const row = deliveryRow({ ...facts, result: "PENDING", httpStatus: 200 });
   const payload: StoredPayload = {
     item: {
@@ -67,12 +69,18 @@ export async function acceptDelivery(
     actor: rules.actor.username,
   };
   // On the raw session, not through Prisma: this is the one statement every accepted delivery costs.
-  const [inserted] = await currentDatabase().sql.query<{ id: string }>(
-    `INSERT INTO webhook_deliveries (project_id, integration_id, received_at, event, action, object_kind, item_ref,
-                                     idempotency_key, dedupe_key, result, http_status, duration_ms, payload)
-     VALUES ($1::int, $2::int, $3::timestamptz, $4, $5, $6, $7, $8, $9, 'PENDING', 200, $10::int, $11::jsonb)
-     ON CONFLICT (dedupe_key) DO NOTHING
-     RETURNING id::text AS id`,
+  const [answer] = await currentDatabase().sql.query<{ live: boolean; id: string | null }>(
+    `WITH live AS (
+       SELECT 1 FROM gitlab_integrations g WHERE g.live_project_id = $1::int AND md5(g::text) = $12
+     ), inserted AS (
+       INSERT INTO webhook_deliveries (project_id, integration_id, received_at, event, action, object_kind, item_ref,
+                                       idempotency_key, dedupe_key, result, http_status, duration_ms, payload)
+       SELECT $1::int, $2::int, $3::timestamptz, $4, $5, $6, $7, $8, $9, 'PENDING', 200, $10::int, $11::jsonb
+       WHERE EXISTS (SELECT 1 FROM live)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id
+     )
+     SELECT EXISTS (SELECT 1 FROM live) AS live, (SELECT id::text FROM inserted) AS id`,
     [
       row.projectId,
       row.integrationId,
@@ -85,9 +93,11 @@ export async function acceptDelivery(
       row.dedupeKey,
       row.durationMs,
       storable(payload),
+      fingerprint,
     ],
   );
-  return inserted ? BigInt(inserted.id) : null;
+  if (!answer?.live) return "stale";
+  return { id: answer.id === null ? null : BigInt(answer.id) };
 }
 
 /** JSON the database takes: jsonb refuses NUL and lone surrogates, which any string of the body may hold. */

@@ -15,17 +15,25 @@ import {
 } from "@/lib/gitlab/webhooks/delivery-log";
 import { acceptDelivery, kickDeliveryDrainer } from "@/lib/gitlab/webhooks/drain-deliveries";
 import { normaliseDelivery, type NormalisedDelivery } from "@/lib/gitlab/webhooks/normalise-payload";
-import { liveIntegrationForWebhook } from "@/lib/gitlab/webhooks/webhook-integration";
+import {
+  liveIntegrationForWebhook,
+  rememberedWebhookIntegration,
+  type WebhookIntegration,
+} from "@/lib/gitlab/webhooks/webhook-integration";
 import { logger } from "@/lib/logger";
 
 // POST /api/v1/gitlab-webhook/{project_id}/: GitLab's deliveries for one Flagpost project.
-// Order of checks: live integration (404) → secret token (401, logged as REJECTED) → body size
-// (413) → event and payload (200 ignored / 400) → accept: ONE insert of a PENDING row holding the
-// normalised item, whose unique dedupe key makes a redelivery a duplicate (200 "accepted" after it
-// committed) → the drainer applies pending rows in batches right after (drain-deliveries.ts). Anything GitLab or a stranger can send ends in a 2xx or 4xx answer and a log row (wrong
-// tokens only add to a per-hour counter, so strangers cannot flush the log); a failing database
-// answers 503 and any other failure of ours 500. GitLab disables hooks after repeated failures (for
-// good after a 4xx in GitLab ≤ 17), so events we merely do not use are answered 200 "ignored".
+// Order of checks: live integration (404) → secret token (401, counted as a rejection) → body size
+// (413) → event and payload (200 ignored / 400) → accept: ONE statement that inserts a PENDING row
+// holding the normalised item if the integration row is still the one remembered (its unique
+// dedupe key makes a redelivery a duplicate; 200 "accepted" after it committed) → the drainer
+// applies pending rows in batches right after (drain-deliveries.ts). The integration comes from
+// memory; an answer other than an acceptance checks it against the database first, and a changed
+// row means the delivery is handled again with the row as it is now (webhook-integration.ts).
+// Anything GitLab or a stranger can send ends in a 2xx or 4xx answer and a log row (wrong tokens
+// only add to a per-hour counter, so strangers cannot flush the log); a failing database answers
+// 503 and any other failure of ours 500. GitLab disables hooks after repeated failures (for good
+// after a 4xx in GitLab ≤ 17), so events we merely do not use are answered 200 "ignored".
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
@@ -36,15 +44,54 @@ const NOTE_EVENTS = new Set(["Note Hook", "Confidential Note Hook"]);
 type Row = Omit<DeliveryRecord, "durationMs">;
 
 export async function receiveGitLabWebhook(req: Request, projectId: number): Promise<Response> {
-  const receivedAt = new Date();
-  const startedAt = performance.now();
-  let integration: GitLabIntegration | null;
-  try {
-    integration = await liveIntegrationForWebhook(projectId);
-  } catch (error) {
-    return errorResponse(databaseTrouble(error) ?? error);
+  const request = {
+    req,
+    projectId,
+    receivedAt: new Date(),
+    startedAt: performance.now(),
+    body: bodyOnce(req),
+  };
+  // The remembered integration row first (no query); a stale one is read again, and the delivery
+  // handled anew with it (webhook-integration.ts).
+  let known = rememberedWebhookIntegration(projectId);
+  for (;;) {
+    if (!known) {
+      try {
+        known = await liveIntegrationForWebhook(projectId);
+      } catch (error) {
+        return errorResponse(databaseTrouble(error) ?? error);
+      }
+      if (!known) return errorResponse(notFound("GitLab integration for this project"));
+    }
+    const answer = await receiveFor(request, known);
+    if (answer !== STALE) return answer;
+    known = null;
   }
-  if (!integration) return errorResponse(notFound("GitLab integration for this project"));
+}
+
+const STALE = Symbol("integration row changed");
+
+interface IncomingDelivery {
+  req: Request;
+  projectId: number;
+  receivedAt: Date;
+  startedAt: number;
+  /** The body, read once (a delivery handled anew reads it from here). */
+  body: () => Promise<string>;
+}
+
+function bodyOnce(req: Request): () => Promise<string> {
+  let read: Promise<string> | null = null;
+  return () => (read ??= readBodyText(req, MAX_WEBHOOK_BODY_BYTES));
+}
+
+/** The delivery against one version of the integration row; STALE when the row has changed since. */
+async function receiveFor(
+  { req, projectId, receivedAt, startedAt, body: readBody }: IncomingDelivery,
+  { integration, fingerprint }: WebhookIntegration,
+): Promise<Response | typeof STALE> {
+  // Answers other than an acceptance check the row first (the acceptance checks it itself).
+  const changed = async () => (await liveIntegrationForWebhook(projectId))?.fingerprint !== fingerprint;
   pruneDeliveriesNowAndThen(projectId);
 
   const event = req.headers.get("x-gitlab-event")?.trim() || null;
@@ -66,6 +113,7 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
 
   const token = checkWebhookToken(req.headers.get("x-gitlab-token"), integration.encryptedWebhookSecret);
   if (!token.ok) {
+    if (await changed()) return STALE;
     logger.warn("GitLab webhook refused: bad token", { projectId, event, reason: token.reason });
     try {
       await countRejectedRequest(prisma, {
@@ -82,8 +130,9 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
 
   let body: string;
   try {
-    body = await readBodyText(req, MAX_WEBHOOK_BODY_BYTES);
+    body = await readBody();
   } catch (error) {
+    if (await changed()) return STALE;
     const apiError =
       error instanceof ApiError ? error : new ApiError("bad_request", "The request body could not be read");
     await log({ ...base, result: "ERROR", reason: apiError.message, httpStatus: apiError.status });
@@ -91,6 +140,7 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   }
 
   if (event && NOTE_EVENTS.has(event) && integration.commandsEnabled) {
+    if (await changed()) return STALE;
     const facts = { ...base, action: "create", objectKind: "note", itemRef: null };
     let outcome: NoteCommandOutcome;
     try {
@@ -116,6 +166,8 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
     objectKind: delivery.objectKind,
     itemRef: delivery.itemRef,
   };
+  const own = delivery.outcome === "item" ? ownLabelEditReason(delivery, integration) : null;
+  if ((delivery.outcome !== "item" || own) && (await changed())) return STALE;
   if (delivery.outcome === "invalid") {
     logger.warn("GitLab webhook payload refused", { projectId, event, reason: delivery.reason });
     await log({ ...facts, result: "ERROR", reason: delivery.reason, httpStatus: 400, body });
@@ -126,10 +178,9 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
     return jsonResponse({ status: "ignored", reason });
   };
   if (delivery.outcome === "ignored") return ignore(delivery.reason);
-  const own = ownLabelEditReason(delivery, integration);
   if (own) return ignore(own);
 
-  let accepted: bigint | null;
+  let accepted: Awaited<ReturnType<typeof acceptDelivery>>;
   try {
     accepted = await acceptDelivery(
       {
@@ -139,11 +190,13 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
       },
       delivery.item,
       { enabled: integration.releaseRulesEnabled, actor: { username: delivery.actor.username } },
+      fingerprint,
     );
   } catch (error) {
     return failed(error, facts, log);
   }
-  if (accepted === null) {
+  if (accepted === "stale") return STALE;
+  if (accepted.id === null) {
     await log({
       ...facts,
       result: "DUPLICATE",
@@ -154,7 +207,7 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
   }
   kickDeliveryDrainer();
   // Stored durably; applied right after. `delivery` is the row the deliveries panel shows.
-  return jsonResponse({ status: "accepted", delivery: accepted.toString() });
+  return jsonResponse({ status: "accepted", delivery: accepted.id.toString() });
 }
 
 // What adding or removing the Flagpost label changes on an item; anything else is a real change.

@@ -4,22 +4,29 @@ import { perDatabase } from "@/lib/db/per-database";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
 import { findLiveIntegration } from "@/lib/gitlab/integration/integrations";
 
-// The receiver's integration lookup, on every delivery. The row is kept in memory per database and
-// checked with one small raw statement: the md5 of the whole row as it is now. Any change, made
-// through this instance or another one sharing the database, changes the fingerprint, and the row
-// is read again; a deleted integration (no live row) is never served from memory. The check is a
-// plain query on the database's raw session: a Prisma query costs several times as much, and on
-// the embedded database every statement of every request runs on the one thread.
+// The receiver's integration lookup, on every delivery. The row is kept in memory per database with
+// its fingerprint: the md5 of the whole row as it was read. Any change, made through this instance
+// or another one sharing the database, changes the fingerprint. A delivery starts from the
+// remembered row without asking the database: the statement that accepts it inserts only while the
+// fingerprint still matches (drain-deliveries.ts), and every other answer checks it first
+// (`liveIntegrationForWebhook`, one small raw statement); on a mismatch the row is read again and
+// the delivery handled anew. A deleted integration (no live row) therefore never accepts anything.
 
-interface Cached {
-  fingerprint: string;
+export interface WebhookIntegration {
   integration: GitLabIntegration;
+  /** md5 of the row as it was read. */
+  fingerprint: string;
 }
 
-const cacheOf = perDatabase("webhookIntegrations", (): Map<number, Cached> => new Map());
+const cacheOf = perDatabase("webhookIntegrations", (): Map<number, WebhookIntegration> => new Map());
 
-/** The project's live GitLab integration (as findLiveIntegration answers it), or null. */
-export async function liveIntegrationForWebhook(projectId: number): Promise<GitLabIntegration | null> {
+/** The row remembered for the project, not checked against the database (null when none is). */
+export function rememberedWebhookIntegration(projectId: number): WebhookIntegration | null {
+  return cacheOf(currentDatabase()).get(projectId) ?? null;
+}
+
+/** The project's live GitLab integration as it is now (as findLiveIntegration answers it), or null. */
+export async function liveIntegrationForWebhook(projectId: number): Promise<WebhookIntegration | null> {
   const db = currentDatabase();
   const cache = cacheOf(db);
   const [row] = await db.sql.query<{ fingerprint: string }>(
@@ -31,11 +38,15 @@ export async function liveIntegrationForWebhook(projectId: number): Promise<GitL
     return null;
   }
   const cached = cache.get(projectId);
-  if (cached?.fingerprint === row.fingerprint) return cached.integration;
+  if (cached?.fingerprint === row.fingerprint) return cached;
   const integration = await findLiveIntegration(db.prisma, projectId);
-  // Read after the fingerprint: if the row changed in between, the next delivery sees a different
+  if (!integration) {
+    cache.delete(projectId);
+    return null;
+  }
+  // Read after the fingerprint: if the row changed in between, the next check sees a different
   // fingerprint and reads it again.
-  if (integration) cache.set(projectId, { fingerprint: row.fingerprint, integration });
-  else cache.delete(projectId);
-  return integration;
+  const fresh = { fingerprint: row.fingerprint, integration };
+  cache.set(projectId, fresh);
+  return fresh;
 }
