@@ -52,6 +52,30 @@ export function describePostgresUrl(url: string): string {
   }
 }
 
+/**
+ * PGlite runs each query synchronously on this thread and hands its lock from one waiting query to
+ * the next without returning to the event loop: under load a queue of queries ran as one block of
+ * hundreds of milliseconds, and no request was read or answered meanwhile. Here the queries take
+ * turns with the event loop: one at a time (a transaction is one turn), with a pass through the
+ * event loop before each.
+ */
+function takeTurnsWithEventLoop(client: PGlite): void {
+  let previous: Promise<unknown> = Promise.resolve();
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const methods = client as unknown as Record<
+    "query" | "exec" | "transaction",
+    (...args: unknown[]) => Promise<unknown>
+  >;
+  for (const name of ["query", "exec", "transaction"] as const) {
+    const original = methods[name].bind(client);
+    methods[name] = (...args) => {
+      const turn = previous.then(nextTurn).then(() => original(...args));
+      previous = turn.catch(() => undefined);
+      return turn;
+    };
+  }
+}
+
 function pgliteSession(client: PGlite): SqlSession {
   return {
     shared: false,
@@ -96,6 +120,7 @@ export async function openDatabase(
     const client =
       target.kind === "embedded" ? new PGlite(path.join(target.dataDir, "pgdata")) : new PGlite("memory://");
     await client.waitReady;
+    takeTurnsWithEventLoop(client);
     const sql = pgliteSession(client);
     if (migrate) await applyMigrations(sql);
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
