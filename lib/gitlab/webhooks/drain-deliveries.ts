@@ -266,7 +266,6 @@ function drainInBackground(): void {
 
 /** After accepting a delivery: a drain starts when deliveries pause (or the oldest waited too long). */
 export function kickDeliveryDrainer(): void {
-  if (process.env.BENCH_NO_DRAIN) return;
   const now = performance.now();
   pacing.lastAcceptedAt = now;
   pacing.waitingSince ??= now;
