@@ -86,6 +86,7 @@ describe("Flagsmith SDK API: flags", () => {
     const res = await sdkRequest("GET", "/api/v1/flags/", { headers: envHeaders(development.api_key) });
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d\d$/);
     const byName = Object.fromEntries(
       res.body.map((flag: { feature: { name: string } }) => [flag.feature.name, flag]),
     );
