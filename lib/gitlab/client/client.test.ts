@@ -349,6 +349,9 @@ describe("rate limits and failures", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitLabUnreachableError);
     expect((error as GitLabUnreachableError).reason).toBe("timeout");
+    // The simulator logs the abandoned request once its latency is over: let that happen here,
+    // not in a later test that looks at the last request.
+    await expect.poll(() => gl.sim.requests().length, { timeout: 5_000 }).toBe(1);
   });
 
   it("carries GitLab's error bodies: unknown, expired and revoked tokens, scope, missing project", async () => {
@@ -624,7 +627,10 @@ describe("creating issues", () => {
       perPage: 100,
     });
     expect(found.items.map((member) => member.username)).toEqual(["bob"]);
-    expect(gl.sim.requests().at(-1)?.query).toMatchObject({
+    // By path, not the last request: a slow request of an earlier test may land after it.
+    const memberRequests = gl.sim.requests().filter((request) => request.path.includes("/members"));
+    expect(memberRequests).toHaveLength(1);
+    expect(memberRequests[0]?.query).toMatchObject({
       "user_ids[]": [String(seed.users.bob), String(seed.users.dave)],
     });
   });
