@@ -151,7 +151,7 @@ export async function openDatabase(
 async function openPostgres(url: string, poolSize: number, migrate: boolean): Promise<Database> {
   const description = describePostgresUrl(url);
   // A small pool for raw SQL outside Prisma (migrations pin one connection for their lock; the
-  // health check reconnects after a database restart; the webhook receiver's two statements).
+  // health check reconnects after a database restart; the webhook receiver's accepting statement).
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000 });
   pool.on("error", () => undefined);
   try {

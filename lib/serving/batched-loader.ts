@@ -1,9 +1,10 @@
 import "server-only";
 
 // Reads that many concurrent requests make one row at a time (an identity's stored traits) are
-// sent as one query: the first call starts a batch at once (after the current turn of the event loop, to
-// gather the requests parsed with it), and calls made while a batch is in flight wait for it and go together in the next.
-// Under load one statement answers dozens of requests; alone, a call waits for nothing.
+// sent as one query: the first call starts a batch at once (after the current turn of the event
+// loop, to gather the requests parsed with it), and calls made while a batch is in flight wait for
+// it and go together in the next. Under load one statement answers dozens of requests; alone, a
+// call waits for nothing.
 
 interface Waiter<Value> {
   resolve: (value: Value | null) => void;

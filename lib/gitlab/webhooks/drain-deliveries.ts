@@ -1,5 +1,6 @@
 import "server-only";
 import { currentDatabase, prisma } from "@/lib/db/client";
+import { isDatabaseUnavailable, isRetryableConflict } from "@/lib/db/database-errors";
 import {
   applyPendingDelivery,
   DeliveryBatchWrites,
@@ -164,18 +165,9 @@ async function applyBatch(limit: number, current: { id: bigint | null }): Promis
   );
 }
 
-// Prisma's codes for an unreachable or overloaded database, and PostgreSQL's deadlock and
-// serialization failures: worth another try later, not a verdict on the delivery.
-const TRANSIENT = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "40P01", "40001"]);
-
-function isTransient(error: unknown): boolean {
-  const value = error as { code?: unknown; meta?: { code?: unknown } } | null;
-  return (
-    TRANSIENT.has(String(value?.code)) ||
-    TRANSIENT.has(String(value?.meta?.code)) ||
-    /deadlock detected|could not serialize/i.test(String((error as Error)?.message))
-  );
-}
+// An unavailable database, a deadlock or a serialization failure: worth another try later, not a
+// verdict on the delivery.
+const isTransient = (error: unknown) => isDatabaseUnavailable(error) || isRetryableConflict(error);
 
 /** A delivery that cannot be applied: ERROR with the reason, and its key freed so GitLab's resend applies. */
 async function markFailed(id: bigint, error: unknown): Promise<void> {

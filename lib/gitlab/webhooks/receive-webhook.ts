@@ -3,6 +3,7 @@ import { ApiError, errorResponse, notFound } from "@/lib/api/errors";
 import { readBodyText } from "@/lib/api/read-body";
 import { jsonResponse } from "@/lib/api/with-route";
 import { prisma } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/db/database-errors";
 import type { GitLabIntegration } from "@/lib/generated/prisma/client";
 import { receiveNoteCommand, type NoteCommandOutcome } from "@/lib/gitlab/commands/receive-command";
 import { checkWebhookToken } from "@/lib/gitlab/webhooks/authenticate";
@@ -63,7 +64,13 @@ export async function receiveGitLabWebhook(req: Request, projectId: number): Pro
       }
       if (!known) return errorResponse(notFound("GitLab integration for this project"));
     }
-    const answer = await receiveFor(request, known);
+    let answer: Response | typeof STALE;
+    try {
+      answer = await receiveFor(request, known);
+    } catch (error) {
+      // A check of the integration row failed (its own failures answer inside).
+      return errorResponse(databaseTrouble(error) ?? error);
+    }
     if (answer !== STALE) return answer;
     known = null;
   }
@@ -241,38 +248,9 @@ function ownLabelEditReason(
   return `Flagpost's own label edit (by ${integration.tokenUsername ?? username ?? id}): nothing to update`;
 }
 
-// An unreachable or overloaded database: Prisma's codes (connection, pool and transaction
-// timeouts), the socket's, and PostgreSQL's (connection exceptions, shutting down, too many
-// connections) as the raw session reports them.
-const CONNECTION_ERRORS = new Set([
-  "P1001",
-  "P1002",
-  "P1008",
-  "P1017",
-  "P2024",
-  "P2028",
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "57P01",
-  "57P02",
-  "57P03",
-  "53300",
-]);
-
-function isConnectionTrouble(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && (CONNECTION_ERRORS.has(code) || code.startsWith("08"))) return true;
-  // pg's pool gives up waiting for a connection with a plain Error.
-  return /timeout exceeded when trying to connect|Connection terminated/i.test(
-    String((error as Error)?.message),
-  );
-}
-
 /** A 503 for errors that mean the database is away or overloaded; null for anything else. */
 function databaseTrouble(error: unknown): ApiError | null {
-  if (!isConnectionTrouble(error)) return null;
+  if (!isDatabaseUnavailable(error)) return null;
   return new ApiError(
     "service_unavailable",
     "The database is not available right now; resend the delivery from GitLab's webhook settings",
