@@ -19,7 +19,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { cpuProfileDir, monotonicMicros, printServerProfile } from "./lib/cpu-profile";
-import { freePort, startProductionServer } from "./lib/production-server";
+import { freePort, serverCpuMs, startProductionServer } from "./lib/production-server";
 import autocannon, { type Result } from "autocannon";
 
 const args = process.argv.slice(2);
@@ -157,7 +157,18 @@ interface Row {
   label: string;
   concurrency: number;
   result: Result;
+  /** Server CPU time over the run (for deliveries: until they were all applied); null without /proc. */
+  cpuMs: number | null;
 }
+
+const cpuUsed = (before: number | null, after: number | null) =>
+  before === null || after === null ? null : after - before;
+
+/** Server CPU milliseconds per answered request. */
+const cpuPerRequest = (row: Row) =>
+  row.cpuMs === null || row.result.requests.total === 0
+    ? "n/a"
+    : (row.cpuMs / row.result.requests.total).toFixed(2);
 
 const rate = (result: Result) => result.requests.total / result.duration;
 
@@ -172,7 +183,8 @@ async function waitForDrain(base: string, projectId: number, integrationId: numb
     if (!res.ok) throw new Error(`deliveries panel: HTTP ${res.status}`);
     const { pending } = (await res.json()) as { pending: number };
     if (pending === 0) return performance.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Not more often: each look at the panel costs the server a few queries, counted in "cpu ms".
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
@@ -232,13 +244,18 @@ async function main() {
     const rows: Row[] = [];
     const drained = new Map<number, number>();
     await waitForDrain(base, projectId, integrationId, apiKey);
+    const cpu = () => serverCpuMs(server!);
     for (const concurrency of LEVELS) {
       const start = monotonicMicros();
-      rows.push({ label: "webhook", concurrency, result: await run(base, concurrency, webhook()) });
+      let cpuBefore = cpu();
+      const hook = await run(base, concurrency, webhook());
       // The health run starts once the drainer has applied the backlog, so it does not slow the ceiling.
       drained.set(concurrency, await waitForDrain(base, projectId, integrationId, apiKey));
+      rows.push({ label: "webhook", concurrency, result: hook, cpuMs: cpuUsed(cpuBefore, cpu()) });
       profileWindows.push([start, monotonicMicros()]);
-      rows.push({ label: "health", concurrency, result: await run(`${base}/api/health`, concurrency, {}) });
+      cpuBefore = cpu();
+      const health = await run(`${base}/api/health`, concurrency, {});
+      rows.push({ label: "health", concurrency, result: health, cpuMs: cpuUsed(cpuBefore, cpu()) });
     }
 
     const check = await fetch(`${base}/api/v1/gitlab-webhook/${projectId}/`, {
@@ -267,17 +284,21 @@ async function main() {
     console.log(
       "  ceiling: GET /api/health (same server: routing + one SELECT 1), run once the backlog is applied",
     );
-    console.log("  applied +s: seconds after the webhook run until every accepted delivery was applied\n");
+    console.log("  applied +s: seconds after the webhook run until every accepted delivery was applied");
+    console.log(
+      "  cpu ms: server CPU per request (user + system, all server processes; for deliveries including applying them)\n",
+    );
     const pad = (text: string | number, width: number) => String(text).padStart(width);
     console.log(
-      `${pad("conc.", 6)} | ${pad("webhook req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} ${pad("non-2xx", 8)} ${pad("applied +s", 10)} | ${pad("ceiling req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} | ${pad("share", 6)}`,
+      `${pad("conc.", 6)} | ${pad("webhook req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} ${pad("non-2xx", 8)} ${pad("applied +s", 10)} ${pad("cpu ms", 6)} | ${pad("ceiling req/s", 13)} ${pad("p50 ms", 7)} ${pad("p99 ms", 7)} ${pad("cpu ms", 6)} | ${pad("share", 6)}`,
     );
     for (const concurrency of LEVELS) {
-      const hook = rows.find((row) => row.label === "webhook" && row.concurrency === concurrency)!.result;
-      const ceiling = rows.find((row) => row.label === "health" && row.concurrency === concurrency)!.result;
+      const hookRow = rows.find((row) => row.label === "webhook" && row.concurrency === concurrency)!;
+      const ceilingRow = rows.find((row) => row.label === "health" && row.concurrency === concurrency)!;
+      const [hook, ceiling] = [hookRow.result, ceilingRow.result];
       console.log(
-        `${pad(concurrency, 6)} | ${pad(rate(hook).toFixed(0), 13)} ${pad(hook.latency.p50, 7)} ${pad(hook.latency.p99, 7)} ${pad(hook.non2xx + hook.errors, 8)} ${pad((drained.get(concurrency)! / 1000).toFixed(1), 10)} | ` +
-          `${pad(rate(ceiling).toFixed(0), 13)} ${pad(ceiling.latency.p50, 7)} ${pad(ceiling.latency.p99, 7)} | ${pad(rate(ceiling) > 0 ? `${((rate(hook) / rate(ceiling)) * 100).toFixed(0)}%` : "n/a", 6)}`,
+        `${pad(concurrency, 6)} | ${pad(rate(hook).toFixed(0), 13)} ${pad(hook.latency.p50, 7)} ${pad(hook.latency.p99, 7)} ${pad(hook.non2xx + hook.errors, 8)} ${pad((drained.get(concurrency)! / 1000).toFixed(1), 10)} ${pad(cpuPerRequest(hookRow), 6)} | ` +
+          `${pad(rate(ceiling).toFixed(0), 13)} ${pad(ceiling.latency.p50, 7)} ${pad(ceiling.latency.p99, 7)} ${pad(cpuPerRequest(ceilingRow), 6)} | ${pad(rate(ceiling) > 0 ? `${((rate(hook) / rate(ceiling)) * 100).toFixed(0)}%` : "n/a", 6)}`,
       );
     }
     console.log(`\n  check delivery after the runs: HTTP ${check.status} ${answer.status}`);

@@ -14,7 +14,7 @@ import {
 } from "@/lib/serving/snapshot";
 import { environmentForKey, SdkError, type SdkProtocol } from "@/lib/serving/sdk-route";
 import { perDatabase } from "@/lib/db/per-database";
-import { BatchedLoader } from "@/lib/serving/batched-loader";
+import { BatchedStatement } from "@/lib/db/batched-statement";
 import { identityKey, storedIdentityCache, type StoredIdentity } from "@/lib/serving/stored-identities";
 import { traitWriter } from "@/lib/serving/trait-writer";
 import {
@@ -192,7 +192,7 @@ function readStoredIdentity(
   identifier: string,
 ): Promise<StoredIdentity | null> {
   const cache = storedIdentityCache(db);
-  const load = () => storedIdentityLoader(db).load({ environmentId, identifier });
+  const load = () => storedIdentityLoader(db).run({ environmentId, identifier });
   return cache ? cache.read(identityKey(environmentId, identifier), load) : load();
 }
 
@@ -201,7 +201,7 @@ type IdentityRef = { environmentId: number; identifier: string };
 const storedIdentityLoader = perDatabase(
   "storedIdentityLoader",
   (db: Database) =>
-    new BatchedLoader<IdentityRef, StoredIdentity>(
+    new BatchedStatement<IdentityRef, StoredIdentity>(
       (ref) => identityKey(ref.environmentId, ref.identifier),
       (refs) => queryStoredIdentities(db, refs),
     ),

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
@@ -48,4 +49,29 @@ export async function startProductionServer(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error("next start did not become healthy within 60 s");
+}
+
+/**
+ * CPU time (user + system, ms) used so far by every process in the server's process group (the
+ * server is started detached, so its group is its own pid): a steadier cost per request than
+ * throughput on a shared machine. Null where /proc is not available.
+ */
+export function serverCpuMs(server: ChildProcess): number | null {
+  if (!server.pid || !fs.existsSync("/proc/self/stat")) return null;
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let ticks = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after the command name (which may hold spaces): state ppid pgrp … utime(14) stime(15).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) !== server.pid) continue;
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / ticksPerSecond;
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
 import * as webhookRoute from "@/app/api/v1/gitlab-webhook/[projectId]/route";
-import { prisma } from "@/lib/db/client";
+import { currentDatabase, prisma } from "@/lib/db/client";
 import {
   acceptDelivery,
   applyPendingDeliveries,
   drainPendingDeliveries,
   kickDeliveryDrainer,
 } from "@/lib/gitlab/webhooks/drain-deliveries";
+import type { ReleaseRulesOption } from "@/lib/gitlab/webhooks/apply-delivery";
 import { normaliseDelivery, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 import { liveIntegrationForWebhook } from "@/lib/gitlab/webhooks/webhook-integration";
 import { createFeature } from "@/tests/support/flags";
@@ -28,7 +29,7 @@ import {
 const T0 = Date.UTC(2026, 4, 1, 9, 0, 0, 0);
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 const issueLink = { type: "GITLAB_ISSUE" as const, gitlabProjectId: 1000, projectPath: "acme/web" };
-const NO_RULES = { enabled: false, actor: { username: null } };
+const NO_RULES: ReleaseRulesOption = { enabled: false, actor: { username: null } };
 
 async function projectWithItems(count: number) {
   const project = await setupWebhookProject();
@@ -59,6 +60,7 @@ async function accept(
   integrationId: number,
   webhookItem: WebhookItem,
   key: string | null,
+  rules = NO_RULES,
 ) {
   const known = await liveIntegrationForWebhook(projectId);
   const answer = await acceptDelivery(
@@ -75,7 +77,7 @@ async function accept(
       durationMs: 1,
     },
     webhookItem,
-    NO_RULES,
+    rules,
     known!.fingerprint,
   );
   if (answer === "stale") throw new Error("the integration row changed");
@@ -118,6 +120,75 @@ describe("accepting and draining GitLab webhook deliveries", () => {
       features: [{ id: features[0], added: ["Issue Closed"], removed: [] }],
     });
     expect(await tagLabels(features[0]!)).toEqual(["Issue Closed"]);
+  });
+
+  it("stores deliveries accepted at the same time with one statement, each answered for itself", async () => {
+    const { projectId, integrationId } = await projectWithItems(1);
+    const other = await setupWebhookProject();
+    const known = (await liveIntegrationForWebhook(projectId))!;
+    const facts = (project: number, integration: number, key: string, durationMs = 1) => ({
+      projectId: project,
+      integrationId: integration,
+      receivedAt: new Date(),
+      event: "Issue Hook",
+      action: "close",
+      objectKind: "issue",
+      itemRef: "acme/web#1",
+      idempotencyKey: key,
+      dedupeKey: `${project}:${key}`,
+      durationMs,
+    });
+    const closed = item(1, "closed", at(1));
+    const db = currentDatabase();
+    const statements = vi.spyOn(db.sql, "query");
+    try {
+      const answers = await Promise.allSettled([
+        acceptDelivery(facts(projectId, integrationId, "together-1"), closed, NO_RULES, known.fingerprint),
+        acceptDelivery(facts(projectId, integrationId, "together-2"), closed, NO_RULES, known.fingerprint),
+        // The same key again in the same statement: a duplicate.
+        acceptDelivery(facts(projectId, integrationId, "together-1"), closed, NO_RULES, known.fingerprint),
+        // Another project's integration, with a fingerprint that is not its row's: stale.
+        acceptDelivery(
+          facts(other.projectId, other.integrationId, "together-3"),
+          closed,
+          NO_RULES,
+          known.fingerprint,
+        ),
+        // A row the database refuses (duration out of range) fails alone.
+        acceptDelivery(
+          facts(projectId, integrationId, "together-4", 2 ** 31),
+          closed,
+          NO_RULES,
+          known.fingerprint,
+        ),
+        acceptDelivery(facts(projectId, integrationId, "together-5"), closed, NO_RULES, known.fingerprint),
+      ]);
+      const values = answers.map((answer) => (answer.status === "fulfilled" ? answer.value : "rejected"));
+      expect(values).toEqual([
+        { id: expect.any(BigInt) },
+        { id: expect.any(BigInt) },
+        { id: null },
+        "stale",
+        "rejected",
+        { id: expect.any(BigInt) },
+      ]);
+      const ids = values.flatMap((value) => (typeof value === "object" && value.id ? [value.id] : []));
+      expect(new Set(ids).size).toBe(3);
+      // The six went as one statement; after it failed on the bad row, each again on its own.
+      const accepting = statements.mock.calls.filter(([sql]) => sql.includes("jsonb_to_recordset"));
+      expect(accepting.map(([, params]) => JSON.parse(String(params![0])).length)).toEqual([
+        6, 1, 1, 1, 1, 1, 1,
+      ]);
+    } finally {
+      statements.mockRestore();
+    }
+    const stored = await rows(projectId);
+    expect(stored.map((row) => [row.idempotencyKey, row.result])).toEqual([
+      ["together-1", "PENDING"],
+      ["together-2", "PENDING"],
+      ["together-5", "PENDING"],
+    ]);
+    expect(await rows(other.projectId)).toEqual([]);
   });
 
   it("applies on the next drain what a crash after the 200 left pending", async () => {
@@ -187,6 +258,33 @@ describe("accepting and draining GitLab webhook deliveries", () => {
       reason: expect.stringMatching(/^Out of order/),
     });
     expect(await tagLabels(features[0]!)).toEqual(["Issue Closed"]);
+  });
+
+  it("applies a batch in order when one delivery needs the step-by-step path (a lost system tag, release rules)", async () => {
+    const { projectId, integrationId, features } = await projectWithItems(3);
+    await prisma.tag.deleteMany({ where: { projectId, label: "Issue Closed" } });
+    const withRules = { enabled: true, actor: { username: "ada" } };
+    // In item order: the first finds the tag missing (the database function answers "fallback"
+    // and the step-by-step path recreates the tag); the next two go to the function together;
+    // the last has release rules on and goes step by step.
+    await accept(projectId, integrationId, item(1, "closed", at(1)), "order-1");
+    await accept(projectId, integrationId, item(3, "closed", at(2)), "order-2");
+    await accept(projectId, integrationId, item(1, "opened", at(3)), "order-3");
+    await accept(projectId, integrationId, item(2, "closed", at(4)), "order-4", withRules);
+
+    expect(await applyPendingDeliveries()).toBe(4);
+    // Each applied in its turn: none skipped as out of order.
+    expect((await rows(projectId)).map((row) => [row.idempotencyKey, row.result])).toEqual([
+      ["order-1", "APPLIED"],
+      ["order-2", "APPLIED"],
+      ["order-3", "APPLIED"],
+      ["order-4", "APPLIED"],
+    ]);
+    expect(await tagLabels(features[0]!)).toEqual(["Issue Open"]);
+    expect(await tagLabels(features[1]!)).toEqual(["Issue Closed"]);
+    expect(await tagLabels(features[2]!)).toEqual(["Issue Closed"]);
+    const changes = (await rows(projectId)).map((row) => row.changes as { state: string } | null);
+    expect(changes.map((change) => change?.state)).toEqual(["closed", "closed", "opened", "closed"]);
   });
 
   it("lets two drainers running at once apply every delivery exactly once", async () => {

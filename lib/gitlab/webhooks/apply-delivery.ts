@@ -13,8 +13,8 @@ import { GITLAB_SYSTEM_TAGS } from "@/lib/gitlab/links/system-tags";
 import type { DeliveryChanges } from "@/lib/gitlab/webhooks/delivery-log";
 import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 
-// Applies one accepted (PENDING) issue or merge request delivery inside the drainer's transaction
-// (lib/gitlab/webhooks/drain-deliveries.ts):
+// Applies accepted (PENDING) issue and merge request deliveries inside the drainer's transaction
+// (lib/gitlab/webhooks/drain-deliveries.ts), each in these steps:
 //   1. claim the pending row and lock (in id order) the features linking the item — one statement;
 //      a row no longer pending was applied already and changes nothing (dedupe of the key itself
 //      happened when the delivery was accepted: its dedupe_key is unique);
@@ -24,10 +24,11 @@ import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 //   3. recompute the features' GitLab tags from all their links (syncFeatureGitLabTags);
 //   4. with release rules on, fire the rules of links whose state really changed (and of a merge
 //      request a merged Revert MR reverts), queueing their jobs in this same transaction.
-// Few round trips matter: on the embedded database every statement of a transaction holds the
-// database for everyone else. So steps 1–3 are ONE call of the database function
-// flagpost_apply_webhook_item (migrations 20261203072715 and 20261203103410), plus an audit row
-// per tag change and the delivery's `changes`. The step-by-step
+// Few round trips matter: on the embedded database a transaction holds the database for everyone
+// else. So steps 1–3 are the database function flagpost_apply_webhook_item (migrations
+// 20261203072715 and 20261203103410), called for a whole batch at once through
+// flagpost_apply_webhook_items (20261203201500); the audit rows of the tag changes and each
+// delivery's `changes` are written once per batch (DeliveryBatchWrites). The step-by-step
 // TypeScript below is kept for integrations with release rules on (step 4 needs each link's
 // previous state in the transaction) and for a project missing some of its GitLab system tags (the
 // function answers "fallback" before writing anything), which it recreates.
@@ -167,26 +168,54 @@ export class DeliveryBatchWrites {
 }
 
 /**
- * Applies one pending delivery in the caller's transaction `tx`; "duplicate" when it was no longer
- * pending. The caller flushes `batch` before committing.
+ * Applies pending deliveries, in the order given, in the caller's transaction `tx`: one outcome
+ * per delivery ("duplicate" when it was no longer pending). Consecutive deliveries without release
+ * rules go to the database in one call. The caller flushes `batch` before committing.
  */
-export async function applyPendingDelivery(
+export async function applyClaimedDeliveries(
   tx: Db,
-  delivery: PendingItemDelivery,
+  deliveries: PendingItemDelivery[],
   batch: DeliveryBatchWrites,
-): Promise<ApplyOutcome> {
-  const { projectId, item } = delivery;
-  // Release rules need each link's previous state and fire in the same transaction: the
-  // step-by-step path does both. They are opt-in per integration; the rest take the one-call path.
-  if (delivery.rules.enabled) return applyStepByStep(tx, delivery);
-  const deliveryJson = JSON.stringify({
-    delivery_id: delivery.id.toString(),
-    received_at: delivery.receivedAt.toISOString(),
-  });
-  const [answerRow] = await tx.$queryRaw<{ answer: FunctionAnswer }[]>`
-    SELECT flagpost_apply_webhook_item(${projectId}::integer, ${deliveryJson}::jsonb, ${itemJson(item)}::jsonb, ${TAG_LABELS}::jsonb) AS answer`;
-  const answer = answerRow!.answer;
-  if (answer.status === "fallback") return applyStepByStep(tx, delivery);
+): Promise<ApplyOutcome[]> {
+  const outcomes: ApplyOutcome[] = [];
+  while (outcomes.length < deliveries.length) {
+    const next = deliveries[outcomes.length]!;
+    // Release rules need each link's previous state and fire in the same transaction: the
+    // step-by-step path does both. They are opt-in per integration; the rest take the one-call path.
+    if (next.rules.enabled) {
+      outcomes.push(await applyStepByStep(tx, next));
+      continue;
+    }
+    const run: PendingItemDelivery[] = [];
+    for (const delivery of deliveries.slice(outcomes.length)) {
+      if (delivery.rules.enabled) break;
+      run.push(delivery);
+    }
+    const [answered] = await tx.$queryRaw<{ answers: FunctionAnswer[] }[]>`
+      SELECT flagpost_apply_webhook_items(
+        ${run.map((delivery) => delivery.projectId)}::integer[],
+        ${run.map((delivery) => JSON.stringify({ delivery_id: delivery.id.toString(), received_at: delivery.receivedAt.toISOString() }))}::jsonb[],
+        ${run.map((delivery) => itemJson(delivery.item))}::jsonb[],
+        ${TAG_LABELS}::jsonb) AS answers`;
+    // The answers stop after a "fallback" (nothing written for it): that one goes step by step.
+    for (const [index, answer] of answered!.answers.entries()) {
+      const delivery = run[index]!;
+      outcomes.push(
+        answer.status === "fallback"
+          ? await applyStepByStep(tx, delivery)
+          : recordAnswer(delivery, answer, batch),
+      );
+    }
+  }
+  return outcomes;
+}
+
+/** The outcome of the database function for one delivery; its audit rows and `changes` go to `batch`. */
+function recordAnswer(
+  { projectId, item }: PendingItemDelivery,
+  answer: Exclude<FunctionAnswer, { status: "fallback" }>,
+  batch: DeliveryBatchWrites,
+): ApplyOutcome {
   if (answer.status !== "applied") return answer;
   const tagChanges: TagChange[] = [];
   for (const change of answer.tag_changes) {

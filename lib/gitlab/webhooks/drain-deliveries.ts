@@ -1,8 +1,11 @@
 import "server-only";
+import { BatchedStatement } from "@/lib/db/batched-statement";
 import { currentDatabase, prisma } from "@/lib/db/client";
 import { isDatabaseUnavailable, isRetryableConflict } from "@/lib/db/database-errors";
+import type { Database } from "@/lib/db/open-database";
+import { perDatabase } from "@/lib/db/per-database";
 import {
-  applyPendingDelivery,
+  applyClaimedDeliveries,
   DeliveryBatchWrites,
   type ReleaseRulesOption,
 } from "@/lib/gitlab/webhooks/apply-delivery";
@@ -49,16 +52,17 @@ interface StoredPayload {
 export type PendingFacts = Omit<DeliveryRecord, "result" | "httpStatus" | "reason" | "body">;
 
 /**
- * Stores an accepted delivery (one statement), provided the project's integration row still has
- * `fingerprint` (webhook-integration.ts): "stale" when it does not. `id` is null when the dedupe
- * key was taken already: a redelivery of an event accepted before.
+ * Stores an accepted delivery (one statement, shared with the deliveries accepted at the same
+ * time), provided the project's integration row still has `fingerprint` (webhook-integration.ts):
+ * "stale" when it does not. `id` is null when the dedupe key was taken already: a redelivery of an
+ * event accepted before.
  */
 export async function acceptDelivery(
   facts: PendingFacts,
   item: WebhookItem,
   rules: ReleaseRulesOption,
   fingerprint: string,
-): Promise<"stale" | { id: bigint | null }> {
+): Promise<Accepted> {
   const row = deliveryRow({ ...facts, result: "PENDING", httpStatus: 200 });
   const payload: StoredPayload = {
     item: {
@@ -69,36 +73,113 @@ export async function acceptDelivery(
     release_rules: rules.enabled,
     actor: rules.actor.username,
   };
-  // On the raw session, not through Prisma: this is the one statement every accepted delivery costs.
-  const [answer] = await currentDatabase().sql.query<{ live: boolean; id: string | null }>(
-    `WITH live AS (
-       SELECT 1 FROM gitlab_integrations g WHERE g.live_project_id = $1::int AND md5(g::text) = $12
+  const answer = await acceptBatcher(currentDatabase()).run({
+    seq: ++acceptSequence,
+    project_id: row.projectId,
+    integration_id: row.integrationId,
+    received_at: row.receivedAt.toISOString(),
+    event: row.event,
+    action: row.action,
+    object_kind: row.objectKind,
+    item_ref: row.itemRef,
+    idempotency_key: row.idempotencyKey,
+    dedupe_key: row.dedupeKey,
+    duration_ms: row.durationMs,
+    payload,
+    fingerprint,
+  });
+  if (answer === null) throw new Error("The accepting statement did not answer for this delivery");
+  if (typeof answer === "object" && "failed" in answer) throw answer.failed;
+  return answer;
+}
+
+type Accepted = "stale" | { id: bigint | null };
+
+/** One delivery to store, as the accepting statement reads it (jsonb_to_recordset). */
+interface AcceptRow {
+  seq: number;
+  project_id: number;
+  integration_id: number | null;
+  received_at: string;
+  event: string | null;
+  action: string | null;
+  object_kind: string | null;
+  item_ref: string | null;
+  idempotency_key: string | null;
+  dedupe_key: string | null;
+  duration_ms: number | null;
+  payload: StoredPayload;
+  fingerprint: string;
+}
+
+let acceptSequence = 0;
+
+// Concurrent deliveries are stored with one statement (a batch starts at once and gathers those
+// accepted while one is in flight): on the embedded database a statement's fixed cost was most of
+// an acceptance, and on PostgreSQL a batch shares one commit. Each answers when its batch committed.
+const acceptBatcher = perDatabase(
+  "webhookAcceptBatcher",
+  (db: Database) =>
+    new BatchedStatement<AcceptRow, Accepted | { failed: unknown }>(
+      (row) => String(row.seq),
+      async (rows) => {
+        try {
+          return await storeAccepted(db, rows);
+        } catch (error) {
+          if (rows.length === 1) return new Map([[String(rows[0]!.seq), { failed: error }]]);
+        }
+        // One bad row must not fail the deliveries stored with it: each again on its own.
+        const answers = new Map<string, Accepted | { failed: unknown }>();
+        for (const row of rows) {
+          const seq = String(row.seq);
+          try {
+            answers.set(seq, (await storeAccepted(db, [row])).get(seq)!);
+          } catch (error) {
+            answers.set(seq, { failed: error });
+          }
+        }
+        return answers;
+      },
+      100,
+    ),
+);
+
+/**
+ * Inserts the rows whose project's integration row still has their fingerprint, all in one
+ * statement (on the raw session, not through Prisma: this is what every accepted delivery costs).
+ * Ids are drawn before the insert so each row's answer can be found again; a dedupe key already
+ * taken (by an earlier delivery, or an earlier row of this batch) inserts nothing.
+ */
+async function storeAccepted(db: Database, rows: AcceptRow[]): Promise<Map<string, Accepted>> {
+  const answers = await db.sql.query<{ seq: number; live: boolean; id: string | null }>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+         seq int, project_id int, integration_id int, received_at timestamptz, event text, action text,
+         object_kind text, item_ref text, idempotency_key text, dedupe_key text, duration_ms int,
+         payload jsonb, fingerprint text)
+     ), live AS (
+       SELECT i.seq, nextval(pg_get_serial_sequence('webhook_deliveries', 'id')) AS id
+       FROM input i JOIN gitlab_integrations g ON g.live_project_id = i.project_id AND md5(g::text) = i.fingerprint
      ), inserted AS (
-       INSERT INTO webhook_deliveries (project_id, integration_id, received_at, event, action, object_kind, item_ref,
-                                       idempotency_key, dedupe_key, result, http_status, duration_ms, payload)
-       SELECT $1::int, $2::int, $3::timestamptz, $4, $5, $6, $7, $8, $9, 'PENDING', 200, $10::int, $11::jsonb
-       WHERE EXISTS (SELECT 1 FROM live)
+       INSERT INTO webhook_deliveries (id, project_id, integration_id, received_at, event, action, object_kind,
+                                       item_ref, idempotency_key, dedupe_key, result, http_status, duration_ms, payload)
+       SELECT l.id, i.project_id, i.integration_id, i.received_at, i.event, i.action, i.object_kind, i.item_ref,
+              i.idempotency_key, i.dedupe_key, 'PENDING', 200, i.duration_ms, i.payload
+       FROM input i JOIN live l ON l.seq = i.seq
+       ORDER BY i.seq
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING id
      )
-     SELECT EXISTS (SELECT 1 FROM live) AS live, (SELECT id::text FROM inserted) AS id`,
-    [
-      row.projectId,
-      row.integrationId,
-      row.receivedAt.toISOString(),
-      row.event,
-      row.action,
-      row.objectKind,
-      row.itemRef,
-      row.idempotencyKey,
-      row.dedupeKey,
-      row.durationMs,
-      storable(payload),
-      fingerprint,
-    ],
+     SELECT i.seq, l.seq IS NOT NULL AS live, ins.id::text AS id
+     FROM input i LEFT JOIN live l ON l.seq = i.seq LEFT JOIN inserted ins ON ins.id = l.id`,
+    [storable(rows)],
   );
-  if (!answer?.live) return "stale";
-  return { id: answer.id === null ? null : BigInt(answer.id) };
+  return new Map(
+    answers.map((answer) => [
+      String(answer.seq),
+      answer.live ? { id: answer.id === null ? null : BigInt(answer.id) } : "stale",
+    ]),
+  );
 }
 
 /** JSON the database takes: jsonb refuses NUL and lone surrogates, which any string of the body may hold. */
@@ -141,21 +222,20 @@ async function applyBatch(limit: number, current: { id: bigint | null }): Promis
         ORDER BY id LIMIT ${limit}
         FOR UPDATE SKIP LOCKED`;
       const writes = new DeliveryBatchWrites();
-      for (const row of inItemOrder(rows)) {
-        current.id = row.id;
-        await applyPendingDelivery(
-          tx,
-          {
-            id: row.id,
-            projectId: row.project_id,
-            receivedAt: row.received_at,
-            item: readItem(row.payload.item),
-            rules: { enabled: row.payload.release_rules, actor: { username: row.payload.actor } },
-          },
-          writes,
-        );
-      }
-      // A failing flush is charged to the last row: alone in its batch (the retry), that is the one.
+      const ordered = inItemOrder(rows);
+      // A failing batch is tried again one row at a time; alone in its batch, a row is the one to blame.
+      current.id = ordered.length === 1 ? ordered[0]!.id : null;
+      await applyClaimedDeliveries(
+        tx,
+        ordered.map((row) => ({
+          id: row.id,
+          projectId: row.project_id,
+          receivedAt: row.received_at,
+          item: readItem(row.payload.item),
+          rules: { enabled: row.payload.release_rules, actor: { username: row.payload.actor } },
+        })),
+        writes,
+      );
       await writes.flush(tx);
       current.id = null;
       return rows.length;

@@ -25,9 +25,10 @@ import { logger } from "@/lib/logger";
 
 // POST /api/v1/gitlab-webhook/{project_id}/: GitLab's deliveries for one Flagpost project.
 // Order of checks: live integration (404) → secret token (401, counted as a rejection) → body size
-// (413) → event and payload (200 ignored / 400) → accept: ONE statement that inserts a PENDING row
-// holding the normalised item if the integration row is still the one remembered (its unique
-// dedupe key makes a redelivery a duplicate; 200 "accepted" after it committed) → the drainer
+// (413) → event and payload (200 ignored / 400) → accept: ONE statement (shared with the deliveries
+// accepted at the same time) that inserts a PENDING row holding the normalised item if the
+// integration row is still the one remembered (its unique dedupe key makes a redelivery a
+// duplicate; 200 "accepted" after it committed) → the drainer
 // applies pending rows in batches right after (drain-deliveries.ts). The integration comes from
 // memory; an answer other than an acceptance checks it against the database first, and a changed
 // row means the delivery is handled again with the row as it is now (webhook-integration.ts).
