@@ -1,6 +1,7 @@
 import "server-only";
 import { checkServerSecret, SecretKeyError } from "@/lib/crypto/server-secrets";
 import { ensureDatabase } from "@/lib/db/client";
+import { startEmbeddedMaintenance } from "@/lib/db/embedded-maintenance";
 import { EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { DatabaseUnreachableError } from "@/lib/db/open-database";
 import { env, EnvError } from "@/lib/env";
@@ -47,6 +48,8 @@ export async function bootServer(): Promise<void> {
     startJobRunner();
     // GitLab webhook deliveries a crash left accepted but not yet applied.
     startDeliveryDrainer();
+    // PGlite has no autovacuum.
+    startEmbeddedMaintenance();
   } catch (error) {
     if (error instanceof DatabaseUnreachableError || error instanceof EmbeddedDatabaseBusyError)
       fail(error.message);

@@ -6,6 +6,7 @@ import {
   applyPendingDeliveries,
   drainPendingDeliveries,
   kickDeliveryDrainer,
+  receivingDelivery,
 } from "@/lib/gitlab/webhooks/drain-deliveries";
 import type { ReleaseRulesOption } from "@/lib/gitlab/webhooks/apply-delivery";
 import { normaliseDelivery, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
@@ -83,6 +84,15 @@ async function accept(
   if (answer === "stale") throw new Error("the integration row changed");
   return answer.id;
 }
+
+const isSettled = (promise: Promise<unknown>) =>
+  Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise((resolve) => setImmediate(() => resolve(false))),
+  ]);
 
 const rows = (projectId: number) =>
   prisma.webhookDelivery.findMany({ where: { projectId }, orderBy: { id: "asc" } });
@@ -189,6 +199,7 @@ describe("accepting and draining GitLab webhook deliveries", () => {
       ["together-5", "PENDING"],
     ]);
     expect(await rows(other.projectId)).toEqual([]);
+    await drainPendingDeliveries();
   });
 
   it("applies on the next drain what a crash after the 200 left pending", async () => {
@@ -327,6 +338,58 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     expect(await tagLabels(features[1]!)).toEqual(["Issue Closed"]);
     // GitLab's resend of the failed one is accepted again (its key was freed).
     expect(await accept(projectId, integrationId, item(1, "closed", at(1)), "broken")).not.toBeNull();
+  });
+
+  it("rests between batches while a delivery is being received, though none was accepted lately", async () => {
+    const { projectId, integrationId } = await projectWithItems(1);
+    // Batches of this project's rows only.
+    await drainPendingDeliveries();
+    const batch = currentDatabase().kind === "postgres" ? 25 : 5;
+    for (let index = 0; index < batch + 3; index++)
+      await accept(
+        projectId,
+        integrationId,
+        item(1, index % 2 ? "opened" : "closed", at(index)),
+        `busy-${index}`,
+      );
+    const applied = async () => (await rows(projectId)).filter((row) => row.result !== "PENDING").length;
+    const turns = async (count: number) => {
+      for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    // The drainer's rest is a fake timer: it ends only when the test moves the clock. The fake
+    // clock starts at 0: move it past the last acceptance of earlier tests (real clock).
+    const lastAcceptanceBefore = performance.now();
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    let arrive: () => void = () => undefined;
+    let drain: Promise<number> | null = null;
+    // A delivery waiting for the database (on the embedded database it cannot be accepted while
+    // a batch runs, so nothing was accepted lately).
+    const receiving = receivingDelivery(() => new Promise<void>((resolve) => (arrive = resolve)));
+    try {
+      vi.advanceTimersByTime(lastAcceptanceBefore + 1_000);
+      drain = drainPendingDeliveries();
+      for (let tries = 0; tries < 200 && (await applied()) < batch; tries++) await turns(20);
+      expect(await applied()).toBe(batch);
+      // The drainer rests after its batch instead of taking the next one at once.
+      await turns(200);
+      expect(await applied()).toBe(batch);
+      arrive();
+      await receiving;
+      // Nothing is being received any more: the rest goes at once.
+      for (let tries = 0; tries < 200 && !(await isSettled(drain)); tries++) {
+        vi.advanceTimersByTime(100);
+        await turns(20);
+      }
+      expect(await drain).toBe(batch + 3);
+    } finally {
+      arrive();
+      // A drain left resting would hold up the next test's.
+      for (let tries = 0; drain && tries < 100 && !(await isSettled(drain)); tries++) {
+        vi.advanceTimersByTime(100);
+        await turns(20);
+      }
+      vi.useRealTimers();
+    }
   });
 
   it("keeps applying while deliveries keep coming (within its 1 s maximum lag), and after a short pause once they stop", async () => {

@@ -272,8 +272,7 @@ export async function applyPendingDeliveries(): Promise<number> {
       applied += claimed;
       if (claimed === 0) return applied;
       limit = batchSize();
-      if (performance.now() - pacing.lastAcceptedAt < QUIET_MS)
-        await sleep((performance.now() - started) * BUSY_REST_FACTOR);
+      if (deliveriesKeepComing()) await sleep((performance.now() - started) * BUSY_REST_FACTOR);
     } catch (error) {
       if (isTransient(error)) {
         logger.warn("Applying GitLab webhook deliveries failed for now; retrying later", { error });
@@ -300,8 +299,15 @@ const drainer = globalThis as unknown as {
 };
 
 /** When this process last accepted a delivery, and the pending start of a drain. */
-const pacing: { lastAcceptedAt: number; waitingSince: number | null; timer: NodeJS.Timeout | null } = {
+const pacing: {
+  lastAcceptedAt: number;
+  /** Deliveries being received now: on the embedded database their insert waits for the batch. */
+  receiving: number;
+  waitingSince: number | null;
+  timer: NodeJS.Timeout | null;
+} = {
   lastAcceptedAt: -Infinity,
+  receiving: 0,
   waitingSince: null,
   timer: null,
 };
@@ -334,6 +340,24 @@ function drainInBackground(): void {
   drainPendingDeliveries().catch((error: unknown) =>
     logger.error("Could not apply pending GitLab webhook deliveries", { error }),
   );
+}
+
+/**
+ * Deliveries keep coming: one was accepted within QUIET_MS, or one is being received. The second
+ * matters on the embedded database, where no delivery can be accepted while a batch runs: the
+ * batch would otherwise find the burst quiet and run the next batch without a rest.
+ */
+const deliveriesKeepComing = () =>
+  pacing.receiving > 0 || performance.now() - pacing.lastAcceptedAt < QUIET_MS;
+
+/** The receiver runs each delivery through this, so the drainer knows one is on its way. */
+export async function receivingDelivery<T>(receive: () => Promise<T>): Promise<T> {
+  pacing.receiving++;
+  try {
+    return await receive();
+  } finally {
+    pacing.receiving--;
+  }
 }
 
 /** After accepting a delivery: a drain starts when deliveries pause (or the oldest waited too long). */

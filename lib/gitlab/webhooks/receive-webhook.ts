@@ -14,7 +14,11 @@ import {
   recordDelivery,
   type DeliveryRecord,
 } from "@/lib/gitlab/webhooks/delivery-log";
-import { acceptDelivery, kickDeliveryDrainer } from "@/lib/gitlab/webhooks/drain-deliveries";
+import {
+  acceptDelivery,
+  kickDeliveryDrainer,
+  receivingDelivery,
+} from "@/lib/gitlab/webhooks/drain-deliveries";
 import { normaliseDelivery, type NormalisedDelivery } from "@/lib/gitlab/webhooks/normalise-payload";
 import {
   liveIntegrationForWebhook,
@@ -45,7 +49,11 @@ const NOTE_EVENTS = new Set(["Note Hook", "Confidential Note Hook"]);
 
 type Row = Omit<DeliveryRecord, "durationMs">;
 
-export async function receiveGitLabWebhook(req: Request, projectId: number): Promise<Response> {
+export function receiveGitLabWebhook(req: Request, projectId: number): Promise<Response> {
+  return receivingDelivery(() => receive(req, projectId));
+}
+
+async function receive(req: Request, projectId: number): Promise<Response> {
   const request = {
     req,
     projectId,
