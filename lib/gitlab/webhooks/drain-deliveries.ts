@@ -151,10 +151,10 @@ const acceptBatcher = perDatabase(
  * taken (by an earlier delivery, or an earlier row of this batch) inserts nothing.
  */
 async function storeAccepted(db: Database, rows: AcceptRow[]): Promise<Map<string, Accepted>> {
-  const answers = await db.sql.query<{ seq: number; live: boolean; id: string | null }>(
+  const answers = await db.sql.query<{ seq: string; live: boolean; id: string | null }>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
-         seq int, project_id int, integration_id int, received_at timestamptz, event text, action text,
+         seq bigint, project_id int, integration_id int, received_at timestamptz, event text, action text,
          object_kind text, item_ref text, idempotency_key text, dedupe_key text, duration_ms int,
          payload jsonb, fingerprint text)
      ), live AS (
