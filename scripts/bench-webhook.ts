@@ -4,10 +4,11 @@
 // --postgres), seeds a project whose integration tags 20 features from 20 linked issues, then posts
 // valid issue deliveries (each with its own Idempotency-Key and a later updated_at, alternating
 // close and reopen, so every one is applied and re-tags a feature) with autocannon at rising
-// concurrency. A delivery is accepted with one statement (the integration row comes from memory)
-// and applied by the drainer in batches (in the same server, so its work counts); after each run
-// the script waits until the deliveries panel reports nothing pending and prints how long that
-// took. Then, beside each run:
+// concurrency. Deliveries are accepted with one statement per group arriving together (the
+// integration row comes from memory) and applied by the drainer in batches (in the same server,
+// so its work counts); after each run the script waits until the deliveries panel reports nothing
+// pending and prints how long that took, and the server's CPU time per delivery over the run and
+// the wait (read from /proc: steadier than throughput on a shared machine). Then, beside each run:
 // GET /api/health on the same server, the ceiling (Next.js routing plus one SELECT 1). Needs a
 // prior `npm run build`. Prints figures; asserts nothing about speed. --both runs the embedded
 // database and then PostgreSQL, one after the other, each in its own process. --cpu-prof runs the
