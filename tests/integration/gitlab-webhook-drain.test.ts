@@ -202,6 +202,49 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     await drainPendingDeliveries();
   });
 
+  it("fails a group at once when the database is away, without trying its rows one by one", async () => {
+    const { projectId, integrationId } = await projectWithItems(1);
+    const known = (await liveIntegrationForWebhook(projectId))!;
+    const db = currentDatabase();
+    const original = db.sql.query.bind(db.sql);
+    const statements = vi.spyOn(db.sql, "query").mockImplementation(async (sql, params) => {
+      if (sql.includes("jsonb_to_recordset"))
+        throw Object.assign(new Error("terminating connection due to administrator command"), {
+          code: "57P01",
+        });
+      return original(sql, params);
+    });
+    try {
+      const closed = item(1, "closed", at(1));
+      const results = await Promise.allSettled(
+        ["away-1", "away-2", "away-3"].map((key) =>
+          acceptDelivery(
+            {
+              projectId,
+              integrationId,
+              receivedAt: new Date(),
+              event: "Issue Hook",
+              action: "close",
+              objectKind: "issue",
+              itemRef: closed.ref,
+              idempotencyKey: key,
+              dedupeKey: `${projectId}:${key}`,
+              durationMs: 1,
+            },
+            closed,
+            NO_RULES,
+            known.fingerprint,
+          ),
+        ),
+      );
+      expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
+      expect(statements.mock.calls.filter(([sql]) => sql.includes("jsonb_to_recordset"))).toHaveLength(1);
+    } finally {
+      statements.mockRestore();
+    }
+    expect(await rows(projectId)).toEqual([]);
+  });
+
   it("applies on the next drain what a crash after the 200 left pending", async () => {
     const { projectId, integrationId, features } = await projectWithItems(1);
     const before = await projectSnapshot(projectId);

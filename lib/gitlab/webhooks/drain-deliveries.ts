@@ -126,7 +126,9 @@ const acceptBatcher = perDatabase(
         try {
           return await storeAccepted(db, rows);
         } catch (error) {
-          if (rows.length === 1) return new Map([[String(rows[0]!.seq), { failed: error }]]);
+          // A database that is away fails every row alike; trying them one by one would not help.
+          if (rows.length === 1 || isDatabaseUnavailable(error))
+            return new Map(rows.map((row) => [String(row.seq), { failed: error }]));
         }
         // One bad row must not fail the deliveries stored with it: each again on its own.
         const answers = new Map<string, Accepted | { failed: unknown }>();
@@ -298,7 +300,7 @@ const drainer = globalThis as unknown as {
   __flagpostDrainSweep?: NodeJS.Timeout;
 };
 
-/** When this process last accepted a delivery, and the pending start of a drain. */
+/** When this process last accepted a delivery, how many it is receiving, and the pending start of a drain. */
 const pacing: {
   lastAcceptedAt: number;
   /** Deliveries being received now: on the embedded database their insert waits for the batch. */

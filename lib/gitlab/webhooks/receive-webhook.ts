@@ -32,10 +32,10 @@ import { logger } from "@/lib/logger";
 // (413) → event and payload (200 ignored / 400) → accept: ONE statement (shared with the deliveries
 // accepted at the same time) that inserts a PENDING row holding the normalised item if the
 // integration row is still the one remembered (its unique dedupe key makes a redelivery a
-// duplicate; 200 "accepted" after it committed) → the drainer
-// applies pending rows in batches right after (drain-deliveries.ts). The integration comes from
-// memory; an answer other than an acceptance checks it against the database first, and a changed
-// row means the delivery is handled again with the row as it is now (webhook-integration.ts).
+// duplicate; 200 "accepted" after it committed) → the drainer applies pending rows in batches
+// right after (drain-deliveries.ts). The integration comes from memory; an answer other than an
+// acceptance checks it against the database first, and a changed row means the delivery is
+// handled again with the row as it is now (webhook-integration.ts).
 // Anything GitLab or a stranger can send ends in a 2xx or 4xx answer and a log row (wrong tokens
 // only add to a per-hour counter, so strangers cannot flush the log); a failing database answers
 // 503 and any other failure of ours 500. GitLab disables hooks after repeated failures (for good
