@@ -55,6 +55,20 @@ function item(iid: number, state: "opened" | "closed", updatedAt: Date): Webhook
   return normalised.item;
 }
 
+/** The facts the receiver records about an issue delivery with this key. */
+const deliveryFacts = (projectId: number, integrationId: number, key: string | null, durationMs = 1) => ({
+  projectId,
+  integrationId,
+  receivedAt: new Date(),
+  event: "Issue Hook",
+  action: "close",
+  objectKind: "issue",
+  itemRef: "acme/web#1",
+  idempotencyKey: key,
+  dedupeKey: key ? `${projectId}:${key}` : null,
+  durationMs,
+});
+
 /** What the receiver stores before it answers 200, without the drain it kicks: a crash right after the 200. */
 async function accept(
   projectId: number,
@@ -65,18 +79,7 @@ async function accept(
 ) {
   const known = await liveIntegrationForWebhook(projectId);
   const answer = await acceptDelivery(
-    {
-      projectId,
-      integrationId,
-      receivedAt: new Date(),
-      event: "Issue Hook",
-      action: "close",
-      objectKind: "issue",
-      itemRef: webhookItem.ref,
-      idempotencyKey: key,
-      dedupeKey: key ? `${projectId}:${key}` : null,
-      durationMs: 1,
-    },
+    { ...deliveryFacts(projectId, integrationId, key), itemRef: webhookItem.ref },
     webhookItem,
     rules,
     known!.fingerprint,
@@ -136,42 +139,50 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     const { projectId, integrationId } = await projectWithItems(1);
     const other = await setupWebhookProject();
     const known = (await liveIntegrationForWebhook(projectId))!;
-    const facts = (project: number, integration: number, key: string, durationMs = 1) => ({
-      projectId: project,
-      integrationId: integration,
-      receivedAt: new Date(),
-      event: "Issue Hook",
-      action: "close",
-      objectKind: "issue",
-      itemRef: "acme/web#1",
-      idempotencyKey: key,
-      dedupeKey: `${project}:${key}`,
-      durationMs,
-    });
     const closed = item(1, "closed", at(1));
     const db = currentDatabase();
     const statements = vi.spyOn(db.sql, "query");
     try {
       const answers = await Promise.allSettled([
-        acceptDelivery(facts(projectId, integrationId, "together-1"), closed, NO_RULES, known.fingerprint),
-        acceptDelivery(facts(projectId, integrationId, "together-2"), closed, NO_RULES, known.fingerprint),
+        acceptDelivery(
+          deliveryFacts(projectId, integrationId, "together-1"),
+          closed,
+          NO_RULES,
+          known.fingerprint,
+        ),
+        acceptDelivery(
+          deliveryFacts(projectId, integrationId, "together-2"),
+          closed,
+          NO_RULES,
+          known.fingerprint,
+        ),
         // The same key again in the same statement: a duplicate.
-        acceptDelivery(facts(projectId, integrationId, "together-1"), closed, NO_RULES, known.fingerprint),
+        acceptDelivery(
+          deliveryFacts(projectId, integrationId, "together-1"),
+          closed,
+          NO_RULES,
+          known.fingerprint,
+        ),
         // Another project's integration, with a fingerprint that is not its row's: stale.
         acceptDelivery(
-          facts(other.projectId, other.integrationId, "together-3"),
+          deliveryFacts(other.projectId, other.integrationId, "together-3"),
           closed,
           NO_RULES,
           known.fingerprint,
         ),
         // A row the database refuses (duration out of range) fails alone.
         acceptDelivery(
-          facts(projectId, integrationId, "together-4", 2 ** 31),
+          deliveryFacts(projectId, integrationId, "together-4", 2 ** 31),
           closed,
           NO_RULES,
           known.fingerprint,
         ),
-        acceptDelivery(facts(projectId, integrationId, "together-5"), closed, NO_RULES, known.fingerprint),
+        acceptDelivery(
+          deliveryFacts(projectId, integrationId, "together-5"),
+          closed,
+          NO_RULES,
+          known.fingerprint,
+        ),
       ]);
       const values = answers.map((answer) => (answer.status === "fulfilled" ? answer.value : "rejected"));
       expect(values).toEqual([
@@ -218,23 +229,7 @@ describe("accepting and draining GitLab webhook deliveries", () => {
       const closed = item(1, "closed", at(1));
       const results = await Promise.allSettled(
         ["away-1", "away-2", "away-3"].map((key) =>
-          acceptDelivery(
-            {
-              projectId,
-              integrationId,
-              receivedAt: new Date(),
-              event: "Issue Hook",
-              action: "close",
-              objectKind: "issue",
-              itemRef: closed.ref,
-              idempotencyKey: key,
-              dedupeKey: `${projectId}:${key}`,
-              durationMs: 1,
-            },
-            closed,
-            NO_RULES,
-            known.fingerprint,
-          ),
+          acceptDelivery(deliveryFacts(projectId, integrationId, key), closed, NO_RULES, known.fingerprint),
         ),
       );
       expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
