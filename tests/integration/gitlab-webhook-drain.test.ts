@@ -143,46 +143,19 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     const db = currentDatabase();
     const statements = vi.spyOn(db.sql, "query");
     try {
+      // Every one with this project's fingerprint.
+      const acceptAs = (facts: ReturnType<typeof deliveryFacts>) =>
+        acceptDelivery(facts, closed, NO_RULES, known.fingerprint);
       const answers = await Promise.allSettled([
-        acceptDelivery(
-          deliveryFacts(projectId, integrationId, "together-1"),
-          closed,
-          NO_RULES,
-          known.fingerprint,
-        ),
-        acceptDelivery(
-          deliveryFacts(projectId, integrationId, "together-2"),
-          closed,
-          NO_RULES,
-          known.fingerprint,
-        ),
+        acceptAs(deliveryFacts(projectId, integrationId, "together-1")),
+        acceptAs(deliveryFacts(projectId, integrationId, "together-2")),
         // The same key again in the same statement: a duplicate.
-        acceptDelivery(
-          deliveryFacts(projectId, integrationId, "together-1"),
-          closed,
-          NO_RULES,
-          known.fingerprint,
-        ),
+        acceptAs(deliveryFacts(projectId, integrationId, "together-1")),
         // Another project's integration, with a fingerprint that is not its row's: stale.
-        acceptDelivery(
-          deliveryFacts(other.projectId, other.integrationId, "together-3"),
-          closed,
-          NO_RULES,
-          known.fingerprint,
-        ),
+        acceptAs(deliveryFacts(other.projectId, other.integrationId, "together-3")),
         // A row the database refuses (duration out of range) fails alone.
-        acceptDelivery(
-          deliveryFacts(projectId, integrationId, "together-4", 2 ** 31),
-          closed,
-          NO_RULES,
-          known.fingerprint,
-        ),
-        acceptDelivery(
-          deliveryFacts(projectId, integrationId, "together-5"),
-          closed,
-          NO_RULES,
-          known.fingerprint,
-        ),
+        acceptAs(deliveryFacts(projectId, integrationId, "together-4", 2 ** 31)),
+        acceptAs(deliveryFacts(projectId, integrationId, "together-5")),
       ]);
       const values = answers.map((answer) => (answer.status === "fulfilled" ? answer.value : "rejected"));
       expect(values).toEqual([
