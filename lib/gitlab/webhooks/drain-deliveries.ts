@@ -33,13 +33,17 @@ const batchSize = () => (currentDatabase().kind === "postgres" ? BATCH_SIZE : EM
 const SWEEP_EVERY_MS = 30_000;
 // Pacing: answering GitLab comes first. A drain starts once no delivery arrived for QUIET_MS, or
 // once the oldest delivery not yet handed to a drain waited MAX_LAG_MS. While deliveries keep
-// arriving, each batch is followed by a rest BUSY_REST_FACTOR times as long as the batch took, so a
-// burst is accepted at full speed and applied at no less than a third of it; once the burst ends,
-// the rest goes at full speed. On the embedded database this matters most: a batch's transaction
-// holds the only connection, and every accept waits for it.
+// arriving, each batch is followed by a rest BURST_REST_FACTOR times as long as the batch took, so
+// a burst is accepted at nearly full speed (applying is the costlier half, and on the embedded
+// database every accept waits while a batch's transaction holds the only connection); once the
+// burst ends, the rest goes at full speed. A burst that lasts until the oldest delivery waiting in
+// a batch was received BACKLOG_AGE_MS ago shortens the rests to BACKLOG_REST_FACTOR: applying then
+// gets half the time, so the wait for it stops growing fast.
 const QUIET_MS = 20;
 const MAX_LAG_MS = 1_000;
-const BUSY_REST_FACTOR = 2;
+const BURST_REST_FACTOR = 8;
+const BACKLOG_REST_FACTOR = 1;
+const BACKLOG_AGE_MS = 5_000;
 // pg_advisory_xact_lock key of the drainers ("flagpost webhook drain").
 const DRAIN_LOCK = 7_406_021_001;
 
@@ -210,8 +214,8 @@ function inItemOrder(rows: PendingRow[]): PendingRow[] {
   return [...rows].sort((a, b) => time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Claims up to `limit` pending rows and applies them in one transaction; the number claimed. */
-async function applyBatch(limit: number, current: { id: bigint | null }): Promise<number> {
+/** Claims up to `limit` pending rows and applies them in one transaction; the rows claimed. */
+async function applyBatch(limit: number, current: { id: bigint | null }): Promise<PendingRow[]> {
   return prisma.$transaction(
     async (tx) => {
       // One batch at a time across all drainers (instances): batches lock the features of many
@@ -240,7 +244,7 @@ async function applyBatch(limit: number, current: { id: bigint | null }): Promis
       );
       await writes.flush(tx);
       current.id = null;
-      return rows.length;
+      return rows;
     },
     // Deliveries for one feature queue on its row lock; give them time to take turns.
     { maxWait: 10_000, timeout: 30_000 },
@@ -271,10 +275,10 @@ export async function applyPendingDeliveries(): Promise<number> {
     try {
       const started = performance.now();
       const claimed = await applyBatch(limit, current);
-      applied += claimed;
-      if (claimed === 0) return applied;
+      applied += claimed.length;
+      if (claimed.length === 0) return applied;
       limit = batchSize();
-      if (deliveriesKeepComing()) await sleep((performance.now() - started) * BUSY_REST_FACTOR);
+      if (deliveriesKeepComing()) await sleep((performance.now() - started) * restFactor(claimed));
     } catch (error) {
       if (isTransient(error)) {
         logger.warn("Applying GitLab webhook deliveries failed for now; retrying later", { error });
@@ -290,6 +294,12 @@ export async function applyPendingDeliveries(): Promise<number> {
       await markFailed(current.id, error);
     }
   }
+}
+
+/** How long to rest after a batch during a burst, in multiples of the batch's time (see Pacing). */
+function restFactor(claimed: PendingRow[]): number {
+  const oldest = Math.min(...claimed.map((row) => row.received_at.getTime()));
+  return Date.now() - oldest >= BACKLOG_AGE_MS ? BACKLOG_REST_FACTOR : BURST_REST_FACTOR;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
