@@ -1,5 +1,5 @@
 import "server-only";
-import { subscribeToAudit } from "@/lib/audit/record-audit";
+import { subscribeToAudit, type AuditEntityType } from "@/lib/audit/record-audit";
 import type { Database } from "@/lib/db/open-database";
 import type { TraitValueType } from "@/lib/generated/prisma/client";
 import { perDatabase } from "@/lib/db/per-database";
@@ -10,7 +10,8 @@ import { perDatabase } from "@/lib/db/per-database";
 // through this process and can be followed:
 //   - the SDK trait writer forgets the identities it wrote once its transaction has committed;
 //   - any other change (the admin API's trait and identity edits, deleted environments and
-//     projects) is audited, and every audited change forgets everything.
+//     projects) is audited, and every audited change but those that cannot reach an identity's
+//     traits (features, segments, tags, keys, members, integrations) forgets everything.
 // A read that overlapped either keeps its answer to itself, so what is cached was read after the
 // last write. PGlite runs every query outside a transaction only between transactions, so such a
 // read never sees a change before it commits. On PostgreSQL several instances write the same
@@ -22,6 +23,28 @@ export interface StoredIdentity {
 }
 
 const MAX_CACHED_IDENTITIES = 10_000;
+
+/**
+ * Audited changes that leave every identity and its traits as they were: a burst of webhook tag
+ * changes or flag toggles keeps the cache. Anything else (a type added later too) forgets it.
+ */
+const LEAVES_IDENTITIES = new Set<AuditEntityType>([
+  "feature",
+  "feature_state",
+  "segment_override",
+  "identity_override",
+  "multivariate_option",
+  "feature_external_resource",
+  "feature_tags",
+  "release_rule",
+  "segment",
+  "tag",
+  "project_member",
+  "gitlab_integration",
+  "api_key",
+  "server_key",
+  "user",
+]);
 
 const epochSlot = globalThis as unknown as { __flagpostStoredIdentitiesEpoch?: number };
 const currentEpoch = () => epochSlot.__flagpostStoredIdentitiesEpoch ?? 0;
@@ -64,11 +87,13 @@ export class StoredIdentityCache {
 
 /**
  * The database's cache, or null where other processes may write (PostgreSQL). Creating one
- * subscribes to the audit trail: every audited change forgets the cached identities (such changes
- * are rare next to SDK reads).
+ * subscribes to the audit trail: an audited change that may touch identities forgets the cached
+ * ones (such changes are rare next to SDK reads).
  */
 export const storedIdentityCache = perDatabase("storedIdentityCache", (db: Database) => {
   if (db.kind === "postgres") return null;
-  subscribeToAudit("serving-stored-identities", async () => forgetStoredIdentities());
+  subscribeToAudit("serving-stored-identities", async (_db, entry) => {
+    if (!LEAVES_IDENTITIES.has(entry.entityType)) forgetStoredIdentities();
+  });
   return new StoredIdentityCache();
 });

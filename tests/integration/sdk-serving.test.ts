@@ -15,6 +15,7 @@ import { currentDatabase, prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { resetSdkRateLimits } from "@/lib/serving/rate-limit";
 import { snapshotStore } from "@/lib/serving/snapshot-store";
+import { identityKey, storedIdentityCache } from "@/lib/serving/stored-identities";
 import { traitWriter } from "@/lib/serving/trait-writer";
 import { BASE_URL, call } from "@/tests/support/api";
 import { seedOrganisation } from "@/tests/support/api";
@@ -265,6 +266,44 @@ describe("Flagsmith SDK API: identities", () => {
     // Deleted through the admin API: a new identity without traits.
     expectStatus(await call(identityAdminRoute.DELETE, "DELETE", "/", { apiKey, params }), 204);
     expect(await read()).toEqual({ traits: [], checkout: false });
+  });
+
+  it("keeps stored identities in memory across changes that cannot touch them (embedded database only)", async () => {
+    const { apiKey, development, banner } = await setUp();
+    const cache = storedIdentityCache(currentDatabase());
+    if (currentDatabase().kind === "postgres") {
+      // Other instances write the same tables: nothing to keep.
+      expect(cache).toBeNull();
+      return;
+    }
+    const headers = envHeaders(development.api_key);
+    await sdkRequest("POST", "/api/v1/identities/", {
+      headers,
+      body: { identifier: "kim", traits: [{ trait_key: "plan", trait_value: "pro" }] },
+    });
+    await traitWriter(currentDatabase()).flush();
+    expect((await sdkRequest("GET", "/api/v1/identities/?identifier=kim", { headers })).status).toBe(200);
+    const fromMemory = () =>
+      cache!.read(identityKey(development.id, "kim"), () => Promise.reject(new Error("not in memory")));
+
+    // A toggle is audited, but no identity changed: still in memory.
+    await setFeatureState(apiKey, development.api_key, banner.id, { enabled: false });
+    expect((await fromMemory())?.traits).toEqual([{ key: "plan", valueType: "STRING", value: "pro" }]);
+
+    // A trait edited through the admin API: forgotten, read again from the database.
+    const identity = await prisma.identity.findFirstOrThrow({
+      where: { identifier: "kim", environmentId: development.id },
+      include: { traits: true },
+    });
+    expectStatus(
+      await call(traitAdminRoute.PATCH, "PATCH", "/", {
+        apiKey,
+        params: { envApiKey: development.api_key, identityId: identity.id, traitId: identity.traits[0]!.id },
+        body: { trait_value: "free" },
+      }),
+      200,
+    );
+    await expect(fromMemory()).rejects.toThrow("not in memory");
   });
 
   it("writes many identities in one flush: new and known ones, deletions, the 200-trait cap", async () => {
