@@ -297,9 +297,9 @@ export async function applyPendingDeliveries(): Promise<number> {
 }
 
 /** How long to rest after a batch during a burst, in multiples of the batch's time (see Pacing). */
-function restFactor(claimed: PendingRow[]): number {
+export function restFactor(claimed: Array<Pick<PendingRow, "received_at">>, now = Date.now()): number {
   const oldest = Math.min(...claimed.map((row) => row.received_at.getTime()));
-  return Date.now() - oldest >= BACKLOG_AGE_MS ? BACKLOG_REST_FACTOR : BURST_REST_FACTOR;
+  return now - oldest >= BACKLOG_AGE_MS ? BACKLOG_REST_FACTOR : BURST_REST_FACTOR;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
