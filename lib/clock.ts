@@ -17,7 +17,7 @@ export function now(): Date {
   return new Date(Date.now() + (state.__flagpostClockOffsetMs ?? 0));
 }
 
-export function testClockEnabled(): boolean {
+function testClockEnabled(): boolean {
   return env().FLAGPOST_TEST_CLOCK;
 }
 

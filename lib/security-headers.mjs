@@ -1,7 +1,7 @@
 // Response headers every page and API answer carries (next.config.mjs `headers()`). The CSP is
 // limited to directives that cannot break Next.js's inline scripts and styles: no framing (click-
 // jacking), no <base> or plugin tricks, forms post only to Flagpost.
-export const CONTENT_SECURITY_POLICY =
+const CONTENT_SECURITY_POLICY =
   "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
 /** @param {string | undefined} publicUrl FLAGPOST_PUBLIC_URL */

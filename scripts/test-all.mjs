@@ -1,5 +1,5 @@
 // npm test: every check Flagpost has, in order of speed:
-//   0. types, lint and formatting       (tsc, ESLint, Prettier --check)
+//   0. types, lint, formatting, unused code (tsc, ESLint, Prettier --check, knip)
 //   1. unit tests                       (vitest project "unit")
 //   2. integration tests, embedded      (vitest project "integration" on in-process PGlite)
 //   3. integration tests, PostgreSQL    (the same suite on a temporary PostgreSQL server)
@@ -33,6 +33,7 @@ const overall = Date.now();
 stage("Type check", "npx", ["tsc", "--noEmit"]);
 stage("Lint (ESLint)", "npx", ["eslint", "--max-warnings", "0", "."]);
 stage("Formatting (Prettier)", "npx", ["prettier", "--check", "--log-level", "warn", "."]);
+stage("Unused files, exports and dependencies (knip)", "npx", ["knip", "--no-progress"]);
 stage("Unit tests", "npx", ["vitest", "run", "--project", "unit"]);
 stage("Integration tests (embedded PGlite)", "npx", ["vitest", "run", "--project", "integration"]);
 

@@ -15,7 +15,7 @@ export interface SdkSetupProps {
   publicUrl: string;
 }
 
-export function sdkSnippets(environment: SdkSetupProps["environment"], publicUrl: string) {
+function sdkSnippets(environment: SdkSetupProps["environment"], publicUrl: string) {
   const apiUrl = `${publicUrl}/api/v1/`;
   return [
     {

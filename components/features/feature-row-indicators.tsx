@@ -14,12 +14,12 @@ import { useUpdateFeature } from "@/lib/client/queries/use-update-feature";
 // count of linked GitLab items, or a "Stale" badge), append an entry here; `render` returns null
 // when the marker does not apply. Extra data a marker needs goes into FeatureRowContext.
 
-export interface FeatureRowIndicator {
+interface FeatureRowIndicator {
   id: string;
   render: (feature: Feature, context: FeatureRowContext) => ReactNode;
 }
 
-export const featureRowIndicators: FeatureRowIndicator[] = [
+const featureRowIndicators: FeatureRowIndicator[] = [
   {
     id: "permanent",
     render: (feature) =>

@@ -30,7 +30,7 @@ export interface FeatureTab {
   render: (context: FeatureTabContext) => ReactNode;
 }
 
-export const featureTabs: FeatureTab[] = [
+const featureTabs: FeatureTab[] = [
   { id: "value", label: "Value", render: (context) => <FeatureValueTab context={context} /> },
   {
     id: "segment-overrides",

@@ -95,7 +95,7 @@ const optionErrors: ErrorMapper = (error, knownFields) => {
   return mapped;
 };
 
-export function optionValue(option: MultivariateOption): string {
+function optionValue(option: MultivariateOption): string {
   if (option.type === "int") return String(option.integer_value);
   if (option.type === "bool") return String(option.boolean_value);
   return option.string_value ?? "";

@@ -53,7 +53,7 @@ export function LinkedItemsList({ featureName, links, onUnlink, renderDetails }:
   );
 }
 
-export function LinkedItemRow({
+function LinkedItemRow({
   link,
   onUnlink,
   children,

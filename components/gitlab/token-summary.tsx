@@ -3,7 +3,7 @@ import type { GitLabTokenFacts } from "@/lib/client/queries/gitlab-types";
 
 // Expiry dates are calendar days in UTC; format them without shifting to the local time zone.
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
-export const formatDay = (value: string) => day.format(new Date(`${value}T00:00:00Z`));
+const formatDay = (value: string) => day.format(new Date(`${value}T00:00:00Z`));
 
 /** What the token is and whether it still works: name, scopes, expiry, acting user. */
 export function TokenSummary({ token }: { token: GitLabTokenFacts }) {

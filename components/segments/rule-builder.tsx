@@ -28,8 +28,8 @@ const operatorOptions = CONDITION_OPERATORS.map((operator) => ({
 }));
 const ruleTypeOptions = RULE_TYPES.map((type) => ({ value: type, label: RULE_TYPE_LABELS[type] }));
 
-export const emptyCondition = (): SegmentCondition => ({ property: "", operator: "EQUAL", value: "" });
-export const emptyRule = (type: (typeof RULE_TYPES)[number] = "ALL") => ({
+const emptyCondition = (): SegmentCondition => ({ property: "", operator: "EQUAL", value: "" });
+const emptyRule = (type: (typeof RULE_TYPES)[number] = "ALL") => ({
   type,
   conditions: [emptyCondition()],
   rules: [],

@@ -23,7 +23,7 @@ const sizes: Record<Size, string> = {
   md: "h-9 gap-2 px-3.5 text-sm",
 };
 
-export function buttonClasses(variant: Variant = "secondary", size: Size = "md", className?: string) {
+function buttonClasses(variant: Variant = "secondary", size: Size = "md", className?: string) {
   return cx(
     "inline-flex shrink-0 items-center justify-center rounded-md font-medium whitespace-nowrap transition-colors disabled:cursor-not-allowed disabled:opacity-60",
     focusRing,
@@ -70,7 +70,7 @@ export function ButtonLink({ variant, size, className, ...rest }: ButtonLinkProp
   return <Link className={buttonClasses(variant, size, className)} {...rest} />;
 }
 
-export function Spinner({ className }: { className?: string }) {
+function Spinner({ className }: { className?: string }) {
   return (
     <span
       aria-hidden="true"

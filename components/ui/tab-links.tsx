@@ -15,10 +15,10 @@ export interface TabLink {
   href: string;
 }
 
-export function tabId(id: string) {
+function tabId(id: string) {
   return `tab-${id}`;
 }
-export function tabPanelId(id: string) {
+function tabPanelId(id: string) {
   return `tabpanel-${id}`;
 }
 

@@ -5,7 +5,7 @@ import { logger } from "@/lib/logger";
 // One error type for everything an API caller can be told, with a closed code → status table and
 // one envelope: { "error": { "code", "message", "details"? } }. Anything else becomes a generic 500.
 
-export const errorStatus = {
+const errorStatus = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,

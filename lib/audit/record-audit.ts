@@ -22,7 +22,7 @@ interface AuditEntryBase {
 }
 
 /** Changes to one feature or what hangs off it: the feature is always named. */
-export interface FeatureAuditEntry extends AuditEntryBase {
+interface FeatureAuditEntry extends AuditEntryBase {
   entityType:
     | "feature"
     | "feature_state"
@@ -36,7 +36,7 @@ export interface FeatureAuditEntry extends AuditEntryBase {
 }
 
 /** Changes to a project, or to something of the organisation, that no single feature owns. */
-export interface OtherAuditEntry extends AuditEntryBase {
+interface OtherAuditEntry extends AuditEntryBase {
   entityType:
     | "environment"
     | "segment"

@@ -26,7 +26,7 @@ const REFUSED_KEY_MESSAGES = {
   expired: "This API key has expired; ask an organisation admin for a new one",
 } as const;
 
-export function parseCookies(header: string | null): Map<string, string> {
+function parseCookies(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const part of (header ?? "").split(";")) {
     const index = part.indexOf("=");

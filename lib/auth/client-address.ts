@@ -26,7 +26,7 @@ export function normaliseAddress(value: string | null | undefined): string | nul
   return net.isIP(address) ? address.toLowerCase() : null;
 }
 
-export function trustedProxyList(proxies: TrustedProxy[]): net.BlockList {
+function trustedProxyList(proxies: TrustedProxy[]): net.BlockList {
   const list = new net.BlockList();
   for (const proxy of proxies) list.addSubnet(proxy.address, proxy.prefix, proxy.family);
   return list;

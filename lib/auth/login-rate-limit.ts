@@ -13,7 +13,7 @@ import { prisma } from "@/lib/db/client";
 const QUIET_RESET_MS = 15 * 60 * 1000;
 export const LOGIN_BUDGET = { address: 30, account: 10 } as const;
 const FIRST_DELAY_MS = 1000;
-export const MAX_DELAY_MS = 60_000;
+const MAX_DELAY_MS = 60_000;
 
 export type LoginGate = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 

@@ -24,10 +24,7 @@ export interface ProjectAccess {
   isOrganisationAdmin: boolean;
 }
 
-export async function organisationRole(
-  actor: Actor,
-  organisationId: number,
-): Promise<"ADMIN" | "MEMBER" | null> {
+async function organisationRole(actor: Actor, organisationId: number): Promise<"ADMIN" | "MEMBER" | null> {
   if (actor.kind === "apiKey") {
     if (actor.organisationId !== organisationId) return null;
     return actor.role === "ADMIN" ? "ADMIN" : "MEMBER";

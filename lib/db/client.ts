@@ -11,7 +11,7 @@ const state = globalThis as unknown as {
   __flagpostDbReady?: Database;
 };
 
-export function targetFromEnv(): DatabaseTarget {
+function targetFromEnv(): DatabaseTarget {
   const { DATABASE_URL, dataDir } = env();
   return DATABASE_URL ? { kind: "postgres", url: DATABASE_URL } : { kind: "embedded", dataDir };
 }

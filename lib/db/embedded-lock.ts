@@ -51,7 +51,7 @@ function looksLikeNode(pid: number): boolean {
 }
 
 /** Whether the process that wrote this lock still holds it. */
-export function lockOwnerAlive(owner: LockOwner): boolean {
+function lockOwnerAlive(owner: LockOwner): boolean {
   try {
     process.kill(owner.pid, 0);
   } catch (error) {

@@ -43,7 +43,7 @@ export class DatabaseUnreachableError extends Error {
 }
 
 /** postgres://user:secret@host:5432/db → host:5432/db */
-export function describePostgresUrl(url: string): string {
+function describePostgresUrl(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.hostname}${parsed.port ? `:${parsed.port}` : ""}${parsed.pathname}`;

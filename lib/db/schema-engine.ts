@@ -37,7 +37,7 @@ function loadEngineModule(): Promise<SchemaEngineModule> {
   return loaded;
 }
 
-export function readMigrationList(dir: string = MIGRATIONS_DIR): MigrationList {
+function readMigrationList(dir: string = MIGRATIONS_DIR): MigrationList {
   const lockfile = path.join(dir, "migration_lock.toml");
   const directories = fs
     .readdirSync(dir, { withFileTypes: true })

@@ -1,5 +1,4 @@
 import { compileCondition, type ConditionTest } from "./conditions";
-import type { EvaluationSubject } from "./properties";
 import type {
   ContextValue,
   EvaluationContext,
@@ -17,7 +16,7 @@ import type {
 // that evaluation reaches (ALL / ANY / NONE stop early). Features are prepared (variants laid
 // out) once per `features` object, segment overrides with their segment.
 
-export interface CompiledVariant {
+interface CompiledVariant {
   key: string | null;
   value: ContextValue;
   weight: number;
@@ -83,7 +82,7 @@ export interface PreparedFeature {
 const NO_VARIANTS: CompiledVariant[] = [];
 
 /** A feature's variants as buckets: stable sort by priority (missing last), cumulative limits. */
-export function prepareFeature(feature: FeatureContext): PreparedFeature {
+function prepareFeature(feature: FeatureContext): PreparedFeature {
   if (!feature.variants || feature.variants.length === 0) return { feature, variants: NO_VARIANTS };
   const sorted = [...feature.variants].sort((a: FeatureValue, b: FeatureValue) => {
     const x = a.priority ?? Infinity;
@@ -100,7 +99,7 @@ export function prepareFeature(feature: FeatureContext): PreparedFeature {
   return { feature, variants };
 }
 
-export function compileSegment(segment: SegmentContext): CompiledSegment {
+function compileSegment(segment: SegmentContext): CompiledSegment {
   const segmentKey = segment.key == null ? "" : String(segment.key);
   const rules = (segment.rules ?? []).map((rule) => lazily(() => compileRule(rule, segmentKey)));
   // A segment without rules matches nobody.
@@ -164,5 +163,3 @@ export function featureIndex(features: EvaluationContext["features"]): FeatureIn
   }
   return index;
 }
-
-export type { EvaluationSubject };

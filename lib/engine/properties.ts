@@ -23,7 +23,7 @@ const own = (object: unknown, name: string): unknown =>
     ? (object as Record<string, unknown>)[name]
     : undefined;
 
-export const traitGetter =
+const traitGetter =
   (name: string): ValueGetter =>
   (subject) =>
     own(subject.identity.traits, name);

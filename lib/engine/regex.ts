@@ -14,9 +14,9 @@ import { RE2JS } from "re2js";
 // Flagsmith's Python engine (its API server) uses `re.match`, anchored at the start only; the Node
 // SDK does not anchor. We follow the SDK; write `^…` for a pattern that means the same in both.
 
-export const MAX_REGEX_PATTERN_LENGTH = 1_000;
+const MAX_REGEX_PATTERN_LENGTH = 1_000;
 /** Longer values never match: a bound on work per condition even in linear time. */
-export const MAX_REGEX_INPUT_LENGTH = 10_000;
+const MAX_REGEX_INPUT_LENGTH = 10_000;
 
 export type RegexCheck = { ok: true } | { ok: false; reason: string };
 

@@ -69,7 +69,7 @@ export interface SegmentContext {
   metadata?: Record<string, unknown>;
 }
 
-export interface IdentityContext {
+interface IdentityContext {
   identifier: string;
   /** Defaults to `${environment.key}_${identifier}`, like Flagsmith's SDKs. */
   key?: string;

@@ -184,7 +184,7 @@ function featureContext(
   return context;
 }
 
-export const IDENTITY_OVERRIDES_SEGMENT = "identity_overrides";
+const IDENTITY_OVERRIDES_SEGMENT = "identity_overrides";
 
 /** Pure: the evaluation context of the loaded environment (and identity). */
 export function assembleEvaluationContext(

@@ -318,7 +318,7 @@ export async function replaceAllocations(
 }
 
 /** Each environment state's effective weights (own where set, defaults elsewhere), one query. */
-export async function effectiveStateAllocations(db: Db, states: { id: number; featureId: number }[]) {
+async function effectiveStateAllocations(db: Db, states: { id: number; featureId: number }[]) {
   const featureIds = [...new Set(states.map((state) => state.featureId))];
   const options = await db.multivariateOption.findMany({
     where: { featureId: { in: featureIds } },

@@ -41,7 +41,7 @@ export interface StalenessInput {
   segmentOverrideCount: number;
 }
 
-export type StaleBlocker =
+type StaleBlocker =
   | "permanent"
   | "archived"
   | "no_links"
@@ -70,11 +70,11 @@ const MAX_LINKS_IN_REASON = 3;
 const MAX_VALUE_CHARS_IN_REASON = 40;
 
 /** When GitLab says the item was closed or merged; its last update when it did not say. */
-export function closedTime(link: Pick<StaleLink, "closedAt" | "gitlabUpdatedAt">): Date | null {
+function closedTime(link: Pick<StaleLink, "closedAt" | "gitlabUpdatedAt">): Date | null {
   return link.closedAt ?? link.gitlabUpdatedAt;
 }
 
-export const isOpen = (link: Pick<StaleLink, "state">) => link.state !== "closed" && link.state !== "merged";
+const isOpen = (link: Pick<StaleLink, "state">) => link.state !== "closed" && link.state !== "merged";
 
 export function staleCutoff(now: Date, thresholdDays: number): Date {
   return new Date(now.getTime() - thresholdDays * DAY_MS);

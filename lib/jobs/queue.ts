@@ -43,7 +43,7 @@ export interface EnqueueOptions {
 }
 
 /** How long coalesced jobs wait for more changes, and the longest a burst can postpone them. */
-export function debounceWindow() {
+function debounceWindow() {
   const debounceMs = env().FLAGPOST_JOB_DEBOUNCE_MS;
   return { debounceMs, maxWaitMs: Math.max(debounceMs * 10, 10_000) };
 }

@@ -21,7 +21,7 @@ import { decideRetry, describeError } from "@/lib/jobs/retry-policy";
 // handler runs, a heartbeat keeps extending its job's lease, so however slow the service, no other
 // worker takes the job for a crashed one.
 
-export type { JobHandler, JobHandlers } from "@/lib/jobs/registry";
+export type { JobHandlers } from "@/lib/jobs/registry";
 
 export function newWorkerId(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;

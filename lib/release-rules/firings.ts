@@ -197,7 +197,7 @@ export interface ScheduledChange {
 }
 
 /** Pending firings of the project (optionally one feature's), soonest first. */
-export async function pendingChanges(
+async function pendingChanges(
   db: Db,
   where: { projectId: number; featureId?: number },
 ): Promise<ScheduledChange[]> {

@@ -45,7 +45,7 @@ export type RuleWithContext = ReleaseRule & {
 };
 
 /** What a rule is doing now: paused, waiting for its trigger, a change scheduled, or done. */
-export function ruleStatus(rule: RuleWithContext): "paused" | "waiting" | "scheduled" | "fired" {
+function ruleStatus(rule: RuleWithContext): "paused" | "waiting" | "scheduled" | "fired" {
   if (rule.paused) return "paused";
   if (rule.firings.some((firing) => firing.status === "PENDING")) return "scheduled";
   if (rule.firings.some((firing) => firing.status === "DONE")) return "fired";

@@ -12,7 +12,7 @@ export const PEER_ADDRESS_HEADER = "x-flagpost-peer";
 const installed = globalThis as unknown as { __flagpostPeerStamp?: boolean };
 
 /** Writes the socket's remote address into the request's headers (or removes a forged value). */
-export function stampPeerAddress(request: http.IncomingMessage): void {
+function stampPeerAddress(request: http.IncomingMessage): void {
   const peer = request.socket?.remoteAddress;
   if (peer) request.headers[PEER_ADDRESS_HEADER] = peer;
   else delete request.headers[PEER_ADDRESS_HEADER];

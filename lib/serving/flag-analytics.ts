@@ -23,7 +23,7 @@ interface DayCount {
   count: number;
 }
 
-export class FlagAnalytics {
+class FlagAnalytics {
   private readonly buffer: CoalescingBuffer<DayCount>;
 
   constructor(private readonly db: Database) {

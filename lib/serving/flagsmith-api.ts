@@ -34,7 +34,7 @@ export const flagsmithProtocol: SdkProtocol = {
 };
 
 export const MAX_IDENTITY_BODY_BYTES = 256 * 1024;
-export const MAX_SDK_TRAITS = 200;
+const MAX_SDK_TRAITS = 200;
 
 // ---- environment flags ----------------------------------------------------------------------
 
@@ -108,7 +108,7 @@ export function flagsmithInput<Schema extends z.ZodType>(schema: Schema, input: 
   return parsed.data;
 }
 
-export function flagsmithValidationError(error: z.ZodError): SdkError {
+function flagsmithValidationError(error: z.ZodError): SdkError {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const field = issue.path.join(".") || "non_field_errors";
@@ -243,7 +243,7 @@ async function queryStoredIdentities(
 
 // ---- analytics ------------------------------------------------------------------------------
 
-export const MAX_ANALYTICS_FEATURES = 2_000;
+const MAX_ANALYTICS_FEATURES = 2_000;
 
 /** POST /api/v1/analytics/flags/: `{ feature name: evaluations since the last post }`. */
 export const analyticsBody = z

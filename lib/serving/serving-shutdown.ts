@@ -6,7 +6,7 @@ import { flagAnalytics } from "@/lib/serving/flag-analytics";
 import { traitWriter } from "@/lib/serving/trait-writer";
 
 /** Writes the SDK traits and flag analytics still buffered in memory. */
-export async function flushServingWrites(db: Database): Promise<void> {
+async function flushServingWrites(db: Database): Promise<void> {
   await Promise.all([traitWriter(db).flush(), flagAnalytics(db).flush()]);
 }
 

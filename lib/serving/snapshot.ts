@@ -23,14 +23,14 @@ import {
 // with the answers that do not depend on an identity computed up front. Immutable: a change builds
 // a new snapshot; requests holding the old one finish with it.
 
-export interface SnapshotEnvironment {
+interface SnapshotEnvironment {
   id: number;
   apiKey: string;
   name: string;
   projectId: number;
 }
 
-export interface SnapshotProject {
+interface SnapshotProject {
   id: number;
   name: string;
   /** Flagsmith's hide_disabled_flags: the Flagsmith SDK API leaves disabled flags out. */

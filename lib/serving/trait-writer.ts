@@ -18,14 +18,14 @@ const FLUSH_INTERVAL_MS = 1_000;
 const IDENTITIES_PER_TRANSACTION = 50;
 const MAX_PENDING_IDENTITIES = 5_000;
 
-export interface PendingIdentity {
+interface PendingIdentity {
   environmentId: number;
   identifier: string;
   /** Trait key → new value, or null to delete it. */
   traits: Map<string, TraitValue | null>;
 }
 
-export class TraitWriter {
+class TraitWriter {
   private readonly buffer: CoalescingBuffer<PendingIdentity>;
 
   constructor(private readonly db: Database) {

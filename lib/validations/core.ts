@@ -117,14 +117,14 @@ export const createTagBody = z.object({
 });
 export const updateTagBody = createTagBody.partial();
 
-export const projectRole = z.enum(["ADMIN", "EDITOR", "VIEWER"]);
+const projectRole = z.enum(["ADMIN", "EDITOR", "VIEWER"]);
 export const addProjectMemberBody = z.object({ user: idField, role: projectRole });
 export const updateProjectMemberBody = z.object({ role: projectRole });
 
 const password = z.string().min(10, "Use at least 10 characters").max(200);
 export const emailField = z.string().trim().toLowerCase().email("Enter a valid email address").max(254);
 
-export const organisationRole = z.enum(["ADMIN", "MEMBER"]);
+const organisationRole = z.enum(["ADMIN", "MEMBER"]);
 
 export const firstRunSetupBody = z.object({
   name: z.string().trim().max(100).optional(),
@@ -142,7 +142,7 @@ export const updateOrganisationUserBody = z.object({
   role: organisationRole.optional(),
   gitlab_username: gitlabUsernameField.optional(),
 });
-export const apiKeyRole = z.enum(["READ_ONLY", "EDITOR", "ADMIN"]);
+const apiKeyRole = z.enum(["READ_ONLY", "EDITOR", "ADMIN"]);
 export const createApiKeyBody = z.object({
   name: nameField("Key name", 100),
   // Admin by default: keys made before roles existed were admins, and callers relying on that keep working.
@@ -163,7 +163,7 @@ export const createApiKeyForm = createApiKeyBody
 
 export const environmentListFilters = z.object({ project: idQuery });
 
-export const featureSort = z.enum(["name", "-name", "created_at", "-created_at"]);
+const featureSort = z.enum(["name", "-name", "created_at", "-created_at"]);
 export const featureListFilters = z.object({
   search: searchQuery,
   /** Features having every one of these tags. */

@@ -35,7 +35,7 @@ const segmentSchema = z.looseObject({
   metadata: metadata.optional(),
 });
 
-export const evaluationContextSchema = z.looseObject({
+const evaluationContextSchema = z.looseObject({
   environment: z.looseObject({ key: z.string(), name: z.string() }),
   identity: z
     .looseObject({
@@ -48,10 +48,10 @@ export const evaluationContextSchema = z.looseObject({
   features: z.record(z.string(), featureSchema).optional(),
 });
 
-export type EvaluationContextIssue = { path: string; message: string };
+type EvaluationContextIssue = { path: string; message: string };
 
 /** A JSONPath-like name for an issue's path: `$.segments.beta.rules[0].conditions[1].operator`. */
-export function issuePath(path: readonly PropertyKey[]): string {
+function issuePath(path: readonly PropertyKey[]): string {
   let text = "$";
   for (const step of path) {
     if (typeof step === "number") text += `[${step}]`;
@@ -62,7 +62,7 @@ export function issuePath(path: readonly PropertyKey[]): string {
 }
 
 /** Blanks out `//` and `/* … *\/` comments outside strings, keeping positions (JSON with comments). */
-export function stripJsonComments(text: string): string {
+function stripJsonComments(text: string): string {
   let out = "";
   let i = 0;
   while (i < text.length) {

@@ -6,7 +6,7 @@ import { segmentRulesField } from "@/lib/validations/segment-rules";
 // server-side keys). Flagsmith's Admin API shapes; shared by route handlers and forms.
 
 export const MAX_TRAITS_PER_IDENTITY = 200;
-export const MAX_TRAIT_VALUE_BYTES = 2048;
+const MAX_TRAIT_VALUE_BYTES = 2048;
 const utf8 = new TextEncoder();
 
 export const identifierField = z

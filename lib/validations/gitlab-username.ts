@@ -26,4 +26,3 @@ export const gitlabUsernameField = z
 
 /** PATCH /api/v1/me/: what people change on their own account. */
 export const updateMeBody = z.object({ gitlab_username: gitlabUsernameField });
-export type UpdateMeInput = z.input<typeof updateMeBody>;

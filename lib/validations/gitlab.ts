@@ -24,7 +24,7 @@ const webhookSecretField = z
   .max(255, "Webhook secret must be at most 255 characters")
   .regex(/^[^\r\n]*$/, "Webhook secret must be one line");
 // A secret someone chooses must resist guessing as well as the generated ones (32 characters).
-export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+const MIN_WEBHOOK_SECRET_LENGTH = 16;
 const webhookSecretTooShort = `Webhook secret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`;
 const gitlabProjectIdField = z
   .number({ error: "GitLab project id must be a number" })
@@ -35,7 +35,7 @@ const gitlabProjectIdField = z
   .transform((id) => (id === 0 ? null : id))
   .nullable();
 
-export const commentStyles = ["STATUS_NOTE", "PER_CHANGE"] as const;
+const commentStyles = ["STATUS_NOTE", "PER_CHANGE"] as const;
 
 export const createGitLabIntegrationBody = z.object({
   gitlab_instance_url: instanceUrlField.default(DEFAULT_GITLAB_INSTANCE_URL),
@@ -120,7 +120,7 @@ export const linkItemBody = z.object({
 export type LinkItemInput = z.infer<typeof linkItemBody>;
 
 // The Background jobs panel of an integration: `?status=` narrows the list.
-export const jobStatuses = ["pending", "running", "failed", "succeeded"] as const;
+const jobStatuses = ["pending", "running", "failed", "succeeded"] as const;
 export const integrationJobFilters = z.object({ status: z.enum(jobStatuses).optional() });
 
 export type IntegrationJobFilters = z.infer<typeof integrationJobFilters>;

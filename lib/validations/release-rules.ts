@@ -4,13 +4,13 @@ import { flagValue, idField } from "@/lib/validations/common";
 // Release rules: "when this linked item merges/closes → enable/disable/set a value in these
 // environments, optionally after a delay". Shared by the API and the rule form.
 
-export const releaseTriggers = ["merged", "closed", "closed_unmerged"] as const;
-export const releaseActions = ["enable", "disable", "set_value"] as const;
+const releaseTriggers = ["merged", "closed", "closed_unmerged"] as const;
+const releaseActions = ["enable", "disable", "set_value"] as const;
 export type ReleaseTriggerName = (typeof releaseTriggers)[number];
 export type ReleaseActionName = (typeof releaseActions)[number];
 
 /** The longest delay a rule may wait: 30 days. */
-export const MAX_RELEASE_DELAY_SECONDS = 30 * 24 * 60 * 60;
+const MAX_RELEASE_DELAY_SECONDS = 30 * 24 * 60 * 60;
 
 export const createReleaseRuleBody = z
   .object({
@@ -50,10 +50,9 @@ export function formatDelay(seconds: number): string {
 
 /** The rule form's delay units, in seconds. */
 export const RELEASE_DELAY_UNITS = { minutes: 60, hours: 3_600, days: 86_400 } as const;
-export type ReleaseDelayUnit = keyof typeof RELEASE_DELAY_UNITS;
 
 /** A typed value as the rule form takes it: true/false, a whole number, else text. */
-export function parseRuleValue(text: string): string | number | boolean {
+function parseRuleValue(text: string): string | number | boolean {
   if (/^(true|false)$/.test(text)) return text === "true";
   if (/^-?\d{1,9}$/.test(text)) return Number(text);
   return text;

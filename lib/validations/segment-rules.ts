@@ -12,7 +12,7 @@ import type { SegmentCondition, SegmentRule } from "@/lib/engine/types";
 // segment API, the segment tester and the rule builder.
 
 export const MAX_RULE_DEPTH = 10;
-export const MAX_SEGMENT_CONDITIONS = 100;
+const MAX_SEGMENT_CONDITIONS = 100;
 const MAX_CONDITION_VALUE_LENGTH = 1_000;
 const MAX_IN_MEMBERS = 1_000;
 
@@ -127,5 +127,3 @@ export const segmentRulesField = z
     }
   })
   .transform((rules) => rules as SegmentRule[]);
-
-export type SegmentRulesInput = z.input<typeof segmentRulesField>;

@@ -26,7 +26,7 @@ export const COMMAND_HELP =
   "`set [feature] to <value> in <environment>`, `status [feature]`.";
 
 /** The comment's lines outside fenced code blocks and quotes, with inline code removed. */
-export function plainLines(markdown: string): string[] {
+function plainLines(markdown: string): string[] {
   const lines: string[] = [];
   let fence: string | null = null;
   let quoteBlock = false;

@@ -10,7 +10,7 @@ import { codeSpanInTable, escapeInline, link, truncate } from "@/lib/vcs/markdow
 // status note per (feature, item) shows every environment's live state and is edited in place; the
 // "new comment for every change" style posts the full table once, then one line per change.
 
-export const MAX_VALUE_CHARS = 80;
+const MAX_VALUE_CHARS = 80;
 
 /** One variant of a multivariate split: its value and the percentage of identities that get it. */
 export interface VariantShare {
@@ -18,7 +18,7 @@ export interface VariantShare {
   percentage: number;
 }
 
-export interface EnvironmentState {
+interface EnvironmentState {
   name: string;
   apiKey: string;
   enabled: boolean;
@@ -29,12 +29,12 @@ export interface EnvironmentState {
   updatedAt: Date;
 }
 
-export interface SegmentOverrideState extends EnvironmentState {
+interface SegmentOverrideState extends EnvironmentState {
   segmentName: string;
   priority: number;
 }
 
-export interface RecentChange {
+interface RecentChange {
   at: Date;
   actor: string;
   summary: string;
@@ -87,7 +87,7 @@ export function describePendingRule(rule: PendingRule): string {
 }
 
 /** Hidden marker identifying our note on an item, so a retry finds it instead of posting twice. */
-export function noteMarker(featureId: number): string {
+function noteMarker(featureId: number): string {
   return `<!-- flagpost:feature=${featureId} -->`;
 }
 
@@ -117,7 +117,7 @@ export function formatValue(value: FlagValue): string {
 }
 
 /** "50%", "33.3%", "12.25%": at most two decimals, no trailing zeros. */
-export function formatPercentage(percentage: number): string {
+function formatPercentage(percentage: number): string {
   return `${Number(percentage.toFixed(2))}%`;
 }
 
@@ -125,7 +125,7 @@ export function formatPercentage(percentage: number): string {
  * The Value cell of a state: its value, or its split, e.g. `50% `blue` / 30% `green` / rest `control``
  * (variants weighted 0 left out; no "rest" when the weights take everyone).
  */
-export function formatStateValue(state: Pick<EnvironmentState, "value" | "variants">): string {
+function formatStateValue(state: Pick<EnvironmentState, "value" | "variants">): string {
   const shares = (state.variants ?? []).filter((variant) => variant.percentage > 0);
   if (shares.length === 0) return formatValue(state.value);
   const parts = shares.map((share) => `${formatPercentage(share.percentage)} ${formatValue(share.value)}`);
@@ -240,7 +240,7 @@ export function renderFinalNote(
 }
 
 /** Hidden marker of the note posted for one change (an audit entry id), so a retry finds it instead of posting twice. */
-export function changeMarker(changeId: bigint | number): string {
+function changeMarker(changeId: bigint | number): string {
   return `<!-- flagpost:change=${changeId} -->`;
 }
 

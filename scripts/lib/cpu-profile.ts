@@ -33,7 +33,7 @@ export const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
  * Self time per function over every profile in `dir`, largest first; only samples taken within
  * `windows` ([start, end] in monotonicMicros() of any process on this machine) when given.
  */
-export function topSelfTimes(
+function topSelfTimes(
   dir: string,
   { limit = 30, windows }: { limit?: number; windows?: Array<[number, number]> } = {},
 ): { totalMs: number; top: SelfTime[] } {

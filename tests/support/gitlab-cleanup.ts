@@ -5,7 +5,6 @@ import * as featuresRoute from "@/app/api/v1/projects/[projectId]/features/route
 import * as previewRoute from "@/app/api/v1/projects/[projectId]/gitlab/cleanup-issue-preview/route";
 import * as createRoute from "@/app/api/v1/projects/[projectId]/gitlab/create-cleanup-issue/route";
 import * as staleFlagsRoute from "@/app/api/v1/projects/[projectId]/stale-flags/route";
-import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { call, queryString, type CallOptions } from "@/tests/support/api";
 
@@ -72,6 +71,3 @@ export const testClock = {
   read: () => call(testClockRoute.GET, "GET", "/api/internal/test-clock"),
   reset: () => call(testClockRoute.DELETE, "DELETE", "/api/internal/test-clock"),
 };
-
-export const stateOf = (featureId: number, environmentId: number) =>
-  prisma.featureState.findUniqueOrThrow({ where: { featureId_environmentId: { featureId, environmentId } } });

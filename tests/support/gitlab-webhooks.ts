@@ -131,7 +131,7 @@ export type WebhookAnswer = CallResult & { accepted?: unknown };
  * updated_links, tag_changes, fired_rules), `ignored` (reason), `error` (reason), or `pending`
  * (held by another drainer).
  */
-export async function deliveryOutcome(deliveryId: string | number | bigint): Promise<any> {
+async function deliveryOutcome(deliveryId: string | number | bigint): Promise<any> {
   const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: BigInt(deliveryId) } });
   if (row.result === "IGNORED") return { status: "ignored", reason: row.reason };
   if (row.result !== "APPLIED") return { status: row.result.toLowerCase(), reason: row.reason };
@@ -246,7 +246,7 @@ export async function startWebhookReceiver(): Promise<{ url: string; close: () =
 
 export type Style = "modern" | "legacy" | "iso-seconds";
 
-export function gitlabTime(date: Date, style: Style): string {
+function gitlabTime(date: Date, style: Style): string {
   const iso = date.toISOString();
   if (style === "legacy") return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
   if (style === "iso-seconds") return `${iso.slice(0, 19)}Z`;

@@ -320,7 +320,7 @@ export function controlError(err: unknown): ApiResponse {
   return { status: 500, body: { error: String(err) } };
 }
 
-export const CONTROL_ROUTES = [
+const CONTROL_ROUTES = [
   "GET /_sim/health",
   "POST /_sim/reset",
   "POST /_sim/seed",

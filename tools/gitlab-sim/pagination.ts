@@ -3,9 +3,9 @@
 // prev/next/first/last. Above 10,000 records the totals and rel="last" are omitted.
 import { type Params, int } from "./http";
 
-export const DEFAULT_PER_PAGE = 20;
-export const MAX_PER_PAGE = 100;
-export const COUNT_LIMIT = 10_000;
+const DEFAULT_PER_PAGE = 20;
+const MAX_PER_PAGE = 100;
+const COUNT_LIMIT = 10_000;
 
 export interface PageRequest {
   /** Absolute URL of the request path (instance origin + raw path), without query. */
@@ -43,7 +43,7 @@ function toQuery(rawQuery: string, overrides: Record<string, string>): string {
     .join("&");
 }
 
-export function pageParams(params: Params): { page: number; perPage: number } {
+function pageParams(params: Params): { page: number; perPage: number } {
   const rawPage = int(params, "page");
   const rawPerPage = int(params, "per_page");
   const page = rawPage === undefined || rawPage < 1 ? 1 : rawPage;

@@ -26,7 +26,7 @@ export interface RouteContext {
   eventUuid: string | null;
 }
 
-export type Handler = (ctx: RouteContext) => ApiResponse | Promise<ApiResponse>;
+type Handler = (ctx: RouteContext) => ApiResponse | Promise<ApiResponse>;
 
 export interface RouteDef {
   method: "GET" | "POST" | "PUT" | "DELETE";

@@ -19,7 +19,7 @@ export const DEMO_PROJECT_PATH = "acme/platform/flags-demo";
 /** Created first, so it sits on the last page of `GET /projects`: find it by search. */
 export const DEMO_SEARCH_ONLY_PROJECT_PATH = "acme/billing/checkout-service";
 export const DEMO_PRIVATE_PROJECT_PATH = "globex/secret-plans";
-export const DEMO_PUBLIC_PROJECT_PATH = "oss/public-sandbox";
+const DEMO_PUBLIC_PROJECT_PATH = "oss/public-sandbox";
 
 export interface DemoSeed {
   projectId: number;

@@ -50,7 +50,7 @@ export interface GitLabSimulator {
   close(): Promise<void>;
 }
 
-export function buildApiRouter(): Router {
+function buildApiRouter(): Router {
   return new Router().add(
     ...userRoutes,
     ...projectRoutes,

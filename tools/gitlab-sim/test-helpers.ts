@@ -40,7 +40,7 @@ export async function api(baseUrl: string, path: string, call: ApiCall = {}) {
   return { status: res.status, headers: res.headers, text, data: data as any };
 }
 
-export interface ReceivedHook {
+interface ReceivedHook {
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;

@@ -15,8 +15,8 @@ export const ACCESS_LEVEL = {
 export type Visibility = "private" | "internal" | "public";
 export type PayloadStyle = "modern" | "legacy";
 export type IssueType = "issue" | "task" | "incident";
-export type IssueState = "opened" | "closed";
-export type MergeRequestState = "opened" | "closed" | "merged" | "locked";
+type IssueState = "opened" | "closed";
+type MergeRequestState = "opened" | "closed" | "merged" | "locked";
 export type NoteableKind = "issue" | "merge_request";
 
 export interface User {
@@ -190,7 +190,7 @@ export interface Token {
 }
 
 /** A `{previous, current}` change in raw (internal) form; converted to GitLab's shape at payload time. */
-export interface Change {
+interface Change {
   previous: unknown;
   current: unknown;
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 
 /** ISO-8601 UTC with milliseconds, the format of GitLab REST timestamps (`2016-01-04T15:31:46.176Z`). */
 export function nowIso(): string {
@@ -31,15 +31,11 @@ export function sha1(value: string): string {
   return createHash("sha1").update(value).digest("hex");
 }
 
-export function randomHex(bytes: number): string {
-  return randomBytes(bytes).toString("hex");
-}
-
 export function gravatar(email: string): string {
   return `https://www.gravatar.com/avatar/${md5(email.toLowerCase())}?s=80&d=identicon`;
 }
 
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
   const pb = b.split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
   for (let i = 0; i < 3; i++) {
@@ -151,10 +147,6 @@ export function textColorFor(hex: string): string {
   const b = n & 255;
   const luminance = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
   return luminance > 0.5 ? "#1F1E24" : "#FFFFFF";
-}
-
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -40,7 +40,7 @@ function inMembers(text: string): string[] {
   return text.split(",");
 }
 
-export function describeCondition(condition: SegmentCondition): string {
+function describeCondition(condition: SegmentCondition): string {
   const { property, operator, value } = condition;
   switch (operator) {
     case "IS_SET":

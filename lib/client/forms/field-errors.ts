@@ -3,7 +3,7 @@ import { ApiClientError } from "@/lib/client/queries/api-client";
 // The server's answer in form terms (422 `details[]` naming `body.<field>`, 409 naming the duplicated
 // field); the shared zod schemas are checked before sending by the form's resolver (use-schema-form.ts).
 
-export type FieldErrors = Partial<Record<string, string>>;
+type FieldErrors = Partial<Record<string, string>>;
 
 export interface FormErrors {
   fields: FieldErrors;

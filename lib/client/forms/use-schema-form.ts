@@ -43,7 +43,7 @@ export type SchemaForm<TInput extends FieldValues = FieldValues, TOutput = TInpu
 export type ErrorMapper = (error: unknown, knownFields: readonly string[]) => FormErrors;
 
 /** Puts the API's answer on the form: messages under the fields it named, the rest above the fields. */
-export function showServerErrors<T extends FieldValues, O>(
+function showServerErrors<T extends FieldValues, O>(
   form: UseFormReturn<T, unknown, O>,
   error: unknown,
   mapError: ErrorMapper = serverErrors,

@@ -31,11 +31,11 @@ export class ApiClientError extends Error {
   }
 }
 
-export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
+type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 export type QueryParams = Record<string, QueryValue>;
 
 /** `/api/v1/…` plus a query string; empty values and empty lists are left out. */
-export function apiUrl(path: string, query?: QueryParams): string {
+function apiUrl(path: string, query?: QueryParams): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null || value === "") continue;
@@ -64,7 +64,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-export async function apiRequest<T>(
+async function apiRequest<T>(
   path: string,
   { method = "GET", query, body, signal }: RequestOptions = {},
 ): Promise<T> {

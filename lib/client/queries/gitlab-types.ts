@@ -33,8 +33,6 @@ export type WebhookDeliveryResult = WebhookDelivery["result"];
 
 /** The integration's background jobs (status comments, labels to bring in line). */
 export type IntegrationJobs = Awaited<ReturnType<typeof listIntegrationJobs>>;
-export type IntegrationJob = IntegrationJobs["results"][number];
-export type IntegrationJobStatus = IntegrationJob["status"];
 
 export type GitLabProjectOption = Rows<typeof browseGitLabProjects>;
 export interface GitLabProjectFilters {

@@ -21,7 +21,7 @@ import { useSyncExternalStore } from "react";
 const subscribeToNothing = () => () => {};
 
 /** True only while React hydrates the calling component from the server's HTML. */
-export function useIsHydrating(): boolean {
+function useIsHydrating(): boolean {
   return useSyncExternalStore(
     subscribeToNothing,
     () => false,

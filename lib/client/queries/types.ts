@@ -56,7 +56,6 @@ export type Identity = ReturnType<typeof serializeIdentity>;
 export type Trait = ReturnType<typeof serializeTrait>;
 export type IdentityOverride = ReturnType<typeof serializeIdentityOverride>;
 export type EvaluatedFlags = Awaited<ReturnType<typeof evaluatedFlagsOfIdentity>>;
-export type EvaluatedFlag = EvaluatedFlags["flags"][number];
 export type MultivariateOption = ReturnType<typeof serializeMultivariateOption>;
 export type VariantWeight = ReturnType<typeof serializeAllocation>;
 /** A state as GET/PATCH featurestates/{id}/ answer it: with every option's effective weight. */

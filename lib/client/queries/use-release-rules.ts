@@ -17,7 +17,7 @@ const base = (projectId: number) => `/api/v1/projects/${projectId}`;
 const rulesPath = (projectId: number, featureId: number) =>
   `${base(projectId)}/features/${featureId}/release-rules/`;
 
-export const releaseRuleKeys = {
+const releaseRuleKeys = {
   rules: (projectId: number, featureId: number) => ["release-rules", projectId, featureId] as const,
   scheduled: (projectId: number) => ["scheduled-changes", projectId] as const,
 };

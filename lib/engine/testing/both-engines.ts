@@ -11,7 +11,7 @@ import type {
   SegmentRule,
 } from "../types";
 
-export function flagsmithResult(context: EvaluationContext): EvaluationResult {
+function flagsmithResult(context: EvaluationContext): EvaluationResult {
   // structuredClone: Flagsmith's engine must not share (or mutate) our objects.
   return getEvaluationResult(
     structuredClone(context) as Parameters<typeof getEvaluationResult>[0],

@@ -10,7 +10,7 @@ import { featureUrl, formatUtc, formatValue } from "@/lib/vcs/status-comment";
 // (escapePlainInline); quick actions are neutralised when it is sent (neutraliseQuickActions). No
 // raw HTML is written, so the preview can refuse all of it.
 
-export interface CleanupEnvironmentState {
+interface CleanupEnvironmentState {
   name: string;
   apiKey: string;
   enabled: boolean;
@@ -18,7 +18,7 @@ export interface CleanupEnvironmentState {
   updatedAt: Date;
 }
 
-export interface CleanupLinkedItem {
+interface CleanupLinkedItem {
   type: ExternalResourceType;
   /** "acme/web!34" */
   reference: string;

@@ -193,7 +193,7 @@ export interface CreatedCleanupIssue {
   message: string;
 }
 
-export function enqueueCleanupLink(
+function enqueueCleanupLink(
   db: Db,
   integration: Pick<GitLabIntegration, "id" | "projectId">,
   target: { featureId: number; gitlabProjectId: number; iid: number },

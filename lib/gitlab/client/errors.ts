@@ -27,7 +27,7 @@ export class GitLabUnreachableError extends Error implements HintedError {
 /** GitLab's messages are stored (token_status_reason, job errors) and shown as they are: keep them short. */
 export const MAX_GITLAB_MESSAGE_LENGTH = 300;
 
-export function capGitLabMessage(message: string): string {
+function capGitLabMessage(message: string): string {
   const chars = Array.from(message);
   return chars.length <= MAX_GITLAB_MESSAGE_LENGTH
     ? message

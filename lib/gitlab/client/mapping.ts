@@ -17,14 +17,14 @@ import type {
 
 export type Json = Record<string, unknown>;
 
-export const numberOrNull = (value: string | undefined): number | null => {
+const numberOrNull = (value: string | undefined): number | null => {
   if (value === undefined || value.trim() === "") return null;
   const parsed = Number(value);
   return Number.isInteger(parsed) && parsed >= 0 ? parsed : null;
 };
 
 /** The `page` query parameter of a Link header entry with the given rel. */
-export function linkPage(link: string | undefined, rel: string): number | null {
+function linkPage(link: string | undefined, rel: string): number | null {
   if (!link) return null;
   for (const part of link.split(",")) {
     const match = /<([^>]+)>\s*;\s*rel="([^"]+)"/.exec(part.trim());
@@ -69,7 +69,7 @@ export function pageInfoFromHeaders(
 export const str = (value: unknown): string => (typeof value === "string" ? value : "");
 export const num = (value: unknown): number => (typeof value === "number" ? value : Number(value));
 
-export function toAuthor(raw: unknown): GitLabAuthor | null {
+function toAuthor(raw: unknown): GitLabAuthor | null {
   if (!raw || typeof raw !== "object") return null;
   const user = raw as Json;
   return {
@@ -99,7 +99,7 @@ export function accessLevelOf(raw: Json): number | null {
   return levels.length ? Math.max(...levels) : null;
 }
 
-export const strOrNull = (value: unknown): string | null =>
+const strOrNull = (value: unknown): string | null =>
   typeof value === "string" && value !== "" ? value : null;
 
 export function toIssue(raw: Json): GitLabIssue {

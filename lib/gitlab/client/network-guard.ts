@@ -115,7 +115,7 @@ export function isNonPublicAddress(address: string): boolean {
 }
 
 /** True for link-local and cloud metadata addresses, which no setting opens. */
-export function isMetadataOrLinkLocalAddress(address: string): boolean {
+function isMetadataOrLinkLocalAddress(address: string): boolean {
   return matches(alwaysBlocked, address);
 }
 

@@ -14,12 +14,12 @@ import { parseFlagComment } from "@/lib/vcs/flag-commands";
 // Ignored: notes of the token's own user, edits, system notes, internal notes (when configured),
 // confidential issues (unless opted in), and comments with no command addressed to the bot.
 
-export const FLAG_COMMAND_JOB = "gitlab.flag-command";
+const FLAG_COMMAND_JOB = "gitlab.flag-command";
 export const flagCommandJob = defineJobKind(FLAG_COMMAND_JOB, z.object({ commandId: z.number().int() }));
 
 /** At most this many commands per item per minute, and per user per ten minutes; more get a refusal. */
-export const COMMANDS_PER_ITEM_PER_MINUTE = 5;
-export const COMMANDS_PER_USER_PER_10_MINUTES = 20;
+const COMMANDS_PER_ITEM_PER_MINUTE = 5;
+const COMMANDS_PER_USER_PER_10_MINUTES = 20;
 
 const id = z.number().int().positive();
 const noteHookSchema = z.object({

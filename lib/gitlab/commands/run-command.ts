@@ -28,7 +28,7 @@ const ROLE_NAMES: Record<number, string> = {
 const roleName = (level: number) => ROLE_NAMES[level] ?? `access level ${level}`;
 
 /** The minimum GitLab access level for commands on an environment. */
-export function requiredAccessLevel(
+function requiredAccessLevel(
   integration: Pick<GitLabIntegration, "commandRoles">,
   environment: Pick<Environment, "id" | "protected">,
 ): number {

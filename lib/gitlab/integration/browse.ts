@@ -99,7 +99,7 @@ async function itemProject(
 }
 
 /** "#12", "!12" or "12" look an item up by its number; anything else is a text search. */
-export function itemSearch(text: string | undefined): Pick<ItemListFilters, "search" | "iids"> {
+function itemSearch(text: string | undefined): Pick<ItemListFilters, "search" | "iids"> {
   const trimmed = text?.trim();
   if (!trimmed) return {};
   const number = /^[#!]?(\d{1,10})$/.exec(trimmed);

@@ -15,7 +15,7 @@ import { BlockedAddressError } from "@/lib/gitlab/client/network-guard";
 // URL is a GitLab reachable from here, and what the token is (name, scopes, expiry, the user or bot
 // it acts as). Each failure is refused with its own reason and the form field it belongs to.
 
-export type ConnectionRefusal =
+type ConnectionRefusal =
   | "invalid_url"
   | "private_address"
   | "unreachable"
@@ -40,7 +40,7 @@ const FIELD: Record<ConnectionRefusal, Field> = {
   project_not_found: "gitlab_project_id",
 };
 
-export function refuse(reason: ConnectionRefusal, message: string): ApiError {
+function refuse(reason: ConnectionRefusal, message: string): ApiError {
   return new ApiError("bad_request", message, { reason, field: FIELD[reason] });
 }
 

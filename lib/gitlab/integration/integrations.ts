@@ -31,10 +31,10 @@ import type { CreateGitLabIntegrationInput, UpdateGitLabIntegrationInput } from 
 // it is saved, and audited without secrets.
 
 /** Tokens expiring within this many days are flagged so someone rotates them in time. */
-export const TOKEN_EXPIRY_WARNING_DAYS = 14;
+const TOKEN_EXPIRY_WARNING_DAYS = 14;
 
 /** Where GitLab delivers this project's webhooks. */
-export function webhookUrl(projectId: number): string {
+function webhookUrl(projectId: number): string {
   return `${env().FLAGPOST_PUBLIC_URL}/api/v1/gitlab-webhook/${projectId}/`;
 }
 
@@ -44,7 +44,7 @@ export function hookInput(projectId: number, secret: string): HookInput {
   return { url, token: secret, enableSslVerification: !url.startsWith("http:") };
 }
 
-export function generateWebhookSecret(): string {
+function generateWebhookSecret(): string {
   return randomBytes(24).toString("base64url");
 }
 
@@ -62,7 +62,7 @@ function dateOnly(date: Date | null): string | null {
   return date ? date.toISOString().slice(0, 10) : null;
 }
 
-export function expiresSoon(expiresAt: Date | null, now: Date = new Date()): boolean {
+function expiresSoon(expiresAt: Date | null, now: Date = new Date()): boolean {
   if (!expiresAt) return false;
   return expiresAt.getTime() - now.getTime() <= TOKEN_EXPIRY_WARNING_DAYS * 24 * 60 * 60 * 1000;
 }

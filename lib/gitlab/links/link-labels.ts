@@ -38,7 +38,7 @@ interface ItemIdentity {
   iid: number;
 }
 
-export function itemConcurrencyKey(integrationId: number, item: ItemIdentity): string {
+function itemConcurrencyKey(integrationId: number, item: ItemIdentity): string {
   return `gitlab-item:${integrationId}:${item.gitlabProjectId}:${kindOfType(item.type)}:${item.iid}`;
 }
 

@@ -9,10 +9,10 @@ import { shortReference, type ItemKind } from "@/lib/gitlab/links/item-reference
 // (grouped so that one request per GitLab project and kind covers them all).
 
 /** Cached metadata older than this is re-read from GitLab when a feature's links are listed. */
-export const METADATA_MAX_AGE_MS = 60_000;
+const METADATA_MAX_AGE_MS = 60_000;
 
 /** GitLab's `iids[]` lists are paged; 100 is the most one page holds. */
-export const MAX_IIDS_PER_REQUEST = 100;
+const MAX_IIDS_PER_REQUEST = 100;
 
 export const kindOfType = (type: ExternalResourceType): ItemKind =>
   type === "GITLAB_MR" ? "merge_request" : "issue";

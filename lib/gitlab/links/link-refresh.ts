@@ -24,7 +24,7 @@ import { logger } from "@/lib/logger";
 // flagged stale, so a slow or failing GitLab never makes the Links tab slow or fail.
 
 /** The whole refresh (all groups run in parallel) waits at most this long for GitLab. */
-export const REFRESH_TIMEOUT_MS = 3_000;
+const REFRESH_TIMEOUT_MS = 3_000;
 
 const refreshActor: AuditActor = { kind: "system", label: "GitLab metadata refresh" };
 

@@ -13,7 +13,7 @@ import { PermanentJobError } from "@/lib/jobs/errors";
 /** Pages of 100 comments searched for a note of ours before posting a new one. */
 const MAX_SEARCH_PAGES = 20;
 
-export const isApiError = (error: unknown, status: number): error is GitLabApiError =>
+const isApiError = (error: unknown, status: number): error is GitLabApiError =>
   error instanceof GitLabApiError && error.status === status;
 
 /** The GitLab side of one (feature, item): find, post and edit our notes there. */

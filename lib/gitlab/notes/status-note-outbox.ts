@@ -15,7 +15,7 @@ import { defineJobKind } from "@/lib/jobs/registry";
 // nothing and costs no query.
 
 export const STATUS_NOTE_JOB = "gitlab.sync-status-note";
-export const STATUS_NOTE_MAX_ATTEMPTS = 12;
+const STATUS_NOTE_MAX_ATTEMPTS = 12;
 
 /** One note to bring in line: ids only, the handler reads current data. */
 export const statusNoteJob = defineJobKind(
@@ -43,7 +43,7 @@ export function statusNoteKey(integrationId: number, target: NoteTarget): string
   return `status-note:${integrationId}:${target.featureId}:${target.gitlabProjectId}:${target.type}:${target.iid}`;
 }
 
-export type NoteScope =
+type NoteScope =
   /** The feature's linked items, and its notes not yet finalised (a deleted feature has no links left). */
   | { kind: "feature"; featureId: number }
   /** The item just linked. */
@@ -62,7 +62,7 @@ function changedKeys(entry: AuditEntry): string[] {
 }
 
 /** Which notes an audited change can alter; null when it cannot alter any. */
-export function statusNoteScope(entry: AuditEntry): NoteScope | null {
+function statusNoteScope(entry: AuditEntry): NoteScope | null {
   const featureId = entry.featureId ?? null;
   switch (entry.entityType) {
     case "feature_state":

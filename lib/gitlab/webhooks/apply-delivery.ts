@@ -59,7 +59,7 @@ function notOlder(item: WebhookItem): Prisma.Sql {
 }
 
 /** What the deliveries panel says an applied delivery changed: per feature, its GitLab tags added and removed. */
-export function deliveryChanges(
+function deliveryChanges(
   state: string,
   updated: { feature_id: number; feature_name: string }[],
   tagChanges: TagChange[],
@@ -118,7 +118,7 @@ export interface PendingItemDelivery {
 }
 
 /** The item as the database function takes it (p_item). */
-export function itemJson(item: WebhookItem): string {
+function itemJson(item: WebhookItem): string {
   return JSON.stringify({
     type: item.type,
     iid: item.iid,

@@ -16,8 +16,8 @@ import { logger } from "@/lib/logger";
 // so they can neither push real deliveries off the panel nor out of the log when it is pruned.
 // Old rows are pruned after the response, now and then, not on every request.
 
-export const MAX_STORED_BODY_BYTES = 64 * 1024;
-export const PANEL_SIZE = 100;
+const MAX_STORED_BODY_BYTES = 64 * 1024;
+const PANEL_SIZE = 100;
 const KEEP_DAYS = 30;
 const KEEP_PER_PROJECT = 1000;
 const PRUNE_EVERY = 50;
@@ -94,7 +94,7 @@ export async function recordDelivery(db: Db, record: DeliveryRecord): Promise<vo
 }
 
 /** The hour a rejected request is counted in. */
-export function rejectionWindowStart(receivedAt: Date): Date {
+function rejectionWindowStart(receivedAt: Date): Date {
   return new Date(Math.floor(receivedAt.getTime() / REJECTION_WINDOW_MS) * REJECTION_WINDOW_MS);
 }
 
@@ -159,7 +159,7 @@ export function pruneDeliveriesNowAndThen(projectId: number): void {
   }
 }
 
-export function serializeDelivery(row: Omit<WebhookDelivery, "body" | "dedupeKey" | "idempotencyKey">) {
+function serializeDelivery(row: Omit<WebhookDelivery, "body" | "dedupeKey" | "idempotencyKey">) {
   return {
     id: Number(row.id),
     received_at: row.receivedAt.toISOString(),
@@ -176,7 +176,7 @@ export function serializeDelivery(row: Omit<WebhookDelivery, "body" | "dedupeKey
   };
 }
 
-export interface RejectedWindow {
+interface RejectedWindow {
   window_start: string;
   count: number;
   last_reason: string | null;

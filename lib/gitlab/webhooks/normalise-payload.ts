@@ -10,7 +10,7 @@ import { ItemReferenceError, parseItemReference, shortReference } from "@/lib/gi
 // before 13.x), three timestamp formats, URLs with or without `/-/`, and `work_item` bodies for
 // tasks (object_kind `work_item`, `/-/work_items/N` URLs), which are issues to GitLab's API.
 
-export interface WebhookPerson {
+interface WebhookPerson {
   id: number | null;
   username: string;
   name: string | null;
@@ -300,7 +300,7 @@ function kindOf(
 }
 
 /** Events Flagpost acts on; any other `X-Gitlab-Event` is answered "ignored" without reading the body. */
-export function isHandledEvent(event: string | null): boolean {
+function isHandledEvent(event: string | null): boolean {
   return event === null || ISSUE_EVENTS.has(event) || event === MR_EVENT;
 }
 

@@ -41,7 +41,7 @@ import { logger } from "@/lib/logger";
 // 503 and any other failure of ours 500. GitLab disables hooks after repeated failures (for good
 // after a 4xx in GitLab ≤ 17), so events we merely do not use are answered 200 "ignored".
 
-export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
 // GitLab sends internal notes, and every note on a confidential issue, as "Confidential Note
 // Hook"; the command reader decides from the body whether those may act.

@@ -32,10 +32,6 @@ export function discussionsOf(
   return [...groups.values()];
 }
 
-export function isIndividualNote(notes: Note[]): boolean {
-  return notes.length === 1 && notes[0]?.type === null;
-}
-
 export function startDiscussion(
   store: SimStore,
   target: NoteTarget,

@@ -5,7 +5,7 @@ import { SimError } from "../store";
 import type { Label, Project } from "../types";
 import { normaliseColor, tick } from "../util";
 
-export const DEFAULT_LABEL_COLOR = "#6699CC";
+const DEFAULT_LABEL_COLOR = "#6699CC";
 
 export function createLabel(
   store: SimStore,

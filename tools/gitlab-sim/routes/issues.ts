@@ -43,7 +43,7 @@ const UPDATE_PARAMS = [
   "epic_iid",
 ];
 
-export function requireIssuesEnabled(project: Project): void {
+function requireIssuesEnabled(project: Project): void {
   if (!project.issuesEnabled) throw errors.forbidden();
 }
 

@@ -52,7 +52,7 @@ const UPDATE_PARAMS = [
   "merge_after",
 ];
 
-export function requireMergeRequestsReadable(ctx: RouteContext, project: Project): void {
+function requireMergeRequestsReadable(ctx: RouteContext, project: Project): void {
   if (!canReadMergeRequests(ctx.store, viewer(ctx), project)) throw errors.forbidden();
 }
 

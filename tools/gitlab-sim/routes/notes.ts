@@ -67,7 +67,7 @@ export function loadNote(ctx: RouteContext, project: Project, target: Target): N
   return note;
 }
 
-export function readBody(ctx: RouteContext): string {
+function readBody(ctx: RouteContext): string {
   if (!has(ctx.input, "body")) throw errors.missing("body");
   const body = str(ctx.input, "body") ?? "";
   if (!body.trim()) throw new ApiError(400, { error: "body is empty" });
