@@ -7,7 +7,6 @@ import {
   drainPendingDeliveries,
   kickDeliveryDrainer,
   receivingDelivery,
-  restFactor,
 } from "@/lib/gitlab/webhooks/drain-deliveries";
 import type { ReleaseRulesOption } from "@/lib/gitlab/webhooks/apply-delivery";
 import { normaliseDelivery, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
@@ -402,13 +401,6 @@ describe("accepting and draining GitLab webhook deliveries", () => {
       }
       vi.useRealTimers();
     }
-  });
-
-  it("rests long after a batch while a burst is young, and as long as the batch once its backlog waited 5 s", () => {
-    const now = Date.parse("2026-12-04T12:00:00Z");
-    const received = (msAgo: number) => ({ received_at: new Date(now - msAgo) });
-    expect(restFactor([received(0), received(4_999)], now)).toBe(8);
-    expect(restFactor([received(0), received(5_000)], now)).toBe(1);
   });
 
   it("keeps applying while deliveries keep coming (within its 1 s maximum lag), and after a short pause once they stop", async () => {
