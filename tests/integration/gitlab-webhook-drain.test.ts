@@ -169,7 +169,9 @@ describe("accepting and draining GitLab webhook deliveries", () => {
       const ids = values.flatMap((value) => (typeof value === "object" && value.id ? [value.id] : []));
       expect(new Set(ids).size).toBe(3);
       // The six went as one statement; after it failed on the bad row, each again on its own.
-      const accepting = statements.mock.calls.filter(([sql]) => sql.includes("jsonb_to_recordset"));
+      const accepting = statements.mock.calls.filter(([sql]) =>
+        sql.includes("flagpost_accept_webhook_deliveries"),
+      );
       expect(accepting.map(([, params]) => JSON.parse(String(params![0])).length)).toEqual([
         6, 1, 1, 1, 1, 1, 1,
       ]);
@@ -192,7 +194,7 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     const db = currentDatabase();
     const original = db.sql.query.bind(db.sql);
     const statements = vi.spyOn(db.sql, "query").mockImplementation(async (sql, params) => {
-      if (sql.includes("jsonb_to_recordset"))
+      if (sql.includes("flagpost_accept_webhook_deliveries"))
         throw Object.assign(new Error("terminating connection due to administrator command"), {
           code: "57P01",
         });
@@ -206,7 +208,9 @@ describe("accepting and draining GitLab webhook deliveries", () => {
         ),
       );
       expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
-      expect(statements.mock.calls.filter(([sql]) => sql.includes("jsonb_to_recordset"))).toHaveLength(1);
+      expect(
+        statements.mock.calls.filter(([sql]) => sql.includes("flagpost_accept_webhook_deliveries")),
+      ).toHaveLength(1);
     } finally {
       statements.mockRestore();
     }

@@ -718,7 +718,7 @@ describe("failures while accepting and applying", () => {
     const query = sql.query.bind(sql);
     let failure: Error | null = null;
     const insert = vi.spyOn(sql, "query").mockImplementation((text: string, params?: unknown[]) => {
-      if (failure && text.includes("INSERT INTO webhook_deliveries")) {
+      if (failure && text.includes("flagpost_accept_webhook_deliveries")) {
         const error = failure;
         failure = null;
         return Promise.reject(error);

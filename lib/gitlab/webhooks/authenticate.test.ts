@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { deriveKey, resetServerSecretsForTests } from "@/lib/crypto/server-secrets";
 import { resetEnvForTests } from "@/lib/env";
-import { checkWebhookToken, tokensMatch } from "@/lib/gitlab/webhooks/authenticate";
+import { checkWebhookToken } from "@/lib/gitlab/webhooks/authenticate";
 
 describe("webhook token check", () => {
   beforeAll(() => {
@@ -12,10 +12,34 @@ describe("webhook token check", () => {
   });
 
   it("compares tokens of any length without throwing", () => {
-    expect(tokensMatch("s3cret", "s3cret")).toBe(true);
-    expect(tokensMatch("s3cret", "s3cre")).toBe(false);
-    expect(tokensMatch("", "s3cret")).toBe(false);
-    expect(tokensMatch("x".repeat(10_000), "s3cret")).toBe(false);
+    const sealed = encryptSecret("s3cret");
+    expect(checkWebhookToken("s3cret", sealed).ok).toBe(true);
+    expect(checkWebhookToken("s3cre", sealed).ok).toBe(false);
+    expect(checkWebhookToken("s3cret!", sealed).ok).toBe(false);
+    expect(checkWebhookToken("x".repeat(10_000), sealed).ok).toBe(false);
+  });
+
+  it("follows a new secret and a new key although it remembers what it checked", () => {
+    const first = encryptSecret("first-secret");
+    expect(checkWebhookToken("first-secret", first).ok).toBe(true);
+    const second = encryptSecret("second-secret");
+    expect(checkWebhookToken("first-secret", second).ok).toBe(false);
+    expect(checkWebhookToken("second-secret", second).ok).toBe(true);
+    expect(checkWebhookToken("first-secret", first).ok).toBe(true);
+    // The key changes (FLAGPOST_SECRET_KEY replaced): what was sealed under the old one is refused.
+    process.env.FLAGPOST_SECRET_KEY = "another-unit-test-key-".repeat(3);
+    resetEnvForTests();
+    resetServerSecretsForTests();
+    try {
+      expect(checkWebhookToken("first-secret", first)).toEqual({
+        ok: false,
+        reason: expect.stringMatching(/FLAGPOST_SECRET_KEY changed/),
+      });
+    } finally {
+      process.env.FLAGPOST_SECRET_KEY = "unit-test-secret-key-".repeat(3);
+      resetEnvForTests();
+      resetServerSecretsForTests();
+    }
   });
 
   it("accepts the stored secret and names why anything else is refused", () => {

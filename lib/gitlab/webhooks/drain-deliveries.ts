@@ -151,39 +151,27 @@ const acceptBatcher = perDatabase(
 );
 
 /**
- * Inserts the rows whose project's integration row still has their fingerprint, all in one
- * statement (on the raw session, not through Prisma: this is what every accepted delivery costs).
- * Ids are drawn before the insert so each row's answer can be found again; a dedupe key already
- * taken (by an earlier delivery, or an earlier row of this batch) inserts nothing.
+ * Inserts the rows whose project's integration row still has their fingerprint, all in one call of
+ * flagpost_accept_webhook_deliveries (a migration; on the raw session, not through Prisma: this is
+ * what every accepted delivery costs). A dedupe key already taken (by an earlier delivery, or an
+ * earlier row of this batch) inserts nothing.
  */
 async function storeAccepted(db: Database, rows: AcceptRow[]): Promise<Map<string, Accepted>> {
-  const answers = await db.sql.query<{ seq: string; live: boolean; id: string | null }>(
-    `WITH input AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
-         seq bigint, project_id int, integration_id int, received_at timestamptz, event text, action text,
-         object_kind text, item_ref text, idempotency_key text, dedupe_key text, duration_ms int,
-         payload jsonb, fingerprint text)
-     ), live AS (
-       SELECT i.seq, nextval(pg_get_serial_sequence('webhook_deliveries', 'id')) AS id
-       FROM input i JOIN gitlab_integrations g ON g.live_project_id = i.project_id AND md5(g::text) = i.fingerprint
-     ), inserted AS (
-       INSERT INTO webhook_deliveries (id, project_id, integration_id, received_at, event, action, object_kind,
-                                       item_ref, idempotency_key, dedupe_key, result, http_status, duration_ms, payload)
-       SELECT l.id, i.project_id, i.integration_id, i.received_at, i.event, i.action, i.object_kind, i.item_ref,
-              i.idempotency_key, i.dedupe_key, 'PENDING', 200, i.duration_ms, i.payload
-       FROM input i JOIN live l ON l.seq = i.seq
-       ORDER BY i.seq
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id
-     )
-     SELECT i.seq, l.seq IS NOT NULL AS live, ins.id::text AS id
-     FROM input i LEFT JOIN live l ON l.seq = i.seq LEFT JOIN inserted ins ON ins.id = l.id`,
+  const answers = await db.sql.query<{
+    delivery_seq: string;
+    integration_live: boolean;
+    delivery_id: string | null;
+  }>(
+    `SELECT delivery_seq::text, integration_live, delivery_id::text
+     FROM flagpost_accept_webhook_deliveries($1::jsonb)`,
     [storable(rows)],
   );
   return new Map(
     answers.map((answer) => [
-      String(answer.seq),
-      answer.live ? { id: answer.id === null ? null : BigInt(answer.id) } : "stale",
+      answer.delivery_seq,
+      answer.integration_live
+        ? { id: answer.delivery_id === null ? null : BigInt(answer.delivery_id) }
+        : "stale",
     ]),
   );
 }
