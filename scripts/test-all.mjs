@@ -14,14 +14,73 @@ import { startTempPostgres } from "./lib/temp-postgres.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const results = [];
+// Each test stage also writes a JSON report here; the summary names the tests that failed, so the
+// end of a long CI log says what broke without scrolling back through every stage.
+const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "flagpost-test-reports-"));
 
-function stage(name, command, args, extraEnv = {}) {
+function stage(name, command, args, extraEnv = {}, failedTests = () => []) {
   const started = Date.now();
   process.stdout.write(`\n━━ ${name} ━━\n`);
   const result = spawnSync(command, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
   const ok = result.status === 0;
-  results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+  results.push({ name, ok, seconds: (Date.now() - started) / 1000, failures: ok ? [] : failedTests() });
   return ok;
+}
+
+const readReport = (file) => {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+};
+const firstLine = (text) =>
+  String(text ?? "")
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .trim()
+    .split("\n")[0]
+    .slice(0, 300);
+
+/** A vitest stage: its usual output, plus a JSON report the summary reads failures from. */
+function vitestStage(name, project, extraEnv = {}) {
+  const report = path.join(reportDir, `${name.replace(/\W+/g, "-")}.json`);
+  return stage(
+    name,
+    "npx",
+    [
+      "vitest",
+      "run",
+      "--project",
+      project,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+    ],
+    extraEnv,
+    () =>
+      (readReport(report)?.testResults ?? []).flatMap((file) => {
+        const where = path.relative(process.cwd(), file.name);
+        const tests = file.assertionResults
+          .filter((test) => test.status === "failed")
+          .map((test) => `${where} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+        return tests.length || file.status !== "failed" ? tests : [`${where}: ${firstLine(file.message)}`];
+      }),
+  );
+}
+
+/** Playwright's JSON report: errors outside tests, then the specs (nested in suites) not ok. */
+function playwrightFailures(report) {
+  const walk = (suite) => [
+    ...(suite.specs ?? [])
+      .filter((spec) => !spec.ok)
+      .map((spec) => {
+        const error = spec.tests?.flatMap((test) => test.results ?? []).find((run) => run.error)?.error;
+        return `${spec.file}:${spec.line} › ${spec.title}: ${firstLine(error?.message)}`;
+      }),
+    ...(suite.suites ?? []).flatMap(walk),
+  ];
+  const errors = (report?.errors ?? []).map((error) => firstLine(error.message));
+  return [...errors, ...(report?.suites ?? []).flatMap(walk)];
 }
 
 function skip(name, reason) {
@@ -34,8 +93,8 @@ stage("Type check", "npx", ["tsc", "--noEmit"]);
 stage("Lint (ESLint)", "npx", ["eslint", "--max-warnings", "0", "."]);
 stage("Formatting (Prettier)", "npx", ["prettier", "--check", "--log-level", "warn", "."]);
 stage("Unused files, exports and dependencies (knip)", "npx", ["knip", "--no-progress"]);
-stage("Unit tests", "npx", ["vitest", "run", "--project", "unit"]);
-stage("Integration tests (embedded PGlite)", "npx", ["vitest", "run", "--project", "integration"]);
+vitestStage("Unit tests", "unit");
+vitestStage("Integration tests (embedded PGlite)", "integration");
 
 if (process.env.FLAGPOST_TEST_SKIP_POSTGRES === "1") {
   skip("Integration tests (PostgreSQL)", "FLAGPOST_TEST_SKIP_POSTGRES=1");
@@ -48,9 +107,7 @@ if (process.env.FLAGPOST_TEST_SKIP_POSTGRES === "1") {
     results.push({ name: "Integration tests (PostgreSQL)", ok: false, seconds: 0 });
   }
   if (server) {
-    stage("Integration tests (PostgreSQL)", "npx", ["vitest", "run", "--project", "integration"], {
-      TEST_DATABASE_URL: server.url,
-    });
+    vitestStage("Integration tests (PostgreSQL)", "integration", { TEST_DATABASE_URL: server.url });
     server.stop();
   }
 }
@@ -75,14 +132,24 @@ if (process.env.FLAGPOST_TEST_SKIP_E2E === "1") {
     process.stdout.write(`\nThe build created ${buildDataDir}: it opened the database or the key\n`);
   results.push({ name: "Build leaves the data directory alone", ok: !touched, seconds: 0 });
   fs.rmSync(buildDataDir, { recursive: true, force: true });
-  if (built) stage("End-to-end tests (Playwright, Chromium)", "npx", ["playwright", "test"]);
+  const report = path.join(reportDir, "e2e.json");
+  if (built)
+    stage(
+      "End-to-end tests (Playwright, Chromium)",
+      "npx",
+      ["playwright", "test", "--reporter=list,json"],
+      { PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+      () => playwrightFailures(readReport(report)),
+    );
 }
 
 process.stdout.write("\n━━ Summary ━━\n");
-for (const { name, ok, skipped, seconds } of results) {
+for (const { name, ok, skipped, seconds, failures = [] } of results) {
   process.stdout.write(
     `${skipped ? "SKIP" : ok ? "PASS" : "FAIL"}  ${name}${seconds ? `  (${seconds.toFixed(0)} s)` : ""}\n`,
   );
+  for (const failure of failures) process.stdout.write(`        ✗ ${failure}\n`);
 }
+fs.rmSync(reportDir, { recursive: true, force: true });
 process.stdout.write(`Total ${((Date.now() - overall) / 1000 / 60).toFixed(1)} min\n`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
