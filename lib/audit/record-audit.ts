@@ -119,10 +119,3 @@ export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry) 
   for (const subscriber of subscribers().values()) await subscriber(db, entry);
   return row;
 }
-
-/** recordAudit for many entries of one actor, with one insert (a batch of webhook deliveries). */
-export async function recordAudits(db: Db, actor: AuditActor, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.auditLog.createMany({ data: entries.map((entry) => auditRow(actor, entry)) });
-  for (const entry of entries) for (const subscriber of subscribers().values()) await subscriber(db, entry);
-}

@@ -313,6 +313,82 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     expect(changes.map((change) => change?.state)).toEqual(["closed", "closed", "opened", "closed"]);
   });
 
+  it("records the same results, changes and audit rows through the drain function as step by step", async () => {
+    // The same events in two projects: one drained by flagpost_drain_webhook_deliveries, the
+    // other (release rules on, none defined) by the TypeScript step-by-step path.
+    const drained = async (rules: ReleaseRulesOption) => {
+      const project = await setupWebhookProject();
+      const both = await createFeature(project.apiKey, project.projectId, { name: "compare_both" });
+      const one = await createFeature(project.apiKey, project.projectId, { name: "compare_one" });
+      await linkItem(both.id as number, { ...issueLink, iid: 1 });
+      await linkItem(both.id as number, { ...issueLink, iid: 2 });
+      await linkItem(one.id as number, { ...issueLink, iid: 2 });
+      const events: Array<[number, "opened" | "closed", number]> = [
+        [1, "closed", 1],
+        [2, "closed", 2],
+        [1, "opened", 3],
+        [9, "closed", 4], // not linked
+        [1, "closed", 2.5], // out of order, once the rest was applied
+      ];
+      for (const [index, [iid, state, minute]] of events.entries()) {
+        if (index === events.length - 1) await drainPendingDeliveries();
+        const webhookItem = item(iid, state, at(minute));
+        await accept(project.projectId, project.integrationId, webhookItem, `${iid}-${minute}`, rules);
+      }
+      await drainPendingDeliveries();
+      const names = new Map([
+        [both.id, "compare_both"],
+        [one.id, "compare_one"],
+      ]);
+      const deliveries = (await rows(project.projectId)).map((row) => {
+        const changes = row.changes as { features: Array<{ id: number }> } | null;
+        return {
+          result: row.result,
+          reason: row.reason,
+          changes: changes && {
+            ...changes,
+            features: changes.features.map((feature) => ({ ...feature, id: names.get(feature.id) })),
+          },
+        };
+      });
+      const audits = await prisma.auditLog.findMany({
+        where: { projectId: project.projectId, entityType: "feature_tags" },
+        orderBy: { id: "asc" },
+      });
+      return {
+        deliveries,
+        audits: audits.map((audit) => ({
+          feature: names.get(audit.featureId!),
+          entity: names.get(Number(audit.entityId)),
+          action: audit.action,
+          actor: [audit.actorLabel, audit.actorUserId],
+          organisation: audit.organisationId === project.organisationId,
+          summary: audit.summary,
+          changes: audit.changes,
+        })),
+      };
+    };
+    const throughFunction = await drained(NO_RULES);
+    const stepByStep = await drained({ enabled: true, actor: { username: "ada" } });
+    expect(throughFunction).toEqual(stepByStep);
+    // And they say something: four tag changes, two deliveries ignored with their reasons.
+    expect(throughFunction.audits.map((audit) => audit.summary)).toEqual([
+      "Tagged compare_both Issue Open",
+      "Tagged compare_both Issue Closed and removed Issue Open",
+      "Tagged compare_one Issue Closed",
+      "Tagged compare_both Issue Open and removed Issue Closed",
+    ]);
+    expect(throughFunction.deliveries.map((delivery) => delivery.result)).toEqual([
+      "APPLIED",
+      "APPLIED",
+      "APPLIED",
+      "IGNORED",
+      "IGNORED",
+    ]);
+    expect(throughFunction.deliveries[3]!.reason).toMatch(/not linked/);
+    expect(throughFunction.deliveries[4]!.reason).toMatch(/^Out of order/);
+  });
+
   it("lets two drainers running at once apply every delivery exactly once", async () => {
     const { projectId, integrationId, features } = await projectWithItems(10);
     // 60 deliveries: each of the 10 items closed, reopened, closed, ... six times, in order.

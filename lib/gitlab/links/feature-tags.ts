@@ -147,7 +147,7 @@ export async function syncFeatureGitLabTags(
   return changes;
 }
 
-export function describeTagChange(change: TagChange): string {
+function describeTagChange(change: TagChange): string {
   const parts = [
     change.added.length ? `tagged ${change.featureName} ${change.added.join(", ")}` : "",
     change.removed.length

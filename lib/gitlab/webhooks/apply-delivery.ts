@@ -1,9 +1,8 @@
 import "server-only";
-import type { AuditActor, AuditEntry } from "@/lib/audit/record-audit";
+import type { AuditActor } from "@/lib/audit/record-audit";
 import type { Db } from "@/lib/db/types";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { recordAudits } from "@/lib/audit/record-audit";
-import { describeTagChange, syncFeatureGitLabTags, type TagChange } from "@/lib/gitlab/links/feature-tags";
+import { syncFeatureGitLabTags, type TagChange } from "@/lib/gitlab/links/feature-tags";
 import {
   fireRulesOnRevert,
   fireRulesOnTransition,
@@ -13,8 +12,8 @@ import { GITLAB_SYSTEM_TAGS } from "@/lib/gitlab/links/system-tags";
 import type { DeliveryChanges } from "@/lib/gitlab/webhooks/delivery-log";
 import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 
-// Applies accepted (PENDING) issue and merge request deliveries inside the drainer's transaction
-// (lib/gitlab/webhooks/drain-deliveries.ts), each in these steps:
+// Applies an accepted (PENDING) issue or merge request delivery inside the drainer's transaction
+// (lib/gitlab/webhooks/drain-deliveries.ts), in these steps:
 //   1. claim the pending row and lock (in id order) the features linking the item — one statement;
 //      a row no longer pending was applied already and changes nothing (dedupe of the key itself
 //      happened when the delivery was accepted: its dedupe_key is unique);
@@ -24,14 +23,12 @@ import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 //   3. recompute the features' GitLab tags from all their links (syncFeatureGitLabTags);
 //   4. with release rules on, fire the rules of links whose state really changed (and of a merge
 //      request a merged Revert MR reverts), queueing their jobs in this same transaction.
-// Few round trips matter: on the embedded database a transaction holds the database for everyone
-// else. So steps 1–3 are the database function flagpost_apply_webhook_item (migrations
-// 20261203072715 and 20261203103410), called for a whole batch at once through
-// flagpost_apply_webhook_items (20261203201500); the audit rows of the tag changes and each
-// delivery's `changes` are written once per batch (DeliveryBatchWrites). The step-by-step
-// TypeScript below is kept for integrations with release rules on (step 4 needs each link's
-// previous state in the transaction) and for a project missing some of its GitLab system tags (the
-// function answers "fallback" before writing anything), which it recreates.
+// Most deliveries never come here: the drainer's batch is one call of the database function
+// flagpost_drain_webhook_deliveries, which does steps 1–3 in SQL (flagpost_apply_webhook_item) and
+// writes the same audit rows and `changes` (an integration test compares both paths). This
+// TypeScript takes the rows that function leaves: release rules on (step 4 needs each link's
+// previous state in the transaction), a project missing some of its GitLab system tags (which it
+// recreates), and the one-by-one retry after a failed batch.
 
 export const WEBHOOK_ACTOR: AuditActor = { kind: "system", label: "GitLab webhook" };
 
@@ -86,25 +83,10 @@ function deliveryChanges(
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
-const TAG_LABELS = JSON.stringify(Object.fromEntries(GITLAB_SYSTEM_TAGS.map((tag) => [tag.key, tag.label])));
-
-type FunctionAnswer =
-  | { status: "fallback" }
-  | { status: "duplicate" }
-  | { status: "ignored"; reason: string }
-  | {
-      status: "applied";
-      updated_links: number;
-      delivery_id: number;
-      updated_features: { feature_id: number; feature_name: string }[];
-      tag_changes: {
-        feature_id: number;
-        feature_name: string;
-        organisation_id: number;
-        added: string[];
-        removed: string[];
-      }[];
-    };
+/** The GitLab system tags' labels by key, as the database functions take them (p_tag_labels). */
+export const TAG_LABELS = JSON.stringify(
+  Object.fromEntries(GITLAB_SYSTEM_TAGS.map((tag) => [tag.key, tag.label])),
+);
 
 export type ReleaseRulesOption = { enabled: boolean; actor: DeliveryActor };
 
@@ -117,145 +99,17 @@ export interface PendingItemDelivery {
   rules: ReleaseRulesOption;
 }
 
-/** The item as the database function takes it (p_item). */
-function itemJson(item: WebhookItem): string {
-  return JSON.stringify({
-    type: item.type,
-    iid: item.iid,
-    gitlab_project_id: item.gitlabProjectId,
-    project_path: item.projectPath,
-    state: item.state,
-    draft: item.draft,
-    title: item.title ?? null,
-    labels: item.labels ?? null,
-    assignees: item.assignees ?? null,
-    author: item.author ?? null,
-    updated_at: item.updatedAt?.toISOString() ?? null,
-    updated_at_has_millis: item.updatedAtHasMillis,
-    closed_at: item.closedAt?.toISOString() ?? null,
-    unlinked_reason: unlinkedReason(item),
-    out_of_order_reason: outOfOrderReason(item),
-  });
-}
+/** Why a delivery of `item` would be ignored: not linked, or older than the state stored. */
+export const applyReasons = (item: WebhookItem) => ({
+  unlinked: `${item.ref} is not linked to any feature of this project`,
+  out_of_order: `Out of order: ${item.ref} was updated at ${item.updatedAt?.toISOString()}, before the state Flagpost already has`,
+});
 
 /**
- * What the one-call path leaves to the end of the drainer's batch, in the same transaction: the
- * audit rows of every tag change and each delivery's `changes`, one statement each for the batch.
+ * Applies one claimed delivery in `tx` step by step (the drain function does steps 1–3 in SQL):
+ * with release rules on, for a project lacking some GitLab system tag, and when a batch failed.
  */
-export class DeliveryBatchWrites {
-  private audits: AuditEntry[] = [];
-  private changes: Array<[id: string, changes: string]> = [];
-
-  audit(entry: AuditEntry) {
-    this.audits.push(entry);
-  }
-
-  deliveryChanges(id: bigint | number | string, changes: DeliveryChanges) {
-    this.changes.push([String(id), JSON.stringify(changes)]);
-  }
-
-  async flush(tx: Db): Promise<void> {
-    const [audits, changes] = [this.audits, this.changes];
-    this.audits = [];
-    this.changes = [];
-    await recordAudits(tx, WEBHOOK_ACTOR, audits);
-    if (changes.length > 0)
-      await tx.$executeRaw`
-        UPDATE webhook_deliveries d SET changes = c.changes
-        FROM unnest(${changes.map(([id]) => id)}::bigint[], ${changes.map(([, json]) => json)}::jsonb[]) AS c(id, changes)
-        WHERE d.id = c.id`;
-  }
-}
-
-/**
- * Applies pending deliveries, in the order given, in the caller's transaction `tx`: one outcome
- * per delivery ("duplicate" when it was no longer pending). Consecutive deliveries without release
- * rules go to the database in one call. The caller flushes `batch` before committing.
- */
-export async function applyClaimedDeliveries(
-  tx: Db,
-  deliveries: PendingItemDelivery[],
-  batch: DeliveryBatchWrites,
-): Promise<ApplyOutcome[]> {
-  const outcomes: ApplyOutcome[] = [];
-  while (outcomes.length < deliveries.length) {
-    const next = deliveries[outcomes.length]!;
-    // Release rules need each link's previous state and fire in the same transaction: the
-    // step-by-step path does both. They are opt-in per integration; the rest take the one-call path.
-    if (next.rules.enabled) {
-      outcomes.push(await applyStepByStep(tx, next));
-      continue;
-    }
-    const run: PendingItemDelivery[] = [];
-    for (const delivery of deliveries.slice(outcomes.length)) {
-      if (delivery.rules.enabled) break;
-      run.push(delivery);
-    }
-    const [answered] = await tx.$queryRaw<{ answers: FunctionAnswer[] }[]>`
-      SELECT flagpost_apply_webhook_items(
-        ${run.map((delivery) => delivery.projectId)}::integer[],
-        ${run.map((delivery) => JSON.stringify({ delivery_id: delivery.id.toString(), received_at: delivery.receivedAt.toISOString() }))}::jsonb[],
-        ${run.map((delivery) => itemJson(delivery.item))}::jsonb[],
-        ${TAG_LABELS}::jsonb) AS answers`;
-    // The answers stop after a "fallback" (nothing written for it): that one goes step by step.
-    for (const [index, answer] of answered!.answers.entries()) {
-      const delivery = run[index]!;
-      outcomes.push(
-        answer.status === "fallback"
-          ? await applyStepByStep(tx, delivery)
-          : recordAnswer(delivery, answer, batch),
-      );
-    }
-  }
-  return outcomes;
-}
-
-/** The outcome of the database function for one delivery; its audit rows and `changes` go to `batch`. */
-function recordAnswer(
-  { projectId, item }: PendingItemDelivery,
-  answer: Exclude<FunctionAnswer, { status: "fallback" }>,
-  batch: DeliveryBatchWrites,
-): ApplyOutcome {
-  if (answer.status !== "applied") return answer;
-  const tagChanges: TagChange[] = [];
-  for (const change of answer.tag_changes) {
-    const tagChange = {
-      featureId: change.feature_id,
-      featureName: change.feature_name,
-      added: change.added,
-      removed: change.removed,
-    };
-    tagChanges.push(tagChange);
-    batch.audit({
-      organisationId: change.organisation_id,
-      projectId,
-      featureId: change.feature_id,
-      action: "UPDATE",
-      entityType: "feature_tags",
-      entityId: change.feature_id,
-      summary: describeTagChange(tagChange),
-      changes: { gitlab_tags: { from: tagChange.removed, to: tagChange.added } },
-    });
-  }
-  const outcome = {
-    status: "applied" as const,
-    updatedLinks: answer.updated_links,
-    tagChanges,
-    firedRules: 0,
-  };
-  batch.deliveryChanges(
-    answer.delivery_id,
-    deliveryChanges(item.state, answer.updated_features, tagChanges, outcome),
-  );
-  return outcome;
-}
-
-const unlinkedReason = (item: WebhookItem) => `${item.ref} is not linked to any feature of this project`;
-const outOfOrderReason = (item: WebhookItem) =>
-  `Out of order: ${item.ref} was updated at ${item.updatedAt?.toISOString()}, before the state Flagpost already has`;
-
-/** The same steps as separate statements; used with release rules on, and when the project lacks some GitLab system tag. */
-async function applyStepByStep(tx: Db, delivery: PendingItemDelivery): Promise<ApplyOutcome> {
+export async function applyDeliveryStepByStep(tx: Db, delivery: PendingItemDelivery): Promise<ApplyOutcome> {
   const { projectId, item, rules } = delivery;
   const match = linkMatch(item);
   const [claim] = await tx.$queryRaw<{ delivery_id: bigint | null; features: number[] }[]>`
@@ -286,7 +140,7 @@ async function applyStepByStep(tx: Db, delivery: PendingItemDelivery): Promise<A
     return outcome;
   }
   if (claim.features.length === 0) {
-    const reason = unlinkedReason(item);
+    const reason = applyReasons(item).unlinked;
     await finish({ result: "IGNORED", reason });
     return { status: "ignored" as const, reason };
   }
@@ -315,7 +169,7 @@ async function applyStepByStep(tx: Db, delivery: PendingItemDelivery): Promise<A
           AND prior.id = r.id
         RETURNING r.feature_id, f.name AS feature_name, r.id AS link_id, prior.state AS previous_state`;
   if (updated.length === 0) {
-    const reason = outOfOrderReason(item);
+    const reason = applyReasons(item).out_of_order;
     await finish({ result: "IGNORED", reason });
     return { status: "ignored" as const, reason };
   }

@@ -5,8 +5,10 @@ import { isDatabaseUnavailable, isRetryableConflict } from "@/lib/db/database-er
 import type { Database } from "@/lib/db/open-database";
 import { perDatabase } from "@/lib/db/per-database";
 import {
-  applyClaimedDeliveries,
-  DeliveryBatchWrites,
+  applyDeliveryStepByStep,
+  applyReasons,
+  TAG_LABELS,
+  WEBHOOK_ACTOR,
   type ReleaseRulesOption,
 } from "@/lib/gitlab/webhooks/apply-delivery";
 import { deliveryRow, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
@@ -24,6 +26,11 @@ import { logger } from "@/lib/logger";
 // Within a batch the deliveries go in the order of their item's updated_at, so state transitions
 // (and the release rules they fire) happen in GitLab's order; an older event reaching us after a
 // newer one was applied is skipped as out of order, as before.
+// A batch is ONE call of flagpost_drain_webhook_deliveries (a migration): claim, apply, audit rows
+// and each delivery's `changes` in SQL, so it holds a connection only while its SQL runs (through
+// Prisma's interactive transaction, half a batch's time went to the statements around the
+// applying). Rows the function leaves (release rules, a lost system tag) and the one-by-one retry
+// after a failed batch take the step-by-step path: a Prisma transaction (applyOneStepByStep).
 
 const BATCH_SIZE = 25;
 // The embedded database has one connection: every accept waits while a batch's transaction runs,
@@ -51,6 +58,8 @@ interface StoredPayload {
   item: Omit<WebhookItem, "updatedAt" | "closedAt"> & { updatedAt: string | null; closedAt: string | null };
   release_rules: boolean;
   actor: string | null;
+  /** What the drain function writes as the reason of an ignored delivery (absent in rows stored before it). */
+  reasons: ReturnType<typeof applyReasons>;
 }
 
 export type PendingFacts = Omit<DeliveryRecord, "result" | "httpStatus" | "reason" | "body">;
@@ -76,6 +85,7 @@ export async function acceptDelivery(
     },
     release_rules: rules.enabled,
     actor: rules.actor.username,
+    reasons: applyReasons(item),
   };
   const answer = await acceptBatcher(currentDatabase()).run({
     seq: ++acceptSequence,
@@ -195,44 +205,52 @@ function readItem(stored: StoredPayload["item"]): WebhookItem {
   };
 }
 
-/** GitLab's order: by the item's updated_at (the arrival time when the body had none), then arrival. */
-function inItemOrder(rows: PendingRow[]): PendingRow[] {
-  const time = (row: PendingRow) =>
-    row.payload.item.updatedAt ? Date.parse(row.payload.item.updatedAt) : row.received_at.getTime();
-  return [...rows].sort((a, b) => time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** What one call of flagpost_drain_webhook_deliveries did. */
+interface DrainedBatch {
+  /** Rows applied (or found applied already, or ignored). */
+  done: number;
+  oldest_received_at: string | null;
+  /** The row it stopped before, for the step-by-step path; null when it took the whole batch. */
+  left: number | string | null;
 }
 
-/** Claims up to `limit` pending rows and applies them in one transaction; the rows claimed. */
-async function applyBatch(limit: number, current: { id: bigint | null }): Promise<PendingRow[]> {
+/** Claims up to `limit` pending rows and applies them, all in one database call (one transaction). */
+async function drainBatch(limit: number): Promise<DrainedBatch> {
+  const [row] = await currentDatabase().sql.query<{ batch: DrainedBatch }>(
+    "SELECT flagpost_drain_webhook_deliveries($1::integer, $2::bigint, $3::jsonb, $4::text) AS batch",
+    [limit, DRAIN_LOCK, TAG_LABELS, WEBHOOK_ACTOR.label],
+  );
+  return row!.batch;
+}
+
+/**
+ * The step-by-step path: claims one pending row (`id`, or else the lowest pending id) and applies
+ * it in a Prisma transaction; the row claimed (none when another drainer took it first).
+ */
+async function applyOneStepByStep(
+  id: bigint | null,
+  current: { id: bigint | null },
+): Promise<PendingRow | null> {
   return prisma.$transaction(
     async (tx) => {
-      // One batch at a time across all drainers (instances): batches lock the features of many
-      // items, in no common order, so two at once could deadlock. Waiting here is short, and the
-      // rows the other batch held are no longer PENDING once it commits.
+      // The drain function's lock: batches lock the features of many items, in no common order.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${DRAIN_LOCK}::bigint)`;
-      const rows = await tx.$queryRaw<PendingRow[]>`
+      const [row] = await tx.$queryRaw<PendingRow[]>`
         SELECT id, project_id, received_at, payload FROM webhook_deliveries
-        WHERE result = 'PENDING' AND payload IS NOT NULL
-        ORDER BY id LIMIT ${limit}
+        WHERE result = 'PENDING' AND payload IS NOT NULL AND (${id}::bigint IS NULL OR id = ${id}::bigint)
+        ORDER BY id LIMIT 1
         FOR UPDATE SKIP LOCKED`;
-      const writes = new DeliveryBatchWrites();
-      const ordered = inItemOrder(rows);
-      // A failing batch is tried again one row at a time; alone in its batch, a row is the one to blame.
-      current.id = ordered.length === 1 ? ordered[0]!.id : null;
-      await applyClaimedDeliveries(
-        tx,
-        ordered.map((row) => ({
-          id: row.id,
-          projectId: row.project_id,
-          receivedAt: row.received_at,
-          item: readItem(row.payload.item),
-          rules: { enabled: row.payload.release_rules, actor: { username: row.payload.actor } },
-        })),
-        writes,
-      );
-      await writes.flush(tx);
+      if (!row) return null;
+      current.id = row.id;
+      await applyDeliveryStepByStep(tx, {
+        id: row.id,
+        projectId: row.project_id,
+        receivedAt: row.received_at,
+        item: readItem(row.payload.item),
+        rules: { enabled: row.payload.release_rules, actor: { username: row.payload.actor } },
+      });
       current.id = null;
-      return rows;
+      return row;
     },
     // Deliveries for one feature queue on its row lock; give them time to take turns.
     { maxWait: 10_000, timeout: 30_000 },
@@ -257,37 +275,53 @@ async function markFailed(id: bigint, error: unknown): Promise<void> {
  */
 export async function applyPendingDeliveries(): Promise<number> {
   let applied = 0;
-  let limit = batchSize();
+  // The next step: a batch through the drain function, or one row step by step (a row the
+  // function left, by id; after a failed batch, the lowest pending id).
+  let next: { stepByStep: false } | { stepByStep: true; id: bigint | null } = { stepByStep: false };
   for (;;) {
     const current = { id: null as bigint | null };
     try {
       const started = performance.now();
-      const claimed = await applyBatch(limit, current);
-      applied += claimed.length;
-      if (claimed.length === 0) return applied;
-      limit = batchSize();
-      if (deliveriesKeepComing()) await sleep((performance.now() - started) * restFactor(claimed));
+      let done: number;
+      let oldest: number | null;
+      if (next.stepByStep) {
+        const row = await applyOneStepByStep(next.id, current);
+        // A row left by the function may have been taken by another drainer meanwhile: look on.
+        if (!row && next.id === null) return applied;
+        next = { stepByStep: false };
+        done = row ? 1 : 0;
+        oldest = row?.received_at.getTime() ?? null;
+      } else {
+        const batch = await drainBatch(batchSize());
+        done = batch.done;
+        oldest = batch.oldest_received_at === null ? null : Date.parse(batch.oldest_received_at);
+        if (batch.left !== null) next = { stepByStep: true, id: BigInt(batch.left) };
+        else if (done === 0) return applied;
+      }
+      applied += done;
+      if (oldest !== null && deliveriesKeepComing())
+        await sleep((performance.now() - started) * restFactor(oldest));
     } catch (error) {
       if (isTransient(error)) {
         logger.warn("Applying GitLab webhook deliveries failed for now; retrying later", { error });
         return applied;
       }
       // One delivery spoils its batch: go one by one, and set aside the one that fails alone.
-      if (limit > 1) {
-        limit = 1;
+      if (!next.stepByStep) {
+        next = { stepByStep: true, id: null };
         continue;
       }
       if (current.id === null) throw error;
       logger.error("Could not apply a GitLab webhook delivery", { deliveryId: String(current.id), error });
       await markFailed(current.id, error);
+      next = { stepByStep: false };
     }
   }
 }
 
 /** How long to rest after a batch during a burst, in multiples of the batch's time (see Pacing). */
-export function restFactor(claimed: Array<Pick<PendingRow, "received_at">>, now = Date.now()): number {
-  const oldest = Math.min(...claimed.map((row) => row.received_at.getTime()));
-  return now - oldest >= BACKLOG_AGE_MS ? BACKLOG_REST_FACTOR : BURST_REST_FACTOR;
+export function restFactor(oldestReceivedAt: number, now = Date.now()): number {
+  return now - oldestReceivedAt >= BACKLOG_AGE_MS ? BACKLOG_REST_FACTOR : BURST_REST_FACTOR;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
