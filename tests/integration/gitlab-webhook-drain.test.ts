@@ -290,8 +290,8 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     const { projectId, integrationId, features } = await projectWithItems(3);
     await prisma.tag.deleteMany({ where: { projectId, label: "Issue Closed" } });
     const withRules = { enabled: true, actor: { username: "ada" } };
-    // In item order: the first finds the tag missing (the database function answers "fallback"
-    // and the step-by-step path recreates the tag); the next two go to the function together;
+    // In item order: the first finds the tag missing (the drain function leaves it, and the
+    // step-by-step path recreates the tag); the next two go to the function together;
     // the last has release rules on and goes step by step.
     await accept(projectId, integrationId, item(1, "closed", at(1)), "order-1");
     await accept(projectId, integrationId, item(3, "closed", at(2)), "order-2");
