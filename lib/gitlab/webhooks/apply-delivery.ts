@@ -8,7 +8,6 @@ import {
   fireRulesOnTransition,
   type DeliveryActor,
 } from "@/lib/gitlab/release-rules/fire-on-transition";
-import { GITLAB_SYSTEM_TAGS } from "@/lib/gitlab/links/system-tags";
 import type { DeliveryChanges } from "@/lib/gitlab/webhooks/delivery-log";
 import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 
@@ -82,11 +81,6 @@ function deliveryChanges(
 }
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-
-/** The GitLab system tags' labels by key, as the database functions take them (p_tag_labels). */
-export const TAG_LABELS = JSON.stringify(
-  Object.fromEntries(GITLAB_SYSTEM_TAGS.map((tag) => [tag.key, tag.label])),
-);
 
 export type ReleaseRulesOption = { enabled: boolean; actor: DeliveryActor };
 

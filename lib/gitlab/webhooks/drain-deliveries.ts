@@ -7,10 +7,10 @@ import { perDatabase } from "@/lib/db/per-database";
 import {
   applyDeliveryStepByStep,
   applyReasons,
-  TAG_LABELS,
   WEBHOOK_ACTOR,
   type ReleaseRulesOption,
 } from "@/lib/gitlab/webhooks/apply-delivery";
+import { GITLAB_SYSTEM_TAGS } from "@/lib/gitlab/links/system-tags";
 import { deliveryRow, type DeliveryRecord } from "@/lib/gitlab/webhooks/delivery-log";
 import { cleanText, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 import { logger } from "@/lib/logger";
@@ -20,9 +20,9 @@ import { logger } from "@/lib/logger";
 // duplicate at once) and answers 200; the drainer then applies pending rows in batches, each batch
 // one transaction. A crash after the 200 leaves the row PENDING: the next drain (kicked by the next
 // delivery, at start-up and every 30 s) applies it. Several drainers (several instances on one
-// PostgreSQL) never take the same row: batches run one at a time (an advisory lock), claim their
-// rows with FOR UPDATE SKIP LOCKED, and applying a row first flips it from PENDING
-// (flagpost_apply_webhook_item), so it applies once.
+// PostgreSQL) never take the same row: batches run one at a time (an advisory lock) and claim
+// their rows with FOR UPDATE SKIP LOCKED; a row leaves PENDING in the transaction that applies it,
+// so it applies once.
 // Within a batch the deliveries go in the order of their item's updated_at, so state transitions
 // (and the release rules they fire) happen in GitLab's order; an older event reaching us after a
 // newer one was applied is skipped as out of order, as before.
@@ -205,9 +205,12 @@ function readItem(stored: StoredPayload["item"]): WebhookItem {
   };
 }
 
+/** The GitLab system tags' labels by key, as the drain function takes them (p_tag_labels). */
+const TAG_LABELS = JSON.stringify(Object.fromEntries(GITLAB_SYSTEM_TAGS.map((tag) => [tag.key, tag.label])));
+
 /** What one call of flagpost_drain_webhook_deliveries did. */
 interface DrainedBatch {
-  /** Rows applied (or found applied already, or ignored). */
+  /** Rows applied or ignored. */
   done: number;
   oldest_received_at: string | null;
   /** The row it stopped before, for the step-by-step path; null when it took the whole batch. */
