@@ -11,6 +11,7 @@ import {
 import type { ReleaseRulesOption } from "@/lib/gitlab/webhooks/apply-delivery";
 import { normaliseDelivery, type WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 import { liveIntegrationForWebhook } from "@/lib/gitlab/webhooks/webhook-integration";
+import { GITLAB_SYSTEM_TAGS } from "@/lib/gitlab/links/system-tags";
 import { createFeature } from "@/tests/support/flags";
 import {
   INSTANCE_URL,
@@ -313,6 +314,38 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     expect(changes.map((change) => change?.state)).toEqual(["closed", "closed", "opened", "closed"]);
   });
 
+  it("ends a drain function batch before a delivery whose features an earlier one in it touches", async () => {
+    const { projectId, integrationId, features } = await projectWithItems(3);
+    await accept(projectId, integrationId, item(1, "closed", at(1)), "cut-1");
+    await accept(projectId, integrationId, item(2, "closed", at(2)), "cut-2");
+    await accept(projectId, integrationId, item(1, "opened", at(3)), "cut-3"); // item 1 again
+    await accept(projectId, integrationId, item(3, "closed", at(4)), "cut-4");
+    // One call as the drainer makes it (any lock key will do: no other drainer runs).
+    const labels = JSON.stringify(Object.fromEntries(GITLAB_SYSTEM_TAGS.map((tag) => [tag.key, tag.label])));
+    const drainOnce = async () => {
+      const [row] = await currentDatabase().sql.query<{ batch: { done: number; left: unknown } }>(
+        "SELECT flagpost_drain_webhook_deliveries(5, 1, $1::jsonb, 'GitLab webhook') AS batch",
+        [labels],
+      );
+      return row!.batch;
+    };
+    const results = async () => (await rows(projectId)).map((row) => [row.idempotencyKey, row.result]);
+
+    expect(await drainOnce()).toMatchObject({ done: 2, left: null });
+    expect(await results()).toEqual([
+      ["cut-1", "APPLIED"],
+      ["cut-2", "APPLIED"],
+      ["cut-3", "PENDING"],
+      ["cut-4", "PENDING"],
+    ]);
+    expect(await drainOnce()).toMatchObject({ done: 2, left: null });
+    expect((await results()).every(([, result]) => result === "APPLIED")).toBe(true);
+    expect(await tagLabels(features[0]!)).toEqual(["Issue Open"]);
+    expect(await tagLabels(features[1]!)).toEqual(["Issue Closed"]);
+    expect(await tagLabels(features[2]!)).toEqual(["Issue Closed"]);
+    expect(await drainOnce()).toMatchObject({ done: 0, left: null });
+  });
+
   it("records the same results, changes and audit rows through the drain function as step by step", async () => {
     // The same events in two projects: one drained by flagpost_drain_webhook_deliveries, the
     // other (release rules on, none defined) by the TypeScript step-by-step path.
@@ -320,11 +353,14 @@ describe("accepting and draining GitLab webhook deliveries", () => {
       const project = await setupWebhookProject();
       const both = await createFeature(project.apiKey, project.projectId, { name: "compare_both" });
       const one = await createFeature(project.apiKey, project.projectId, { name: "compare_one" });
+      const solo = await createFeature(project.apiKey, project.projectId, { name: "compare_solo" });
       await linkItem(both.id as number, { ...issueLink, iid: 1 });
       await linkItem(both.id as number, { ...issueLink, iid: 2 });
       await linkItem(one.id as number, { ...issueLink, iid: 2 });
+      await linkItem(solo.id as number, { ...issueLink, iid: 5 });
       const events: Array<[number, "opened" | "closed", number]> = [
         [1, "closed", 1],
+        [5, "closed", 1.5], // applied in one batch with the first: no feature shared
         [2, "closed", 2],
         [1, "opened", 3],
         [9, "closed", 4], // not linked
@@ -339,6 +375,7 @@ describe("accepting and draining GitLab webhook deliveries", () => {
       const names = new Map([
         [both.id, "compare_both"],
         [one.id, "compare_one"],
+        [solo.id, "compare_solo"],
       ]);
       const deliveries = (await rows(project.projectId)).map((row) => {
         const changes = row.changes as { features: Array<{ id: number }> } | null;
@@ -371,9 +408,10 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     const throughFunction = await drained(NO_RULES);
     const stepByStep = await drained({ enabled: true, actor: { username: "ada" } });
     expect(throughFunction).toEqual(stepByStep);
-    // And they say something: four tag changes, two deliveries ignored with their reasons.
+    // And they say something: five tag changes, two deliveries ignored with their reasons.
     expect(throughFunction.audits.map((audit) => audit.summary)).toEqual([
       "Tagged compare_both Issue Open",
+      "Tagged compare_solo Issue Closed",
       "Tagged compare_both Issue Closed and removed Issue Open",
       "Tagged compare_one Issue Closed",
       "Tagged compare_both Issue Open and removed Issue Closed",
@@ -382,11 +420,12 @@ describe("accepting and draining GitLab webhook deliveries", () => {
       "APPLIED",
       "APPLIED",
       "APPLIED",
+      "APPLIED",
       "IGNORED",
       "IGNORED",
     ]);
-    expect(throughFunction.deliveries[3]!.reason).toMatch(/not linked/);
-    expect(throughFunction.deliveries[4]!.reason).toMatch(/^Out of order/);
+    expect(throughFunction.deliveries[4]!.reason).toMatch(/not linked/);
+    expect(throughFunction.deliveries[5]!.reason).toMatch(/^Out of order/);
   });
 
   it("lets two drainers running at once apply every delivery exactly once", async () => {
@@ -436,13 +475,9 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     // Batches of this project's rows only.
     await drainPendingDeliveries();
     const batch = currentDatabase().kind === "postgres" ? 25 : 5;
+    // One item each (the first linked), so no feature is shared and a batch is full.
     for (let index = 0; index < batch + 3; index++)
-      await accept(
-        projectId,
-        integrationId,
-        item(1, index % 2 ? "opened" : "closed", at(index)),
-        `busy-${index}`,
-      );
+      await accept(projectId, integrationId, item(index + 1, "closed", at(index)), `busy-${index}`);
     const applied = async () => (await rows(projectId)).filter((row) => row.result !== "PENDING").length;
     const turns = async (count: number) => {
       for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));

@@ -23,8 +23,8 @@ import type { WebhookItem } from "@/lib/gitlab/webhooks/normalise-payload";
 //   4. with release rules on, fire the rules of links whose state really changed (and of a merge
 //      request a merged Revert MR reverts), queueing their jobs in this same transaction.
 // Most deliveries never come here: the drainer's batch is one call of the database function
-// flagpost_drain_webhook_deliveries, which does steps 1–3 in SQL (flagpost_apply_webhook_item) and
-// writes the same audit rows and `changes` (an integration test compares both paths). This
+// flagpost_drain_webhook_deliveries, which does steps 1–3 in SQL for the whole batch and writes
+// the same audit rows and `changes` (an integration test compares both paths). This
 // TypeScript takes the rows that function leaves: release rules on (step 4 needs each link's
 // previous state in the transaction), a project missing some of its GitLab system tags (which it
 // recreates), and the one-by-one retry after a failed batch.
