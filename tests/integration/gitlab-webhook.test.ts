@@ -857,9 +857,20 @@ describe("deliveries panel API", () => {
     await prisma.webhookDelivery.createMany({ data: [row(31 * 24 * 60), row(40 * 24 * 60)] });
     // Accepted but not applied yet (a burst the drainer is still working through): never pruned.
     await prisma.webhookDelivery.create({ data: { ...row(2000), result: "PENDING" } });
+    // Wrong-token counters: one of an hour 31 days ago, one of the last hour.
+    const rejection = (minutesAgo: number) => ({
+      projectId,
+      integrationId,
+      windowStart: new Date(now - minutesAgo * 60_000),
+      count: 3,
+      lastAt: new Date(now - minutesAgo * 60_000),
+    });
+    await prisma.webhookRejection.createMany({ data: [rejection(31 * 24 * 60), rejection(30)] });
     expect((await list(projectId, integrationId, { apiKey })).body.results).toHaveLength(100);
 
     expect(await pruneWebhookDeliveries(projectId, new Date(now))).toBe(12);
+    const counters = await prisma.webhookRejection.findMany({ where: { projectId } });
+    expect(counters.map((counter) => counter.windowStart.getTime())).toEqual([now - 30 * 60_000]);
     const kept = await prisma.webhookDelivery.findMany({
       where: { projectId, result: { not: "PENDING" } },
       select: { receivedAt: true },

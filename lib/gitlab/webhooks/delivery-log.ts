@@ -2,7 +2,7 @@ import "server-only";
 import { after } from "next/server";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProjectRole } from "@/lib/auth/permissions";
-import { prisma } from "@/lib/db/client";
+import { currentDatabase, prisma } from "@/lib/db/client";
 import type { Db } from "@/lib/db/types";
 import type { DeliveryResult, WebhookDelivery } from "@/lib/generated/prisma/client";
 import { requireLiveIntegration } from "@/lib/gitlab/integration/integrations";
@@ -113,32 +113,31 @@ export async function countRejectedRequest(
       last_at = GREATEST(webhook_rejections.last_at, EXCLUDED.last_at)`;
 }
 
-/** Deletes a project's rows (and rejection counters) older than 30 days, and rows beyond the newest 1,000. */
+/**
+ * Deletes a project's rows (and rejection counters) older than 30 days, and rows beyond the newest
+ * 1,000; the number of rows deleted. One statement (on the embedded database, pruning as four
+ * Prisma queries held the only connection for about 6 ms every 50th delivery).
+ */
 export async function pruneWebhookDeliveries(projectId: number, now: Date = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - KEEP_DAYS * 24 * 3600_000);
-  await prisma.webhookRejection.deleteMany({ where: { projectId, windowStart: { lt: cutoff } } });
   // Pending rows are deliveries accepted and not applied yet: pruning them would lose them.
-  const settled = { projectId, result: { not: "PENDING" as const } };
-  const { count: old } = await prisma.webhookDelivery.deleteMany({
-    where: { ...settled, receivedAt: { lt: cutoff } },
-  });
-  const boundary = await prisma.webhookDelivery.findFirst({
-    where: settled,
-    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
-    skip: KEEP_PER_PROJECT - 1,
-    select: { id: true, receivedAt: true },
-  });
-  if (!boundary) return old;
-  const { count: surplus } = await prisma.webhookDelivery.deleteMany({
-    where: {
-      ...settled,
-      OR: [
-        { receivedAt: { lt: boundary.receivedAt } },
-        { receivedAt: boundary.receivedAt, id: { lt: boundary.id } },
-      ],
-    },
-  });
-  return old + surplus;
+  const [row] = await currentDatabase().sql.query<{ pruned: number }>(
+    `WITH old_rejections AS (
+       DELETE FROM webhook_rejections WHERE project_id = $1 AND window_start < $2::timestamptz
+     ), boundary AS (
+       SELECT received_at, id FROM webhook_deliveries
+       WHERE project_id = $1 AND result <> 'PENDING'
+       ORDER BY received_at DESC, id DESC OFFSET $3::integer - 1 LIMIT 1
+     ), pruned AS (
+       DELETE FROM webhook_deliveries d
+       WHERE d.project_id = $1 AND d.result <> 'PENDING'
+         AND (d.received_at < $2::timestamptz OR (d.received_at, d.id) < (SELECT received_at, id FROM boundary))
+       RETURNING 1
+     )
+     SELECT count(*)::integer AS pruned FROM pruned`,
+    [projectId, cutoff.toISOString(), KEEP_PER_PROJECT],
+  );
+  return row!.pruned;
 }
 
 const pruneCounters = new Map<number, number>();
