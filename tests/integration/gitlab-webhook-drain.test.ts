@@ -346,6 +346,19 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     expect(await drainOnce()).toMatchObject({ done: 0, left: null });
   });
 
+  it("finds the links of an item without a GitLab project id by its path", async () => {
+    const { projectId, integrationId, features } = await projectWithItems(2);
+    // A payload naming the project only by path (any case), in one batch with one naming its id.
+    const byPath = { ...item(1, "closed", at(1)), gitlabProjectId: null, projectPath: "ACME/web" };
+    await accept(projectId, integrationId, byPath, "path-1");
+    await accept(projectId, integrationId, item(2, "closed", at(2)), "id-2");
+
+    await drainPendingDeliveries();
+    expect((await rows(projectId)).map((row) => row.result)).toEqual(["APPLIED", "APPLIED"]);
+    expect(await tagLabels(features[0]!)).toEqual(["Issue Closed"]);
+    expect(await tagLabels(features[1]!)).toEqual(["Issue Closed"]);
+  });
+
   it("records the same results, changes and audit rows through the drain function as step by step", async () => {
     // The same events in two projects: one drained by flagpost_drain_webhook_deliveries, the
     // other (release rules on, none defined) by the TypeScript step-by-step path.

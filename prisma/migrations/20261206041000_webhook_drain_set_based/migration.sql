@@ -8,11 +8,13 @@
 --      their item's updated_at order, each with its project's tagging and whether it can be
 --      applied here (not: release rules on, a row stored before 20261205170000 without "reasons",
 --      a tagging project missing a GitLab system tag: those go step by step in TypeScript);
---   2. lock (in id order) the features linking each row's item, and cut the batch before the first
+--   2. lock (in id order) the features linking each row's item (found through the links' index on
+--      GitLab project id, kind and iid, not by reading every feature), and cut the batch before the first
 --      row that cannot be applied here or whose features an earlier row of the batch touches:
 --      with no feature shared, applying the rows together ends where applying them one after the
 --      other would, and each row's tag changes are its own;
---   3. refresh the links of every row's item, skipping links whose stored updated_at is newer;
+--   3. refresh those features' links to the row's item, skipping links whose stored updated_at is
+--      newer;
 --   4. re-derive the GitLab tags of the features whose links changed, write an audit row per
 --      feature whose tags changed, and write each row once: APPLIED with its `changes`, or IGNORED
 --      with its reason (not linked, or out of order).
@@ -47,6 +49,7 @@ DECLARE
   v_eligible integer := 0;
   v_cut integer;
   v_linked bigint[];
+  v_pairs jsonb;
   v_refreshed jsonb;
   v_done integer;
   v_oldest timestamptz;
@@ -96,37 +99,48 @@ BEGIN
 
   -- Features linking each eligible row's item, locked in id order; the batch ends before the first
   -- row sharing a feature with an earlier one (v_cut: the first row left out, counted from 1).
+  -- Links are found through the index on (gitlab_project_id, type, iid), by path only for a
+  -- payload without a project id, so a batch reads the links of its items, not the whole table.
+  WITH b AS (
+    SELECT b.id, b.ord, b.project_id, (b.item->>'type')::"ExternalResourceType" AS type,
+           (b.item->>'iid')::integer AS iid, (b.item->>'gitlabProjectId')::integer AS gitlab_project_id,
+           b.item->>'projectPath' AS project_path
+    FROM jsonb_to_recordset(v_claimed) AS b(id bigint, project_id integer, item jsonb, ord integer)
+    WHERE b.ord <= v_eligible
+  ), links AS (
+    SELECT b.id, b.ord, b.project_id, r.feature_id FROM b JOIN external_resources r
+      ON r.gitlab_project_id = b.gitlab_project_id AND r.type = b.type AND r.iid = b.iid
+    UNION
+    SELECT b.id, b.ord, b.project_id, r.feature_id FROM b JOIN external_resources r
+      ON b.gitlab_project_id IS NULL AND lower(r.gitlab_project_path) = lower(b.project_path)
+     AND r.type = b.type AND r.iid = b.iid
+  )
   SELECT coalesce(min(l.ord) FILTER (WHERE l.first_ord < l.ord), v_eligible + 1),
-         coalesce(array_agg(DISTINCT l.id), '{}')
-    INTO v_cut, v_linked
+         coalesce(array_agg(DISTINCT l.id), '{}'),
+         coalesce(jsonb_agg(jsonb_build_object('delivery', l.id, 'feature', l.feature_id)), '[]'::jsonb)
+    INTO v_cut, v_linked, v_pairs
   FROM (
-    SELECT locked.id, locked.ord, min(locked.ord) OVER (PARTITION BY locked.feature_id) AS first_ord
+    SELECT locked.id, locked.ord, locked.feature_id, min(locked.ord) OVER (PARTITION BY locked.feature_id) AS first_ord
     FROM (
-      SELECT b.id, b.ord, f.id AS feature_id
-      FROM jsonb_to_recordset(v_claimed) AS b(id bigint, project_id integer, item jsonb, ord integer)
-      JOIN features f ON f.project_id = b.project_id
-      WHERE b.ord <= v_eligible AND EXISTS (
-        SELECT 1 FROM external_resources r
-        WHERE r.feature_id = f.id AND r.type = (b.item->>'type')::"ExternalResourceType"
-          AND r.iid = (b.item->>'iid')::integer
-          AND CASE WHEN b.item->>'gitlabProjectId' IS NOT NULL
-                   THEN r.gitlab_project_id = (b.item->>'gitlabProjectId')::integer
-                   ELSE lower(r.gitlab_project_path) = lower(b.item->>'projectPath') END)
+      SELECT l.id, l.ord, f.id AS feature_id
+      FROM links l JOIN features f ON f.id = l.feature_id AND f.project_id = l.project_id
       ORDER BY f.id
       FOR UPDATE OF f
     ) locked
   ) l;
 
-  -- The links to each row's item in its project, unless what they store is newer.
+  -- The links of each row's features to its item, unless what they store is newer.
   WITH b AS (
-    SELECT b.id, b.project_id, b.received_at, b.item,
+    SELECT b.id, b.received_at, b.item,
            (b.item->>'type')::"ExternalResourceType" AS type, (b.item->>'iid')::integer AS iid,
            (b.item->>'gitlabProjectId')::integer AS gitlab_project_id, b.item->>'projectPath' AS project_path,
            b.item->>'state' AS state, (b.item->>'updatedAt')::timestamptz AS updated_at,
            coalesce((b.item->>'updatedAtHasMillis')::boolean, true) AS has_millis,
            (b.item->>'closedAt')::timestamptz AS closed_at
-    FROM jsonb_to_recordset(v_claimed) AS b(id bigint, project_id integer, received_at timestamptz, item jsonb, ord integer)
-    WHERE b.ord < v_cut AND b.id = ANY(v_linked)
+    FROM jsonb_to_recordset(v_claimed) AS b(id bigint, received_at timestamptz, item jsonb, ord integer)
+    WHERE b.ord < v_cut
+  ), pairs AS (
+    SELECT * FROM jsonb_to_recordset(v_pairs) AS p(delivery bigint, feature integer)
   ), refreshed AS (
     UPDATE external_resources r SET
       state = b.state,
@@ -144,8 +158,8 @@ BEGIN
         WHEN r.state = b.state AND r.closed_at IS NOT NULL THEN r.closed_at
         ELSE b.received_at END,
       metadata_refreshed_at = b.received_at
-    FROM b JOIN features f ON f.project_id = b.project_id
-    WHERE r.feature_id = f.id AND r.type = b.type AND r.iid = b.iid
+    FROM pairs p JOIN b ON b.id = p.delivery
+    WHERE r.feature_id = p.feature AND r.type = b.type AND r.iid = b.iid
       AND CASE WHEN b.gitlab_project_id IS NOT NULL THEN r.gitlab_project_id = b.gitlab_project_id
                ELSE lower(r.gitlab_project_path) = lower(b.project_path) END
       AND (b.updated_at IS NULL OR r.gitlab_updated_at IS NULL
