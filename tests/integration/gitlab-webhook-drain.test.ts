@@ -487,7 +487,7 @@ describe("accepting and draining GitLab webhook deliveries", () => {
     const { projectId, integrationId } = await projectWithItems(1);
     // Batches of this project's rows only.
     await drainPendingDeliveries();
-    const batch = currentDatabase().kind === "postgres" ? 25 : 5;
+    const batch = currentDatabase().kind === "postgres" ? 25 : 10;
     // One item each (the first linked), so no feature is shared and a batch is full.
     for (let index = 0; index < batch + 3; index++)
       await accept(projectId, integrationId, item(index + 1, "closed", at(index)), `busy-${index}`);

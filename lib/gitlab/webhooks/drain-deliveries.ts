@@ -36,8 +36,9 @@ import { logger } from "@/lib/logger";
 
 const BATCH_SIZE = 25;
 // The embedded database has one connection: every accept waits while a batch's transaction runs,
-// so its batches are kept short.
-const EMBEDDED_BATCH_SIZE = 5;
+// so its batches are kept short. 10 rather than 5 since a batch's statements cover all its rows:
+// measured with npm run bench:webhook, 10–15% less server CPU per delivery, the same p99.
+const EMBEDDED_BATCH_SIZE = 10;
 const batchSize = () => (currentDatabase().kind === "postgres" ? BATCH_SIZE : EMBEDDED_BATCH_SIZE);
 const SWEEP_EVERY_MS = 30_000;
 // Pacing: answering GitLab comes first. A drain starts once no delivery arrived for QUIET_MS, or
