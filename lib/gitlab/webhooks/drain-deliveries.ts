@@ -27,12 +27,11 @@ import { logger } from "@/lib/logger";
 // (and the release rules they fire) happen in GitLab's order; an older event reaching us after a
 // newer one was applied is skipped as out of order, as before.
 // A batch is ONE call of flagpost_drain_webhook_deliveries (a migration): claim, apply, audit rows
-// and each delivery's `changes` in SQL, a few statements for the whole batch, so it holds a
-// connection only while its SQL runs (through Prisma's interactive transaction, half a batch's
-// time went to the statements around the applying). A batch holds no two rows touching one
-// feature: the function ends it before such a row, which the next call takes. Rows the function
-// leaves (release rules, a lost system tag) and the one-by-one retry after a failed batch take the
-// step-by-step path: a Prisma transaction (applyOneStepByStep).
+// and each delivery's `changes` in SQL, a few statements for all the rows of a wave (rows sharing
+// a feature go in successive waves), so it holds a connection only while its SQL runs (through
+// Prisma's interactive transaction, half a batch's time went to the statements around the
+// applying). Rows the function leaves (release rules, a lost system tag) and the one-by-one retry
+// after a failed batch take the step-by-step path: a Prisma transaction (applyOneStepByStep).
 
 const BATCH_SIZE = 25;
 // The embedded database has one connection: every accept waits while a batch's transaction runs,
