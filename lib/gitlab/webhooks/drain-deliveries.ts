@@ -220,7 +220,7 @@ interface DrainedBatch {
 }
 
 /** Claims up to `limit` pending rows and applies them, all in one database call (one transaction). */
-async function drainBatch(limit: number): Promise<DrainedBatch> {
+export async function drainBatch(limit: number): Promise<DrainedBatch> {
   const [row] = await currentDatabase().sql.query<{ batch: DrainedBatch }>(
     "SELECT flagpost_drain_webhook_deliveries($1::integer, $2::bigint, $3::jsonb, $4::text) AS batch",
     [limit, DRAIN_LOCK, TAG_LABELS, WEBHOOK_ACTOR.label],

@@ -177,8 +177,8 @@ BEGIN
     -- Tags derived from the state of all the features' links (lib/gitlab/links/feature-tags.ts says
     -- the same in TypeScript): per kind the most active item wins; cleanup issues do not count.
     WITH b AS (
-      SELECT * FROM jsonb_to_recordset(v_claimed) AS b(id bigint, project_id integer, received_at timestamptz,
-        item jsonb, tagging boolean, unlinked_reason text, out_of_order_reason text, ord integer)
+      SELECT * FROM jsonb_to_recordset(v_claimed) AS b(id bigint, project_id integer, item jsonb, tagging boolean,
+        unlinked_reason text, out_of_order_reason text, ord integer)
       WHERE b.ord >= v_start AND b.ord < v_cut
     ), upd AS (
       SELECT * FROM jsonb_to_recordset(v_refreshed) AS u(delivery bigint, feature integer)
@@ -238,7 +238,6 @@ BEGIN
       FROM per_feature pf
       WHERE cardinality(pf.added) > 0 OR cardinality(pf.removed) > 0
       ORDER BY pf.ord, pf.id
-      RETURNING id
     ), applied AS (
       UPDATE webhook_deliveries d SET result = 'APPLIED', http_status = 200, payload = NULL, changes = x.changes
       FROM (
