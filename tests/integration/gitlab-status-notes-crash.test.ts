@@ -101,6 +101,7 @@ describe("a worker killed mid-batch", () => {
     const first = startWorker();
     await until(() => notedItems() >= 3, 60_000, "the first notes", first);
     first.process.kill("SIGKILL");
+    const killedAt = Date.now();
     expect(await first.exited).toBeNull();
     const notedAtKill = notedItems();
     expect(notedAtKill).toBeLessThan(ITEMS);
@@ -121,6 +122,17 @@ describe("a worker killed mid-batch", () => {
         );
       });
     await until(done, 60_000, "every note in its final state", second);
+    // The notes can be final while jobs the dead worker leased are still RUNNING (their notes were
+    // posted before the kill): stop the worker only once those leases expired (it wakes for them,
+    // or sweeps every 5 s) and GitLab has seen no request for a second, so it ran them again.
+    let seen = -1;
+    let changedAt = Date.now();
+    const settled = () => {
+      const count = gl.sim.requests().length;
+      if (count !== seen) [seen, changedAt] = [count, Date.now()];
+      return Date.now() > killedAt + LEASE_MS + 5_500 && Date.now() - changedAt > 1_000;
+    };
+    await until(settled, 60_000, "the dead worker's jobs to run again", second);
     second.process.kill("SIGTERM");
     expect(await second.exited).toBe(0);
     expect(second.log()).toContain("SIGTERM: finishing the jobs in hand");
